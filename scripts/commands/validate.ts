@@ -1,0 +1,43 @@
+import { validateRepository } from "../model/validate-repository.js";
+import { hasErrors } from "../report/diagnostic.js";
+import { formatReport } from "../report/emit.js";
+import type { OutputFormat } from "../report/format.js";
+import { plural } from "../report/text.js";
+import type { CommandResult } from "./result.js";
+
+/** Options of `idp validate`. */
+export interface ValidateOptions {
+  root: string;
+  format: OutputFormat;
+}
+
+/**
+ * `idp validate`: load, schema, resolve (and policy, once it exists) over the
+ * whole repository. Exit 1 on any error, 0 otherwise (warnings allowed).
+ */
+export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
+  const result = validateRepository(options.root);
+  const failed = hasErrors(result.diagnostics);
+  const scope = `${plural(result.counts.Service, "service")} in ${plural(result.counts.Environment, "environment")}, ${plural(result.counts.Team, "team")}`;
+  const summary = failed
+    ? `validation failed: ${scope}`
+    : `valid: ${scope}, ${plural(result.services.length, "resolved service")}`;
+  const output = formatReport(
+    {
+      summary,
+      diagnostics: result.diagnostics,
+      data: {
+        ok: !failed,
+        counts: {
+          services: result.counts.Service,
+          environments: result.counts.Environment,
+          teams: result.counts.Team,
+          resolved: result.services.length,
+        },
+      },
+    },
+    options.format,
+    result.sources,
+  );
+  return { exitCode: failed ? 1 : 0, stdout: output };
+}

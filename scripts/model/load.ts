@@ -1,0 +1,314 @@
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  type Stats,
+} from "node:fs";
+import path from "node:path";
+import { type Diagnostic, error, type Position, sortDiagnostics } from "../report/diagnostic.js";
+import type { LoadedDocument } from "./document.js";
+import { fileTooLarge, MAX_FILE_BYTES, type ParseResult, parseYamlDocument } from "./parse-yaml.js";
+
+/** The configuration files of a repository, as sorted root-relative paths with forward slashes. */
+export interface RepositoryFiles {
+  /** `services/<name>/service.yaml` */
+  services: string[];
+  /** `environments/<name>.yaml` */
+  environments: string[];
+  /** `teams/<name>.yaml` */
+  teams: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Every configuration file of a repository, parsed; files that failed to load are left out. */
+export interface LoadedRepository {
+  services: LoadedDocument[];
+  environments: LoadedDocument[];
+  teams: LoadedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+const START: Position = { line: 1, column: 1 };
+
+// Windows has no O_NOFOLLOW; there the per-component lstat check is the only guard.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Reads and parses one file of the repository. Refuses paths that leave `root`, go
+ * through a symbolic link (folder or file) or do not name a regular file, and files
+ * over the size cap, without reading their content. Messages only ever quote the
+ * relative path, never bytes of a file.
+ */
+export function readRepositoryFile(root: string, relativePath: string): ParseResult {
+  const parts = splitRelativePath(relativePath);
+  if (parts === undefined) {
+    return refuse(
+      "load.path",
+      `Path ${JSON.stringify(relativePath)} is not inside the repository`,
+      relativePath,
+      "Use a path relative to the repository root without `..`, `.` or a leading `/`.",
+    );
+  }
+  const file = parts.join("/");
+  const problem = checkComponents(root, parts);
+  if (problem !== undefined) return { diagnostics: [problem] };
+  const bytes = readCapped(root, file);
+  if (!(bytes instanceof Uint8Array)) return { diagnostics: [bytes] };
+  return parseYamlDocument(file, bytes);
+}
+
+/**
+ * Finds the configuration files under `root`: `services/*\/service.yaml`,
+ * `environments/*.yaml` and `teams/*.yaml`. Symbolic links, `.yml` files and service
+ * folders without a `service.yaml` are reported, not followed or guessed at. A
+ * missing top-level folder gives an empty list: whether that is fine is the caller's call.
+ */
+export function discoverRepository(root: string): RepositoryFiles {
+  const diagnostics: Diagnostic[] = [];
+  const services = discoverServices(root, diagnostics);
+  const environments = discoverFlat(root, "environments", diagnostics);
+  const teams = discoverFlat(root, "teams", diagnostics);
+  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Discovers and reads every configuration file of the repository at `root`. */
+export function loadRepository(root: string): LoadedRepository {
+  const found = discoverRepository(root);
+  const diagnostics = [...found.diagnostics];
+  const readAll = (files: readonly string[]): LoadedDocument[] =>
+    files.flatMap((file) => {
+      const result = readRepositoryFile(root, file);
+      diagnostics.push(...result.diagnostics);
+      return result.document === undefined ? [] : [result.document];
+    });
+  const services = readAll(found.services);
+  const environments = readAll(found.environments);
+  const teams = readAll(found.teams);
+  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+// ---------------------------------------------------------------------------
+// Reading one file
+
+function refuse(code: string, message: string, file: string, hint: string): ParseResult {
+  return { diagnostics: [error(code, message, file, START, hint)] };
+}
+
+/** Path components of a root-relative path, or undefined when it could point elsewhere. */
+function splitRelativePath(relativePath: string): string[] | undefined {
+  if (relativePath === "" || relativePath.includes("\0") || relativePath.includes("\\")) return undefined;
+  if (path.isAbsolute(relativePath) || path.win32.isAbsolute(relativePath)) return undefined;
+  if (/^[A-Za-z]:/.test(relativePath)) return undefined;
+  const parts = relativePath.split("/");
+  return parts.every((part) => part !== "" && part !== "." && part !== "..") ? parts : undefined;
+}
+
+/** lstat on every component, so no folder or file on the way is a symbolic link. */
+function checkComponents(root: string, parts: readonly string[]): Diagnostic | undefined {
+  const file = parts.join("/");
+  for (let count = 1; count <= parts.length; count += 1) {
+    const current = parts.slice(0, count).join("/");
+    const stats = lstatOrCode(path.join(root, current));
+    const isLast = count === parts.length;
+    if (typeof stats === "string") return statFailure(file, current, stats);
+    if (stats.isSymbolicLink()) {
+      return error(
+        "load.path",
+        `${current} is a symbolic link; links are not followed`,
+        file,
+        START,
+        "Replace the link with the real file or folder inside the repository.",
+      );
+    }
+    if (isLast ? !stats.isFile() : !stats.isDirectory()) {
+      const what = isLast ? "a regular file" : "a folder";
+      return error("load.path", `${current} is not ${what}`, file, START, `Make ${current} ${what}.`);
+    }
+    if (isLast && stats.size > MAX_FILE_BYTES) return fileTooLarge(file, stats.size);
+  }
+  return undefined;
+}
+
+function statFailure(file: string, current: string, code: string): Diagnostic {
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return error(
+      "load.missing-file",
+      `${current} does not exist`,
+      file,
+      START,
+      "Create the file or fix the path.",
+    );
+  }
+  return unreadable(file, code);
+}
+
+function unreadable(file: string, code: string): Diagnostic {
+  return error("load.read", `${file} cannot be read (${code})`, file, START, "Check the file's permissions.");
+}
+
+/**
+ * Opens without following a final symbolic link and checks the open file itself, so a
+ * swap after the lstat cannot slip a link or a huge file in. Reads at most one byte
+ * past the cap: a file that grew meanwhile is still refused as too large.
+ */
+function readCapped(root: string, file: string): Uint8Array | Diagnostic {
+  let fd: number;
+  try {
+    fd = openSync(path.join(root, file), OPEN_FLAGS);
+  } catch (cause) {
+    return unreadable(file, errorCode(cause));
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      return error("load.path", `${file} is not a regular file`, file, START, `Make ${file} a regular file.`);
+    }
+    if (stats.size > MAX_FILE_BYTES) return fileTooLarge(file, stats.size);
+    return readUpTo(fd, Math.min(stats.size, MAX_FILE_BYTES) + 1);
+  } catch (cause) {
+    return unreadable(file, errorCode(cause));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readUpTo(fd: number, limit: number): Uint8Array {
+  const buffer = new Uint8Array(limit);
+  let length = 0;
+  while (length < limit) {
+    const read = readSync(fd, buffer, length, limit - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return buffer.subarray(0, length);
+}
+
+function lstatOrCode(target: string): Stats | string {
+  try {
+    return lstatSync(target);
+  } catch (cause) {
+    return errorCode(cause);
+  }
+}
+
+function errorCode(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown error";
+}
+
+// ---------------------------------------------------------------------------
+// Discovery
+
+/** Entry names of a top-level folder; empty when it does not exist. */
+function listFolder(root: string, folder: string, diagnostics: Diagnostic[]): string[] {
+  const stats = lstatOrCode(path.join(root, folder));
+  if (typeof stats === "string") {
+    if (stats !== "ENOENT") diagnostics.push(unreadable(folder, stats));
+    return [];
+  }
+  if (stats.isSymbolicLink()) {
+    diagnostics.push(symlink(folder));
+    return [];
+  }
+  if (!stats.isDirectory()) {
+    diagnostics.push(
+      error("load.path", `${folder} is not a folder`, folder, START, `Make ${folder} a folder.`),
+    );
+    return [];
+  }
+  return readdirSync(path.join(root, folder))
+    .filter((name) => !name.startsWith("."))
+    .sort();
+}
+
+function symlink(relative: string): Diagnostic {
+  return error(
+    "load.symlink",
+    `${relative} is a symbolic link; links are not followed`,
+    relative,
+    START,
+    "Replace the link with the real file or folder inside the repository.",
+  );
+}
+
+function wrongExtension(relative: string): Diagnostic {
+  const renamed = `${relative.slice(0, -".yml".length)}.yaml`;
+  return error(
+    "load.extension",
+    `${relative} has the extension .yml and is not read`,
+    relative,
+    START,
+    `Rename it to ${renamed}.`,
+  );
+}
+
+function discoverServices(root: string, diagnostics: Diagnostic[]): string[] {
+  const found: string[] = [];
+  for (const name of listFolder(root, "services", diagnostics)) {
+    const folder = `services/${name}`;
+    const stats = lstatOrCode(path.join(root, folder));
+    if (typeof stats === "string") continue; // vanished since readdir
+    if (stats.isSymbolicLink()) diagnostics.push(symlink(folder));
+    else if (stats.isDirectory()) {
+      const file = serviceFile(root, folder, diagnostics);
+      if (file !== undefined) found.push(file);
+    }
+  }
+  return found;
+}
+
+function serviceFile(root: string, folder: string, diagnostics: Diagnostic[]): string | undefined {
+  const file = `${folder}/service.yaml`;
+  const misnamed = `${folder}/service.yml`;
+  const hasMisnamed = typeof lstatOrCode(path.join(root, misnamed)) !== "string";
+  if (hasMisnamed) diagnostics.push(wrongExtension(misnamed));
+  const stats = lstatOrCode(path.join(root, file));
+  if (typeof stats === "string") {
+    if (!hasMisnamed) {
+      diagnostics.push(
+        error(
+          "load.missing-file",
+          `${folder} has no service.yaml`,
+          file,
+          START,
+          `Add ${file} (\`idp new service\` scaffolds one), or delete the folder.`,
+        ),
+      );
+    }
+    return undefined;
+  }
+  if (stats.isSymbolicLink()) diagnostics.push(symlink(file));
+  else if (!stats.isFile()) {
+    diagnostics.push(
+      error("load.path", `${file} is not a regular file`, file, START, `Make ${file} a file.`),
+    );
+  } else return file;
+  return undefined;
+}
+
+/** `<folder>/*.yaml`; other files (a README, say) are none of our business. */
+function discoverFlat(root: string, folder: string, diagnostics: Diagnostic[]): string[] {
+  const found: string[] = [];
+  for (const name of listFolder(root, folder, diagnostics)) {
+    const relative = `${folder}/${name}`;
+    if (name.endsWith(".yml")) {
+      diagnostics.push(wrongExtension(relative));
+      continue;
+    }
+    if (!name.endsWith(".yaml")) continue;
+    const stats = lstatOrCode(path.join(root, relative));
+    if (typeof stats === "string") continue; // vanished since readdir
+    if (stats.isSymbolicLink()) diagnostics.push(symlink(relative));
+    else if (stats.isFile()) found.push(relative);
+    else {
+      diagnostics.push(
+        error("load.path", `${relative} is not a regular file`, relative, START, `Make ${relative} a file.`),
+      );
+    }
+  }
+  return found;
+}

@@ -1,0 +1,73 @@
+import type { Origin } from "./merge.js";
+import type { DependencyClass, EnvironmentSpec, Probe, TeamSpec } from "./types.generated.js";
+
+/** A service port after the `port` shorthand is expanded. */
+export interface ResolvedPort {
+  name: string;
+  /** The port the Kubernetes Service listens on. */
+  port: number;
+  /** The container port. */
+  targetPort: number;
+  protocol: "http" | "grpc" | "tcp";
+}
+
+/** A dependency with the class its environment provides for it. */
+export interface ResolvedDependency {
+  name: string;
+  type: string;
+  size: string;
+  class: DependencyClass;
+}
+
+/**
+ * One service as it runs in one environment: environment defaults, then the
+ * service spec, then its override for that environment, merged and checked.
+ * This is what policy judges and what render turns into manifests.
+ */
+export interface ResolvedService {
+  name: string;
+  team: string;
+  tier: "critical" | "standard" | "experimental";
+  description: string;
+  environment: string;
+  /** The team's namespace in this environment. */
+  namespace: string;
+  /** The service file, relative to the root. */
+  file: string;
+  type: "web" | "worker" | "cron";
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports: ResolvedPort[];
+  route?: { host: string; path: string };
+  schedule?: string;
+  /** Fixed replica count; absent when `autoscale` is set. */
+  replicas?: number;
+  autoscale?: { min: number; max: number; cpu: number };
+  resources: {
+    cpu: string;
+    memory: string;
+    limits: { cpu?: string; memory: string };
+  };
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+  probes: { readiness?: Probe; liveness?: Probe };
+  calls: string[];
+  dependencies: ResolvedDependency[];
+  /** Dotted setting path ("resources.cpu") → the file and line that set it. */
+  origins: ReadonlyMap<string, Origin>;
+}
+
+/** An environment with its name and file. */
+export interface EnvironmentModel {
+  name: string;
+  file: string;
+  spec: EnvironmentSpec;
+}
+
+/** A team with its name and file. */
+export interface TeamModel {
+  name: string;
+  file: string;
+  spec: TeamSpec;
+}

@@ -1,0 +1,288 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { ToolError } from "../errors.js";
+import { type Diagnostic, error } from "../report/diagnostic.js";
+import type { LoadedDocument, ValuePath } from "./document.js";
+import { KINDS, type Kind } from "./kinds.js";
+import { closestName } from "./names.js";
+import type { SchemaSources } from "./read-schemas.js";
+
+/** One compiled validator per kind; compile once, validate many documents. */
+export type SchemaValidators = Readonly<Record<Kind, ValidateFunction>>;
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Compiles the schemas with ajv in strict mode with all errors (every problem
+ * in a file is reported at once, not the first). A schema that does not
+ * compile is a broken platform, not bad user input: ToolError.
+ */
+export function compileSchemas(sources: SchemaSources): SchemaValidators {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, $data: false });
+  // An annotation for people (editors show it too): the sentence a pattern failure prints.
+  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
+  const compiled = KINDS.map((kind) => {
+    try {
+      return [kind, ajv.compile(sources[kind])] as const;
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ToolError(`the ${kind} schema does not compile: ${reason}`, { cause });
+    }
+  });
+  return Object.fromEntries(compiled) as Record<Kind, ValidateFunction>;
+}
+
+/**
+ * Validates one loaded document against its kind's schema. Every ajv error
+ * becomes one Diagnostic at the line of the key or value it is about, with a
+ * message for a person and, for a misspelled field, the closest known name.
+ */
+export function validateDocument(
+  validators: SchemaValidators,
+  kind: Kind,
+  document: LoadedDocument,
+): Diagnostic[] {
+  const validate = validators[kind];
+  if (validate(document.value)) return [];
+  const rootSchema = validate.schema as JsonSchema;
+  const errors = pruneAlternatives(validate.errors ?? []);
+  return errors.map((e) => toDiagnostic(e, document, rootSchema));
+}
+
+/**
+ * With allErrors, a failed `anyOf`/`oneOf` reports the errors of every branch,
+ * most of which are noise ("must be string" for the object form). Keep the
+ * errors of the one branch whose type fits the value; when no branch fits,
+ * keep only the alternative's own error, printed as "must be X or Y".
+ */
+function pruneAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  const alternatives = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
+  // Innermost first, so nested alternatives are settled before their parents.
+  alternatives.sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const alternative of alternatives) {
+    if (!kept.includes(alternative)) continue;
+    const prefix = `${alternative.schemaPath}/`;
+    const branchOf = (e: ErrorObject): number => Number(e.schemaPath.slice(prefix.length).split("/")[0]);
+    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
+    if (inside.length === 0) continue;
+    const wrongType = new Set(
+      inside.filter((e) => e.keyword === "type" && e.instancePath === alternative.instancePath).map(branchOf),
+    );
+    const branches = (alternative.schema as unknown[]).length;
+    const fitting = [...Array(branches).keys()].filter((i) => !wrongType.has(i));
+    if (fitting.length === 1) {
+      kept = kept.filter((e) => e !== alternative && (!inside.includes(e) || branchOf(e) === fitting[0]));
+    } else {
+      kept = kept.filter((e) => !inside.includes(e));
+    }
+  }
+  // "must match then schema" and "must match if" repeat errors that are already reported.
+  return kept.filter((e) => e.keyword !== "if");
+}
+
+function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: JsonSchema): Diagnostic {
+  const path = toValuePath(e.instancePath, document.value);
+  const name = displayPath(path);
+  const file = document.file;
+  const got = describeValue(e.data);
+  const parent = (e.parentSchema ?? {}) as JsonSchema;
+  switch (e.keyword) {
+    case "required": {
+      const missing = String(e.params.missingProperty);
+      return error(
+        "schema.required",
+        `${name || "the document"} is missing the required field "${missing}"`,
+        file,
+        document.locate(path, "key"),
+        `add "${missing}:" under ${name || "the top level"}`,
+      );
+    }
+    case "additionalProperties":
+    case "unevaluatedProperties": {
+      const field = String(e.params.additionalProperty ?? e.params.unevaluatedProperty);
+      const known = knownProperties(parent, rootSchema);
+      const suggestion = closestName(field, known);
+      const where = name ? ` in ${name}` : "";
+      return error(
+        "schema.unknown-field",
+        `unknown field "${field}"${where}`,
+        file,
+        document.locate([...path, field], "key"),
+        suggestion
+          ? `did you mean "${suggestion}"?`
+          : known.length > 0
+            ? `known fields here: ${known.join(", ")}`
+            : "remove it",
+      );
+    }
+    case "type":
+      return error(
+        "schema.type",
+        `${name} must be ${article(String(e.params.type))}, got ${got}`,
+        file,
+        document.locate(path),
+      );
+    case "enum": {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof e.data === "string" ? closestName(e.data, allowed) : undefined;
+      return error(
+        "schema.enum",
+        `${name} must be one of ${allowed.join(", ")}, got ${got}`,
+        file,
+        document.locate(path),
+        suggestion ? `did you mean "${suggestion}"?` : undefined,
+      );
+    }
+    case "const":
+      return error(
+        "schema.const",
+        `${name} must be ${JSON.stringify(e.params.allowedValue)}, got ${got}`,
+        file,
+        document.locate(path),
+      );
+    case "pattern": {
+      const explanation =
+        typeof parent.patternErrorMessage === "string"
+          ? parent.patternErrorMessage
+          : `must match ${String(e.params.pattern)}`;
+      return error("schema.pattern", `${name} ${explanation}, got ${got}`, file, document.locate(path));
+    }
+    case "propertyNames": {
+      const key = String(e.params.propertyName);
+      return error(
+        "schema.key",
+        `${JSON.stringify(key)} is not a valid key in ${name || "the document"}`,
+        file,
+        document.locate([...path, key], "key"),
+        propertyNamesHint(parent),
+      );
+    }
+    case "anyOf":
+    case "oneOf":
+      return error(
+        "schema.alternative",
+        `${name} must be ${alternativesText(e.schema as unknown[], rootSchema)}, got ${got}`,
+        file,
+        document.locate(path),
+        typeof parent.description === "string" ? firstSentence(parent.description) : undefined,
+      );
+    default:
+      return error(
+        `schema.${e.keyword}`,
+        `${name || "the document"} ${e.message ?? "is invalid"}${gotSuffix(e)}`,
+        file,
+        document.locate(path),
+      );
+  }
+}
+
+/** Converts an ajv instancePath ("/spec/ports/0/name") into keys and indexes. */
+function toValuePath(pointer: string, root: unknown): (string | number)[] {
+  if (pointer === "") return [];
+  const path: (string | number)[] = [];
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      const index = Number(segment);
+      path.push(index);
+      node = node[index];
+    } else {
+      path.push(segment);
+      node = isObject(node) ? node[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+/** "spec.ports[0].name": how a person names the value. */
+export function displayPath(path: ValuePath): string {
+  let text = "";
+  for (const segment of path) {
+    text += typeof segment === "number" ? `[${segment}]` : text ? `.${segment}` : segment;
+  }
+  return text;
+}
+
+/** The properties a schema object allows, following local `$ref`s and `allOf`. */
+function knownProperties(schema: JsonSchema, rootSchema: JsonSchema, depth = 0): string[] {
+  if (depth > 8) return [];
+  const names = new Set<string>(isObject(schema.properties) ? Object.keys(schema.properties) : []);
+  const nested: unknown[] = [];
+  if (typeof schema.$ref === "string") nested.push(resolveLocalRef(schema.$ref, rootSchema));
+  if (Array.isArray(schema.allOf)) nested.push(...schema.allOf);
+  for (const sub of nested) {
+    if (isObject(sub)) for (const n of knownProperties(sub, rootSchema, depth + 1)) names.add(n);
+  }
+  return [...names].sort();
+}
+
+function resolveLocalRef(ref: string, rootSchema: JsonSchema): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let node: unknown = rootSchema;
+  for (const segment of ref.slice(2).split("/")) node = isObject(node) ? node[segment] : undefined;
+  return node;
+}
+
+function alternativesText(branches: unknown[], rootSchema: JsonSchema): string {
+  const kinds = branches.map((branch) => {
+    const resolved =
+      isObject(branch) && typeof branch.$ref === "string" ? resolveLocalRef(branch.$ref, rootSchema) : branch;
+    if (!isObject(resolved)) return "a value";
+    if (typeof resolved.title === "string") return article(resolved.title);
+    if (typeof resolved.type === "string") return article(resolved.type);
+    if (isObject(resolved.properties))
+      return `an object with ${Object.keys(resolved.properties).join(" or ")}`;
+    return "a value";
+  });
+  return [...new Set(kinds)].join(" or ");
+}
+
+function propertyNamesHint(schema: JsonSchema): string | undefined {
+  const names = schema.propertyNames;
+  if (isObject(names) && typeof names.patternErrorMessage === "string")
+    return `keys ${names.patternErrorMessage}`;
+  return undefined;
+}
+
+function gotSuffix(e: ErrorObject): string {
+  const scalar = typeof e.data === "string" || typeof e.data === "number" || typeof e.data === "boolean";
+  return scalar ? `, got ${describeValue(e.data)}` : "";
+}
+
+/** A short, safe rendering of a value for a message: long strings are cut. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") {
+    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(cut);
+  }
+  return String(value);
+}
+
+function article(type: string): string {
+  const words: Record<string, string> = {
+    integer: "an integer",
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+    boolean: "true or false",
+    null: "null",
+  };
+  return type
+    .split(",")
+    .map((t) => words[t] ?? (/^[aeiou]/i.test(t) ? `an ${t}` : `a ${t}`))
+    .join(" or ");
+}
+
+function firstSentence(text: string): string {
+  const end = text.indexOf(". ");
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,693 @@
+/**
+ * Types of the files people write: services, environments and teams.
+ * generated from schemas/ by npm run types:generate; do not edit.
+ */
+
+// schemas/service.schema.json
+
+/**
+ * What the service runs and needs: the workload type, every setting, and per-environment overrides.
+ */
+export type ServiceSpec = ServiceSettings & {
+  /**
+   * The kind of workload: web (a Deployment and a Service), worker (a Deployment) or cron (a CronJob).
+   */
+  type: "web" | "worker" | "cron";
+  /**
+   * The container image, as repository:tag or repository@sha256:<digest>, from one of the environment's registries. Required; environments.<env>.image overrides it.
+   */
+  image: string;
+  /**
+   * Per-environment overrides of any spec setting, by environment name (environments/<name>.yaml). Set { enabled: false } to not run the service in that environment.
+   */
+  environments?: {
+    [k: string]: EnvironmentOverride;
+  };
+};
+/**
+ * A health check: a string is an HTTP GET path on the first port; an object has exactly one of http, grpc or exec, plus optional timings.
+ */
+export type Probe = string | HttpProbe | GrpcProbe | ExecProbe;
+/**
+ * A health check by HTTP GET.
+ */
+export type HttpProbe = ProbeTimings & {
+  /**
+   * An HTTP GET; success is a 2xx or 3xx status.
+   */
+  http: HttpGetAction;
+};
+/**
+ * A health check by the gRPC health protocol.
+ */
+export type GrpcProbe = ProbeTimings & {
+  /**
+   * A gRPC health check (grpc.health.v1).
+   */
+  grpc: GrpcAction;
+};
+/**
+ * A health check by a command run in the container.
+ */
+export type ExecProbe = ProbeTimings & {
+  /**
+   * A command run inside the container; success is exit status 0.
+   *
+   * @minItems 1
+   */
+  exec: [string, ...string[]];
+};
+/**
+ * Settings for one environment, replacing those of spec; every spec setting except type and environments, plus enabled.
+ */
+export type EnvironmentOverride = ServiceSettings & {
+  /**
+   * Whether the service runs in this environment. Absent means true.
+   */
+  enabled?: boolean;
+};
+
+/**
+ * A service an application team runs on the platform: what to run, how to reach it and what it needs, with per-environment overrides. One file per service at services/<name>/service.yaml.
+ */
+export interface Service {
+  /**
+   * Version of the platform file format. Always idp/v1.
+   */
+  apiVersion: "idp/v1";
+  /**
+   * What this file describes. Always Service in services/<name>/service.yaml.
+   */
+  kind: "Service";
+  /**
+   * Who the service is and who owns it.
+   */
+  metadata: ServiceMetadata;
+  /**
+   * What the service runs and needs, with per-environment overrides under environments.
+   */
+  spec: ServiceSpec;
+}
+/**
+ * Who the service is and who owns it.
+ */
+export interface ServiceMetadata {
+  /**
+   * The service name: a DNS-1123 label of at most 40 characters, equal to the folder name under services/.
+   */
+  name: string;
+  /**
+   * The owning team: teams/<team>.yaml must exist. The team reviews changes to this service.
+   */
+  team: string;
+  /**
+   * One sentence on what the service does, shown in the catalog.
+   */
+  description?: string;
+  /**
+   * How much the business depends on the service: critical (stricter production rules), standard or experimental. Absent means standard.
+   */
+  tier?: "critical" | "standard" | "experimental";
+}
+/**
+ * The settings a service spec and its per-environment overrides share.
+ */
+export interface ServiceSettings {
+  /**
+   * The container image, as repository:tag or repository@sha256:<digest>. It must come from one of the environment's registries.
+   */
+  image?: string;
+  /**
+   * The container entrypoint, replacing the image's ENTRYPOINT. Absent means the image's own.
+   *
+   * @minItems 1
+   */
+  command?: [string, ...string[]];
+  /**
+   * Arguments to the entrypoint, replacing the image's CMD. Absent means the image's own.
+   */
+  args?: string[];
+  /**
+   * Web shorthand: the container listens for HTTP on this port, exposed as Service port 80 named http. Use either port or ports.
+   */
+  port?: number;
+  /**
+   * The full form of the ports the container listens on; the first http port receives the route. Use either port or ports.
+   *
+   * @minItems 1
+   */
+  ports?: [Port, ...Port[]];
+  /**
+   * Web only: a public HTTP route to the first http port. Absent means the service is reachable only inside the cluster.
+   */
+  route?: Route;
+  /**
+   * Cron only: when the job runs, as a five-field cron expression (minute hour day-of-month month day-of-week), in UTC.
+   */
+  schedule?: string;
+  /**
+   * How many pods run. Use either replicas or autoscale; absent both, the environment's default applies.
+   */
+  replicas?: number;
+  /**
+   * Scale the number of pods with CPU load. Use either replicas or autoscale.
+   */
+  autoscale?: Autoscale;
+  /**
+   * CPU and memory requests per pod, and optional limits. Absent means the environment's defaults.
+   */
+  resources?: Resources;
+  /**
+   * Plain, non-secret environment variables. Values may use placeholders: ${calls.NAME.host|port|address|url} and ${dependencies.NAME.OUTPUT}. Quote values YAML would read as numbers or booleans.
+   */
+  env?: {
+    /**
+     * The value, possibly with ${...} placeholders.
+     */
+    [k: string]: string;
+  };
+  /**
+   * Environment variables read from the secret store, as a reference <store path>#<key>, never the secret value itself.
+   */
+  secrets?: {
+    /**
+     * A secret store reference: <path>#<key>, such as payments/stripe#api_key.
+     */
+    [k: string]: string;
+  };
+  /**
+   * Health checks: readiness gates traffic, liveness restarts a stuck container.
+   */
+  probes?: Probes;
+  /**
+   * Services this one talks to, by name. Network traffic is allowed between them, and ${calls.NAME...} placeholders become available.
+   *
+   * Items: A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit.
+   */
+  calls?: string[];
+  /**
+   * Infrastructure this service needs (a database, a cache, a bucket, a queue), by a name of your choosing. Each environment's dependencyClasses say what a type and size become.
+   */
+  dependencies?: {
+    [k: string]: Dependency;
+  };
+}
+/**
+ * A port the container listens on.
+ */
+export interface Port {
+  /**
+   * The port name (an IANA service name): lowercase letters, digits and '-', at least one letter, at most 15 characters.
+   */
+  name: string;
+  /**
+   * The port other services connect to (the Kubernetes Service port).
+   */
+  port: number;
+  /**
+   * The port the container listens on. Absent means the same as port.
+   */
+  targetPort?: number;
+  /**
+   * What the port speaks: http, grpc or tcp. Absent means http.
+   */
+  protocol?: "http" | "grpc" | "tcp";
+}
+/**
+ * A public HTTP route to the service.
+ */
+export interface Route {
+  /**
+   * The public host name: under the environment's domain or one of the owning team's domains.
+   */
+  host: string;
+  /**
+   * The path prefix routed to the service. Absent means /.
+   */
+  path?: string;
+}
+/**
+ * Horizontal pod autoscaling on CPU utilisation.
+ */
+export interface Autoscale {
+  /**
+   * The fewest pods. Absent means 1.
+   */
+  min?: number;
+  /**
+   * The most pods.
+   */
+  max: number;
+  /**
+   * Target average CPU utilisation, in percent of the CPU request. Absent means 80.
+   */
+  cpu?: number;
+}
+/**
+ * CPU and memory requests per pod. Without limits, the memory limit equals the request and there is no CPU limit.
+ */
+export interface Resources {
+  /**
+   * CPU request: cores as a number (0.5) or a quantity string ("250m").
+   */
+  cpu?: number | string;
+  /**
+   * Memory request: a quantity string such as "256Mi" (a plain number is bytes).
+   */
+  memory?: number | string;
+  /**
+   * Upper bounds per pod. Absent means memory limit = request, no CPU limit.
+   */
+  limits?: ResourceLimits;
+}
+/**
+ * CPU and memory limits per pod.
+ */
+export interface ResourceLimits {
+  /**
+   * CPU limit: cores as a number (1) or a quantity string ("500m"). Absent means no CPU limit.
+   */
+  cpu?: number | string;
+  /**
+   * Memory limit: a quantity string such as "512Mi". Absent means equal to the request.
+   */
+  memory?: number | string;
+}
+/**
+ * Health checks of the container.
+ */
+export interface Probes {
+  /**
+   * When the pod may receive traffic: an HTTP GET path on the first port, or a probe object.
+   */
+  readiness?: Probe;
+  /**
+   * When the container is restarted: an HTTP GET path on the first port, or a probe object.
+   */
+  liveness?: Probe;
+}
+/**
+ * When and how often a probe runs, and when it counts as failed. Absent values take the Kubernetes defaults.
+ */
+export interface ProbeTimings {
+  /**
+   * Seconds after the container starts before the first check.
+   */
+  initialDelaySeconds?: number;
+  /**
+   * Seconds between checks.
+   */
+  periodSeconds?: number;
+  /**
+   * Seconds before a check counts as failed.
+   */
+  timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the probe fails.
+   */
+  failureThreshold?: number;
+}
+/**
+ * An HTTP GET health check.
+ */
+export interface HttpGetAction {
+  /**
+   * The path requested.
+   */
+  path: string;
+  /**
+   * The container port requested. Absent means the first port.
+   */
+  port?: number;
+}
+/**
+ * A gRPC health check.
+ */
+export interface GrpcAction {
+  /**
+   * The container port serving grpc.health.v1.
+   */
+  port: number;
+}
+/**
+ * A piece of infrastructure the service needs, by class: the environment's dependencyClasses[type][size] says what it becomes.
+ */
+export interface Dependency {
+  /**
+   * The dependency class, such as postgres, redis, bucket or queue; every environment must define it in dependencyClasses.
+   */
+  type: string;
+  /**
+   * A size of the class, as defined in every environment's dependencyClasses. Absent means the size named default.
+   */
+  size?: string;
+}
+
+// schemas/environment.schema.json
+
+/**
+ * One output of a dependency class: exactly one of secretKey or value.
+ */
+export type DependencyOutput = SecretOutput | ValueOutput;
+
+/**
+ * An environment services are deployed to: its cluster, promotion order, naming, guard rails and what dependency classes become there. One file per environment at environments/<name>.yaml; owned by the platform team.
+ */
+export interface Environment {
+  /**
+   * Version of the platform file format. Always idp/v1.
+   */
+  apiVersion: "idp/v1";
+  /**
+   * What this file describes. Always Environment in environments/<name>.yaml.
+   */
+  kind: "Environment";
+  /**
+   * The environment's name.
+   */
+  metadata: EnvironmentMetadata;
+  /**
+   * Cluster, promotion order, naming, defaults, guard rails and dependency classes.
+   */
+  spec: EnvironmentSpec;
+}
+/**
+ * The environment's name.
+ */
+export interface EnvironmentMetadata {
+  /**
+   * The environment name, equal to the file name without .yaml; the key services use under spec.environments.
+   */
+  name: string;
+}
+/**
+ * Cluster, promotion order, naming, defaults, guard rails and dependency classes of an environment.
+ */
+export interface EnvironmentSpec {
+  /**
+   * The Kubernetes cluster this environment's manifests are applied to.
+   */
+  cluster: Cluster;
+  /**
+   * The environment whose versions are promoted into this one (idp promote). Absent for the first environment of the promotion order.
+   */
+  promotesFrom?: string;
+  /**
+   * Template for a team's namespace in this environment; {team} is replaced by the team name. The result must be a DNS-1123 label.
+   */
+  namespace: string;
+  /**
+   * The DNS domain of this environment: every route host is under it (or under a domain of the owning team).
+   */
+  domain: string;
+  /**
+   * Container registries (host and optional path prefix) images may come from in this environment.
+   *
+   * @minItems 1
+   *
+   * Items: A registry host with an optional path prefix, such as ghcr.io/acme.
+   */
+  registries: [string, ...string[]];
+  /**
+   * What a service gets when it does not say: replicas and resource requests.
+   */
+  defaults: EnvironmentDefaults;
+  /**
+   * Upper bounds for a single service in this environment. Absent means no per-service bound.
+   */
+  limits?: EnvironmentLimits;
+  /**
+   * Resource quota of each team namespace in this environment. Absent means no quota.
+   */
+  quota?: Quota;
+  /**
+   * What each dependency type and size becomes here: dependencyClasses[type][size]. Services may only use types and sizes defined in every environment.
+   */
+  dependencyClasses?: {
+    /**
+     * The sizes of this dependency type, by size name; a dependency without a size uses the size named default.
+     */
+    [k: string]: {
+      [k: string]: DependencyClass;
+    };
+  };
+  /**
+   * Change freeze windows: changes to this environment are refused from the first to the last day, inclusive.
+   */
+  freeze?: FreezeWindow[];
+}
+/**
+ * A Kubernetes cluster.
+ */
+export interface Cluster {
+  /**
+   * The cluster name, as the GitOps controller knows it.
+   */
+  name: string;
+  /**
+   * The cluster's API server URL (https).
+   */
+  server: string;
+}
+/**
+ * Settings a service gets in this environment when it does not set them.
+ */
+export interface EnvironmentDefaults {
+  /**
+   * Pods of a service that sets neither replicas nor autoscale.
+   */
+  replicas: number;
+  /**
+   * Requests of a service that sets no resources.
+   */
+  resources: DefaultResources;
+}
+/**
+ * Default CPU and memory requests per pod.
+ */
+export interface DefaultResources {
+  /**
+   * Default CPU request: cores as a number (0.1) or a quantity string ("100m").
+   */
+  cpu: number | string;
+  /**
+   * Default memory request: a quantity string such as "128Mi" (a plain number is bytes).
+   */
+  memory: number | string;
+}
+/**
+ * Upper bounds for a single service in this environment.
+ */
+export interface EnvironmentLimits {
+  /**
+   * The most pods a service may ask for (replicas, or autoscale max).
+   */
+  maxReplicas?: number;
+  /**
+   * The largest CPU request or limit per pod: cores as a number or a quantity string ("4").
+   */
+  maxCpu?: number | string;
+  /**
+   * The largest memory request or limit per pod: a quantity string such as "8Gi".
+   */
+  maxMemory?: number | string;
+}
+/**
+ * A resource quota per team namespace: the sum of requests over all of a team's services.
+ */
+export interface Quota {
+  /**
+   * Total CPU requests in the namespace: cores as a number or a quantity string ("40").
+   */
+  cpu?: number | string;
+  /**
+   * Total memory requests in the namespace: a quantity string such as "80Gi".
+   */
+  memory?: number | string;
+  /**
+   * Total pods in the namespace.
+   */
+  pods?: number;
+}
+/**
+ * What one dependency type and size becomes in this environment: a claim rendered once per dependency, and the outputs services can refer to.
+ */
+export interface DependencyClass {
+  /**
+   * The Kubernetes object rendered for each dependency of this class (a Crossplane claim or any CRD). The platform adds metadata.name, the namespace and spec.writeConnectionSecretToRef named <service>-<dependency>.
+   */
+  claim: Claim;
+  /**
+   * What ${dependencies.NAME.OUTPUT} becomes, by output name: a key of the claim's connection secret (secret, rendered as a secretKeyRef) or a plain value.
+   */
+  outputs: {
+    [k: string]: DependencyOutput;
+  };
+}
+/**
+ * A Kubernetes object template: apiVersion, kind, optional labels and annotations, and a free-form spec.
+ */
+export interface Claim {
+  /**
+   * The object's API group and version.
+   */
+  apiVersion: string;
+  /**
+   * The object's kind.
+   */
+  kind: string;
+  /**
+   * Labels and annotations added to the rendered object.
+   */
+  metadata?: ClaimMetadata;
+  /**
+   * The object's spec, copied as is (the platform adds writeConnectionSecretToRef).
+   */
+  spec: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * Labels and annotations of a rendered claim; its name and namespace are set by the platform.
+ */
+export interface ClaimMetadata {
+  /**
+   * Kubernetes labels, by key.
+   */
+  labels?: {
+    /**
+     * A label value: at most 63 characters.
+     */
+    [k: string]: string;
+  };
+  /**
+   * Kubernetes annotations, by key.
+   */
+  annotations?: {
+    /**
+     * An annotation value.
+     */
+    [k: string]: string;
+  };
+}
+/**
+ * An output read from the claim's connection secret; services receive it as a secretKeyRef, never as a plain value.
+ */
+export interface SecretOutput {
+  /**
+   * The key in the claim's connection secret.
+   */
+  secretKey: string;
+}
+/**
+ * An output with a plain, non-secret value.
+ */
+export interface ValueOutput {
+  /**
+   * The value, as a string (quote numbers, such as "5432").
+   */
+  value: string;
+}
+/**
+ * A period in which changes to the environment are refused.
+ */
+export interface FreezeWindow {
+  /**
+   * The first frozen day, YYYY-MM-DD (UTC).
+   */
+  from: string;
+  /**
+   * The last frozen day, YYYY-MM-DD (UTC), inclusive.
+   */
+  to: string;
+  /**
+   * Why changes are frozen, shown to whoever is refused.
+   */
+  reason: string;
+}
+
+// schemas/team.schema.json
+
+/**
+ * A team that owns services: who is in it, where to reach it, which extra domains it may route and its monthly budget. One file per team at teams/<name>.yaml; owned by the platform team.
+ */
+export interface Team {
+  /**
+   * Version of the platform file format. Always idp/v1.
+   */
+  apiVersion: "idp/v1";
+  /**
+   * What this file describes. Always Team in teams/<name>.yaml.
+   */
+  kind: "Team";
+  /**
+   * The team's name.
+   */
+  metadata: TeamMetadata;
+  /**
+   * Members, GitHub team, domains, budget and contact.
+   */
+  spec: TeamSpec;
+}
+/**
+ * The team's name.
+ */
+export interface TeamMetadata {
+  /**
+   * The team name, equal to the file name without .yaml; services name it in metadata.team and namespaces are made from it.
+   */
+  name: string;
+}
+/**
+ * Members, GitHub team, domains, budget and contact of a team.
+ */
+export interface TeamSpec {
+  /**
+   * The GitHub team, as org/team-slug; it becomes the CODEOWNERS owner of the team's services.
+   */
+  github: string;
+  /**
+   * GitHub logins of the team's members.
+   *
+   * @minItems 1
+   *
+   * Items: A GitHub login.
+   */
+  members: [string, ...string[]];
+  /**
+   * Extra DNS names the team may use as route hosts (and their subdomains), besides each environment's domain. Absent means none.
+   *
+   * Items: A lowercase DNS name such as pay.acme.example.
+   */
+  domains?: string[];
+  /**
+   * What the team may spend, checked by the cost policy.
+   */
+  budget: Budget;
+  /**
+   * Where to reach the team.
+   */
+  contact: Contact;
+}
+/**
+ * A team's spending limit.
+ */
+export interface Budget {
+  /**
+   * Monthly budget in USD across all environments.
+   */
+  monthly: number;
+}
+/**
+ * Where to reach a team.
+ */
+export interface Contact {
+  /**
+   * The team's Slack channel, starting with '#'. Quote it in YAML: "#payments".
+   */
+  slack: string;
+  /**
+   * The team's email address, optional.
+   */
+  email?: string;
+}

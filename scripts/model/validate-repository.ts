@@ -1,0 +1,93 @@
+import { statSync } from "node:fs";
+import { ToolError } from "../errors.js";
+import { type Diagnostic, error, sortDiagnostics } from "../report/diagnostic.js";
+import type { LoadedDocument } from "./document.js";
+import type { Kind } from "./kinds.js";
+import { loadRepository } from "./load.js";
+import { readSchemas } from "./read-schemas.js";
+import { type Resolution, resolveRepository } from "./resolve.js";
+import { compileSchemas, type SchemaValidators, validateDocument } from "./schema.js";
+
+/** The outcome of load → validate → resolve over a whole repository. */
+export interface ValidatedRepository extends Resolution {
+  /** Every finding, sorted by file and position. */
+  diagnostics: Diagnostic[];
+  /** The text of every file read from inside the root, for printing source lines. */
+  sources: Map<string, string>;
+  /** How many files of each kind were read. */
+  counts: Record<Kind, number>;
+}
+
+/**
+ * Runs load, schema validation and resolve on every file under `root`.
+ * Documents that fail their schema are left out of resolve (one mistake, one
+ * diagnostic) but their names still count as existing, so a broken team file
+ * does not also make every service of that team "unknown".
+ */
+export function validateRepository(root: string, validators?: SchemaValidators): ValidatedRepository {
+  if (!isDirectory(root))
+    throw new ToolError(`the root ${root} is not a folder; pass --root with the repository's path`);
+  const compiled = validators ?? compileSchemas(readSchemas(root));
+  const loaded = loadRepository(root);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const sources = new Map<string, string>();
+  const check = (kind: Kind, documents: readonly LoadedDocument[]) => {
+    const valid: LoadedDocument[] = [];
+    const broken: string[] = [];
+    for (const doc of documents) {
+      sources.set(doc.file, doc.text);
+      const found = validateDocument(compiled, kind, doc);
+      diagnostics.push(...found);
+      if (found.length === 0) valid.push(doc);
+      else broken.push(nameOf(doc));
+    }
+    return { valid, broken };
+  };
+  const environments = check("Environment", loaded.environments);
+  const teams = check("Team", loaded.teams);
+  const services = check("Service", loaded.services);
+  if (loaded.environments.length === 0 && !diagnostics.some((d) => d.file.startsWith("environments/"))) {
+    diagnostics.push(
+      error(
+        "resolve.no-environments",
+        "there are no environments: nothing can be validated or rendered",
+        "environments",
+        { line: 1, column: 1 },
+        "add environments/dev.yaml (kind: Environment); see the README",
+      ),
+    );
+  }
+  const resolution = resolveRepository({
+    environments: environments.valid,
+    teams: teams.valid,
+    services: services.valid,
+    broken: { environments: environments.broken, teams: teams.broken, services: services.broken },
+  });
+  diagnostics.push(...resolution.diagnostics);
+  return {
+    ...resolution,
+    diagnostics: sortDiagnostics(diagnostics),
+    sources,
+    counts: {
+      Environment: loaded.environments.length,
+      Team: loaded.teams.length,
+      Service: loaded.services.length,
+    },
+  };
+}
+
+/** The name a file claims, or the name its path implies when the claim is unreadable. */
+function nameOf(doc: LoadedDocument): string {
+  const value = doc.value as { metadata?: { name?: unknown } };
+  if (typeof value?.metadata?.name === "string") return value.metadata.name;
+  const parts = doc.file.split("/");
+  return parts[0] === "services" ? (parts[1] ?? "") : (parts[1] ?? "").replace(/\.yaml$/, "");
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

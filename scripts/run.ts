@@ -1,0 +1,105 @@
+import { resolve } from "node:path";
+import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
+import type { CommandResult } from "./commands/result.js";
+import { validateCommand } from "./commands/validate.js";
+import { ToolError, UsageError } from "./errors.js";
+import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
+
+/** What one invocation of `idp` printed and how it ended. */
+export interface RunOutcome {
+  exitCode: 0 | 1 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+interface CommonOptions {
+  root: string;
+  format: OutputFormat;
+}
+
+/**
+ * Runs the `idp` command line in-process: parses argv, dispatches to one
+ * command, and maps the few exception classes to exit code 2 with a readable
+ * message. Tests call this directly; `cli.ts` only prints what it returns.
+ */
+export async function run(argv: readonly string[], cwd: string = process.cwd()): Promise<RunOutcome> {
+  let stdout = "";
+  let stderr = "";
+  let result: CommandResult | undefined;
+  const program = buildProgram(
+    cwd,
+    (r) => {
+      result = r;
+    },
+    {
+      writeOut: (text) => {
+        stdout += text;
+      },
+      writeErr: (text) => {
+        stderr += text;
+      },
+      outputError: (text, write) => write(text.replace(/^error: /, "idp: ")),
+    },
+  );
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (caught) {
+    if (caught instanceof CommanderError) {
+      // --help and --version end here too, successfully.
+      const ok = caught.exitCode === 0;
+      return { exitCode: ok ? 0 : 2, stdout, stderr: ok ? stderr : `${stderr}run 'idp --help' for usage\n` };
+    }
+    return { exitCode: 2, stdout, stderr: stderr + describeFailure(caught) };
+  }
+  if (!result) return { exitCode: 0, stdout, stderr };
+  return {
+    exitCode: result.exitCode,
+    stdout: stdout + result.stdout,
+    stderr: stderr + (result.stderr ?? ""),
+  };
+}
+
+function buildProgram(
+  cwd: string,
+  done: (result: CommandResult) => void,
+  output: OutputConfiguration,
+): Command {
+  // Output and exit handling are set before subcommands exist: commander copies them at creation.
+  const program = new Command("idp")
+    .description("The platform repository's command line: validate, render and ship services through git.")
+    .version("0.1.0")
+    .configureOutput(output)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+
+  const common = (command: Command): Command =>
+    command
+      .addOption(new Option("--root <dir>", "the repository to work on").default("."))
+      .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"));
+
+  const options = (raw: { root: string; format: string }): CommonOptions => ({
+    root: resolve(cwd, raw.root),
+    format: parseFormat(raw.format),
+  });
+
+  common(program.command("validate"))
+    .description("load, schema-check and resolve every service, environment and team; exit 1 on any error")
+    .action(async (raw: { root: string; format: string }) => {
+      done(await validateCommand(options(raw)));
+    });
+
+  return program;
+}
+
+/** The one place an exception becomes a message: what failed and what to do, no stack trace. */
+function describeFailure(caught: unknown): string {
+  if (caught instanceof UsageError) return `idp: ${caught.message}\nrun 'idp --help' for usage\n`;
+  if (caught instanceof ToolError) {
+    const cause = caught.cause instanceof Error ? ` (${caught.cause.message})` : "";
+    return `idp: ${caught.message}${cause}\n`;
+  }
+  const message = caught instanceof Error ? caught.message : String(caught);
+  const stack = process.env.IDP_DEBUG && caught instanceof Error ? `\n${caught.stack}` : "";
+  return `idp: internal error: ${message}${stack}\nthis is a bug in idp; rerun with IDP_DEBUG=1 for details and report it\n`;
+}

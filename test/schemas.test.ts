@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generateTypes, TYPES_FILE } from "../scripts/dev/generate-types.js";
+import type { Kind as ModelKind } from "../scripts/model/kinds.js";
+import { readSchemas } from "../scripts/model/read-schemas.js";
+import { compileSchemas } from "../scripts/model/schema.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -15,22 +17,17 @@ function readSchema(kind: Kind): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(root, "schemas", `${kind}.schema.json`), "utf8"));
 }
 
-/** Compile the schemas the way scripts/model does: Ajv2020, strict, all errors, patternErrorMessage. */
-function compileSchemas(): Record<Kind, ValidateFunction> {
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-  return {
-    service: ajv.compile(readSchema("service")),
-    environment: ajv.compile(readSchema("environment")),
-    team: ajv.compile(readSchema("team")),
-  };
-}
-
-const validators = compileSchemas();
+const KIND_NAMES: Readonly<Record<Kind, ModelKind>> = {
+  service: "Service",
+  environment: "Environment",
+  team: "Team",
+};
+// The validators the CLI uses, from the schemas of this repository.
+const validators = compileSchemas(readSchemas(root));
 
 function validate(kind: Kind, value: unknown): { ok: boolean; errors: string[] } {
-  const ok = validators[kind](value);
-  const errors = (validators[kind].errors ?? []).map(
+  const ok = validators.byKind[KIND_NAMES[kind]](value);
+  const errors = (validators.byKind[KIND_NAMES[kind]].errors ?? []).map(
     (e) => `${e.instancePath || "/"} ${e.keyword}: ${e.message}`,
   );
   return { ok, errors };
@@ -82,7 +79,7 @@ describe("schemas", () => {
     expect(schema.$id).toBe(`https://idp.example/schemas/${kind}.schema.json`);
     expect(typeof schema.title).toBe("string");
     expect(typeof schema.description).toBe("string");
-    expect(validators[kind]).toBeTypeOf("function");
+    expect(validators.byKind[KIND_NAMES[kind]]).toBeTypeOf("function");
   });
 
   it.each(KINDS)("%s schema: every pattern has maxLength and patternErrorMessage beside it", (kind) => {

@@ -246,6 +246,16 @@ describe("hostile input", () => {
   });
 });
 
+describe("many problems in one file", () => {
+  // Past ~130,000 elements, spreading CST items or diagnostics as call arguments throws a RangeError.
+  it("handles a list of 200,000 aliases", () => {
+    const result = parse(`a: &a 1\nb: [${Array(200_000).fill("*a").join(",")}]\n`);
+    expect(result.diagnostics).toHaveLength(51);
+    expect(result.diagnostics[0]).toMatchObject({ code: "load.alias", line: 1, column: 4 });
+    expect(result.diagnostics[50]?.message).toBe("199951 more problems in this file are not shown");
+  });
+});
+
 describe("parseYamlDocument never throws", () => {
   const outcome = (source: string | Uint8Array): boolean => {
     const result = parse(source);

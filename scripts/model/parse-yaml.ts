@@ -27,6 +27,8 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /** Deepest allowed nesting of mappings and sequences (the top-level mapping is level 1). */
 export const MAX_DEPTH = 64;
 
+const START: Position = { line: 1, column: 1 };
+
 /** What parsing one file gives: a document when it is acceptable, otherwise at least one error. */
 export interface ParseResult {
   document?: LoadedDocument;
@@ -121,8 +123,6 @@ function parseText(file: string, text: string): ParseResult {
     diagnostics: [],
   };
 }
-
-const START: Position = { line: 1, column: 1 };
 
 // Diagnostics travel in arrays, never as spread arguments: a hostile file can produce
 // more of them than a call's argument limit, which throws a RangeError.
@@ -444,6 +444,7 @@ function checkMapping(
   const values: unknown[] = [];
   for (const pair of mapping.items) {
     values.push(pair.value);
+    if (isAlias(pair.key)) continue; // already reported as load.alias
     const at = positionOf(nodeOffset(pair.key ?? mapping));
     const problem = keyProblem(file, pair, at);
     if (problem !== undefined) {
@@ -472,7 +473,6 @@ function checkMapping(
 
 function keyProblem(file: string, pair: Pair, at: Position): Diagnostic | undefined {
   const key = pair.key;
-  if (isAlias(key)) return undefined; // already reported as load.alias
   if (!isScalar(key) || (key.value === null && key.source === "")) {
     return error(
       "load.key",

@@ -6,8 +6,12 @@ import { KINDS, type Kind } from "./kinds.js";
 import { closestName } from "./names.js";
 import type { SchemaSources } from "./read-schemas.js";
 
-/** One compiled validator per kind; compile once, validate many documents. */
-export type SchemaValidators = Readonly<Record<Kind, ValidateFunction>>;
+/** The compiled schemas: one validator per kind, and the ajv instance that can compile parts of them. */
+export interface SchemaValidators {
+  readonly byKind: Readonly<Record<Kind, ValidateFunction>>;
+  /** The validator of branch `index` of the `anyOf`/`oneOf` in `parent` (a schema object of ours). */
+  readonly branch: (parent: object, keyword: string, index: number) => ValidateFunction | undefined;
+}
 
 type JsonSchema = Record<string, unknown>;
 
@@ -20,15 +24,38 @@ export function compileSchemas(sources: SchemaSources): SchemaValidators {
   const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true, $data: false });
   // An annotation for people (editors show it too): the sentence a pattern failure prints.
   ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
-  const compiled = KINDS.map((kind) => {
+  const byKind = {} as Record<Kind, ValidateFunction>;
+  // Where each schema object sits, so a branch of an alternative can be compiled on its own.
+  const places = new WeakMap<object, string>();
+  for (const kind of KINDS) {
+    const source = sources[kind];
+    const key = typeof source.$id === "string" ? source.$id : `idp:${kind}`;
+    indexSchema(source, `${key}#`, places);
     try {
-      return [kind, ajv.compile(sources[kind])] as const;
+      ajv.addSchema(source, typeof source.$id === "string" ? undefined : key);
+      const validate = ajv.getSchema(key);
+      if (!validate) throw new Error("ajv did not register it");
+      byKind[kind] = validate;
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new ToolError(`the ${kind} schema does not compile: ${reason}`, { cause });
     }
-  });
-  return Object.fromEntries(compiled) as Record<Kind, ValidateFunction>;
+  }
+  return {
+    byKind,
+    branch: (parent, keyword, index) => {
+      const place = places.get(parent);
+      return place === undefined ? undefined : ajv.getSchema(`${place}/${keyword}/${index}`);
+    },
+  };
+}
+
+function indexSchema(node: unknown, pointer: string, places: WeakMap<object, string>): void {
+  if (typeof node !== "object" || node === null) return;
+  places.set(node, pointer);
+  for (const [key, child] of Object.entries(node)) {
+    indexSchema(child, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, places);
+  }
 }
 
 /**
@@ -41,43 +68,57 @@ export function validateDocument(
   kind: Kind,
   document: LoadedDocument,
 ): Diagnostic[] {
-  const validate = validators[kind];
+  const validate = validators.byKind[kind];
   if (validate(document.value)) return [];
   const rootSchema = validate.schema as JsonSchema;
-  const errors = pruneAlternatives(validate.errors ?? []);
+  const errors = settleAlternatives(validate.errors ?? [], validators.branch);
   return errors.map((e) => toDiagnostic(e, document, rootSchema));
 }
 
 /**
  * With allErrors, a failed `anyOf`/`oneOf` reports the errors of every branch,
- * most of which are noise ("must be string" for the object form). Keep the
- * errors of the one branch whose type fits the value; when no branch fits,
- * keep only the alternative's own error, printed as "must be X or Y".
+ * most of which are noise ("must be string" for the object form). Each
+ * alternative is settled on its own: every branch is tried against the value,
+ * branches of the wrong type are dropped, and when one branch fits best (the
+ * fewest complaints about the value's own keys), only its errors are kept.
+ * When none or several fit, the alternative's own error stands alone
+ * ("must be a string or a GrpcProbe ...").
  */
-function pruneAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
-  let kept = [...errors];
-  const alternatives = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
-  // Innermost first, so nested alternatives are settled before their parents.
-  alternatives.sort((a, b) => b.schemaPath.length - a.schemaPath.length);
-  for (const alternative of alternatives) {
-    if (!kept.includes(alternative)) continue;
-    const prefix = `${alternative.schemaPath}/`;
-    const branchOf = (e: ErrorObject): number => Number(e.schemaPath.slice(prefix.length).split("/")[0]);
-    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
-    if (inside.length === 0) continue;
-    const wrongType = new Set(
-      inside.filter((e) => e.keyword === "type" && e.instancePath === alternative.instancePath).map(branchOf),
-    );
-    const branches = (alternative.schema as unknown[]).length;
-    const fitting = [...Array(branches).keys()].filter((i) => !wrongType.has(i));
-    if (fitting.length === 1) {
-      kept = kept.filter((e) => e !== alternative && (!inside.includes(e) || branchOf(e) === fitting[0]));
-    } else {
-      kept = kept.filter((e) => !inside.includes(e));
-    }
+function settleAlternatives(
+  errors: readonly ErrorObject[],
+  branch: SchemaValidators["branch"],
+  depth = 0,
+): ErrorObject[] {
+  const withoutIf = errors.filter((e) => e.keyword !== "if");
+  const alternative = withoutIf
+    .filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf")
+    .sort((a, b) => a.instancePath.length - b.instancePath.length)[0];
+  if (!alternative || depth > 16) return withoutIf;
+  const at = alternative.instancePath;
+  const beneath = (e: ErrorObject) => e.instancePath === at || e.instancePath.startsWith(`${at}/`);
+  const outside = withoutIf.filter((e) => !beneath(e));
+  return settleAlternatives([...outside, ...bestBranchErrors(alternative, branch)], branch, depth + 1);
+}
+
+function bestBranchErrors(alternative: ErrorObject, branch: SchemaValidators["branch"]): ErrorObject[] {
+  const branches = Array.isArray(alternative.schema) ? alternative.schema.length : 0;
+  const tried: { errors: ErrorObject[]; rootComplaints: number }[] = [];
+  for (let i = 0; i < branches; i++) {
+    const validate = alternative.parentSchema
+      ? branch(alternative.parentSchema, alternative.keyword, i)
+      : undefined;
+    if (!validate || validate(alternative.data)) return [alternative];
+    const errors = (validate.errors ?? []).map((e) => ({
+      ...e,
+      instancePath: alternative.instancePath + e.instancePath,
+    }));
+    const own = errors.filter((e) => e.instancePath === alternative.instancePath);
+    if (own.some((e) => e.keyword === "type" || e.keyword === "const" || e.keyword === "enum")) continue;
+    tried.push({ errors, rootComplaints: own.length });
   }
-  // "must match then schema" and "must match if" repeat errors that are already reported.
-  return kept.filter((e) => e.keyword !== "if");
+  const fewest = Math.min(...tried.map((t) => t.rootComplaints));
+  const best = tried.filter((t) => t.rootComplaints === fewest);
+  return best.length === 1 && best[0] ? best[0].errors : [alternative];
 }
 
 function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: JsonSchema): Diagnostic {
@@ -229,13 +270,16 @@ function alternativesText(branches: unknown[], rootSchema: JsonSchema): string {
     const resolved =
       isObject(branch) && typeof branch.$ref === "string" ? resolveLocalRef(branch.$ref, rootSchema) : branch;
     if (!isObject(resolved)) return "a value";
-    if (typeof resolved.title === "string") return article(resolved.title);
+    if (typeof resolved.title === "string") return resolved.title;
     if (typeof resolved.type === "string") return article(resolved.type);
     if (isObject(resolved.properties))
-      return `an object with ${Object.keys(resolved.properties).join(" or ")}`;
+      return `a mapping with ${Object.keys(resolved.properties).join(" or ")}`;
     return "a value";
   });
-  return [...new Set(kinds)].join(" or ");
+  const unique = [...new Set(kinds)];
+  return unique.length <= 1
+    ? (unique[0] ?? "a value")
+    : `${unique.slice(0, -1).join(", ")} or ${unique.at(-1)}`;
 }
 
 function propertyNamesHint(schema: JsonSchema): string | undefined {

@@ -1,0 +1,16 @@
+import { writeFileSync } from "node:fs";
+
+/**
+ * Preloaded into a measured child (`node --import <this file>`): when the
+ * process exits, writes its peak resident set size (getrusage maxRSS, in KiB)
+ * to the file named by IDP_BENCH_RSS_FILE. Needs nothing installed and works
+ * wherever Node runs, unlike `/usr/bin/time -f %M`.
+ */
+const target = process.env.IDP_BENCH_RSS_FILE;
+// Not inherited by anything the measured process starts.
+delete process.env.IDP_BENCH_RSS_FILE;
+if (target) {
+  process.on("exit", () => {
+    writeFileSync(target, `${process.resourceUsage().maxRSS}\n`);
+  });
+}

@@ -1,0 +1,254 @@
+import { describe, expect, it } from "vitest";
+import type { LoadedDocument } from "./document.js";
+import { parseYamlDocument } from "./parse-yaml.js";
+import { resolveRepository } from "./resolve.js";
+
+function doc(file: string, text: string): LoadedDocument {
+  const { document, diagnostics } = parseYamlDocument(file, text);
+  if (!document) throw new Error(`test YAML does not parse: ${JSON.stringify(diagnostics)}`);
+  return document;
+}
+
+const DEV = `apiVersion: idp/v1
+kind: Environment
+metadata: { name: dev }
+spec:
+  cluster: { name: dev, server: https://dev.example.test }
+  namespace: "{team}-dev"
+  domain: dev.example.test
+  registries: [ghcr.io/x]
+  defaults:
+    replicas: 1
+    resources: { cpu: 100m, memory: 128Mi }
+  dependencyClasses:
+    postgres:
+      small:
+        claim: { apiVersion: db.example.test/v1, kind: Postgres, spec: {} }
+        outputs: { uri: { secretKey: uri }, port: { value: "5432" } }
+`;
+const PROD = `apiVersion: idp/v1
+kind: Environment
+metadata: { name: prod }
+spec:
+  cluster: { name: prod, server: https://prod.example.test }
+  promotesFrom: dev
+  namespace: "{team}"
+  domain: example.test
+  registries: [ghcr.io/x]
+  defaults:
+    replicas: 3
+    resources: { cpu: 200m, memory: 256Mi }
+  dependencyClasses:
+    postgres:
+      small:
+        claim: { apiVersion: db.example.test/v1, kind: Postgres, spec: {} }
+        outputs: { uri: { secretKey: uri }, port: { value: "5432" } }
+`;
+const TEAM = `apiVersion: idp/v1
+kind: Team
+metadata: { name: shop }
+spec: { github: x/shop, members: [a], budget: { monthly: 1 }, contact: { slack: "#shop" } }
+`;
+
+function resolveWith(service: string, extra: Record<string, string> = {}) {
+  const services = [
+    doc("services/web/service.yaml", service),
+    ...Object.entries(extra).map(([f, t]) => doc(f, t)),
+  ];
+  return resolveRepository({
+    environments: [doc("environments/prod.yaml", PROD), doc("environments/dev.yaml", DEV)],
+    teams: [doc("teams/shop.yaml", TEAM)],
+    services,
+  });
+}
+
+const service = (spec: string, metadata = "") => `apiVersion: idp/v1
+kind: Service
+metadata:
+  name: web
+  team: shop${metadata}
+spec:
+${spec}`;
+
+describe("resolveRepository merges defaults, spec and override", () => {
+  it("walks environments in promotion order and takes defaults where the service is silent", () => {
+    const result = resolveWith(service("  type: worker\n  image: ghcr.io/x/web:1.0.0\n"));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.environments.map((e) => e.name)).toEqual(["dev", "prod"]);
+    expect(result.services.map((s) => [s.environment, s.namespace, s.replicas, s.resources])).toEqual([
+      ["dev", "shop-dev", 1, { cpu: "100m", memory: "128Mi", limits: { memory: "128Mi" } }],
+      ["prod", "shop", 3, { cpu: "200m", memory: "256Mi", limits: { memory: "256Mi" } }],
+    ]);
+  });
+
+  it("merges mappings key by key and replaces lists", () => {
+    const result = resolveWith(
+      service(`  type: web
+  image: ghcr.io/x/web:1.0.0
+  port: 8080
+  route: { host: web.example.test, path: /shop }
+  env: { A: "1", B: "2" }
+  resources: { cpu: 300m, memory: 512Mi, limits: { memory: 1Gi } }
+  environments:
+    dev:
+      route: { host: web.dev.example.test }
+      env: { B: "3" }
+      resources: { cpu: 50m }
+`),
+    );
+    expect(result.diagnostics).toEqual([]);
+    const dev = result.services.find((s) => s.environment === "dev");
+    expect(dev?.route).toEqual({ host: "web.dev.example.test", path: "/shop" });
+    expect(dev?.env).toEqual({ A: "1", B: "3" });
+    expect(dev?.resources).toEqual({ cpu: "50m", memory: "512Mi", limits: { memory: "1Gi" } });
+    expect(dev?.ports).toEqual([{ name: "http", port: 80, targetPort: 8080, protocol: "http" }]);
+  });
+
+  it("lets an override choose autoscale over the spec's replicas, and the reverse", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  replicas: 2
+  environments:
+    prod: { autoscale: { min: 3, max: 9 } }
+`),
+    );
+    expect(result.diagnostics).toEqual([]);
+    const [dev, prod] = result.services;
+    expect([dev?.replicas, dev?.autoscale]).toEqual([2, undefined]);
+    expect([prod?.replicas, prod?.autoscale]).toEqual([undefined, { min: 3, max: 9, cpu: 80 }]);
+  });
+
+  it("leaves a service out of an environment where it is disabled", () => {
+    const result = resolveWith(
+      service(
+        "  type: worker\n  image: ghcr.io/x/web:1.0.0\n  environments:\n    prod: { enabled: false }\n",
+      ),
+    );
+    expect(result.services.map((s) => s.environment)).toEqual(["dev"]);
+  });
+
+  it("remembers which file and line set each value", () => {
+    const result = resolveWith(
+      service("  type: worker\n  image: ghcr.io/x/web:1.0.0\n  environments:\n    prod: { replicas: 4 }\n"),
+    );
+    const [dev, prod] = result.services;
+    expect(dev?.origins.get("replicas")).toEqual({
+      file: "environments/dev.yaml",
+      path: ["spec", "defaults", "replicas"],
+    });
+    expect(prod?.origins.get("replicas")).toEqual({
+      file: "services/web/service.yaml",
+      path: ["spec", "environments", "prod", "replicas"],
+    });
+    expect(prod?.origins.get("image")).toEqual({
+      file: "services/web/service.yaml",
+      path: ["spec", "image"],
+    });
+  });
+
+  it("expands the full ports form with defaults", () => {
+    const result = resolveWith(
+      service(
+        "  type: web\n  image: ghcr.io/x/web:1.0.0\n  ports:\n    - { name: grpc, port: 5050, protocol: grpc }\n    - { name: admin, port: 9000, targetPort: 9090 }\n",
+      ),
+    );
+    expect(result.services[0]?.ports).toEqual([
+      { name: "grpc", port: 5050, targetPort: 5050, protocol: "grpc" },
+      { name: "admin", port: 9000, targetPort: 9090, protocol: "http" },
+    ]);
+  });
+});
+
+describe("resolveRepository reports a finding once, naming every environment it holds in", () => {
+  it("joins environments into one message", () => {
+    const result = resolveWith(
+      service("  type: worker\n  image: ghcr.io/x/web:1.0.0\n  dependencies:\n    cache: { type: redis }\n"),
+    );
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "resolve.unknown-dependency-class",
+        message: 'dependency cache has type "redis", which dev and prod does not offer',
+        line: 10,
+        column: 20,
+      }),
+    ]);
+  });
+
+  it("names only the environment where the finding holds", () => {
+    const result = resolveWith(
+      service(
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { DB: "${dependencies.db.uri}" }\n  dependencies:\n    db: { type: postgres }\n  environments:\n    prod: { dependencies: { db: { type: postgres, size: large } } }\n',
+      ),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.unknown-dependency-class",
+        'dependency db asks for postgres size "large", which prod does not offer',
+        13,
+      ],
+    ]);
+  });
+
+  it("points at a placeholder inside a longer value", () => {
+    const result = resolveWith(
+      service(
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { URL: "http://${calls.api.host}/x" }\n  environments:\n    prod: { enabled: false }\n',
+      ),
+    );
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "resolve.placeholder",
+        line: 9,
+        column: 23,
+        message: expect.stringContaining("not in calls"),
+      }),
+    ]);
+  });
+
+  it("refuses a secret output inside a longer value", () => {
+    const result = resolveWith(
+      service(
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { URL: "x${dependencies.db.uri}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
+      ),
+    );
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      "env.URL: ${dependencies.db.uri} is a secret output and must be the whole value, so it is passed as a secret reference",
+    ]);
+  });
+
+  it("accepts a plain output inside a longer value, and $${ as a literal", () => {
+    const result = resolveWith(
+      service(
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { A: "db:${dependencies.db.port}", B: "$${HOME}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
+      ),
+    );
+    expect(result.diagnostics).toEqual([]);
+  });
+});
+
+describe("environment checks", () => {
+  it("finds a promotion cycle", () => {
+    const result = resolveRepository({
+      environments: [
+        doc("environments/dev.yaml", DEV.replace("  namespace:", "  promotesFrom: prod\n  namespace:")),
+        doc("environments/prod.yaml", PROD),
+      ],
+      teams: [doc("teams/shop.yaml", TEAM)],
+      services: [],
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.file])).toEqual([
+      ["resolve.promotion-cycle", "environments/dev.yaml"],
+      ["resolve.promotion-cycle", "environments/prod.yaml"],
+    ]);
+  });
+
+  it("refuses a namespace template that gives an invalid name", () => {
+    const result = resolveRepository({
+      environments: [doc("environments/dev.yaml", DEV.replace('"{team}-dev"', '"{team}_dev"'))],
+      teams: [doc("teams/shop.yaml", TEAM)],
+      services: [],
+    });
+    expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([["resolve.namespace", 6]]);
+  });
+});

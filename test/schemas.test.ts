@@ -166,6 +166,7 @@ describe("schema rejects", () => {
       cluster: { name: "prod-eu-1", server: "https://prod-eu-1.k8s.acme.example" },
       namespace: "{team}",
       domain: "acme.example",
+      gitops: { repoURL: "https://github.com/acme/platform.git" },
       registries: ["ghcr.io/acme"],
       defaults: { replicas: 1, resources: { cpu: "100m", memory: "128Mi" } },
     },

@@ -16,6 +16,7 @@ spec:
   cluster: { name: dev, server: https://dev.example.test }
   namespace: "{team}-dev"
   domain: dev.example.test
+  gitops: { repoURL: https://git.example.test/platform.git }
   registries: [ghcr.io/x]
   defaults:
     replicas: 1
@@ -34,6 +35,7 @@ spec:
   promotesFrom: dev
   namespace: "{team}"
   domain: example.test
+  gitops: { repoURL: https://git.example.test/platform.git }
   registries: [ghcr.io/x]
   defaults:
     replicas: 3

@@ -435,6 +435,18 @@ export interface EnvironmentSpec {
    * Change freeze windows: changes to this environment are refused from the first to the last day, inclusive.
    */
   freeze?: FreezeWindow[];
+  /**
+   * How the GitOps controller in this environment's cluster finds and applies the rendered manifests.
+   */
+  gitops: GitOps;
+  /**
+   * How public routes reach services: a Kubernetes Ingress (default) or a Gateway API HTTPRoute. Absent means Ingress with class nginx.
+   */
+  routing?: Routing;
+  /**
+   * The External Secrets Operator store that secrets references (path#key) are read from. Absent means the ClusterSecretStore named platform.
+   */
+  secretStore?: SecretStoreRef;
 }
 /**
  * A Kubernetes cluster.
@@ -604,6 +616,79 @@ export interface FreezeWindow {
    * Why changes are frozen, shown to whoever is refused.
    */
   reason: string;
+}
+/**
+ * Where Argo CD (or Flux) reads this repository and how it syncs.
+ */
+export interface GitOps {
+  /**
+   * The GitOps controller of the cluster: argocd (Application, AppProject, ApplicationSet) or flux (GitRepository and Kustomization). Absent means argocd.
+   */
+  controller?: "argocd" | "flux";
+  /**
+   * The URL the controller clones this repository from.
+   */
+  repoURL: string;
+  /**
+   * The branch, tag or commit the controller follows. Absent means main.
+   */
+  revision?: string;
+  /**
+   * The namespace the controller runs in, where its Applications live. Absent means argocd (flux-system for Flux).
+   */
+  namespace?: string;
+}
+/**
+ * How a service's public route is rendered in this environment.
+ */
+export interface Routing {
+  /**
+   * ingress renders a networking.k8s.io Ingress; gateway renders a Gateway API HTTPRoute attached to gateway. Absent means ingress.
+   */
+  kind?: "ingress" | "gateway";
+  /**
+   * The IngressClass of rendered Ingresses. Absent means nginx.
+   */
+  className?: string;
+  gateway?: GatewayRef;
+  /**
+   * The namespace the ingress controller or gateway runs in: routed services accept traffic from it in their NetworkPolicy. Absent means ingress-nginx.
+   */
+  controllerNamespace?: string;
+  /**
+   * A cert-manager ClusterIssuer that issues certificates for route hosts. Absent means routes are rendered without TLS.
+   */
+  tlsIssuer?: string;
+}
+/**
+ * The Gateway HTTPRoutes attach to (kind: gateway).
+ */
+export interface GatewayRef {
+  /**
+   * The Gateway's name.
+   */
+  name: string;
+  /**
+   * The Gateway's namespace.
+   */
+  namespace: string;
+}
+/**
+ * The External Secrets Operator store secrets are read from.
+ */
+export interface SecretStoreRef {
+  /**
+   * The store's name.
+   */
+  name: string;
+  /**
+   * ClusterSecretStore (one store for every namespace) or SecretStore (one per namespace). Absent means ClusterSecretStore.
+   */
+  kind?: "ClusterSecretStore" | "SecretStore";
+  /**
+   * How often secrets are re-read from the store, as a Go duration. Absent means 1h.
+   */
+  refreshInterval?: string;
 }
 
 // schemas/team.schema.json

@@ -1,0 +1,56 @@
+import type { ResolvedService } from "../model/resolved.js";
+
+/** Prefix of the platform's own labels and annotations. */
+export const LABEL_PREFIX = "idp";
+
+/** The annotation naming the file an object was rendered from. */
+export const SOURCE_ANNOTATION = `${LABEL_PREFIX}/source`;
+
+/**
+ * The labels that select a service's pods. Selectors are immutable in
+ * Kubernetes, so these never include anything that changes (version, tier).
+ */
+export function selectorLabels(service: ResolvedService): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": service.name,
+    "app.kubernetes.io/instance": service.name,
+  };
+}
+
+/**
+ * Every object of a service carries the Kubernetes recommended labels plus
+ * the owning team, tier and environment, so `kubectl get -l idp/team=payments`
+ * and cost tools work without a lookup table.
+ */
+export function serviceLabels(service: ResolvedService): Record<string, string> {
+  const version = imageVersion(service.image);
+  return {
+    ...selectorLabels(service),
+    ...(version ? { "app.kubernetes.io/version": version } : {}),
+    "app.kubernetes.io/component": service.type,
+    "app.kubernetes.io/part-of": service.team,
+    "app.kubernetes.io/managed-by": "idp",
+    [`${LABEL_PREFIX}/team`]: service.team,
+    [`${LABEL_PREFIX}/tier`]: service.tier,
+    [`${LABEL_PREFIX}/environment`]: service.environment,
+  };
+}
+
+/** Annotations every object of a service carries. */
+export function serviceAnnotations(service: ResolvedService): Record<string, string> {
+  return { [SOURCE_ANNOTATION]: service.file };
+}
+
+/**
+ * The image tag, or the first 12 hex digits of its digest, as a label value
+ * (at most 63 characters of [A-Za-z0-9._-]); undefined when neither fits.
+ */
+export function imageVersion(image: string): string | undefined {
+  const at = image.indexOf("@sha256:");
+  if (at !== -1) return image.slice(at + 8, at + 20);
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  if (colon <= slash) return undefined;
+  const tag = image.slice(colon + 1);
+  return /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(tag) ? tag : undefined;
+}

@@ -199,7 +199,8 @@ function environmentDocument(name: string, index: number, all: readonly string[]
     region: "eu-west-1",
     versioning: stage.bucket.versioning,
   };
-  if (stage.bucket.expireAfterDays !== undefined) bucketParameters.expireAfterDays = stage.bucket.expireAfterDays;
+  if (stage.bucket.expireAfterDays !== undefined)
+    bucketParameters.expireAfterDays = stage.bucket.expireAfterDays;
   const previous = index > 0 ? all[index - 1] : undefined;
   return {
     apiVersion: "idp/v1",
@@ -208,6 +209,27 @@ function environmentDocument(name: string, index: number, all: readonly string[]
     spec: {
       cluster: { name: cluster, server: `https://${cluster}.k8s.${BASE_DOMAIN}` },
       ...(previous ? { promotesFrom: previous } : {}),
+      gitops: {
+        controller: "argocd",
+        repoURL: "https://github.com/acme/platform.git",
+        revision: "main",
+        namespace: "argocd",
+      },
+      routing:
+        stageOf(name) === "prod"
+          ? {
+              kind: "gateway",
+              gateway: { name: "public", namespace: "gateway-system" },
+              controllerNamespace: "gateway-system",
+              tlsIssuer: "letsencrypt",
+            }
+          : {
+              kind: "ingress",
+              className: "nginx",
+              controllerNamespace: "ingress-nginx",
+              ...(stageOf(name) === "staging" ? { tlsIssuer: "letsencrypt" } : {}),
+            },
+      secretStore: { name: `vault-${name}`, kind: "ClusterSecretStore", refreshInterval: "1h" },
       namespace: stage.namespace ?? `{team}-${name}`,
       domain: domainOf(name),
       registries: [...stage.registries],
@@ -302,7 +324,10 @@ function teamDocument(name: string, random: Random): Team {
   const size = 2 + Math.floor(random() * 4);
   const start = Math.floor(random() * LOGINS.length);
   const login = (i: number) => `${LOGINS[(start + i) % LOGINS.length]}-${name}`;
-  const members: [string, ...string[]] = [login(0), ...Array.from({ length: size - 1 }, (_, i) => login(i + 1))];
+  const members: [string, ...string[]] = [
+    login(0),
+    ...Array.from({ length: size - 1 }, (_, i) => login(i + 1)),
+  ];
   return {
     apiVersion: "idp/v1",
     kind: "Team",
@@ -386,7 +411,8 @@ function planServices(count: number, productTeams: readonly string[], random: Ra
     used.add(name);
     // The platform team owns the first worker or cron of every hundred services, up to a cap.
     const block = Math.floor(index / 100);
-    const isPlatform = type !== "web" && !platformBlocks.has(block) && platformBlocks.size < PLATFORM_SERVICES;
+    const isPlatform =
+      type !== "web" && !platformBlocks.has(block) && platformBlocks.size < PLATFORM_SERVICES;
     if (isPlatform) platformBlocks.add(block);
     const team = isPlatform
       ? "platform"
@@ -447,7 +473,8 @@ function serviceDocument(
     if (plan.route) spec.route = { host: `${name}.${domainOf("prod")}`, path: random() < 0.7 ? "/" : "/api" };
   }
   if (type === "cron") {
-    spec.schedule = random() < 0.5 ? "*/15 * * * *" : `${Math.floor(random() * 60)} ${Math.floor(random() * 6)} * * *`;
+    spec.schedule =
+      random() < 0.5 ? "*/15 * * * *" : `${Math.floor(random() * 60)} ${Math.floor(random() * 6)} * * *`;
   } else {
     spec.replicas = 1 + Math.floor(random() * 3);
   }
@@ -456,7 +483,8 @@ function serviceDocument(
   const cpu = type === "cron" ? "500m" : (CPU[cpuIndex] as string);
   const memory = type === "cron" ? "1Gi" : (MEMORY[memoryIndex] as string);
   spec.resources = { cpu, memory };
-  if (type !== "cron" && random() < 0.3) spec.resources.limits = { cpu: double(cpu, "m"), memory: double(memory, "Mi") };
+  if (type !== "cron" && random() < 0.3)
+    spec.resources.limits = { cpu: double(cpu, "m"), memory: double(memory, "Mi") };
 
   const env: Record<string, string> = {};
   if (random() < 0.7) env.LOG_LEVEL = "info";
@@ -519,7 +547,11 @@ function serviceDocument(
       }
       if (type === "web" && random() < 0.5) {
         const min = 2 + Math.floor(random() * 2);
-        override.autoscale = { min, max: min + 4 + Math.floor(random() * 16), cpu: 60 + 5 * Math.floor(random() * 5) };
+        override.autoscale = {
+          min,
+          max: min + 4 + Math.floor(random() * 16),
+          cpu: 60 + 5 * Math.floor(random() * 5),
+        };
       } else if (type !== "cron") {
         override.replicas = Math.max(2, (spec.replicas ?? 1) + Math.floor(random() * 2));
       }
@@ -544,7 +576,9 @@ function serviceDocument(
 function probesFor(plan: Plan, random: Random): Probes | undefined {
   if (plan.type === "cron") return undefined;
   if (plan.type === "worker") {
-    return random() < 0.6 ? { liveness: { exec: ["/app/worker", "healthcheck"], periodSeconds: 30 } } : undefined;
+    return random() < 0.6
+      ? { liveness: { exec: ["/app/worker", "healthcheck"], periodSeconds: 30 } }
+      : undefined;
   }
   if (plan.ports === "grpc") {
     return { readiness: { grpc: { port: 5050 } }, liveness: { grpc: { port: 5050 }, periodSeconds: 10 } };

@@ -9,6 +9,8 @@ export interface Machine {
   cores: number;
   memoryGiB: number;
   node: string;
+  /** 1-minute load average when the benchmark started: above the core count, other work competed for the CPU. */
+  loadAverage: number;
 }
 
 export function machine(): Machine {
@@ -19,15 +21,23 @@ export function machine(): Machine {
     cores: cpus.length,
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
 /** The short commit id of HEAD, and whether the tree had uncommitted changes when measured. */
 export function gitCommit(): { id: string; dirty: boolean } {
   const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: repositoryRoot(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    execFileSync("git", args, {
+      cwd: repositoryRoot(),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   try {
-    return { id: git("rev-parse", "--short", "HEAD").trim(), dirty: git("status", "--porcelain").trim() !== "" };
+    return {
+      id: git("rev-parse", "--short", "HEAD").trim(),
+      dirty: git("status", "--porcelain").trim() !== "",
+    };
   } catch {
     return { id: "unknown", dirty: false };
   }

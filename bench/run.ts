@@ -1,4 +1,4 @@
-import { type Size, runValidateBenchmark } from "./validate.js";
+import { runValidateBenchmark, type Size } from "./validate.js";
 
 /**
  * `npm run bench -- <benchmark> [--sizes examples,100,1000] [--runs N]`:

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
-import { machine, type Machine, gitCommit } from "./machine.js";
-import { measureCommand, round } from "./measure.js";
+import { gitCommit, type Machine, machine } from "./machine.js";
+import { measureCommand } from "./measure.js";
 import { repositoryRoot } from "./paths.js";
 
 /** A repository size: "examples" is this repository's own services, a number a generated repository. */
@@ -55,6 +55,7 @@ export function runValidateBenchmark(options: ValidateBenchmarkOptions = {}): Va
   const runs = options.runs ?? 3;
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => {});
+  const measuredOn = machine();
   const results: ValidateResult[] = [];
   for (const size of sizes) {
     const scratch = size === "examples" ? undefined : mkdtempSync(path.join(tmpdir(), "idp-bench-validate-"));
@@ -89,7 +90,7 @@ export function runValidateBenchmark(options: ValidateBenchmarkOptions = {}): Va
   const report: ValidateReport = {
     benchmark: "validate",
     date: new Date().toISOString(),
-    machine: machine(),
+    machine: measuredOn,
     commit: gitCommit(),
     command: "node bin/idp.js validate --root <repository> --format json",
     runs,
@@ -109,7 +110,7 @@ export function validateMarkdown(report: ValidateReport): string {
     "# idp validate",
     "",
     `${report.date}, commit ${report.commit.id}${report.commit.dirty ? " (with uncommitted changes)" : ""}; ` +
-      `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
+      `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage} at the start.`,
     "",
     `The whole \`idp validate\` process (start-up, load, schema, resolve, report), ${report.runs} runs per size; ` +
       "resolved is service × environment pairs.",

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
+import { renderCommand } from "./commands/render.js";
 import type { CommandResult } from "./commands/result.js";
 import { validateCommand } from "./commands/validate.js";
 import { ToolError, UsageError } from "./errors.js";
@@ -88,6 +89,28 @@ function buildProgram(
     .action(async (raw: { root: string; format: string }) => {
       done(await validateCommand(options(raw)));
     });
+
+  common(program.command("render"))
+    .description("validate, then render every service and environment into manifests/ (atomically)")
+    .option("--check", "write nothing; exit 1 when manifests/ differs from a fresh render (drift)", false)
+    .option("--allow-empty", "allow an environment that rendered services before to render none", false)
+    .option(
+      "--verify",
+      "check every rendered object against the upstream Kubernetes, Argo CD and External Secrets schemas",
+      false,
+    )
+    .action(
+      async (raw: { root: string; format: string; check: boolean; allowEmpty: boolean; verify: boolean }) => {
+        done(
+          await renderCommand({
+            ...options(raw),
+            check: raw.check,
+            allowEmpty: raw.allowEmpty,
+            verify: raw.verify,
+          }),
+        );
+      },
+    );
 
   return program;
 }

@@ -8,9 +8,16 @@ import type { KubeObject } from "./kube-object.js";
  * (one App holding thousands of charts measured superlinear), and generated
  * name hashes are off: every object is named by us, readable and stable.
  */
-export function synthChart(name: string, namespace: string | undefined, build: (scope: Construct) => void): KubeObject[] {
+export function synthChart(
+  name: string,
+  namespace: string | undefined,
+  build: (scope: Construct) => void,
+): KubeObject[] {
   const app = new App();
-  const chart = new Chart(app, name, { disableResourceNameHashes: true, ...(namespace ? { namespace } : {}) });
+  const chart = new Chart(app, name, {
+    disableResourceNameHashes: true,
+    ...(namespace ? { namespace } : {}),
+  });
   build(chart);
   return chart.toJson() as KubeObject[];
 }

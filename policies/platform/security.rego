@@ -1,0 +1,148 @@
+# METADATA
+# title: Security rules (SEC)
+# description: Where images come from, how they are pinned, no credentials in env, route hosts.
+package platform.security
+
+import data.platform.lib
+
+registries := object.get(lib.environment, "registries", [])
+
+# SEC001: images come from one of the environment's registries.
+deny contains finding if {
+	count(registries) > 0
+	some svc in lib.services
+	not from_allowed_registry(svc.image)
+	message := concat("", [
+		"image ", svc.image, " is not from a registry allowed in environment ", lib.environment_name,
+		" (", lib.join(registries), "); push the image to one of them and reference it from there",
+	])
+	finding := lib.service_finding(svc, "SEC001", message, ["image"])
+}
+
+from_allowed_registry(image) if {
+	some registry in registries
+	startswith(image, concat("", [registry, "/"]))
+}
+
+# SEC002: no `latest` tag, and no image without both tag and digest.
+deny contains finding if {
+	some svc in lib.services
+	lib.image_tag(svc.image) == "latest"
+	message := concat("", [
+		"image ", svc.image, " uses the tag latest, which changes under you;",
+		" use a version tag such as 1.4.2 (or a @sha256: digest)",
+	])
+	finding := lib.service_finding(svc, "SEC002", message, ["image"])
+}
+
+deny contains finding if {
+	some svc in lib.services
+	not lib.image_has_tag(svc.image)
+	not lib.image_has_digest(svc.image)
+	message := concat("", [
+		"image ", svc.image, " has no tag (it means latest);",
+		" add a version tag such as :1.4.2 (or a @sha256: digest)",
+	])
+	finding := lib.service_finding(svc, "SEC002", message, ["image"])
+}
+
+# SEC003: production runs immutable images: a semver tag or a sha256 digest.
+deny contains finding if {
+	lib.is_production
+	some svc in lib.services
+	not immutable(svc.image)
+	message := concat("", [
+		"image ", svc.image, " is not immutable, which production environment ", lib.environment_name,
+		" requires; use a release tag such as 1.4.2 or v1.4.2 (semver), or pin a @sha256: digest",
+	])
+	finding := lib.service_finding(svc, "SEC003", message, ["image"])
+}
+
+immutable(image) if lib.image_has_sha256_digest(image)
+
+immutable(image) if lib.image_has_semver_tag(image)
+
+# SEC004: no credentials in env values. The message never contains the value.
+deny contains finding if {
+	some svc in lib.services
+	some key, value in object.get(svc, "env", {})
+	is_string(value)
+	kinds := credential_kinds(value, object.get(object.get(svc, "envFacts", {}), key, {}))
+	count(kinds) > 0
+	message := concat("", [
+		"env ", key, " looks like a credential (", lib.join(kinds), "); env values are plain text in git",
+		" and in the rendered manifests: put the value in the secret store, reference it under secrets:",
+		" (", key, ": <store path>#<key>), remove it from env and rotate it",
+	])
+	finding := lib.service_finding(svc, "SEC004", message, ["env", key])
+}
+
+# Known credential formats, by what they are.
+secret_patterns := {
+	"AWS access key id": `(^|[^0-9A-Za-z])(AKIA|ASIA)[0-9A-Z]{16}([^0-9A-Za-z]|$)`,
+	"private key": `-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----`,
+	"GitHub token": `(gh[oprsu]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{30,})`,
+	"Slack token": `xox[abpr]-[0-9A-Za-z-]{10,}`,
+	"Stripe live key": `(sk|rk)_live_[0-9A-Za-z]{10,}`,
+	"Google API key": `AIza[0-9A-Za-z_-]{35}`,
+	"JSON Web Token": `eyJ[0-9A-Za-z_-]+\.eyJ[0-9A-Za-z_-]+\.`,
+	"password in a URL": `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@$][^/\s@]*@`,
+}
+
+# All patterns in one expression: one regex test per value in the common case (no match).
+any_secret_pattern := concat("|", [concat("", ["(", pattern, ")"]) | some pattern in secret_patterns])
+
+credential_kinds(value, facts) := pattern_kinds(value) | entropy_kinds(value, facts)
+
+pattern_kinds(value) := {kind | some kind, pattern in secret_patterns; regex.match(pattern, value)} if {
+	regex.match(any_secret_pattern, value)
+} else := set()
+
+entropy_kinds(value, facts) := {"high-entropy string"} if {
+	high_entropy(value, facts)
+} else := set()
+
+# A long random-looking token: not a sentence, a ${...} placeholder, a plain URL or a host name.
+high_entropy(value, facts) if {
+	facts.entropy >= 4.0
+	facts.length >= 24
+	not regex.match(`\s`, value)
+	not contains(value, "${")
+	not url_without_credentials(value)
+	not regex.match(`^([a-z0-9-]+\.)+[a-z0-9-]+(:[0-9]{1,5})?$`, value)
+}
+
+url_without_credentials(value) if {
+	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://`, value)
+	not regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@`, value)
+}
+
+# SEC005: route hosts lie under the environment domain or one of the team's domains.
+deny contains finding if {
+	some svc in lib.services
+	host := svc.route.host
+	domains := allowed_domains(svc)
+	not host_under_any(host, domains)
+	message := concat("", [
+		"route host ", host, " is not under the domains ", svc.team, " may use in environment ",
+		lib.environment_name, " (", lib.join(domains), "); use a host ending in .",
+		object.get(lib.environment, "domain", "<environment domain>"), " or ask the platform team to add a domain to teams/", svc.team, ".yaml",
+	])
+	finding := lib.service_finding(svc, "SEC005", message, ["route", "host"])
+}
+
+allowed_domains(svc) := {domain |
+	team_domains := object.get(object.get(lib.teams, svc.team, {}), "domains", [])
+	some domain in array.concat([object.get(lib.environment, "domain", "")], team_domains)
+	is_string(domain)
+	domain != ""
+}
+
+host_under_any(host, domains) if {
+	some domain in domains
+	host_under(lower(host), lower(domain))
+}
+
+host_under(host, domain) if host == domain
+
+host_under(host, domain) if endswith(host, concat("", [".", domain]))

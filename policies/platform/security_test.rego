@@ -1,0 +1,156 @@
+package platform.security_test
+
+import data.platform.fixtures_test as fx
+import data.platform.main
+
+deny_prod(svc) := findings if {
+	findings := main.deny with input as fx.prod_input([svc])
+}
+
+deny_dev(svc) := findings if {
+	findings := main.deny with input as fx.dev_input([svc])
+}
+
+# SEC001: registries
+
+test_sec001_image_from_another_registry if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "docker.io/library/nginx:1.27.0"})), "SEC001", ["image"])
+}
+
+test_sec001_registry_prefix_is_a_whole_path_segment if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "ghcr.io/acme-evil/checkout:1.4.2"})), "SEC001", ["image"])
+}
+
+test_sec001_allowed_registries if {
+	fx.quiet(deny_prod(fx.checkout), "SEC001")
+	fx.quiet(deny_dev(fx.checkout_with({"image": "ghcr.io/acme-dev/checkout:1.5.0-rc.1"})), "SEC001")
+}
+
+test_sec001_dev_registry_not_allowed_in_prod if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "ghcr.io/acme-dev/checkout:1.5.0"})), "SEC001", ["image"])
+}
+
+# SEC002: latest, or neither tag nor digest
+
+test_sec002_latest if {
+	fx.fired(deny_dev(fx.checkout_with({"image": "ghcr.io/acme/checkout:latest"})), "SEC002", ["image"])
+}
+
+test_sec002_no_tag if {
+	fx.fired(deny_dev(fx.checkout_with({"image": "ghcr.io/acme/checkout"})), "SEC002", ["image"])
+}
+
+test_sec002_registry_port_is_not_a_tag if {
+	findings := main.deny with input as fx.dev_input([fx.checkout_with({"image": "ghcr.io:443/acme/checkout"})])
+	fx.fired(findings, "SEC002", ["image"])
+}
+
+test_sec002_tag_or_digest_is_fine if {
+	fx.quiet(deny_dev(fx.checkout_with({"image": "ghcr.io/acme/checkout:main"})), "SEC002")
+	digest := "ghcr.io/acme/checkout@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	fx.quiet(deny_dev(fx.checkout_with({"image": digest})), "SEC002")
+}
+
+# SEC003: immutable images in production
+
+test_sec003_branch_tag_in_prod if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "ghcr.io/acme/checkout:main"})), "SEC003", ["image"])
+}
+
+test_sec003_partial_version_in_prod if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "ghcr.io/acme/checkout:1.4"})), "SEC003", ["image"])
+}
+
+test_sec003_short_digest_in_prod if {
+	fx.fired(deny_prod(fx.checkout_with({"image": "ghcr.io/acme/checkout@sha256:0123"})), "SEC003", ["image"])
+}
+
+test_sec003_semver_and_digest_in_prod if {
+	some image in [
+		"ghcr.io/acme/checkout:1.4.2",
+		"ghcr.io/acme/checkout:v1.4.2",
+		"ghcr.io/acme/checkout:2.0.0-rc.1",
+		"ghcr.io/acme/checkout:2.0.0-rc.1+build.7",
+		"ghcr.io/acme/checkout:main@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	]
+	fx.quiet(deny_prod(fx.checkout_with({"image": image})), "SEC003")
+}
+
+test_sec003_only_in_production if {
+	fx.quiet(deny_dev(fx.checkout_with({"image": "ghcr.io/acme/checkout:main"})), "SEC003")
+}
+
+# SEC004: credentials in env
+
+credential_examples := {
+	"AWS access key id": "AKIAIOSFODNN7EXAMPLE",
+	"AWS session key id": "key=ASIAY34FZKBOKMUTVV7A;",
+	"private key": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+	"RSA private key": "-----BEGIN RSA PRIVATE KEY-----",
+	"GitHub token": "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+	"GitHub fine-grained token": "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+	"Slack token": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+	"Stripe live key": "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+	"Stripe restricted key": "rk_live_4eC39HqLyjWDarjtT1zdp7dc",
+	"Google API key": "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+	"JSON Web Token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+	"password in a URL": "postgres://app:hunter2@orders-db:5432/orders",
+}
+
+test_sec004_known_credential_formats if {
+	every _, value in credential_examples {
+		svc := fx.with_env(fx.checkout, "LEAKED", value, count(value), 3)
+		fx.fired(deny_dev(svc), "SEC004", ["env", "LEAKED"])
+	}
+}
+
+test_sec004_high_entropy if {
+	svc := fx.with_env(fx.checkout, "TOKEN", "q8Zr2LwX9vT4mKp7Yc1Hn6Bf3Jd5", 28, 4.75)
+	fx.fired(deny_dev(svc), "SEC004", ["env", "TOKEN"])
+}
+
+test_sec004_message_never_contains_the_value if {
+	value := "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+	some f in deny_dev(fx.with_env(fx.checkout, "STRIPE", value, count(value), 4.2))
+	f.rule == "SEC004"
+	not contains(f.message, value)
+	contains(f.message, "secrets:")
+}
+
+test_sec004_ordinary_values if {
+	ordinary := {
+		"LOG_LEVEL": ["info", 4, 2],
+		"PLACEHOLDER": ["${dependencies.catalog-db.uri}", 30, 4.148],
+		"URL": ["https://api.example.com/v1/Q9zX2LwP8vT4mKp7", 41, 4.3],
+		"HOST": ["orders-db.payments-prod.svc.cluster.local:5432", 47, 4.1],
+		"SENTENCE": ["The quick brown fox jumps over the lazy dog", 43, 4.2],
+		"SHORT": ["q8Zr2LwX9vT4mKp7", 16, 4.0],
+		"LOW_ENTROPY": ["aaaaaaaabbbbbbbbccccccccdddddddd", 32, 2],
+		"URL_PLACEHOLDER_PASSWORD": ["postgres://app:${dependencies.db.password}@db:5432/x", 50, 4.2],
+	}
+	every key, facts in ordinary {
+		svc := fx.with_env(fx.checkout, key, facts[0], facts[1], facts[2])
+		fx.quiet(deny_dev(svc), "SEC004")
+	}
+}
+
+# SEC005: route hosts
+
+test_sec005_host_outside_domains if {
+	fx.fired(deny_prod(fx.checkout_with({"route": {"host": "checkout.evil.example"}})), "SEC005", ["route", "host"])
+}
+
+test_sec005_suffix_is_not_a_subdomain if {
+	fx.fired(deny_prod(fx.checkout_with({"route": {"host": "shopacme.example"}})), "SEC005", ["route", "host"])
+}
+
+test_sec005_other_environment_domain_in_dev if {
+	fx.fired(deny_dev(fx.checkout_with({"route": {"host": "shop.acme.example"}})), "SEC005", ["route", "host"])
+}
+
+test_sec005_environment_and_team_domains if {
+	fx.quiet(deny_prod(fx.checkout_with({"route": {"host": "acme.example"}})), "SEC005")
+	fx.quiet(deny_dev(fx.checkout_with({"route": {"host": "shop.dev.acme.example"}})), "SEC005")
+	fx.quiet(deny_dev(fx.checkout_with({"route": {"host": "webhooks.pay.acme.example"}})), "SEC005")
+	fx.quiet(deny_prod(object.remove(fx.checkout, ["route"])), "SEC005")
+}

@@ -1,0 +1,129 @@
+import { validateRepository } from "../model/validate-repository.js";
+import { MANIFEST_FILE, renderRepository } from "../render/render-repository.js";
+import { writeManifests } from "../render/write.js";
+import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
+import { formatReport } from "../report/emit.js";
+import type { OutputFormat } from "../report/format.js";
+import { plural } from "../report/text.js";
+import type { CommandResult } from "./result.js";
+
+/** Options of `idp render`. */
+export interface RenderOptions {
+  root: string;
+  format: OutputFormat;
+  /** Write nothing; exit 1 when the committed manifests differ from a fresh render. */
+  check: boolean;
+  /** Allow an environment that rendered services before to render none. */
+  allowEmpty: boolean;
+  /** Check every rendered object against the upstream schemas of its kind. */
+  verify: boolean;
+}
+
+/**
+ * `idp render`: validate, render every (service, environment) and every
+ * environment's platform objects, then replace `manifests/` atomically (or,
+ * with --check, compare and write nothing). Invalid input writes nothing.
+ */
+export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
+  const validated = validateRepository(options.root);
+  if (hasErrors(validated.diagnostics)) {
+    const output = formatReport(
+      {
+        summary: "render refused: fix the errors above first; nothing was written",
+        diagnostics: validated.diagnostics,
+        data: { ok: false },
+      },
+      options.format,
+      validated.sources,
+    );
+    return { exitCode: 1, stdout: output };
+  }
+  const tree = renderRepository(validated);
+  const diagnostics: Diagnostic[] = [...validated.diagnostics];
+  const verification = options.verify ? await verifyTree(tree.files) : undefined;
+  if (verification) diagnostics.push(...verification.diagnostics);
+  if (hasErrors(diagnostics)) {
+    return {
+      exitCode: 1,
+      stdout: formatReport(
+        {
+          summary: "render refused: rendered objects failed verification; nothing was written",
+          diagnostics,
+          data: { ok: false },
+        },
+        options.format,
+        validated.sources,
+      ),
+    };
+  }
+  const texts = new Map([...tree.files].map(([path, file]) => [path, file.text]));
+  const written = await writeManifests(options.root, texts, {
+    check: options.check,
+    allowEmpty: options.allowEmpty,
+    environments: tree.environments,
+  });
+  diagnostics.push(...written.diagnostics);
+  const drift = written.added.length + written.changed.length + written.removed.length;
+  const failed = hasErrors(diagnostics) || (options.check && drift > 0);
+  const services = [...tree.files.keys()].filter(
+    (p) => p.endsWith(`/${MANIFEST_FILE}`) && !p.includes("/_platform/"),
+  ).length;
+  const scope = `${plural(services, "service manifest")} in ${plural(tree.environments.length, "environment")}`;
+  const changes = `${written.added.length} added, ${written.changed.length} changed, ${written.removed.length} removed, ${written.unchanged} unchanged`;
+  const summary = hasErrors(written.diagnostics)
+    ? `render refused: nothing was written (${scope})`
+    : options.check
+      ? drift > 0
+        ? `manifests/ is stale: ${changes}; run idp render and commit the result`
+        : `manifests/ is up to date: ${scope}`
+      : `rendered ${scope}: ${changes}`;
+  const listing = [
+    ...written.added.map((p) => `  + ${p}`),
+    ...written.changed.map((p) => `  ~ ${p}`),
+    ...written.removed.map((p) => `  - ${p}`),
+  ];
+  const report = formatReport(
+    {
+      summary:
+        listing.length > 0 && options.format === "text" ? `${summary}\n${listing.join("\n")}` : summary,
+      diagnostics,
+      data: {
+        ok: !failed,
+        added: written.added,
+        changed: written.changed,
+        removed: written.removed,
+        unchanged: written.unchanged,
+        ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
+      },
+    },
+    options.format,
+    validated.sources,
+  );
+  return { exitCode: failed ? 1 : 0, stdout: report };
+}
+
+async function verifyTree(files: ReturnType<typeof renderRepository>["files"]) {
+  // Loaded only when asked for: the upstream schemas are large.
+  const { verifyObjects } = await import("../render/verify.js");
+  const result = { diagnostics: [] as Diagnostic[], verified: 0, unverified: 0 };
+  for (const [path, file] of files) {
+    const lines = documentStartLines(file.text);
+    const found = verifyObjects(`manifests/${path}`, file.objects, lines);
+    result.diagnostics.push(...found.diagnostics);
+    result.verified += found.verified;
+    result.unverified += found.unverified;
+  }
+  return result;
+}
+
+/** The 1-based line each YAML document of a multi-document text starts on. */
+function documentStartLines(text: string): number[] {
+  const lines = [1];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 10) continue;
+    line++;
+    if (text.startsWith("---\n", i + 1)) lines.push(line + 1);
+  }
+  return lines;
+}

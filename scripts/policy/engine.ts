@@ -1,0 +1,115 @@
+import { createRequire } from "node:module";
+import { ToolError } from "../errors.js";
+import type { PolicyInput } from "./input.js";
+
+// The package is CommonJS and Node's ESM loader does not detect loadPolicySync as a named export.
+const opa = createRequire(import.meta.url)(
+  "@open-policy-agent/opa-wasm",
+) as typeof import("@open-policy-agent/opa-wasm");
+
+/** One finding as a rule yields it. */
+export interface RawFinding {
+  rule: string;
+  message: string;
+  /** The service the finding is about; `path` is then a settings path of the resolved service. */
+  service?: string;
+  /** The file the finding is about; `path` is then a path inside that file. */
+  file?: string;
+  path: (string | number)[];
+}
+
+/** A finding with its severity: which rule set it came from. */
+export interface PolicyFinding extends RawFinding {
+  severity: "deny" | "warn";
+}
+
+/** The policy's two entrypoints: the sets of denials and warnings. */
+export const ENTRYPOINTS = { deny: "platform/main/deny", warn: "platform/main/warn" } as const;
+
+/** Wasm memory pages (64 KiB each): start small, allow up to 1 GiB for very large repositories. */
+const MEMORY = { initial: 64, maximum: 16384 };
+
+/**
+ * The compiled policy, loaded once and evaluated many times. Fails closed:
+ * a wasm that does not load, a missing entrypoint, an undefined decision or
+ * malformed output is a ToolError (exit 2), never an empty result.
+ */
+export class PolicyEngine {
+  readonly #policy: ReturnType<typeof opa.loadPolicySync>;
+
+  private constructor(policy: ReturnType<typeof opa.loadPolicySync>) {
+    this.#policy = policy;
+  }
+
+  /** Loads the compiled policy and checks it has both entrypoints. */
+  static load(wasm: Uint8Array, source: string): PolicyEngine {
+    let policy: ReturnType<typeof opa.loadPolicySync>;
+    try {
+      policy = opa.loadPolicySync(wasm, MEMORY);
+    } catch (cause) {
+      throw new ToolError(`the policy bundle ${source} does not load; rebuild it with npm run policy:build`, {
+        cause,
+      });
+    }
+    const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
+    for (const name of Object.values(ENTRYPOINTS)) {
+      if (!entrypoints.includes(name)) {
+        throw new ToolError(
+          `the policy bundle ${source} has no entrypoint ${name} (it has: ${entrypoints.join(", ") || "none"}); rebuild it with npm run policy:build`,
+        );
+      }
+    }
+    return new PolicyEngine(policy);
+  }
+
+  /** Evaluates both entrypoints on one input. */
+  evaluate(input: PolicyInput): PolicyFinding[] {
+    // One serialisation shared by both entrypoints: the input is the large part.
+    const encoded = new TextEncoder().encode(JSON.stringify(input)).buffer as ArrayBuffer;
+    return [...this.#run(encoded, "deny"), ...this.#run(encoded, "warn")];
+  }
+
+  #run(input: ArrayBuffer, severity: "deny" | "warn"): PolicyFinding[] {
+    const entrypoint = ENTRYPOINTS[severity];
+    let result: unknown;
+    try {
+      result = this.#policy.evaluate(input, entrypoint);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ToolError(
+        `evaluating ${entrypoint} failed (${reason}); the input may be too large for the policy's memory`,
+        {
+          cause,
+        },
+      );
+    }
+    if (!Array.isArray(result) || result.length !== 1 || !isObject(result[0]) || !("result" in result[0])) {
+      throw new ToolError(
+        `${entrypoint} was undefined for this input: the policy must always define it (fail closed)`,
+      );
+    }
+    const set = result[0].result;
+    if (!Array.isArray(set)) throw new ToolError(`${entrypoint} is not a set of findings`);
+    return set.map((item) => ({ ...checkFinding(item, entrypoint), severity }));
+  }
+}
+
+function checkFinding(item: unknown, entrypoint: string): RawFinding {
+  if (
+    !isObject(item) ||
+    typeof item.rule !== "string" ||
+    typeof item.message !== "string" ||
+    !Array.isArray(item.path) ||
+    (item.service !== undefined && typeof item.service !== "string") ||
+    (item.file !== undefined && typeof item.file !== "string")
+  ) {
+    throw new ToolError(
+      `${entrypoint} yielded a malformed finding ${JSON.stringify(item).slice(0, 200)}; each needs rule, message, path`,
+    );
+  }
+  return item as unknown as RawFinding;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

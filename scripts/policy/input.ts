@@ -1,0 +1,141 @@
+import { parseQuantity } from "../model/quantity.js";
+import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
+
+/** What a pull request changes, as policy sees it; empty outside a pull request. */
+export interface ChangeContext {
+  /** GitHub login of the pull request's author. */
+  author?: string;
+  /** The base ref the change is compared with. */
+  base?: string;
+  /** Today's date (UTC, YYYY-MM-DD) for freeze windows. */
+  date?: string;
+  /** Files the change touches, relative to the root. */
+  files?: readonly string[];
+  /** Per environment: services whose resolved settings differ from the base. */
+  changedServices?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The input of one policy evaluation: one environment and everything resolved in it. */
+export interface PolicyInput {
+  environment: Record<string, unknown>;
+  services: Record<string, unknown>[];
+  teams: Record<string, { file: string; members: string[]; domains: string[]; budget?: number }>;
+  change: Record<string, unknown>;
+}
+
+/**
+ * Builds the input for one environment. Quantities become numbers (cores,
+ * bytes) and env values get their length and entropy, so rules compare
+ * numbers instead of parsing strings in Rego.
+ */
+export function buildPolicyInput(
+  environment: EnvironmentModel,
+  environments: readonly EnvironmentModel[],
+  teams: readonly TeamModel[],
+  services: readonly ResolvedService[],
+  change: ChangeContext,
+): PolicyInput {
+  const spec = environment.spec;
+  const isProduction =
+    environment.name === "prod" || !environments.some((e) => e.spec.promotesFrom === environment.name);
+  return {
+    environment: dropUndefined({
+      name: environment.name,
+      file: environment.file,
+      promotesFrom: spec.promotesFrom,
+      domain: spec.domain,
+      registries: spec.registries,
+      limits: spec.limits
+        ? dropUndefined({
+            maxReplicas: spec.limits.maxReplicas,
+            maxCpu: quantity(spec.limits.maxCpu),
+            maxMemory: quantity(spec.limits.maxMemory),
+          })
+        : undefined,
+      quota: spec.quota
+        ? dropUndefined({
+            cpu: quantity(spec.quota.cpu),
+            memory: quantity(spec.quota.memory),
+            pods: spec.quota.pods,
+          })
+        : undefined,
+      freeze: spec.freeze ?? [],
+      isProduction,
+    }),
+    services: services.map(serviceInput),
+    teams: Object.fromEntries(
+      teams.map((t) => [
+        t.name,
+        dropUndefined({
+          file: t.file,
+          members: t.spec.members ?? [],
+          domains: t.spec.domains ?? [],
+          budget: t.spec.budget?.monthly,
+        }),
+      ]),
+    ) as PolicyInput["teams"],
+    change: dropUndefined({
+      author: change.author,
+      base: change.base,
+      date: change.date,
+      files: change.files,
+      changedServices: change.changedServices?.[environment.name] ?? (change.author ? [] : undefined),
+    }),
+  };
+}
+
+function serviceInput(service: ResolvedService): Record<string, unknown> {
+  const { resources } = service;
+  return dropUndefined({
+    name: service.name,
+    team: service.team,
+    tier: service.tier,
+    type: service.type,
+    file: service.file,
+    namespace: service.namespace,
+    image: service.image,
+    replicas: service.replicas,
+    autoscale: service.autoscale,
+    resources: {
+      cpu: quantity(resources.cpu),
+      memory: quantity(resources.memory),
+      limits: dropUndefined({
+        cpu: quantity(resources.limits.cpu),
+        memory: quantity(resources.limits.memory),
+      }),
+    },
+    route: service.route,
+    env: service.env,
+    envFacts: Object.fromEntries(
+      Object.entries(service.env).map(([key, value]) => [
+        key,
+        { length: value.length, entropy: entropy(value) },
+      ]),
+    ),
+    secrets: service.secrets,
+    probes: service.probes,
+    calls: service.calls,
+    dependencies: service.dependencies.map((d) => ({ name: d.name, type: d.type, size: d.size })),
+  });
+}
+
+function quantity(value: string | number | undefined): number | undefined {
+  return value === undefined ? undefined : parseQuantity(value);
+}
+
+/** Shannon entropy in bits per character: random keys score high, words and URLs low. */
+export function entropy(text: string): number {
+  if (text.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return Math.round(bits * 1000) / 1000;
+}
+
+function dropUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

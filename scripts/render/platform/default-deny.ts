@@ -1,0 +1,33 @@
+import * as kplus from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+
+/** The name of the deny-all NetworkPolicy in every team namespace. */
+export const DEFAULT_DENY_NAME = "default-deny";
+
+export interface DefaultDenyProps {
+  /** The team namespace. */
+  readonly namespace: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A NetworkPolicy `default-deny` selecting every pod of the namespace (the
+ * construct's default selector, `podSelector: {}`) with
+ * both policy types and no rule: nothing goes in or out unless a service's
+ * own policy allows it (its callers, the ingress controller, DNS, its calls).
+ */
+export function addDefaultDeny(scope: Construct, id: string, props: DefaultDenyProps): kplus.NetworkPolicy {
+  return new kplus.NetworkPolicy(scope, id, {
+    metadata: {
+      name: DEFAULT_DENY_NAME,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
+    },
+    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+  });
+}

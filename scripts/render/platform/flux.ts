@@ -1,0 +1,124 @@
+import { ApiObject } from "cdk8s";
+import * as kplus from "cdk8s-plus-28";
+import { KubeRoleBinding } from "cdk8s-plus-28/lib/imports/k8s.js";
+import type { Construct } from "constructs";
+
+/** How often Flux looks for new commits. */
+export const FLUX_SOURCE_INTERVAL = "1m";
+
+/** How often Flux re-applies a folder, undoing changes made beside git. */
+export const FLUX_APPLY_INTERVAL = "10m";
+
+/**
+ * The `ref` of a GitRepository for a gitops `revision`: a full commit hash
+ * pins that commit, `refs/...` is used as a git reference name, and anything
+ * else is a branch (`main`).
+ */
+export function fluxRef(revision: string): Record<string, string> {
+  if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
+  if (revision.startsWith("refs/")) return { name: revision };
+  return { branch: revision };
+}
+
+export interface FluxSourceProps {
+  readonly name: string;
+  /** The namespace Flux runs in. */
+  readonly namespace: string;
+  readonly repoURL: string;
+  readonly revision: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A Flux GitRepository (source.toolkit.fluxcd.io/v1) of the platform repository. */
+export function addFluxSource(scope: Construct, id: string, props: FluxSourceProps): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
+    },
+    spec: { interval: FLUX_SOURCE_INTERVAL, url: props.repoURL, ref: fluxRef(props.revision) },
+  });
+}
+
+export interface FluxKustomizationProps {
+  readonly name: string;
+  /** Where the Kustomization lives: Flux's namespace for `_platform`, the team namespace for a service. */
+  readonly namespace: string;
+  /** The folder applied, `./manifests/<env>/<service>`. */
+  readonly path: string;
+  /** The GitRepository and its namespace. */
+  readonly source: { name: string; namespace: string };
+  /** Every object is put in this namespace. @default the namespaces the objects name */
+  readonly targetNamespace?: string;
+  /** The ServiceAccount (in `namespace`) Flux impersonates. @default Flux's own account */
+  readonly serviceAccountName?: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) applying one folder
+ * with prune (objects that left git are deleted).
+ */
+export function addFluxKustomization(scope: Construct, id: string, props: FluxKustomizationProps): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
+    },
+    spec: {
+      interval: FLUX_APPLY_INTERVAL,
+      path: props.path,
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: props.source.name, namespace: props.source.namespace },
+      targetNamespace: props.targetNamespace,
+      serviceAccountName: props.serviceAccountName,
+    },
+  });
+}
+
+export interface FluxTenantProps {
+  /** The ServiceAccount and RoleBinding name. */
+  readonly name: string;
+  /** The team namespace. */
+  readonly namespace: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * The account Flux impersonates for a team's Kustomizations: a ServiceAccount
+ * in the team namespace bound to the built-in ClusterRole `admin` in that
+ * namespace only, so a team's folder can create nothing cluster-scoped and
+ * nothing in another namespace, and cannot lift its ResourceQuota or
+ * LimitRange (`admin` may only read those).
+ */
+export function addFluxTenant(scope: Construct, id: string, props: FluxTenantProps): void {
+  const metadata = {
+    name: props.name,
+    namespace: props.namespace,
+    labels: props.labels,
+    annotations: props.annotations,
+  };
+  new kplus.ServiceAccount(scope, `${id}-account`, { metadata, automountToken: false });
+  new KubeRoleBinding(scope, `${id}-binding`, {
+    metadata,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+    subjects: [{ kind: "ServiceAccount", name: props.name, namespace: props.namespace }],
+  });
+}

@@ -1,0 +1,56 @@
+import { KubeLimitRange, type LimitRangeItem, type Quantity } from "cdk8s-plus-28/lib/imports/k8s.js";
+import type { Construct } from "constructs";
+import type { EnvironmentDefaults, EnvironmentLimits } from "../../model/types.generated.js";
+import { quantity } from "./quantities.js";
+
+/** The name of the LimitRange in every team namespace. */
+export const LIMIT_RANGE_NAME = "limits";
+
+export interface TeamLimitRangeProps {
+  /** The team namespace. */
+  readonly namespace: string;
+  /** `environment.spec.defaults`: requests (and the memory limit) of a container that sets none. */
+  readonly defaults?: EnvironmentDefaults;
+  /** `environment.spec.limits`: the largest CPU and memory per container. @default no maximum */
+  readonly limits?: EnvironmentLimits;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * The LimitRange `limits` of a team namespace, for containers the platform did
+ * not render (a debug pod, an operator's job): `defaultRequest` is the
+ * environment's default cpu and memory, `default` (the limit) is the default
+ * memory, matching the service rule "memory limit = request, no CPU limit";
+ * `max` is `limits.maxCpu`/`maxMemory`. Kubernetes gives a container without
+ * a CPU limit `max.cpu` as its limit, the ceiling the environment allows a
+ * service anyway. Returns undefined when there is nothing to set.
+ */
+export function addTeamLimitRange(
+  scope: Construct,
+  id: string,
+  props: TeamLimitRangeProps,
+): KubeLimitRange | undefined {
+  const resources = props.defaults?.resources;
+  const item: { -readonly [K in keyof LimitRangeItem]: LimitRangeItem[K] } = { type: "Container" };
+  if (resources) {
+    item.defaultRequest = { cpu: quantity(resources.cpu), memory: quantity(resources.memory) };
+    item.default = { memory: quantity(resources.memory) };
+  }
+  const max: Record<string, Quantity> = {};
+  if (props.limits?.maxCpu !== undefined) max.cpu = quantity(props.limits.maxCpu);
+  if (props.limits?.maxMemory !== undefined) max.memory = quantity(props.limits.maxMemory);
+  if (Object.keys(max).length > 0) item.max = max;
+  if (!item.defaultRequest && !item.max) return undefined;
+  return new KubeLimitRange(scope, id, {
+    metadata: {
+      name: LIMIT_RANGE_NAME,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
+    },
+    spec: { limits: [item] },
+  });
+}

@@ -1,0 +1,49 @@
+import { KubeResourceQuota } from "cdk8s-plus-28/lib/imports/k8s.js";
+import type { Construct } from "constructs";
+import type { Quota } from "../../model/types.generated.js";
+import { quantity } from "./quantities.js";
+
+/** The name of the ResourceQuota in every team namespace. */
+export const QUOTA_NAME = "quota";
+
+export interface TeamQuotaProps {
+  /** The team namespace. */
+  readonly namespace: string;
+  /** `environment.spec.quota`. */
+  readonly quota: Quota;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /** @default none */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * The ResourceQuota `quota` of a team namespace: `cpu` bounds the sum of CPU
+ * requests, `memory` the sum of memory requests and of memory limits (a
+ * service's memory limit defaults to its request), `pods` the pod count.
+ * Returns undefined when the quota sets nothing.
+ */
+export function addTeamQuota(
+  scope: Construct,
+  id: string,
+  props: TeamQuotaProps,
+): KubeResourceQuota | undefined {
+  const { cpu, memory, pods } = props.quota;
+  const hard: Record<string, ReturnType<typeof quantity>> = {};
+  if (cpu !== undefined) hard["requests.cpu"] = quantity(cpu);
+  if (memory !== undefined) {
+    hard["requests.memory"] = quantity(memory);
+    hard["limits.memory"] = quantity(memory);
+  }
+  if (pods !== undefined) hard.pods = quantity(pods);
+  if (Object.keys(hard).length === 0) return undefined;
+  return new KubeResourceQuota(scope, id, {
+    metadata: {
+      name: QUOTA_NAME,
+      namespace: props.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
+    },
+    spec: { hard },
+  });
+}

@@ -1,0 +1,37 @@
+import { ApiObject } from "cdk8s";
+import type { Construct } from "constructs";
+import type { ResolvedDependency } from "../../model/resolved.js";
+import { dependencyObjectName } from "./environment-variables.js";
+import type { ServiceIdentity } from "./object-metadata.js";
+
+/** The claim of one dependency, as its environment's dependency class describes it. */
+export interface DependencyClaimProps {
+  identity: ServiceIdentity;
+  dependency: ResolvedDependency;
+}
+
+/**
+ * The class's claim (a Crossplane claim or any CRD) named
+ * `<service>-<dependency>`, with `spec.writeConnectionSecretToRef` naming the
+ * Secret of the same name that secret outputs are read from. The class's
+ * labels and annotations are kept; the service's win on a clash. The class
+ * is never mutated: its spec is copied one level here, and cdk8s resolves
+ * the rest into fresh objects when the chart is synthesised.
+ */
+export function addDependencyClaim(scope: Construct, props: DependencyClaimProps): ApiObject {
+  const { identity, dependency } = props;
+  const claim = dependency.class.claim;
+  const name = dependencyObjectName(identity.service, dependency.name);
+  return new ApiObject(scope, `claim-${dependency.name}`, {
+    apiVersion: claim.apiVersion,
+    kind: claim.kind,
+    metadata: {
+      name,
+      labels: claim.metadata?.labels ? { ...claim.metadata.labels, ...identity.labels } : identity.labels,
+      annotations: claim.metadata?.annotations
+        ? { ...claim.metadata.annotations, ...identity.annotations }
+        : identity.annotations,
+    },
+    spec: { ...claim.spec, writeConnectionSecretToRef: { name } },
+  });
+}

@@ -1,0 +1,693 @@
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LoadedDocument } from "../../model/document.js";
+import { parseYamlDocument } from "../../model/parse-yaml.js";
+import { resolveRepository } from "../../model/resolve.js";
+import type { ResolvedService } from "../../model/resolved.js";
+import { type ValidatedRepository, validateRepository } from "../../model/validate-repository.js";
+import type { RenderContext } from "../context.js";
+import type { KubeObject } from "../kube-object.js";
+import { selectorLabels, serviceAnnotations, serviceLabels } from "../labels.js";
+import { renderService } from "./service-chart.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Every (environment, service) of a resolution with its render context. */
+function contexts(resolution: Pick<ValidatedRepository, "environments" | "services" | "teams">) {
+  return resolution.environments.map((environment) => ({
+    environment,
+    services: resolution.services.filter((s) => s.environment === environment.name),
+    teams: resolution.teams,
+  }));
+}
+
+let example: ValidatedRepository;
+let byEnv: Map<string, RenderContext>;
+
+beforeAll(() => {
+  example = validateRepository(ROOT);
+  expect(example.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  byEnv = new Map(contexts(example).map((c) => [c.environment.name, c]));
+});
+
+/** The rendered objects of an example service in an example environment. */
+function render(env: string, name: string): KubeObject[] {
+  const context = byEnv.get(env);
+  const service = context?.services.find((s) => s.name === name);
+  if (!context || !service) throw new Error(`no example ${name} in ${env}`);
+  return renderService(service, context);
+}
+
+function find(objects: KubeObject[], kind: string, name?: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (!found) throw new Error(`no ${kind} ${name ?? ""} in ${objects.map((o) => o.kind).join(", ")}`);
+  return found;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: rendered JSON is walked freely in assertions
+type Json = any;
+const spec = (o: KubeObject): Json => o.spec as Json;
+const podSpecOf = (o: KubeObject): Json =>
+  o.kind === "CronJob" ? spec(o).jobTemplate.spec.template : spec(o).template;
+
+describe("renderService on the example repository", () => {
+  it("renders every object in the fixed order, named after the service, in its namespace", () => {
+    expect(render("prod", "checkout").map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ServiceAccount/checkout",
+      "ConfigMap/checkout-env",
+      "ExternalSecret/checkout-secrets",
+      "PostgreSQLInstance/checkout-orders-db",
+      "Service/checkout",
+      "Deployment/checkout",
+      "HorizontalPodAutoscaler/checkout",
+      "PodDisruptionBudget/checkout",
+      "NetworkPolicy/checkout",
+    ]);
+    expect(render("staging", "payments").map((o) => o.kind)).toEqual([
+      "ServiceAccount",
+      "ExternalSecret",
+      "PostgreSQLInstance",
+      "Service",
+      "Deployment",
+      "PodDisruptionBudget",
+      "Ingress",
+      "NetworkPolicy",
+    ]);
+  });
+
+  it("puts the service labels and annotations on every object and every pod template", () => {
+    for (const context of byEnv.values()) {
+      for (const service of context.services) {
+        for (const object of renderService(service, context)) {
+          expect(object.metadata.namespace).toBe(service.namespace);
+          // Claims keep their class's labels besides ours; every other object has ours exactly.
+          if (service.dependencies.some((d) => d.class.claim.kind === object.kind)) {
+            expect(object.metadata.labels).toMatchObject(serviceLabels(service));
+          } else {
+            expect(object.metadata.labels).toEqual(serviceLabels(service));
+          }
+          expect(object.metadata.annotations).toMatchObject(serviceAnnotations(service));
+          if (object.kind === "Deployment" || object.kind === "CronJob") {
+            expect(podSpecOf(object).metadata.labels).toEqual(serviceLabels(service));
+          }
+        }
+      }
+    }
+  });
+
+  it("is deterministic: rendering twice gives equal objects", () => {
+    for (const context of byEnv.values()) {
+      for (const service of context.services) {
+        expect(renderService(service, context)).toEqual(renderService(service, context));
+      }
+    }
+  });
+
+  it("makes every pod spec meet Pod Security restricted", () => {
+    let pods = 0;
+    for (const context of byEnv.values()) {
+      for (const service of context.services) {
+        for (const object of renderService(service, context)) {
+          if (object.kind !== "Deployment" && object.kind !== "CronJob") continue;
+          pods++;
+          const pod = podSpecOf(object).spec;
+          expect(pod.automountServiceAccountToken).toBe(false);
+          expect(pod.serviceAccountName).toBe(service.name);
+          expect(pod.securityContext).toMatchObject({
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            runAsGroup: 10001,
+            fsGroup: 10001,
+            seccompProfile: { type: "RuntimeDefault" },
+          });
+          expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
+          expect(pod.containers).toHaveLength(1);
+          for (const container of pod.containers) {
+            expect(container.securityContext).toMatchObject({
+              runAsNonRoot: true,
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+            });
+            expect(container.securityContext.capabilities.add).toBeUndefined();
+            expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+            expect(container.imagePullPolicy).toBe("IfNotPresent");
+            expect(container.image).toBe(service.image);
+            expect(container.resources.requests).toEqual({
+              cpu: service.resources.cpu,
+              memory: service.resources.memory,
+            });
+            expect(container.resources.limits.memory).toBe(service.resources.limits.memory);
+            expect(container.resources.limits.cpu).toBe(service.resources.limits.cpu);
+          }
+          // Only our labels: cdk8s-plus's address label is patched away.
+          expect(Object.keys(podSpecOf(object).metadata.labels)).not.toContain("cdk8s.io/metadata.addr");
+        }
+      }
+    }
+    expect(pods).toBe(23);
+  });
+
+  it("keeps resource quantities exactly as written, with a cpu limit only when set", () => {
+    const payments = podSpecOf(find(render("prod", "payments"), "Deployment")).spec.containers[0];
+    expect(payments.resources).toEqual({
+      requests: { cpu: "500m", memory: "512Mi" },
+      limits: { cpu: "1", memory: "1Gi" },
+    });
+    const report = podSpecOf(find(render("prod", "nightly-report"), "CronJob")).spec.containers[0];
+    expect(report.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } });
+  });
+
+  describe("cron", () => {
+    it("renders a CronJob that never overlaps, with history limits, in UTC", () => {
+      const objects = render("dev", "nightly-report");
+      expect(objects.some((o) => o.kind === "Deployment" || o.kind === "Service")).toBe(false);
+      const cron = spec(find(objects, "CronJob", "nightly-report"));
+      expect(cron).toMatchObject({
+        schedule: "0 */6 * * *",
+        concurrencyPolicy: "Forbid",
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 1,
+        timeZone: "Etc/UTC",
+        startingDeadlineSeconds: 300,
+        suspend: false,
+      });
+      expect(cron.jobTemplate.spec.backoffLimit).toBe(2);
+      expect(cron.jobTemplate.spec.template.spec.restartPolicy).toBe("Never");
+      expect(spec(find(render("prod", "nightly-report"), "CronJob")).schedule).toBe("0 3 * * *");
+    });
+
+    it("gives a cron job an egress-only NetworkPolicy", () => {
+      const policy = spec(find(render("dev", "nightly-report"), "NetworkPolicy"));
+      expect(policy.policyTypes).toEqual(["Egress"]);
+      expect(policy.ingress).toBeUndefined();
+    });
+  });
+
+  describe("web", () => {
+    it("exposes the port shorthand as Service port 80 named http", () => {
+      const objects = render("dev", "catalog");
+      expect(spec(find(objects, "Service"))).toEqual({
+        type: "ClusterIP",
+        selector: selectorLabels(exampleService("dev", "catalog")),
+        ports: [{ name: "http", port: 80, targetPort: 8080, appProtocol: "http" }],
+      });
+      const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+      expect(container.ports).toEqual([{ name: "http", containerPort: 8080 }]);
+    });
+
+    it("declares ports as written, with appProtocol per protocol", () => {
+      expect(spec(find(render("prod", "payments"), "Service")).ports).toEqual([
+        { name: "http", port: 80, targetPort: 8080, appProtocol: "http" },
+        { name: "grpc", port: 5050, targetPort: 5050, appProtocol: "kubernetes.io/h2c" },
+      ]);
+    });
+
+    it("routes through an Ingress with TLS from cert-manager when the environment has an issuer", () => {
+      const ingress = find(render("staging", "payments"), "Ingress", "payments");
+      expect(ingress.apiVersion).toBe("networking.k8s.io/v1");
+      expect(ingress.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe("letsencrypt");
+      expect(spec(ingress)).toEqual({
+        ingressClassName: "nginx",
+        rules: [
+          {
+            host: "webhooks.pay.staging.acme.example",
+            http: {
+              paths: [
+                {
+                  path: "/stripe",
+                  pathType: "Prefix",
+                  backend: { service: { name: "payments", port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+        tls: [{ hosts: ["webhooks.pay.staging.acme.example"], secretName: "payments-tls" }],
+      });
+    });
+
+    it("routes through an Ingress without TLS when the environment has no issuer", () => {
+      const ingress = find(render("dev", "storefront"), "Ingress");
+      expect(spec(ingress).tls).toBeUndefined();
+      expect(ingress.metadata.annotations).toEqual(serviceAnnotations(exampleService("dev", "storefront")));
+    });
+
+    it("routes through a Gateway API HTTPRoute when the environment routes by gateway", () => {
+      const objects = render("prod", "storefront");
+      expect(objects.some((o) => o.kind === "Ingress")).toBe(false);
+      const route = find(objects, "HTTPRoute", "storefront");
+      expect(route.apiVersion).toBe("gateway.networking.k8s.io/v1");
+      expect(spec(route)).toEqual({
+        parentRefs: [
+          {
+            group: "gateway.networking.k8s.io",
+            kind: "Gateway",
+            name: "public",
+            namespace: "gateway-system",
+          },
+        ],
+        hostnames: ["shop.acme.example"],
+        rules: [
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ name: "storefront", port: 80 }],
+          },
+        ],
+      });
+    });
+
+    it("lets the routing controller in on the routed container port", () => {
+      const staging = spec(find(render("staging", "payments"), "NetworkPolicy"));
+      expect(staging.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      });
+      const prod = spec(find(render("prod", "payments"), "NetworkPolicy"));
+      expect(prod.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateway-system" } } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      });
+    });
+  });
+
+  describe("worker", () => {
+    it("renders a Deployment without Service, with command, args and an exec liveness probe", () => {
+      const objects = render("dev", "email-worker");
+      expect(objects.some((o) => o.kind === "Service")).toBe(false);
+      const deployment = find(objects, "Deployment", "email-worker");
+      expect(spec(deployment).replicas).toBe(1);
+      const container = podSpecOf(deployment).spec.containers[0];
+      expect(container.command).toEqual(["/app/worker"]);
+      expect(container.args).toEqual(["--concurrency", "4"]);
+      expect(container.ports).toBeUndefined();
+      expect(container.livenessProbe).toEqual({
+        exec: { command: ["/app/worker", "healthcheck"] },
+        periodSeconds: 30,
+        failureThreshold: 3,
+      });
+      expect(container.readinessProbe).toBeUndefined();
+      expect(spec(find(objects, "NetworkPolicy")).policyTypes).toEqual(["Egress"]);
+    });
+  });
+
+  describe("secrets", () => {
+    it("reads secrets through an ExternalSecret from the environment's store, wired by envFrom", () => {
+      const objects = render("prod", "payments");
+      const externalSecret = find(objects, "ExternalSecret", "payments-secrets");
+      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1beta1");
+      expect(spec(externalSecret)).toEqual({
+        refreshInterval: "1h",
+        secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" },
+        target: { name: "payments-secrets", creationPolicy: "Owner" },
+        data: [
+          { secretKey: "STRIPE_KEY", remoteRef: { key: "payments/stripe", property: "api_key" } },
+          {
+            secretKey: "STRIPE_WEBHOOK_SECRET",
+            remoteRef: { key: "payments/stripe", property: "webhook_secret" },
+          },
+        ],
+      });
+      const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+      // payments has no plain variables: no ConfigMap, only the secret.
+      expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+      expect(container.envFrom).toEqual([{ secretRef: { name: "payments-secrets" } }]);
+    });
+
+    it("wires the ConfigMap and the secret both when a service has plain variables and secrets", () => {
+      const container = podSpecOf(find(render("dev", "checkout"), "Deployment")).spec.containers[0];
+      expect(container.envFrom).toEqual([
+        { configMapRef: { name: "checkout-env" } },
+        { secretRef: { name: "checkout-secrets" } },
+      ]);
+    });
+
+    it("rolls the pods when configuration changes, through a config hash on the pod template", () => {
+      const hash = (objects: KubeObject[]) =>
+        podSpecOf(find(objects, "Deployment")).metadata.annotations["idp/config-hash"];
+      const dev = hash(render("dev", "checkout"));
+      expect(dev).toMatch(/^[0-9a-f]{64}$/);
+      expect(hash(render("dev", "checkout"))).toBe(dev);
+      // Staging differs in its secret store and its placeholders' namespaces.
+      expect(hash(render("staging", "checkout"))).not.toBe(dev);
+    });
+  });
+
+  describe("autoscale", () => {
+    it("renders an HPA on CPU, a Deployment without replicas, and a PodDisruptionBudget", () => {
+      const objects = render("prod", "checkout");
+      expect(spec(find(objects, "Deployment"))).not.toHaveProperty("replicas");
+      const hpa = find(objects, "HorizontalPodAutoscaler", "checkout");
+      expect(hpa.apiVersion).toBe("autoscaling/v2");
+      expect(spec(hpa)).toMatchObject({
+        minReplicas: 3,
+        maxReplicas: 20,
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "checkout" },
+        metrics: [
+          {
+            type: "Resource",
+            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } },
+          },
+        ],
+      });
+      const pdb = find(objects, "PodDisruptionBudget", "checkout");
+      expect(pdb.apiVersion).toBe("policy/v1");
+      expect(spec(pdb)).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: selectorLabels(exampleService("prod", "checkout")) },
+      });
+    });
+
+    it("renders a PodDisruptionBudget only when more than one pod can run", () => {
+      expect(render("dev", "checkout").some((o) => o.kind === "PodDisruptionBudget")).toBe(false);
+      expect(render("staging", "checkout").some((o) => o.kind === "PodDisruptionBudget")).toBe(true);
+      expect(spec(find(render("staging", "checkout"), "Deployment")).replicas).toBe(2);
+    });
+  });
+
+  describe("calls", () => {
+    it("resolves call placeholders by short name in the same namespace, fully qualified across", () => {
+      expect(find(render("prod", "checkout"), "ConfigMap").data).toEqual({
+        LOG_LEVEL: "info",
+        CART_ADDR: "cart.storefront.svc.cluster.local:5050",
+        CATALOG_URL: "http://catalog.storefront.svc.cluster.local:80",
+        PAYMENTS_URL: "http://payments:80",
+      });
+      expect(find(render("dev", "storefront"), "ConfigMap").data).toEqual({
+        LOG_LEVEL: "info",
+        CATALOG_URL: "http://catalog:80",
+        CART_ADDR: "cart:5050",
+        CHECKOUT_URL: "http://checkout.payments-dev.svc.cluster.local:80",
+      });
+    });
+
+    it("lets callers in and lets the service out to what it calls, plus DNS", () => {
+      const catalog = spec(find(render("dev", "catalog"), "NetworkPolicy", "catalog"));
+      expect(catalog.podSelector).toEqual({ matchLabels: selectorLabels(exampleService("dev", "catalog")) });
+      expect(catalog.policyTypes).toEqual(["Ingress", "Egress"]);
+      const peer = (namespace: string, name: string) => ({
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+        podSelector: { matchLabels: { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name } },
+      });
+      expect(catalog.ingress).toEqual([
+        {
+          from: [
+            peer("payments-dev", "checkout"),
+            peer("data-dev", "nightly-report"),
+            peer("storefront-dev", "search"),
+            peer("storefront-dev", "storefront"),
+          ],
+          ports: [{ protocol: "TCP", port: 8080 }],
+        },
+      ]);
+      const storefront = spec(find(render("dev", "storefront"), "NetworkPolicy"));
+      expect(storefront.egress).toEqual([
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+        { to: [peer("storefront-dev", "catalog")], ports: [{ protocol: "TCP", port: 8080 }] },
+        { to: [peer("storefront-dev", "cart")], ports: [{ protocol: "TCP", port: 5050 }] },
+        { to: [peer("payments-dev", "checkout")], ports: [{ protocol: "TCP", port: 8080 }] },
+      ]);
+    });
+
+    it("lets nobody in to a web service nobody calls and that has no route", () => {
+      const policy = spec(find(render("dev", "search"), "NetworkPolicy"));
+      expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
+      expect(policy.ingress).toBeUndefined();
+    });
+  });
+
+  describe("dependencies", () => {
+    it("renders the class's claim with writeConnectionSecretToRef, keeping class labels", () => {
+      const claim = find(render("prod", "payments"), "PostgreSQLInstance", "payments-ledger-db");
+      expect(claim.apiVersion).toBe("database.acme.io/v1alpha1");
+      expect(claim.metadata.labels).toMatchObject({ "acme.io/backup": "hourly", "idp/team": "payments" });
+      expect(spec(claim)).toEqual({
+        parameters: { storageGB: 200, version: "16", highAvailability: true },
+        writeConnectionSecretToRef: { name: "payments-ledger-db" },
+      });
+    });
+
+    it("never shares the class's objects with the output", () => {
+      const claim = find(render("dev", "catalog"), "PostgreSQLInstance");
+      spec(claim).parameters.storageGB = 999;
+      const service = exampleService("dev", "catalog");
+      expect(service.dependencies[0]?.class.claim.spec).not.toHaveProperty("writeConnectionSecretToRef");
+      expect(spec(find(render("dev", "catalog"), "PostgreSQLInstance")).parameters.storageGB).toBe(5);
+    });
+
+    it("passes secret outputs as secretKeyRefs and value outputs as plain text", () => {
+      const objects = render("dev", "nightly-report");
+      expect(find(objects, "ConfigMap").data).toEqual({
+        S3_ENDPOINT: "https://s3.eu-west-1.amazonaws.com",
+        CATALOG_URL: "http://catalog.storefront-dev.svc.cluster.local:80",
+      });
+      const container = podSpecOf(find(objects, "CronJob")).spec.containers[0];
+      expect(container.env).toEqual([
+        {
+          name: "REPORT_BUCKET",
+          valueFrom: { secretKeyRef: { name: "nightly-report-reports", key: "bucket" } },
+        },
+      ]);
+    });
+
+    it("lets the service out to its dependencies on their port, or 443", () => {
+      const egress = (env: string, name: string) => spec(find(render(env, name), "NetworkPolicy")).egress;
+      expect(egress("prod", "catalog")).toContainEqual({ ports: [{ protocol: "TCP", port: 5432 }] });
+      expect(egress("prod", "nightly-report")).toContainEqual({ ports: [{ protocol: "TCP", port: 443 }] });
+      expect(egress("prod", "cart")).toContainEqual({ ports: [{ protocol: "TCP", port: 6379 }] });
+    });
+  });
+
+  describe("probes", () => {
+    it("renders gRPC probes, which cdk8s-plus cannot, with their timings", () => {
+      const container = podSpecOf(find(render("prod", "cart"), "Deployment")).spec.containers[0];
+      expect(container.readinessProbe).toEqual({ grpc: { port: 5050 }, failureThreshold: 3 });
+      expect(container.livenessProbe).toEqual({
+        grpc: { port: 5050 },
+        periodSeconds: 10,
+        failureThreshold: 3,
+      });
+    });
+
+    it("renders a path as an HTTP GET on the first container port, and http probes as written", () => {
+      const container = podSpecOf(find(render("prod", "payments"), "Deployment")).spec.containers[0];
+      expect(container.readinessProbe).toEqual({
+        httpGet: { path: "/ready", port: 8080, scheme: "HTTP" },
+        failureThreshold: 3,
+      });
+      expect(container.livenessProbe).toEqual({
+        httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+        initialDelaySeconds: 10,
+        failureThreshold: 3,
+      });
+      expect(container.startupProbe).toBeUndefined();
+    });
+  });
+});
+
+function exampleService(env: string, name: string): ResolvedService {
+  const found = byEnv.get(env)?.services.find((s) => s.name === name);
+  if (!found) throw new Error(`no example ${name} in ${env}`);
+  return found;
+}
+
+// Inline variants: a tiny repository resolved from YAML text, without files.
+
+function doc(file: string, text: string): LoadedDocument {
+  const { document, diagnostics } = parseYamlDocument(file, text);
+  if (!document) throw new Error(`test YAML does not parse: ${JSON.stringify(diagnostics)}`);
+  return document;
+}
+
+const TEAM = `apiVersion: idp/v1
+kind: Team
+metadata: { name: shop }
+spec: { github: x/shop, members: [a], budget: { monthly: 1 }, contact: { slack: "#shop" } }
+`;
+
+function environment(extra = ""): string {
+  return `apiVersion: idp/v1
+kind: Environment
+metadata: { name: dev }
+spec:
+  cluster: { name: dev, server: https://dev.example.test }
+  namespace: "{team}-dev"
+  domain: dev.example.test
+  gitops: { repoURL: https://git.example.test/platform.git }
+  registries: [ghcr.io/x]
+  defaults: { replicas: 1, resources: { cpu: 100m, memory: 128Mi } }
+  dependencyClasses:
+    cache:
+      default:
+        claim: { apiVersion: cache.example.test/v1, kind: Cache, spec: { size: 1 } }
+        outputs: { url: { secretKey: url }, port: { value: "not-a-number" } }
+${extra}`;
+}
+
+function service(name: string, body: string): string {
+  return `apiVersion: idp/v1
+kind: Service
+metadata: { name: ${name}, team: shop }
+spec:
+${body
+  .split("\n")
+  .map((line) => `  ${line}`)
+  .join("\n")}
+`;
+}
+
+/** Renders `name` from a repository of one environment, team shop and the given services. */
+function renderInline(services: Record<string, string>, name: string, environmentExtra = ""): KubeObject[] {
+  const resolution = resolveRepository({
+    environments: [doc("environments/dev.yaml", environment(environmentExtra))],
+    teams: [doc("teams/shop.yaml", TEAM)],
+    services: Object.entries(services).map(([n, body]) =>
+      doc(`services/${n}/service.yaml`, service(n, body)),
+    ),
+  });
+  expect(resolution.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const [context] = contexts(resolution);
+  const target = context?.services.find((s) => s.name === name);
+  if (!context || !target) throw new Error(`${name} did not resolve`);
+  return renderService(target, context);
+}
+
+describe("renderService on inline variants", () => {
+  it("uses the platform defaults when the environment names no routing or secret store", () => {
+    const objects = renderInline(
+      {
+        web: `type: web
+image: ghcr.io/x/web:1.0.0
+port: 8080
+route: { host: www.dev.example.test }
+secrets: { TOKEN: shop/web#token }`,
+      },
+      "web",
+    );
+    expect(spec(find(objects, "Ingress")).ingressClassName).toBe("nginx");
+    expect(spec(find(objects, "Ingress")).tls).toBeUndefined();
+    expect(spec(find(objects, "ExternalSecret"))).toMatchObject({
+      refreshInterval: "1h",
+      secretStoreRef: { name: "platform", kind: "ClusterSecretStore" },
+    });
+    expect(spec(find(objects, "NetworkPolicy")).ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
+  });
+
+  it("routes to the first http port, even when it is not the first port", () => {
+    const objects = renderInline(
+      {
+        web: `type: web
+image: ghcr.io/x/web:1.0.0
+ports:
+  - { name: raw, port: 9000, protocol: tcp }
+  - { name: web, port: 8080, targetPort: 8081 }
+route: { host: www.dev.example.test, path: /app }`,
+      },
+      "web",
+      "  routing: { kind: ingress, className: internal, controllerNamespace: edge }\n",
+    );
+    expect(spec(find(objects, "Service")).ports).toEqual([
+      { name: "raw", port: 9000, targetPort: 9000 },
+      { name: "web", port: 8080, targetPort: 8081, appProtocol: "http" },
+    ]);
+    const ingress = spec(find(objects, "Ingress"));
+    expect(ingress.ingressClassName).toBe("internal");
+    expect(ingress.rules[0].http.paths[0]).toMatchObject({
+      path: "/app",
+      backend: { service: { name: "web", port: { number: 8080 } } },
+    });
+    expect(spec(find(objects, "NetworkPolicy")).ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "edge" } } }],
+      ports: [{ protocol: "TCP", port: 8081 }],
+    });
+  });
+
+  it("resolves $${ to a literal ${ and substitutes placeholders inside longer values", () => {
+    const objects = renderInline(
+      {
+        api: `type: web
+image: ghcr.io/x/api:1.0.0
+ports: [{ name: grpc, port: 5050, protocol: grpc }]`,
+        web: `type: web
+image: ghcr.io/x/web:1.0.0
+port: 8080
+calls: [api]
+env:
+  TEMPLATE: "$\${HOME}/x"
+  API: "dns:///\${calls.api.address}"
+  API_URL: \${calls.api.url}
+  API_HOST: \${calls.api.host}
+  API_PORT: \${calls.api.port}`,
+      },
+      "web",
+    );
+    expect(find(objects, "ConfigMap").data).toEqual({
+      TEMPLATE: "${HOME}/x",
+      API: "dns:///api:5050",
+      API_URL: "api:5050",
+      API_HOST: "api",
+      API_PORT: "5050",
+    });
+  });
+
+  it("passes a secret dependency output as a secretKeyRef and allows 443 when the port is not numeric", () => {
+    const objects = renderInline(
+      {
+        worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+env: { CACHE_URL: "\${dependencies.cache.url}" }
+dependencies: { cache: { type: cache } }`,
+      },
+      "worker",
+    );
+    expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+    const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+    expect(container.env).toEqual([
+      { name: "CACHE_URL", valueFrom: { secretKeyRef: { name: "worker-cache", key: "url" } } },
+    ]);
+    expect(container.envFrom).toBeUndefined();
+    expect(find(objects, "Cache", "worker-cache").spec).toEqual({
+      size: 1,
+      writeConnectionSecretToRef: { name: "worker-cache" },
+    });
+    expect(spec(find(objects, "NetworkPolicy")).egress).toContainEqual({
+      ports: [{ protocol: "TCP", port: 443 }],
+    });
+  });
+
+  it("renders a PodDisruptionBudget for autoscale with max above 1, even at min 1", () => {
+    const objects = renderInline(
+      { web: "type: web\nimage: ghcr.io/x/web:1.0.0\nport: 8080\nautoscale: { max: 3 }" },
+      "web",
+    );
+    expect(spec(find(objects, "HorizontalPodAutoscaler"))).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
+    expect(objects.some((o) => o.kind === "PodDisruptionBudget")).toBe(true);
+  });
+
+  it("refuses gateway routing without a gateway, with a plain message", () => {
+    expect(() =>
+      renderInline(
+        { web: "type: web\nimage: ghcr.io/x/web:1.0.0\nport: 8080\nroute: { host: www.dev.example.test }" },
+        "web",
+        "  routing: { kind: gateway }\n",
+      ),
+    ).toThrow("environment dev routes by gateway but names no routing.gateway");
+  });
+});

@@ -1,0 +1,137 @@
+import * as kplus from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+import type { ResolvedService } from "../../model/resolved.js";
+import { synthChart } from "../chart.js";
+import type { RenderContext } from "../context.js";
+import type { KubeObject } from "../kube-object.js";
+import { configHash } from "./config-hash.js";
+import { addEnvConfigMap } from "./config-map.js";
+import { addCronJob } from "./cron-job.js";
+import { addDependencyClaim } from "./dependency-claim.js";
+import { addDeployment } from "./deployment.js";
+import { resolveVariables } from "./environment-variables.js";
+import { addExternalSecret, externalSecretSpec, SECRETS_SUFFIX } from "./external-secret.js";
+import { addHorizontalPodAutoscaler } from "./horizontal-pod-autoscaler.js";
+import { addHttpRoute } from "./http-route.js";
+import { addIngress } from "./ingress.js";
+import { addNetworkPolicy } from "./network-policy.js";
+import { identify } from "./object-metadata.js";
+import { addPodDisruptionBudget, needsDisruptionBudget } from "./pod-disruption-budget.js";
+import { podTemplate } from "./pod-template.js";
+import { addService, routedPort } from "./service.js";
+import { addServiceAccount } from "./service-account.js";
+import { calledService, indexServices } from "./service-index.js";
+
+/** The routing controller's namespace when the environment does not name one. */
+export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
+
+/**
+ * Renders one service in one environment as plain Kubernetes objects, all in
+ * `service.namespace`, named `<service>` or `<service>-<suffix>`, in this
+ * fixed order (each only when it applies):
+ *
+ * 1. ServiceAccount `<service>`
+ * 2. ConfigMap `<service>-env` (plain variables, when there are any)
+ * 3. ExternalSecret `<service>-secrets` (when there are `secrets`)
+ * 4. dependency claims `<service>-<dependency>`, by dependency name
+ * 5. Service `<service>` (web)
+ * 6. Deployment `<service>` (web, worker) or CronJob `<service>` (cron)
+ * 7. HorizontalPodAutoscaler `<service>` (autoscale)
+ * 8. PodDisruptionBudget `<service>` (more than one pod can run)
+ * 9. Ingress or HTTPRoute `<service>` (a route; the environment's routing.kind)
+ * 10. NetworkPolicy `<service>`
+ *
+ * Deterministic: the same input gives the same objects, with no time or
+ * randomness. Keys are left in construction order; serialisation sorts them.
+ * Input that resolve has refused (an unknown call, a secret output inside a
+ * longer value) is not expected here and throws a plain Error.
+ */
+export function renderService(service: ResolvedService, context: RenderContext): KubeObject[] {
+  return synthChart(`${service.environment}-${service.name}`, service.namespace, (scope) =>
+    buildService(scope, service, context),
+  );
+}
+
+function buildService(scope: Construct, service: ResolvedService, context: RenderContext): void {
+  const spec = context.environment.spec;
+  const index = indexServices(context);
+  const identity = identify(service);
+  const variables = resolveVariables(service, index);
+
+  const serviceAccount = addServiceAccount(scope, { identity });
+  const hasPlain = Object.keys(variables.plain).length > 0;
+  const configMap = hasPlain ? addEnvConfigMap(scope, { identity, data: variables.plain }) : undefined;
+  const secrets =
+    Object.keys(service.secrets).length > 0
+      ? externalSecretSpec({ identity, secrets: service.secrets, store: spec.secretStore })
+      : undefined;
+  if (secrets) addExternalSecret(scope, identity, secrets);
+  for (const dependency of service.dependencies) addDependencyClaim(scope, { identity, dependency });
+
+  const kubeService =
+    service.type === "web" ? addService(scope, { identity, ports: service.ports }) : undefined;
+
+  const template = podTemplate(scope, {
+    identity,
+    serviceAccount,
+    ...(configMap ? { configMap } : {}),
+    ...(secrets ? { secretName: `${service.name}-${SECRETS_SUFFIX}` } : {}),
+    secretKeys: variables.secretKeys,
+    configHash: configHash(variables.plain, secrets),
+    ...(service.type === "cron" ? { restartPolicy: kplus.RestartPolicy.NEVER } : {}),
+  });
+  if (service.type === "cron") {
+    if (!service.schedule) throw new Error(`cron service ${service.name} has no schedule`);
+    addCronJob(scope, { identity, template, schedule: service.schedule });
+  } else {
+    const deployment = addDeployment(scope, {
+      identity,
+      template,
+      ...(service.autoscale ? {} : { replicas: service.replicas ?? 1 }),
+    });
+    if (service.autoscale)
+      addHorizontalPodAutoscaler(scope, { identity, target: deployment, ...service.autoscale });
+    if (needsDisruptionBudget(service.replicas, service.autoscale))
+      addPodDisruptionBudget(scope, { identity });
+  }
+
+  const routing = spec.routing;
+  let routeTarget: number | undefined;
+  if (service.route && kubeService) {
+    const port = routedPort(service.name, service.ports);
+    routeTarget = port.targetPort;
+    if (routing?.kind === "gateway") {
+      if (!routing.gateway) {
+        throw new Error(
+          `environment ${context.environment.name} routes by gateway but names no routing.gateway`,
+        );
+      }
+      addHttpRoute(scope, { identity, route: service.route, gateway: routing.gateway, port: port.port });
+    } else {
+      addIngress(scope, {
+        identity,
+        service: kubeService,
+        route: service.route,
+        port: port.port,
+        className: routing?.className,
+        tlsIssuer: routing?.tlsIssuer,
+      });
+    }
+  }
+
+  addNetworkPolicy(scope, {
+    identity,
+    ingress: service.type === "web",
+    callers: index.callers.get(service.name) ?? [],
+    ...(routeTarget !== undefined
+      ? {
+          routing: {
+            namespace: routing?.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE,
+            targetPort: routeTarget,
+          },
+        }
+      : {}),
+    called: service.calls.map((name) => calledService(service, name, index)),
+    dependencies: service.dependencies,
+  });
+}

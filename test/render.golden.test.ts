@@ -1,0 +1,170 @@
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { validateRepository } from "../scripts/model/validate-repository.js";
+import type { KubeObject } from "../scripts/render/kube-object.js";
+import { renderRepository } from "../scripts/render/render-repository.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const GOLDEN = join(import.meta.dirname, "golden");
+/** `UPDATE_GOLDEN=1 npx vitest run test/render.golden.test.ts` (npm run golden:update) rewrites the golden tree. */
+const UPDATE = process.env.UPDATE_GOLDEN === "1" && process.env.CI !== "true";
+
+function renderAt(root: string) {
+  const validated = validateRepository(root);
+  expect(validated.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return renderRepository(validated);
+}
+
+const tree = renderAt(ROOT);
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split("\\").join("/"))
+    .sort();
+}
+
+describe("rendered manifests of the examples", () => {
+  if (UPDATE) {
+    rmSync(GOLDEN, { recursive: true, force: true });
+    for (const [path, file] of tree.files) {
+      mkdirSync(dirname(join(GOLDEN, path)), { recursive: true });
+      writeFileSync(join(GOLDEN, path), file.text);
+    }
+  }
+
+  it("has exactly the golden files", () => {
+    expect([...tree.files.keys()].sort()).toEqual(listFiles(GOLDEN));
+  });
+
+  it.each([...tree.files.keys()].sort())("%s matches its golden file", (path) => {
+    expect(tree.files.get(path)?.text).toBe(readFileSync(join(GOLDEN, path), "utf8"));
+  });
+});
+
+/** The objects of one rendered file, parsed back from its YAML (what Argo CD will read). */
+function objectsOf(path: string): KubeObject[] {
+  const text = tree.files.get(path)?.text;
+  if (text === undefined) throw new Error(`no rendered file ${path}`);
+  return parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
+}
+
+function find(path: string, kind: string): KubeObject {
+  const found = objectsOf(path).find((o) => o.kind === kind);
+  if (!found) throw new Error(`${path} has no ${kind}`);
+  return found;
+}
+
+type Pod = { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } };
+
+describe("intent: what the golden files must keep saying", () => {
+  it("runs checkout in prod autoscaled from 3 to 20 pods, with no fixed replica count", () => {
+    const deployment = find("prod/checkout/manifest.yaml", "Deployment") as KubeObject & {
+      spec: Record<string, unknown>;
+    };
+    expect(deployment.spec.replicas).toBeUndefined();
+    const hpa = find("prod/checkout/manifest.yaml", "HorizontalPodAutoscaler") as KubeObject & {
+      spec: { minReplicas: number; maxReplicas: number };
+    };
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 20]);
+  });
+
+  it("runs the dev image override in dev and the release image in prod", () => {
+    const image = (env: string) =>
+      (
+        (find(`${env}/checkout/manifest.yaml`, "Deployment").spec as { template: Pod }).template.spec
+          .containers[0] as {
+          image: string;
+        }
+      ).image;
+    expect(image("dev")).toBe("ghcr.io/acme-dev/checkout:1.5.0-rc.1");
+    expect(image("prod")).toBe("ghcr.io/acme/checkout:1.4.2");
+  });
+
+  it("renders nightly-report as a CronJob that never overlaps", () => {
+    const cron = find("prod/nightly-report/manifest.yaml", "CronJob") as KubeObject & {
+      spec: { concurrencyPolicy: string };
+    };
+    expect(cron.spec.concurrencyPolicy).toBe("Forbid");
+  });
+
+  it("keeps search out of prod", () => {
+    expect(tree.files.has("prod/search/manifest.yaml")).toBe(false);
+    expect(tree.files.has("dev/search/manifest.yaml")).toBe(true);
+  });
+
+  it("makes every pod Pod Security restricted", () => {
+    for (const [path] of tree.files) {
+      for (const object of objectsOf(path)) {
+        const template =
+          object.kind === "Deployment"
+            ? (object.spec as { template: Pod }).template
+            : object.kind === "CronJob"
+              ? (object.spec as { jobTemplate: { spec: { template: Pod } } }).jobTemplate.spec.template
+              : undefined;
+        if (!template) continue;
+        const pod = template.spec as Record<string, unknown> & { containers: Record<string, unknown>[] };
+        expect(pod.securityContext, path).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(pod.automountServiceAccountToken, path).toBe(false);
+        for (const container of pod.containers) {
+          expect(container.securityContext, path).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          });
+          const resources = container.resources as {
+            requests: Record<string, string>;
+            limits: Record<string, string>;
+          };
+          expect(Object.keys(resources.requests).sort(), path).toEqual(["cpu", "memory"]);
+          expect(resources.limits.memory, path).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it("has an ApplicationSet-driven delivery for every environment", () => {
+    for (const env of tree.environments) {
+      const kinds = objectsOf(`${env}/_platform/manifest.yaml`).map((o) => o.kind);
+      expect(kinds).toContain("ApplicationSet");
+      expect(kinds).toContain("AppProject");
+      expect(kinds).toContain("Namespace");
+    }
+  });
+});
+
+describe("determinism", () => {
+  const copies: string[] = [];
+  afterAll(() => {
+    for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("renders the same bytes twice, and from a copy at another path", () => {
+    const copy = mkdtempSync(join(tmpdir(), "idp-copy-"));
+    copies.push(copy);
+    for (const folder of ["environments", "teams", "services", "schemas"]) {
+      cpSync(join(ROOT, folder), join(copy, folder), { recursive: true });
+    }
+    const again = renderAt(ROOT);
+    const elsewhere = renderAt(copy);
+    const texts = (t: typeof tree) => [...t.files].map(([path, file]) => [path, file.text]);
+    expect(texts(again)).toEqual(texts(tree));
+    expect(texts(elsewhere)).toEqual(texts(tree));
+  });
+});

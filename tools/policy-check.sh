@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Checks the policy pack: formatting (opa fmt), compilation (opa check --strict),
+# the tests (opa test), and that policies/dist/ was built from the current sources
+# by the pinned opa. Exit 1 on the first failing step, with what to do.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+# shellcheck source=versions.env
+. tools/versions.env
+# shellcheck source=policy-lib.sh
+. tools/policy-lib.sh
+
+opa="$(tools/opa.sh)"
+files=()
+while IFS= read -r line; do files+=("$line"); done < <(policy_all_rego)  # (no mapfile: bash 3.2 on macOS)
+if [ "${#files[@]}" -eq 0 ]; then
+  echo "policy:check: no *.rego files under $POLICY_DIR/" >&2
+  exit 1
+fi
+
+# 1. Formatting: list the files opa fmt would change.
+if ! unformatted="$("$opa" fmt --list --fail "${files[@]}")"; then
+  if [ -n "$unformatted" ]; then
+    echo "policy:check: not formatted like opa fmt (run: \$(tools/opa.sh) fmt --write policies/):" >&2
+    printf '  %s\n' $unformatted >&2
+  fi
+  exit 1
+fi
+
+# 2. Compilation in strict mode (unused variables and imports, shadowed names, ...).
+"$opa" check --strict "${files[@]}"
+
+# 3. Tests. Failures print their trace; POLICY_TEST_VERBOSE=1 lists every test (-v, about 4x slower).
+verbose=()
+if [ "${POLICY_TEST_VERBOSE:-}" = 1 ]; then verbose=(-v); fi
+"$opa" test --fail-on-empty ${verbose[@]+"${verbose[@]}"} "${files[@]}"
+
+# 4. The committed bundle matches the sources and the pinned opa.
+stale() {
+  echo "policy:check: policies changed, run npm run policy:build ($1)" >&2
+  exit 1
+}
+manifest="$POLICY_DIST/manifest.json"
+wasm="$POLICY_DIST/policy.wasm"
+[ -f "$manifest" ] || stale "$manifest is missing"
+[ -f "$wasm" ] || stale "$wasm is missing"
+expected="$(policy_manifest "$OPA_VERSION" "$(sha256_of "$wasm")")"
+if [ "$expected" != "$(cat "$manifest")" ]; then
+  diff <(printf '%s\n' "$expected") "$manifest" | sed 's/^/  /' >&2 || true
+  stale "$manifest does not match the sources, the opa version or $wasm; lines with < are what a build would write"
+fi
+echo "policy:check: ok (${#files[@]} files formatted, compiled strict, tested; $POLICY_DIST up to date)" >&2

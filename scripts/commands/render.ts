@@ -1,4 +1,4 @@
-import { validateRepository } from "../model/validate-repository.js";
+import { checkRepository } from "../check-repository.js";
 import { MANIFEST_FILE, renderRepository } from "../render/render-repository.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
@@ -25,7 +25,7 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
-  const validated = validateRepository(options.root);
+  const validated = checkRepository(options.root);
   if (hasErrors(validated.diagnostics)) {
     const output = formatReport(
       {

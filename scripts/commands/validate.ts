@@ -1,4 +1,4 @@
-import { validateRepository } from "../model/validate-repository.js";
+import { checkRepository } from "../check-repository.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
 import type { OutputFormat } from "../report/format.js";
@@ -16,7 +16,7 @@ export interface ValidateOptions {
  * whole repository. Exit 1 on any error, 0 otherwise (warnings allowed).
  */
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
-  const result = validateRepository(options.root);
+  const result = checkRepository(options.root);
   const failed = hasErrors(result.diagnostics);
   const scope = `${plural(result.counts.Service, "service")} in ${plural(result.counts.Environment, "environment")}, ${plural(result.counts.Team, "team")}`;
   const summary = failed

@@ -10,6 +10,7 @@ const SCHEMAS = [
   { file: "schemas/service.schema.json", name: "Service" },
   { file: "schemas/environment.schema.json", name: "Environment" },
   { file: "schemas/team.schema.json", name: "Team" },
+  { file: "schemas/exceptions.schema.json", name: "PolicyExceptions" },
 ] as const;
 
 /** Where the generated types live, relative to the root. */

@@ -1,4 +1,4 @@
-import { type Diagnostic, error, type Position } from "../report/diagnostic.js";
+import { type Diagnostic, error, type Position, type Severity, warning } from "../report/diagnostic.js";
 import type { LoadedDocument } from "./document.js";
 import type { Origin } from "./merge.js";
 
@@ -19,6 +19,7 @@ export interface FindingOptions {
 }
 
 interface Pending {
+  severity: Severity;
   code: string;
   message: string;
   hint: string | undefined;
@@ -42,10 +43,27 @@ export class Findings {
 
   /** Records an error about the value at `origin`. */
   error(code: string, message: string, origin: Pointer, options: FindingOptions = {}): void {
+    this.add("error", code, message, origin, options);
+  }
+
+  /** Records a finding of either severity about the value at `origin`. */
+  add(
+    severity: Severity,
+    code: string,
+    message: string,
+    origin: Pointer,
+    options: FindingOptions = {},
+  ): void {
     const position = this.#locate(origin, options.at);
-    const key = [code, origin.file, position.line, position.column, message, options.hint ?? ""].join(
-      "\u0000",
-    );
+    const key = [
+      severity,
+      code,
+      origin.file,
+      position.line,
+      position.column,
+      message,
+      options.hint ?? "",
+    ].join("\u0000");
     const existing = this.#pending.get(key);
     if (existing) {
       if (options.environment && !existing.environments.includes(options.environment)) {
@@ -54,6 +72,7 @@ export class Findings {
       return;
     }
     this.#pending.set(key, {
+      severity,
       code,
       message,
       hint: options.hint,
@@ -68,13 +87,8 @@ export class Findings {
     return [...this.#pending.values()].map((p) => {
       const envs = listEnvironments(p.environments);
       const fill = (text: string) => text.replaceAll("{env}", envs);
-      return error(
-        p.code,
-        fill(p.message),
-        p.file,
-        p.position,
-        p.hint === undefined ? undefined : fill(p.hint),
-      );
+      const hint = p.hint === undefined ? undefined : fill(p.hint);
+      return (p.severity === "error" ? error : warning)(p.code, fill(p.message), p.file, p.position, hint);
     });
   }
 

@@ -11,7 +11,13 @@ import {
 import path from "node:path";
 import { type Diagnostic, error, type Position, sortDiagnostics } from "../report/diagnostic.js";
 import type { LoadedDocument } from "./document.js";
-import { fileTooLarge, MAX_FILE_BYTES, type ParseResult, parseYamlDocument } from "./parse-yaml.js";
+import {
+  fileTooLarge,
+  type LoadOptions,
+  MAX_FILE_BYTES,
+  type ParseResult,
+  parseYamlDocument,
+} from "./parse-yaml.js";
 
 /** The configuration files of a repository, as sorted root-relative paths with forward slashes. */
 export interface RepositoryFiles {
@@ -43,7 +49,11 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
  * over the size cap, without reading their content. Messages only ever quote the
  * relative path, never bytes of a file.
  */
-export function readRepositoryFile(root: string, relativePath: string): ParseResult {
+export function readRepositoryFile(
+  root: string,
+  relativePath: string,
+  options: LoadOptions = {},
+): ParseResult {
   const parts = splitRelativePath(relativePath);
   if (parts === undefined) {
     return refuse(
@@ -58,7 +68,7 @@ export function readRepositoryFile(root: string, relativePath: string): ParseRes
   if (problem !== undefined) return { diagnostics: [problem] };
   const bytes = readCapped(root, file);
   if (!(bytes instanceof Uint8Array)) return { diagnostics: [bytes] };
-  return parseYamlDocument(file, bytes);
+  return parseYamlDocument(file, bytes, options);
 }
 
 /**

@@ -73,12 +73,21 @@ type PositionOf = (offset: number) => Position;
  * prototype-polluting keys, a top level that is not a mapping) becomes error
  * diagnostics. Never throws: the result has a document, or at least one error.
  */
-export function parseYamlDocument(file: string, bytes: Uint8Array | string): ParseResult {
+export function parseYamlDocument(
+  file: string,
+  bytes: Uint8Array | string,
+  options: LoadOptions = {},
+): ParseResult {
   try {
-    return parseChecked(file, bytes);
+    return parseChecked(file, bytes, options.topLevel ?? "mapping");
   } catch (cause) {
     return { diagnostics: [unexpectedFailure(file, cause)] };
   }
+}
+
+/** What a file's top level must be: a mapping (every kind), or a list (policies/exceptions.yaml). */
+export interface LoadOptions {
+  topLevel?: "mapping" | "sequence";
 }
 
 /** The diagnostic for a file over MAX_FILE_BYTES; shared with the reader, which checks before reading. */
@@ -92,15 +101,17 @@ export function fileTooLarge(file: string, size: number): Diagnostic {
   );
 }
 
-function parseChecked(file: string, bytes: Uint8Array | string): ParseResult {
+function parseChecked(file: string, bytes: Uint8Array | string, topLevel: TopLevel): ParseResult {
   const size = typeof bytes === "string" ? Buffer.byteLength(bytes, "utf8") : bytes.byteLength;
   if (size > MAX_FILE_BYTES) return refuse([fileTooLarge(file, size)]);
   const decoded = decode(file, bytes);
   if (typeof decoded !== "string") return refuse([decoded]);
-  return parseText(file, decoded);
+  return parseText(file, decoded, topLevel);
 }
 
-function parseText(file: string, text: string): ParseResult {
+type TopLevel = NonNullable<LoadOptions["topLevel"]>;
+
+function parseText(file: string, text: string, topLevel: TopLevel): ParseResult {
   const lineCounter = new LineCounter();
   const positionOf: PositionOf = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -116,7 +127,7 @@ function parseText(file: string, text: string): ParseResult {
   const document = documents[0];
   if (structural.length > 0 || document === undefined) return refuse(diagnostics.concat(structural));
 
-  const all = diagnostics.concat(checkTree(file, document, positionOf));
+  const all = diagnostics.concat(checkTree(file, document, positionOf, topLevel));
   if (all.length > 0) return refuse(all);
   return {
     document: makeDocument(file, text, document, positionOf),
@@ -399,9 +410,25 @@ function cleanMessage(message: string): string {
 // ---------------------------------------------------------------------------
 // The node tree: top level, keys, duplicates, numbers, depth
 
-function checkTree(file: string, document: YamlDocument, positionOf: PositionOf): Diagnostic[] {
+function checkTree(
+  file: string,
+  document: YamlDocument,
+  positionOf: PositionOf,
+  topLevel: TopLevel,
+): Diagnostic[] {
   const root = document.contents;
-  if (!isMap(root)) {
+  if (topLevel === "sequence" && !isSeq(root)) {
+    return [
+      error(
+        "load.not-a-list",
+        `The top level must be a list, not ${describeNode(root)}`,
+        file,
+        positionOf(nodeOffset(root)),
+        "Start each entry with `- `; an empty file is `[]`.",
+      ),
+    ];
+  }
+  if (topLevel === "mapping" && !isMap(root)) {
     return [
       error(
         "load.not-a-mapping",

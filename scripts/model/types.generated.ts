@@ -776,3 +776,44 @@ export interface Contact {
    */
   email?: string;
 }
+
+// schemas/exceptions.schema.json
+
+/**
+ * Waivers of policy rules: policies/exceptions.yaml, a list of exceptions owned by the platform team. A matching, unexpired exception turns a denial of the rule for the target into a reported waiver; past its expiry date it is void and the rule applies again.
+ */
+export type PolicyExceptions = PolicyException[];
+
+/**
+ * One waiver: which rule, for which service or file, in which environments, why, approved by whom, until when.
+ */
+export interface PolicyException {
+  /**
+   * The id of the rule being waived, as it appears in findings: SEC001, REL003, COST002, ...
+   */
+  rule: string;
+  /**
+   * What the exception applies to: services/<name> for every finding about that service, or a file path relative to the repository root (environments/prod.yaml, teams/payments.yaml, ...) for findings about that file.
+   */
+  target: string;
+  /**
+   * The environments the exception applies in, by name. Absent means every environment.
+   *
+   * @minItems 1
+   *
+   * Items: An environment name, as in environments/<name>.yaml.
+   */
+  environments?: [string, ...string[]];
+  /**
+   * Why the rule cannot be met for now, and what will end the exception. Shown beside the waiver in every report.
+   */
+  reason: string;
+  /**
+   * GitHub login of the platform team member who approved the exception.
+   */
+  approvedBy: string;
+  /**
+   * The last day the exception is valid, YYYY-MM-DD (UTC). After it the exception is void, the rule applies again and the stale exception is reported.
+   */
+  expires: string;
+}

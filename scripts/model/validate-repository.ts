@@ -14,8 +14,12 @@ export interface ValidatedRepository extends Resolution {
   diagnostics: Diagnostic[];
   /** The text of every file read from inside the root, for printing source lines. */
   sources: Map<string, string>;
+  /** Every schema-valid document, by file: later stages point into them. */
+  documents: Map<string, LoadedDocument>;
+  /** The compiled schemas, for later stages that validate files of their own. */
+  validators: SchemaValidators;
   /** How many files of each kind were read. */
-  counts: Record<Kind, number>;
+  counts: Record<Exclude<Kind, "Exceptions">, number>;
 }
 
 /**
@@ -68,6 +72,10 @@ export function validateRepository(root: string, validators?: SchemaValidators):
     ...resolution,
     diagnostics: sortDiagnostics(diagnostics),
     sources,
+    documents: new Map(
+      [...environments.valid, ...teams.valid, ...services.valid].map((doc) => [doc.file, doc]),
+    ),
+    validators: compiled,
     counts: {
       Environment: loaded.environments.length,
       Team: loaded.teams.length,

@@ -23,8 +23,8 @@ export interface PolicyFinding extends RawFinding {
   severity: "deny" | "warn";
 }
 
-/** The policy's two entrypoints: the sets of denials and warnings. */
-export const ENTRYPOINTS = { deny: "platform/main/deny", warn: "platform/main/warn" } as const;
+/** The decision evaluated: `{"deny": [...], "warn": [...]}`, both sets in one pass over the input. */
+export const ENTRYPOINT = "platform/main/findings";
 
 /** Wasm memory pages (64 KiB each): start small, allow up to 1 GiB for very large repositories. */
 const MEMORY = { initial: 64, maximum: 16384 };
@@ -52,49 +52,52 @@ export class PolicyEngine {
       });
     }
     const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
-    for (const name of Object.values(ENTRYPOINTS)) {
-      if (!entrypoints.includes(name)) {
-        throw new ToolError(
-          `the policy bundle ${source} has no entrypoint ${name} (it has: ${entrypoints.join(", ") || "none"}); rebuild it with npm run policy:build`,
-        );
-      }
+    if (!entrypoints.includes(ENTRYPOINT)) {
+      throw new ToolError(
+        `the policy bundle ${source} has no entrypoint ${ENTRYPOINT} (it has: ${entrypoints.join(", ") || "none"}); rebuild it with npm run policy:build`,
+      );
     }
     return new PolicyEngine(policy);
   }
 
-  /** Evaluates both entrypoints on one input. */
+  /** Evaluates the policy on one input: every denial and warning. */
   evaluate(input: PolicyInput): PolicyFinding[] {
-    // One serialisation shared by both entrypoints: the input is the large part.
-    const encoded = new TextEncoder().encode(JSON.stringify(input)).buffer as ArrayBuffer;
-    return [...this.#run(encoded, "deny"), ...this.#run(encoded, "warn")];
-  }
-
-  #run(input: ArrayBuffer, severity: "deny" | "warn"): PolicyFinding[] {
-    const entrypoint = ENTRYPOINTS[severity];
     let result: unknown;
     try {
-      result = this.#policy.evaluate(input, entrypoint);
+      result = this.#policy.evaluate(input, ENTRYPOINT);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new ToolError(
-        `evaluating ${entrypoint} failed (${reason}); the input may be too large for the policy's memory`,
+        `evaluating ${ENTRYPOINT} failed (${reason}); the input may be too large for the policy's memory`,
         {
           cause,
         },
       );
     }
-    if (!Array.isArray(result) || result.length !== 1 || !isObject(result[0]) || !("result" in result[0])) {
+    if (
+      !Array.isArray(result) ||
+      result.length !== 1 ||
+      !isObject(result[0]) ||
+      !isObject(result[0].result)
+    ) {
       throw new ToolError(
-        `${entrypoint} was undefined for this input: the policy must always define it (fail closed)`,
+        `${ENTRYPOINT} was undefined for this input: the policy must always define it (fail closed)`,
       );
     }
-    const set = result[0].result;
-    if (!Array.isArray(set)) throw new ToolError(`${entrypoint} is not a set of findings`);
-    return set.map((item) => ({ ...checkFinding(item, entrypoint), severity }));
+    const { deny, warn } = result[0].result;
+    if (!Array.isArray(deny) || !Array.isArray(warn)) {
+      throw new ToolError(
+        `${ENTRYPOINT} must be {"deny": [...], "warn": [...]}; got ${JSON.stringify(result[0].result).slice(0, 200)}`,
+      );
+    }
+    return [
+      ...deny.map((item) => ({ ...checkFinding(item), severity: "deny" as const })),
+      ...warn.map((item) => ({ ...checkFinding(item), severity: "warn" as const })),
+    ];
   }
 }
 
-function checkFinding(item: unknown, entrypoint: string): RawFinding {
+function checkFinding(item: unknown): RawFinding {
   if (
     !isObject(item) ||
     typeof item.rule !== "string" ||
@@ -104,7 +107,7 @@ function checkFinding(item: unknown, entrypoint: string): RawFinding {
     (item.file !== undefined && typeof item.file !== "string")
   ) {
     throw new ToolError(
-      `${entrypoint} yielded a malformed finding ${JSON.stringify(item).slice(0, 200)}; each needs rule, message, path`,
+      `${ENTRYPOINT} yielded a malformed finding ${JSON.stringify(item).slice(0, 200)}; each needs rule, message, path`,
     );
   }
   return item as unknown as RawFinding;

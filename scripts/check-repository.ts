@@ -1,0 +1,39 @@
+import { type ValidatedRepository, validateRepository } from "./model/validate-repository.js";
+import { checkPolicies, type PolicyOutcome } from "./policy/check-policies.js";
+import type { ChangeContext } from "./policy/input.js";
+import { hasErrors, sortDiagnostics } from "./report/diagnostic.js";
+
+/** A repository after load, schema, resolve and policy: what `validate` reports and `render` builds on. */
+export interface CheckedRepository extends ValidatedRepository {
+  /** Undefined when earlier errors kept policy from running. */
+  policy?: PolicyOutcome;
+}
+
+/** What the change under review is, and what day it is (freeze windows, exception expiry). */
+export interface CheckOptions {
+  change?: ChangeContext;
+  /** YYYY-MM-DD, UTC. */
+  today?: string;
+}
+
+/**
+ * The first four stages of the pipeline: load → validate → resolve → policy.
+ * Policy runs only on a repository without errors, so its findings (sums,
+ * cross-service rules) are never computed from a partial picture.
+ */
+export function checkRepository(root: string, options: CheckOptions = {}): CheckedRepository {
+  const validated = validateRepository(root);
+  if (hasErrors(validated.diagnostics)) return validated;
+  const policy = checkPolicies(root, validated, options.change ?? {}, options.today ?? today());
+  return {
+    ...validated,
+    policy,
+    diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
+  };
+}
+
+/** Today in UTC; IDP_TODAY overrides it so tests and reproductions can pin the date. */
+export function today(): string {
+  const pinned = process.env.IDP_TODAY;
+  return pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned) ? pinned : new Date().toISOString().slice(0, 10);
+}

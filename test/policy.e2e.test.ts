@@ -1,0 +1,216 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../scripts/run.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const temps: string[] = [];
+let opa = "";
+
+beforeAll(() => {
+  // The pinned opa, installed by the project's own script when missing.
+  opa = execFileSync("bash", [join(ROOT, "tools/opa.sh")], { encoding: "utf8" }).trim();
+});
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the example repository, policies included. */
+function repo(): string {
+  const root = mkdtempSync(join(tmpdir(), "idp-policy-"));
+  temps.push(root);
+  for (const folder of ["environments", "teams", "services", "schemas", "policies"]) {
+    cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
+  }
+  return root;
+}
+
+function edit(root: string, file: string, from: RegExp | string, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`edit did not apply to ${file}: ${String(from)}`);
+  writeFileSync(path, next);
+}
+
+interface Reported {
+  code: string;
+  severity: string;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+async function validate(root: string, env: Record<string, string> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, { IDP_TODAY: "2026-11-25", ...env });
+  try {
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    const diagnostics = outcome.stdout ? (JSON.parse(outcome.stdout).diagnostics as Reported[]) : [];
+    return { ...outcome, diagnostics };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const CART = "services/cart/service.yaml";
+
+describe("policy findings land on the line of the value at fault", () => {
+  it("reports an image from a foreign registry at the image, per environment", async () => {
+    const root = repo();
+    edit(root, CART, /image: ghcr\.io\/acme\/cart:\S+/, "image: docker.io/library/redis:7.2.4");
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    const found = diagnostics.filter((d) => d.code === "policy.SEC001");
+    expect(found.map((d) => [d.file, d.line, d.column])).toEqual([
+      [CART, 11, 10],
+      [CART, 11, 10],
+      [CART, 11, 10],
+    ]);
+    expect(found.map((d) => d.message.slice(d.message.lastIndexOf("(")))).toEqual([
+      "(in dev)",
+      "(in staging)",
+      "(in prod)",
+    ]);
+  });
+
+  it("follows an override: a bad prod replica count points at the prod override line", async () => {
+    const root = repo();
+    edit(root, CART, /\n {2}environments:\n/, "\n  environments:\n    staging: { replicas: 60 }\n");
+    const { diagnostics } = await validate(root);
+    const found = diagnostics.find((d) => d.code === "policy.REL001");
+    expect(found).toMatchObject({
+      file: CART,
+      severity: "error",
+      message: expect.stringContaining("(in staging)"),
+    });
+    expect(readFileSync(join(root, CART), "utf8").split("\n")[(found?.line ?? 0) - 1]).toContain(
+      "staging: { replicas: 60 }",
+    );
+  });
+
+  it("never prints a credential it finds in env", async () => {
+    const root = repo();
+    edit(root, CART, /\n {2}env:\n/, "\n  env:\n    AWS_KEY: AKIAZ7QMYKEXAMPLE123\n");
+    const outcome = await run(["validate", "--root", root]);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toContain("policy.SEC004");
+    const messages = outcome.stdout.split("\n").filter((line) => !/^\s+\d+ \|/.test(line));
+    expect(messages.join("\n")).not.toContain("AKIAZ7QMYKEXAMPLE123");
+  });
+});
+
+describe("exceptions", () => {
+  const exception = (expires: string, rule = "SEC001", target = "services/cart") =>
+    `# yaml-language-server: $schema=../schemas/exceptions.schema.json\n- rule: ${rule}\n  target: ${target}\n  environments: [dev]\n  reason: vendor image until the 2027 rebuild\n  approvedBy: carol\n  expires: ${expires}\n`;
+
+  it("turns a matching denial into a reported waiver, only where it applies", async () => {
+    const root = repo();
+    edit(root, CART, /image: ghcr\.io\/acme\/cart:\S+/, "image: docker.io/library/redis:7.2.4");
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-03-31"));
+    const { diagnostics } = await validate(root);
+    const sec = diagnostics.filter((d) => d.code === "policy.SEC001");
+    expect(sec.map((d) => d.severity).sort()).toEqual(["error", "error", "warning"]);
+    expect(sec.find((d) => d.severity === "warning")?.message).toContain(
+      "waived until 2027-03-31 (approved by carol",
+    );
+  });
+
+  it("reports an expired exception and applies the rule again", async () => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2026-01-31"));
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(0);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "policy.exception-expired",
+        severity: "warning",
+        file: "policies/exceptions.yaml",
+        line: 7,
+        column: 12,
+      }),
+    ]);
+  });
+
+  it.each([
+    ["an unknown rule", exception("2027-03-31", "SEC999"), "policy.exception-unknown-rule", 2],
+    [
+      "an unknown target",
+      exception("2027-03-31", "SEC001", "services/nope"),
+      "policy.exception-unknown-target",
+      3,
+    ],
+  ])("refuses %s", async (_name, text, code, line) => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), text);
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    expect(diagnostics).toEqual([expect.objectContaining({ code, file: "policies/exceptions.yaml", line })]);
+  });
+
+  it("reports an exception that waives nothing", async () => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-03-31"));
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(0);
+    expect(diagnostics.map((d) => d.code)).toEqual(["policy.exception-unused"]);
+  });
+});
+
+describe("the compiled bundle", () => {
+  it("is refused when a policy source changed since the build", async () => {
+    const root = repo();
+    edit(root, "policies/platform/security.rego", "# SEC001: images", "# SEC001 (edited): images");
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "policy.stale-bundle",
+        file: "policies/dist/manifest.json",
+        message: expect.stringContaining("policies changed, run npm run policy:build"),
+      }),
+    ]);
+  });
+
+  it("fails closed with exit 2 when the wasm does not load", async () => {
+    const root = repo();
+    writeFileSync(join(root, "policies/dist/policy.wasm"), "not wasm");
+    const manifest = JSON.parse(readFileSync(join(root, "policies/dist/manifest.json"), "utf8"));
+    manifest.wasm = execFileSync("sha256sum", [join(root, "policies/dist/policy.wasm")], {
+      encoding: "utf8",
+    }).split(" ")[0];
+    writeFileSync(join(root, "policies/dist/manifest.json"), JSON.stringify(manifest));
+    const outcome = await run(["validate", "--root", root]);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("does not load");
+    expect(outcome.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("fails closed with exit 2 when the decision is missing from a rebuilt policy", async () => {
+    const root = repo();
+    // A real policy, compiled by the pinned opa, that lacks the platform/main/findings entrypoint.
+    rmSync(join(root, "policies/platform"), { recursive: true });
+    writeFileSync(join(root, "policies/other.rego"), 'package other\n\nallow := true\n\nnote := "SEC001"\n');
+    execFileSync(
+      opa,
+      ["build", "-t", "wasm", "-e", "other/allow", "-o", "bundle.tar.gz", "policies/other.rego"],
+      { cwd: root },
+    );
+    execFileSync("tar", ["-xzf", "bundle.tar.gz", "-C", "policies/dist", "/policy.wasm"], { cwd: root });
+    const sha = (file: string) =>
+      execFileSync("sha256sum", [join(root, file)], { encoding: "utf8" }).split(" ")[0];
+    const manifest = {
+      entrypoints: ["other/allow"],
+      opaVersion: "test",
+      sources: { "policies/other.rego": sha("policies/other.rego") },
+      wasm: sha("policies/dist/policy.wasm"),
+    };
+    writeFileSync(join(root, "policies/dist/manifest.json"), JSON.stringify(manifest));
+    const outcome = await run(["validate", "--root", root]);
+    expect(outcome.exitCode, outcome.stdout).toBe(2);
+    expect(outcome.stderr).toContain("has no entrypoint platform/main/findings");
+  });
+});

@@ -85,9 +85,18 @@ function buildProgram(
   });
 
   common(program.command("validate"))
-    .description("load, schema-check and resolve every service, environment and team; exit 1 on any error")
-    .action(async (raw: { root: string; format: string }) => {
-      done(await validateCommand(options(raw)));
+    .description(
+      "load, schema-check, resolve and policy-check every service, environment and team; exit 1 on any error",
+    )
+    .option(
+      "--base <ref>",
+      "judge the change since this ref (changed files and services: ownership, freeze windows)",
+    )
+    .option("--author <login>", "the GitHub login of the change's author (ownership rules); needs --base")
+    .action(async (raw: { root: string; format: string; base?: string; author?: string }) => {
+      if (raw.author && !raw.base)
+        throw new UsageError("--author needs --base: ownership is judged on the files a change touches");
+      done(await validateCommand({ ...options(raw), base: raw.base, author: raw.author }));
     });
 
   common(program.command("render"))

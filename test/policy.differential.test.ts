@@ -132,3 +132,20 @@ describe("the compiled wasm and opa eval agree", () => {
     );
   });
 });
+
+describe("the engine fails closed", () => {
+  it("refuses an input too large for its memory with a ToolError, not an empty result", () => {
+    const small = PolicyEngine.load(readFileSync(join(ROOT, BUNDLE_WASM)), BUNDLE_WASM, {
+      initial: 8,
+      maximum: 8,
+    });
+    const [, input] = inputs[0] ?? [];
+    if (!input) throw new Error("no input");
+    const huge = structuredClone(input);
+    huge.services = Array.from({ length: 4000 }, (_, i) => ({
+      ...(input.services[0] ?? {}),
+      name: `svc-${i}`,
+    }));
+    expect(() => small.evaluate(huge)).toThrow(/too large for the policy's memory/);
+  });
+});

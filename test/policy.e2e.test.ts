@@ -214,3 +214,84 @@ describe("the compiled bundle", () => {
     expect(outcome.stderr).toContain("has no entrypoint platform/main/findings");
   });
 });
+
+describe("a pull request judged against its base (real git history)", () => {
+  function git(root: string, ...args: string[]): void {
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
+      cwd: root,
+      stdio: "pipe",
+    });
+  }
+
+  function pullRequest(): string {
+    const root = repo();
+    git(root, "init", "-q", "-b", "main");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "base");
+    git(root, "checkout", "-q", "-b", "change");
+    // A prod-only image bump of cart, and a policy edit, both by someone outside platform.
+    edit(
+      root,
+      CART,
+      "    dev: { replicas: 1 }\n",
+      "    dev: { replicas: 1 }\n    prod: { image: ghcr.io/acme/cart:0.12.5 }\n",
+    );
+    edit(root, "policies/exceptions.yaml", "\n[]\n", "\n[] # reviewed\n");
+    git(root, "commit", "-qam", "bump cart in prod");
+    return root;
+  }
+
+  async function judge(root: string, today: string, author: string) {
+    const saved = { ...process.env };
+    process.env.IDP_TODAY = today;
+    try {
+      const outcome = await run([
+        "validate",
+        "--root",
+        root,
+        "--base",
+        "main",
+        "--author",
+        author,
+        "--format",
+        "json",
+      ]);
+      return { ...outcome, diagnostics: JSON.parse(outcome.stdout).diagnostics as Reported[] };
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  it("denies a prod change inside the freeze window, only for the service and environment that changed", async () => {
+    const root = pullRequest();
+    const { exitCode, diagnostics } = await judge(root, "2026-12-22", "carol");
+    expect(exitCode).toBe(1);
+    expect(diagnostics.map((d) => [d.code, d.file, d.message.slice(d.message.lastIndexOf("("))])).toEqual([
+      ["policy.CHG001", CART, "(in prod)"],
+    ]);
+  });
+
+  it("lets the same change through outside the window", async () => {
+    const root = pullRequest();
+    const { exitCode, diagnostics } = await judge(root, "2026-11-25", "carol");
+    expect([exitCode, diagnostics]).toEqual([0, []]);
+  });
+
+  it("asks for the platform team on platform files and warns on another team's service", async () => {
+    const root = pullRequest();
+    const { exitCode, diagnostics } = await judge(root, "2026-11-25", "mallory");
+    expect(exitCode).toBe(1);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
+      ["policy.OWN002", "error", "policies/exceptions.yaml"],
+      ["policy.OWN001", "warning", CART],
+    ]);
+  });
+
+  it("says what to do when the base does not exist", async () => {
+    const root = pullRequest();
+    const outcome = await run(["validate", "--root", root, "--base", "origin/nope"]);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("git could not find where HEAD left origin/nope");
+    expect(outcome.stderr).toContain("git fetch");
+  });
+});

@@ -1,3 +1,4 @@
+import { buildChangeContext } from "../change/change-context.js";
 import { checkRepository } from "../check-repository.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -9,6 +10,10 @@ import type { CommandResult } from "./result.js";
 export interface ValidateOptions {
   root: string;
   format: OutputFormat;
+  /** Compare with this ref: the files and services the change touches (ownership, freeze windows). */
+  base?: string;
+  /** The pull request's author (GitHub login), for ownership rules. */
+  author?: string;
 }
 
 /**
@@ -16,7 +21,10 @@ export interface ValidateOptions {
  * whole repository. Exit 1 on any error, 0 otherwise (warnings allowed).
  */
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
-  const result = checkRepository(options.root);
+  const change = options.base
+    ? await buildChangeContext(options.root, { base: options.base, author: options.author })
+    : {};
+  const result = checkRepository(options.root, { change });
   const failed = hasErrors(result.diagnostics);
   const scope = `${plural(result.counts.Service, "service")} in ${plural(result.counts.Environment, "environment")}, ${plural(result.counts.Team, "team")}`;
   const summary = failed

@@ -41,11 +41,18 @@ export class PolicyEngine {
     this.#policy = policy;
   }
 
-  /** Loads the compiled policy and checks it has both entrypoints. */
-  static load(wasm: Uint8Array, source: string): PolicyEngine {
+  /**
+   * Loads the compiled policy and checks it has the decision we evaluate.
+   * `memory` (64 KiB pages) bounds what an evaluation may use.
+   */
+  static load(
+    wasm: Uint8Array,
+    source: string,
+    memory: { initial: number; maximum: number } = MEMORY,
+  ): PolicyEngine {
     let policy: ReturnType<typeof opa.loadPolicySync>;
     try {
-      policy = opa.loadPolicySync(wasm, MEMORY);
+      policy = opa.loadPolicySync(wasm, memory);
     } catch (cause) {
       throw new ToolError(`the policy bundle ${source} does not load; rebuild it with npm run policy:build`, {
         cause,

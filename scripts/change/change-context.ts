@@ -1,0 +1,63 @@
+import { GitRepository } from "../git/repository.js";
+import type { ResolvedService } from "../model/resolved.js";
+import { validateRepository } from "../model/validate-repository.js";
+import type { ChangeContext } from "../policy/input.js";
+
+/** The folders whose content decides what is resolved. */
+const SOURCE_FOLDERS = ["environments", "teams", "services", "schemas"] as const;
+
+/** What the change is compared with and who made it. */
+export interface ChangeOptions {
+  base: string;
+  author?: string;
+}
+
+/**
+ * The change under review, from git: the files it touches since it left
+ * `base`, and per environment the services whose resolved settings differ
+ * from the base (what change freezes and promotion care about; a change of an
+ * environment default counts for every service it reaches).
+ */
+export async function buildChangeContext(root: string, options: ChangeOptions): Promise<ChangeContext> {
+  const git = new GitRepository(root);
+  const since = await git.mergeBase(options.base);
+  const files = await git.changedFiles(since);
+  const baseTree = await git.exportTree(since, SOURCE_FOLDERS);
+  try {
+    const before = validateRepository(baseTree.path).services;
+    const after = validateRepository(root).services;
+    return {
+      base: options.base,
+      files,
+      changedServices: changedServices(before, after),
+      ...(options.author ? { author: options.author } : {}),
+    };
+  } finally {
+    baseTree.remove();
+  }
+}
+
+/** Per environment, the services added, removed or resolved differently. */
+export function changedServices(
+  before: readonly ResolvedService[],
+  after: readonly ResolvedService[],
+): Record<string, string[]> {
+  const key = (s: ResolvedService) => `${s.environment}\u0000${s.name}`;
+  const old = new Map(before.map((s) => [key(s), fingerprint(s)]));
+  const now = new Map(after.map((s) => [key(s), fingerprint(s)]));
+  const changed: Record<string, Set<string>> = {};
+  for (const k of new Set([...old.keys(), ...now.keys()])) {
+    if (old.get(k) === now.get(k)) continue;
+    const [environment = "", name = ""] = k.split("\u0000");
+    const names = changed[environment] ?? new Set<string>();
+    names.add(name);
+    changed[environment] = names;
+  }
+  return Object.fromEntries(Object.entries(changed).map(([env, names]) => [env, [...names].sort()]));
+}
+
+/** A resolved service's settings, without where they came from (moving a value between files is no change). */
+function fingerprint(service: ResolvedService): string {
+  const { origins: _origins, ...settings } = service;
+  return JSON.stringify(settings);
+}

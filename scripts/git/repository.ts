@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type SimpleGit, simpleGit } from "simple-git";
+import { ToolError } from "../errors.js";
+
+const run = promisify(execFile);
+
+/**
+ * The one place that talks to git. Every failure becomes a ToolError that
+ * says which git operation failed and what to do; callers never see raw git
+ * errors.
+ */
+export class GitRepository {
+  readonly #git: SimpleGit;
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+    this.#git = simpleGit({ baseDir: root, maxConcurrentProcesses: 4 });
+  }
+
+  /** The commit where the current branch left `base`: what a pull request is compared with. */
+  async mergeBase(base: string): Promise<string> {
+    return this.#do(
+      `find where HEAD left ${base}`,
+      async () => (await this.#git.raw(["merge-base", base, "HEAD"])).trim(),
+      `fetch ${base} first (git fetch origin ${base.replace(/^origin\//, "")})`,
+    );
+  }
+
+  /** Files changed since `commit`, committed or not, plus untracked files; relative to the root. */
+  async changedFiles(commit: string): Promise<string[]> {
+    return this.#do(`list the files changed since ${commit}`, async () => {
+      const changed = await this.#git.raw(["diff", "--name-only", "--no-renames", commit, "--", "."]);
+      const untracked = await this.#git.raw(["ls-files", "--others", "--exclude-standard"]);
+      const files = `${changed}\n${untracked}`
+        .split("\n")
+        .map((f) => f.trim())
+        .filter(Boolean);
+      return [...new Set(files)].sort();
+    });
+  }
+
+  /**
+   * Writes the tree of `ref` (only `folders`) into a fresh temporary folder
+   * and returns its path and a function that removes it.
+   */
+  async exportTree(ref: string, folders: readonly string[]): Promise<{ path: string; remove: () => void }> {
+    const path = mkdtempSync(join(tmpdir(), "idp-base-"));
+    const remove = () => rmSync(path, { recursive: true, force: true });
+    try {
+      const present = await this.#do(`list the files of ${ref}`, async () =>
+        (await this.#git.raw(["ls-tree", "--name-only", ref]))
+          .split("\n")
+          .filter((name) => folders.includes(name)),
+      );
+      if (present.length > 0) {
+        const archive = join(path, ".idp-base.tar");
+        await this.#do(`export ${ref}`, () =>
+          run("git", ["archive", "--format=tar", "-o", archive, ref, "--", ...present], { cwd: this.#root }),
+        );
+        await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", path]));
+        rmSync(archive);
+      }
+      return { path, remove };
+    } catch (caught) {
+      remove();
+      throw caught;
+    }
+  }
+
+  async #do<T>(
+    what: string,
+    action: () => Promise<T>,
+    hint = "check that --root is a git repository and the ref exists",
+  ): Promise<T> {
+    try {
+      return await action();
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
+      throw new ToolError(`git could not ${what}: ${reason}; ${hint}`, { cause });
+    }
+  }
+}

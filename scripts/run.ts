@@ -96,6 +96,7 @@ function buildProgram(
     .action(async (raw: { root: string; format: string; base?: string; author?: string }) => {
       if (raw.author && !raw.base)
         throw new UsageError("--author needs --base: ownership is judged on the files a change touches");
+      const { validateCommand } = await import("./commands/validate.js");
       done(await validateCommand({ ...options(raw), base: raw.base, author: raw.author }));
     });
 

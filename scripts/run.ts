@@ -1,8 +1,6 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
-import { renderCommand } from "./commands/render.js";
 import type { CommandResult } from "./commands/result.js";
-import { validateCommand } from "./commands/validate.js";
 import { ToolError, UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
 
@@ -111,6 +109,7 @@ function buildProgram(
     )
     .action(
       async (raw: { root: string; format: string; check: boolean; allowEmpty: boolean; verify: boolean }) => {
+        const { renderCommand } = await import("./commands/render.js");
         done(
           await renderCommand({
             ...options(raw),

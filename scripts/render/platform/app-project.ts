@@ -1,6 +1,7 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { EnvironmentSpec } from "../../model/types.generated.js";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** An API group and kind, as Argo CD's resource lists name them. */
 export interface GroupKind {
@@ -48,9 +49,7 @@ export function claimKinds(spec: EnvironmentSpec): GroupKind[] {
   return [...found.values()].sort((a, b) => byText(a.group, b.group) || byText(a.kind, b.kind));
 }
 
-export interface AppProjectProps {
-  /** The AppProject name. */
-  readonly name: string;
+export interface AppProjectProps extends ObjectMetaProps {
   /** The namespace Argo CD runs in. */
   readonly namespace: string;
   /** Shown in the Argo CD UI. */
@@ -65,10 +64,6 @@ export interface AppProjectProps {
   readonly clusterResources?: readonly GroupKind[];
   /** Namespaced kinds the project may create. */
   readonly namespaceResources: readonly GroupKind[];
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -81,12 +76,7 @@ export function addAppProject(scope: Construct, id: string, props: AppProjectPro
   return new ApiObject(scope, id, {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
-    metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta(props),
     spec: {
       description: props.description,
       sourceRepos: [props.repoURL],

@@ -1,5 +1,6 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { automatedSyncPolicy } from "./sync-policy.js";
 
 /** Refreshes an Application only when a commit touches its own folder. */
@@ -16,9 +17,7 @@ export const SERVICE_SYNC_OPTIONS: readonly string[] = [
   "PruneLast=true",
 ];
 
-export interface TeamApplicationSetProps {
-  /** The ApplicationSet name. */
-  readonly name: string;
+export interface TeamApplicationSetProps extends ObjectMetaProps {
   /** The namespace Argo CD runs in (Applications are generated there). */
   readonly namespace: string;
   /** The repository with the rendered manifests. */
@@ -39,8 +38,6 @@ export interface TeamApplicationSetProps {
   readonly labels?: Record<string, string>;
   /** Labels of every generated Application (plus `idp/service`). @default none */
   readonly applicationLabels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -64,12 +61,7 @@ export function addTeamApplicationSet(
   return new ApiObject(scope, id, {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "ApplicationSet",
-    metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta(props),
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],

@@ -1,5 +1,6 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { automatedSyncPolicy } from "./sync-policy.js";
 
 /** Sync options of the platform Application. */
@@ -10,9 +11,7 @@ export const PLATFORM_SYNC_OPTIONS: readonly string[] = [
   "PruneLast=true",
 ];
 
-export interface PlatformApplicationProps {
-  /** The Application name. */
-  readonly name: string;
+export interface PlatformApplicationProps extends ObjectMetaProps {
   /** The namespace Argo CD runs in. */
   readonly namespace: string;
   /** The platform AppProject. */
@@ -23,10 +22,6 @@ export interface PlatformApplicationProps {
   readonly path: string;
   /** The environment's cluster API server URL. */
   readonly server: string;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -45,9 +40,7 @@ export function addPlatformApplication(
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
     metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
+      ...objectMeta(props),
       annotations: { ...props.annotations, "argocd.argoproj.io/manifest-generate-paths": "." },
     },
     spec: {

@@ -1,16 +1,13 @@
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** The name of the deny-all NetworkPolicy in every team namespace. */
 export const DEFAULT_DENY_NAME = "default-deny";
 
-export interface DefaultDenyProps {
+export interface DefaultDenyProps extends Omit<ObjectMetaProps, "name"> {
   /** The team namespace. */
   readonly namespace: string;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -21,12 +18,7 @@ export interface DefaultDenyProps {
  */
 export function addDefaultDeny(scope: Construct, id: string, props: DefaultDenyProps): kplus.NetworkPolicy {
   return new kplus.NetworkPolicy(scope, id, {
-    metadata: {
-      name: DEFAULT_DENY_NAME,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta({ ...props, name: DEFAULT_DENY_NAME }),
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
   });

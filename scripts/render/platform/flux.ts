@@ -2,6 +2,7 @@ import { ApiObject } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import { KubeRoleBinding } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** How often Flux looks for new commits. */
 export const FLUX_SOURCE_INTERVAL = "1m";
@@ -20,16 +21,11 @@ export function fluxRef(revision: string): Record<string, string> {
   return { branch: revision };
 }
 
-export interface FluxSourceProps {
-  readonly name: string;
+export interface FluxSourceProps extends ObjectMetaProps {
   /** The namespace Flux runs in. */
   readonly namespace: string;
   readonly repoURL: string;
   readonly revision: string;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /** A Flux GitRepository (source.toolkit.fluxcd.io/v1) of the platform repository. */
@@ -37,18 +33,12 @@ export function addFluxSource(scope: Construct, id: string, props: FluxSourcePro
   return new ApiObject(scope, id, {
     apiVersion: "source.toolkit.fluxcd.io/v1",
     kind: "GitRepository",
-    metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta(props),
     spec: { interval: FLUX_SOURCE_INTERVAL, url: props.repoURL, ref: fluxRef(props.revision) },
   });
 }
 
-export interface FluxKustomizationProps {
-  readonly name: string;
+export interface FluxKustomizationProps extends ObjectMetaProps {
   /** Where the Kustomization lives: Flux's namespace for `_platform`, the team namespace for a service. */
   readonly namespace: string;
   /** The folder applied, `./manifests/<env>/<service>`. */
@@ -59,10 +49,6 @@ export interface FluxKustomizationProps {
   readonly targetNamespace?: string;
   /** The ServiceAccount (in `namespace`) Flux impersonates. @default Flux's own account */
   readonly serviceAccountName?: string;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -73,12 +59,7 @@ export function addFluxKustomization(scope: Construct, id: string, props: FluxKu
   return new ApiObject(scope, id, {
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
     kind: "Kustomization",
-    metadata: {
-      name: props.name,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta(props),
     spec: {
       interval: FLUX_APPLY_INTERVAL,
       path: props.path,
@@ -90,15 +71,11 @@ export function addFluxKustomization(scope: Construct, id: string, props: FluxKu
   });
 }
 
-export interface FluxTenantProps {
+export interface FluxTenantProps extends ObjectMetaProps {
   /** The ServiceAccount and RoleBinding name. */
   readonly name: string;
   /** The team namespace. */
   readonly namespace: string;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -109,12 +86,7 @@ export interface FluxTenantProps {
  * LimitRange (`admin` may only read those).
  */
 export function addFluxTenant(scope: Construct, id: string, props: FluxTenantProps): void {
-  const metadata = {
-    name: props.name,
-    namespace: props.namespace,
-    labels: props.labels,
-    annotations: props.annotations,
-  };
+  const metadata = objectMeta(props);
   new kplus.ServiceAccount(scope, `${id}-account`, { metadata, automountToken: false });
   new KubeRoleBinding(scope, `${id}-binding`, {
     metadata,

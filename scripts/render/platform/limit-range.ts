@@ -1,22 +1,19 @@
 import { KubeLimitRange, type LimitRangeItem, type Quantity } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import type { EnvironmentDefaults, EnvironmentLimits } from "../../model/types.generated.js";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { quantity } from "./quantities.js";
 
 /** The name of the LimitRange in every team namespace. */
 export const LIMIT_RANGE_NAME = "limits";
 
-export interface TeamLimitRangeProps {
+export interface TeamLimitRangeProps extends Omit<ObjectMetaProps, "name"> {
   /** The team namespace. */
   readonly namespace: string;
   /** `environment.spec.defaults`: requests (and the memory limit) of a container that sets none. */
   readonly defaults?: EnvironmentDefaults;
   /** `environment.spec.limits`: the largest CPU and memory per container. @default no maximum */
   readonly limits?: EnvironmentLimits;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -45,12 +42,7 @@ export function addTeamLimitRange(
   if (Object.keys(max).length > 0) item.max = max;
   if (!item.defaultRequest && !item.max) return undefined;
   return new KubeLimitRange(scope, id, {
-    metadata: {
-      name: LIMIT_RANGE_NAME,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta({ ...props, name: LIMIT_RANGE_NAME }),
     spec: { limits: [item] },
   });
 }

@@ -1,5 +1,6 @@
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import type { ObjectMetaProps } from "./object-meta.js";
 
 /** The Pod Security Standard every team namespace enforces. */
 export const POD_SECURITY_LEVEL = "restricted";
@@ -12,13 +13,10 @@ export const POD_SECURITY_LEVEL = "restricted";
  */
 export const POD_SECURITY_ENFORCE_VERSION = "v1.28";
 
-export interface TeamNamespaceProps {
-  /** The namespace name. */
-  readonly name: string;
+/** A Namespace is cluster-scoped: it has no namespace of its own. */
+export interface TeamNamespaceProps extends Omit<ObjectMetaProps, "namespace"> {
   /** Labels besides the Pod Security ones. @default none */
   readonly labels?: Record<string, string>;
-  /** Annotations. @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**

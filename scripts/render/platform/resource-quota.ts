@@ -1,20 +1,17 @@
 import { KubeResourceQuota } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import type { Quota } from "../../model/types.generated.js";
+import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { quantity } from "./quantities.js";
 
 /** The name of the ResourceQuota in every team namespace. */
 export const QUOTA_NAME = "quota";
 
-export interface TeamQuotaProps {
+export interface TeamQuotaProps extends Omit<ObjectMetaProps, "name"> {
   /** The team namespace. */
   readonly namespace: string;
   /** `environment.spec.quota`. */
   readonly quota: Quota;
-  /** @default none */
-  readonly labels?: Record<string, string>;
-  /** @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -38,12 +35,7 @@ export function addTeamQuota(
   if (pods !== undefined) hard.pods = quantity(pods);
   if (Object.keys(hard).length === 0) return undefined;
   return new KubeResourceQuota(scope, id, {
-    metadata: {
-      name: QUOTA_NAME,
-      namespace: props.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-    },
+    metadata: objectMeta({ ...props, name: QUOTA_NAME }),
     spec: { hard },
   });
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import type {
@@ -21,6 +21,13 @@ export interface GenerateOptions {
   seed?: number;
   /** Where schemas/ is copied from. Default: this repository's schemas/. */
   schemasFrom?: string;
+  /**
+   * A policies/ folder to copy into the repository (sources, compiled bundle in
+   * dist/, exceptions.yaml), so the policy stage runs on it as in real use;
+   * `true` copies this repository's policies/. Default: none (idp then judges
+   * the repository with the policies bundled with the tool).
+   */
+  policiesFrom?: string | true;
 }
 
 /** What was written, for benchmarks that need names (a service to change, an environment to render). */
@@ -86,6 +93,13 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     written.files += 1;
   }
 
+  if (options.policiesFrom !== undefined) {
+    const policies =
+      options.policiesFrom === true ? path.join(repositoryRoot(), "policies") : options.policiesFrom;
+    cpSync(policies, path.join(root, "policies"), { recursive: true });
+    written.files += countFiles(path.join(root, "policies"));
+  }
+
   const environments = environmentNames(environmentCount);
   environments.forEach((name, index) => {
     const document = environmentDocument(name, index, environments);
@@ -99,10 +113,9 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
   }
 
   const plans = planServices(count, productTeams, random);
-  const called = new Set(plans.flatMap((plan) => plan.calls));
   const generated: GeneratedService[] = [];
   for (const plan of plans) {
-    const document = serviceDocument(plan, environments, called, random);
+    const document = serviceDocument(plan, environments, random);
     const overrides = document.spec.environments ?? {};
     generated.push({
       name: plan.name,
@@ -137,14 +150,18 @@ function stageOf(name: string): Stage {
   return name === "dev" ? "dev" : name === "prod" ? "prod" : "staging";
 }
 
-/** Sizes by stage, as in the example environments. */
+/**
+ * Sizes by stage, as in the example environments, except the namespace quotas:
+ * a generated team owns up to 50 services, so its namespace gets room for
+ * their requests at autoscale.max (the policy's COST002 sums them) with margin.
+ */
 const STAGES = {
   dev: {
     namespace: "{team}-dev",
     registries: [REGISTRY, DEV_REGISTRY],
     defaults: { replicas: 1, resources: { cpu: "50m", memory: "64Mi" } },
     limits: { maxReplicas: 3, maxCpu: "1", maxMemory: "2Gi" },
-    quota: { cpu: "8", memory: "16Gi", pods: 60 },
+    quota: { cpu: "24", memory: "48Gi", pods: 120 },
     postgres: { small: 5, large: 10, highAvailability: false },
     redis: { memoryMB: 128 },
     bucket: { versioning: false, expireAfterDays: 7 },
@@ -155,7 +172,7 @@ const STAGES = {
     registries: [REGISTRY],
     defaults: { replicas: 1, resources: { cpu: "100m", memory: "128Mi" } },
     limits: { maxReplicas: 10, maxCpu: "2", maxMemory: "4Gi" },
-    quota: { cpu: "16", memory: "32Gi", pods: 120 },
+    quota: { cpu: "32", memory: "64Gi", pods: 160 },
     postgres: { small: 10, large: 50, highAvailability: false },
     redis: { memoryMB: 256 },
     bucket: { versioning: false, expireAfterDays: 30 },
@@ -166,7 +183,7 @@ const STAGES = {
     registries: [REGISTRY],
     defaults: { replicas: 2, resources: { cpu: "100m", memory: "128Mi" } },
     limits: { maxReplicas: 50, maxCpu: "4", maxMemory: "8Gi" },
-    quota: { cpu: "40", memory: "80Gi", pods: 300 },
+    quota: { cpu: "96", memory: "192Gi", pods: 600 },
     postgres: { small: 20, large: 200, highAvailability: true },
     redis: { memoryMB: 1024 },
     bucket: { versioning: true, expireAfterDays: undefined },
@@ -436,18 +453,17 @@ function planServices(count: number, productTeams: readonly string[], random: Ra
     }
     plan.calls = [...calls].sort();
   }
+  // Experimental services stay out of prod (policy REL004), so one that others call
+  // (in prod too) is standard: its callers would otherwise call a service that is not there.
+  const called = new Set(plans.flatMap((plan) => plan.calls));
+  for (const plan of plans) if (plan.tier === "experimental" && called.has(plan.name)) plan.tier = "standard";
   return plans;
 }
 
 const CPU = ["50m", "100m", "100m", "150m", "200m", "250m"];
 const MEMORY = ["64Mi", "128Mi", "128Mi", "256Mi", "384Mi", "512Mi"];
 
-function serviceDocument(
-  plan: Plan,
-  environments: readonly string[],
-  called: ReadonlySet<string>,
-  random: Random,
-): Service {
+function serviceDocument(plan: Plan, environments: readonly string[], random: Random): Service {
   const { name, type } = plan;
   const version = { major: Math.floor(random() * 5), minor: Math.floor(random() * 20), patch: 0 };
   version.patch = Math.floor(random() * 10);
@@ -540,8 +556,8 @@ function serviceDocument(
     } else if (stage === "staging") {
       if (type !== "cron" && random() < 0.2) override.replicas = 2;
     } else if (stage === "prod") {
-      const experimentalOnly = plan.tier === "experimental" && !called.has(name);
-      if (experimentalOnly && random() < 0.5) {
+      // Experimental services are never deployed to prod (policy REL004).
+      if (plan.tier === "experimental") {
         overrides[environment] = { enabled: false };
         continue;
       }
@@ -608,6 +624,11 @@ function double(quantity: string, unit: string): string {
 // ---------------------------------------------------------------------------
 // Helpers
 
+function countFiles(folder: string): number {
+  return readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+    .length;
+}
+
 function toYaml(document: object, schema: string): string {
   const body = stringify(document, { aliasDuplicateObjects: false, lineWidth: 0 });
   return `# yaml-language-server: $schema=${schema}\n${body}`;
@@ -639,13 +660,17 @@ function shuffle<T>(items: T[], random: Random): void {
 }
 
 // ---------------------------------------------------------------------------
-// node dist/bench/generate-repository.js <dir> <count> [environments] [seed]
+// node dist/bench/generate-repository.js [--policies] <dir> <count> [environments] [seed]
 
 if (isMainModule(import.meta.url)) {
-  const [dir, countText, environmentsText, seedText] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const withPolicies = args.includes("--policies");
+  const [dir, countText, environmentsText, seedText] = args.filter((arg) => arg !== "--policies");
   const services = Number(countText);
   if (!dir || !Number.isInteger(services) || services < 0) {
-    console.error("usage: node dist/bench/generate-repository.js <dir> <services> [environments] [seed]");
+    console.error(
+      "usage: node dist/bench/generate-repository.js [--policies] <dir> <services> [environments] [seed]",
+    );
     process.exit(2);
   }
   let generated: GeneratedRepository;
@@ -654,6 +679,7 @@ if (isMainModule(import.meta.url)) {
       services,
       ...(environmentsText ? { environments: Number(environmentsText) } : {}),
       ...(seedText ? { seed: Number(seedText) } : {}),
+      ...(withPolicies ? { policiesFrom: true as const } : {}),
     });
   } catch (failure) {
     console.error(failure instanceof Error ? failure.message : String(failure));

@@ -42,3 +42,37 @@ export function gitCommit(): { id: string; dirty: boolean } {
     return { id: "unknown", dirty: false };
   }
 }
+
+/**
+ * Uncommitted changes outside bench/ (`git status --porcelain` lines, such as
+ * ` M scripts/render/write.ts`): what a measurement of a dirty tree measured
+ * beyond its commit.
+ */
+export function uncommittedOutsideBench(): string[] {
+  try {
+    return execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], {
+      cwd: repositoryRoot(),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.slice(3).startsWith("bench/"))
+      .sort((a, b) => (a.slice(3) < b.slice(3) ? -1 : a.slice(3) > b.slice(3) ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** A Markdown paragraph on what a dirty tree had beyond its commit: idp's own sources (scripts/) by name, the rest counted. */
+export function uncommittedNote(uncommitted: readonly string[]): string[] {
+  if (uncommitted.length === 0) return [];
+  const sources = uncommitted.filter((line) => line.slice(3).startsWith("scripts/"));
+  const named = sources.map((line) => `\`${line.trim()}\``).join(", ");
+  const others = uncommitted.length - sources.length;
+  return [
+    "",
+    `Measured on a tree with ${uncommitted.length} uncommitted changes outside bench/ (all listed in the JSON)` +
+      (sources.length > 0 ? `; in idp's sources: ${named}` : "; none in idp's sources (scripts/)") +
+      (others > 0 && sources.length > 0 ? `; and ${others} elsewhere.` : "."),
+  ];
+}

@@ -13,6 +13,10 @@ export interface MeasureOptions {
   runs?: number;
   /** The exit code every run must end with; a run that does not is an error. Default 0. */
   expectExitCode?: number;
+  /** The script node runs with `argv`. Default: `bin/idp.js` of this repository. */
+  script?: string;
+  /** Called before each run, outside the timed part (to reset what the command writes). */
+  beforeRun?: (run: number) => void;
 }
 
 /** One run of the command. */
@@ -37,7 +41,7 @@ export interface Measurement {
 const PRELOAD = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), "peak-rss.js")).href;
 
 /**
- * Runs `node bin/idp.js ...argv` as a child process `runs` times, one after
+ * Runs `node bin/idp.js ...argv` (or `node <options.script> ...argv`) as a child process `runs` times, one after
  * the other, and measures each run's wall time (spawn to exit, so Node start-up
  * and module loading are included, as a user sees them) and peak RSS. The peak
  * RSS comes from a tiny preload that writes `process.resourceUsage().maxRSS`
@@ -46,14 +50,17 @@ const PRELOAD = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.u
 export function measureCommand(argv: string[], options: MeasureOptions = {}): Measurement {
   const runCount = options.runs ?? 3;
   const expected = options.expectExitCode ?? 0;
+  const script = options.script ?? idpEntryPoint();
+  const label = options.script ? path.basename(options.script) : "idp";
   const scratch = mkdtempSync(path.join(tmpdir(), "idp-bench-rss-"));
   const runs: Run[] = [];
   let stdout = "";
   try {
     for (let index = 0; index < runCount; index += 1) {
       const rssFile = path.join(scratch, `run-${index}.txt`);
+      options.beforeRun?.(index);
       const started = performance.now();
-      const child = spawnSync(process.execPath, ["--import", PRELOAD, idpEntryPoint(), ...argv], {
+      const child = spawnSync(process.execPath, ["--import", PRELOAD, script, ...argv], {
         cwd: options.cwd ?? repositoryRoot(),
         env: { ...process.env, IDP_BENCH_RSS_FILE: rssFile },
         encoding: "utf8",
@@ -64,7 +71,7 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Me
       const exitCode = child.status ?? -1;
       if (exitCode !== expected) {
         throw new Error(
-          `idp ${argv.join(" ")} exited with ${exitCode}${child.signal ? ` (${child.signal})` : ""}, expected ${expected}\n` +
+          `${label} ${argv.join(" ")} exited with ${exitCode}${child.signal ? ` (${child.signal})` : ""}, expected ${expected}\n` +
             `${child.stderr}${child.stdout}`.slice(0, 4000),
         );
       }

@@ -1,16 +1,31 @@
+import { runPolicyBenchmark } from "./policy.js";
+import { runRenderBenchmark } from "./render.js";
 import { runValidateBenchmark, type Size } from "./validate.js";
 
 /**
  * `npm run bench -- <benchmark> [--sizes examples,100,1000] [--runs N]`:
  * builds, then runs one benchmark and records its results in bench/results/.
  */
-const USAGE = `usage: npm run bench -- <benchmark> [--sizes examples,100,1000,5000] [--runs 3]
+const USAGE = `usage: npm run bench -- <benchmark> [--sizes 100,1000,5000] [--runs 3] [--profile | --no-profile]
 
 benchmarks:
-  validate   idp validate on the examples and generated repositories (bench/results/validate.*)`;
+  validate   idp validate on the examples and generated repositories (bench/results/validate.*)
+             --sizes examples,100,1000,5000 (default)
+  render     idp render (first render, re-render) against its floor on generated repositories
+             (bench/results/render.*); --sizes 100,1000,5000 (default); a CPU profile of the
+             1,000-service render when a target is missed, always with --profile, never with --no-profile
+  policy     the policy stage in-process and wasm against opa eval, whole process
+             (bench/results/policy.*); --sizes 1000 (default; one size)`;
 
-function parse(argv: readonly string[]): { name?: string; sizes?: Size[]; runs?: number } {
-  const options: { name?: string; sizes?: Size[]; runs?: number } = {};
+interface Options {
+  name?: string;
+  sizes?: Size[];
+  runs?: number;
+  profile?: boolean;
+}
+
+function parse(argv: readonly string[]): Options {
+  const options: Options = {};
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
     const value = () => {
@@ -32,6 +47,8 @@ function parse(argv: readonly string[]): { name?: string; sizes?: Size[]; runs?:
       const runs = Number(value());
       if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a whole number of at least 1");
       options.runs = runs;
+    } else if (arg === "--profile" || arg === "--no-profile") {
+      options.profile = arg === "--profile";
     } else if (arg.startsWith("-")) {
       throw new Error(`unknown option ${arg}`);
     } else if (options.name === undefined) {
@@ -43,11 +60,51 @@ function parse(argv: readonly string[]): { name?: string; sizes?: Size[]; runs?:
   return options;
 }
 
+/** Generated sizes only: "examples" is the validate benchmark's. */
+function counts(sizes: Size[] | undefined, benchmark: string): number[] | undefined {
+  if (sizes === undefined) return undefined;
+  return sizes.map((size) => {
+    if (size === "examples")
+      throw new Error(`--sizes: the ${benchmark} benchmark runs on generated repositories only`);
+    return size;
+  });
+}
+
 try {
-  const { name, ...options } = parse(process.argv.slice(2));
+  const { name, sizes, runs, profile } = parse(process.argv.slice(2));
+  const log = (line: string) => console.log(line);
+  if (profile !== undefined && name !== "render")
+    throw new Error("--profile and --no-profile are for render only");
   if (name === "validate") {
-    const report = runValidateBenchmark({ ...options, log: (line) => console.log(line) });
+    const report = runValidateBenchmark({ ...(sizes ? { sizes } : {}), ...(runs ? { runs } : {}), log });
     console.log(`\nwrote bench/results/validate.json and validate.md (${report.results.length} sizes)`);
+  } else if (name === "render") {
+    const renderSizes = counts(sizes, "render");
+    const report = runRenderBenchmark({
+      ...(renderSizes ? { sizes: renderSizes } : {}),
+      ...(runs ? { runs } : {}),
+      ...(profile !== undefined ? { profile } : {}),
+      log,
+    });
+    console.log("");
+    for (const target of report.targets) {
+      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
+    }
+    console.log(`\nwrote bench/results/render.json and render.md (${report.results.length} sizes)`);
+  } else if (name === "policy") {
+    const policySizes = counts(sizes, "policy");
+    if (policySizes && policySizes.length !== 1)
+      throw new Error("--sizes: the policy benchmark takes one size");
+    const report = runPolicyBenchmark({
+      ...(policySizes ? { services: policySizes[0] as number } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    console.log("");
+    for (const target of report.targets) {
+      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
+    }
+    console.log("\nwrote bench/results/policy.json and policy.md");
   } else {
     console.error(name === undefined ? USAGE : `unknown benchmark "${name}"\n\n${USAGE}`);
     process.exitCode = 2;

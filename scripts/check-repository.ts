@@ -23,7 +23,15 @@ export interface CheckOptions {
  */
 export function checkRepository(root: string, options: CheckOptions = {}): CheckedRepository {
   const validated = validateRepository(root);
-  if (hasErrors(validated.diagnostics)) return validated;
+  return hasErrors(validated.diagnostics) ? validated : withPolicies(root, validated, options);
+}
+
+/** The policy stage on a repository that validated without errors. */
+export function withPolicies(
+  root: string,
+  validated: ValidatedRepository,
+  options: CheckOptions = {},
+): CheckedRepository {
   const policy = checkPolicies(root, validated, options.change ?? {}, options.today ?? today());
   return {
     ...validated,

@@ -121,6 +121,51 @@ function buildProgram(
       },
     );
 
+  common(program.command("plan"))
+    .description(
+      "what this change does: findings judged by the base's rules, object changes and manifest diffs per environment and service, a verdict",
+    )
+    .requiredOption("--base <ref>", "compare with this ref (its merge base with HEAD): main, origin/main")
+    .option("--author <login>", "the GitHub login of the change's author (ownership rules)")
+    .action(async (raw: { root: string; format: string; base: string; author?: string }) => {
+      const { planCommand } = await import("./commands/plan.js");
+      done(
+        await planCommand({ ...options(raw), base: raw.base, ...(raw.author ? { author: raw.author } : {}) }),
+      );
+    });
+
+  program
+    .command("comment")
+    .description(
+      "publish a plan (idp plan --format json) on its pull request: one sticky comment and a check run with annotations",
+    )
+    .requiredOption("--pr <number>", "the pull request number")
+    .option("--repo <owner/name>", "the repository (default: GITHUB_REPOSITORY)")
+    .option("--plan <file>", "the plan written by idp plan --format json", "plan.json")
+    .option("--sha <sha>", "the commit to check (default: the plan's headSha, else GITHUB_SHA)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (raw: { pr: string; repo?: string; plan: string; sha?: string; format: string }) => {
+      const { commentCommand } = await import("./commands/comment.js");
+      done(
+        await commentCommand({
+          pr: raw.pr,
+          repo: raw.repo,
+          plan: raw.plan,
+          sha: raw.sha,
+          format: parseFormat(raw.format),
+          cwd,
+        }),
+      );
+    });
+
+  common(program.command("codeowners"))
+    .description("generate .github/CODEOWNERS from teams/ and each service's team")
+    .option("--check", "write nothing; exit 1 when .github/CODEOWNERS is stale", false)
+    .action(async (raw: { root: string; format: string; check: boolean }) => {
+      const { codeownersCommand } = await import("./commands/codeowners.js");
+      done(await codeownersCommand({ ...options(raw), check: raw.check }));
+    });
+
   return program;
 }
 

@@ -1,5 +1,7 @@
-import { checkRepository } from "../check-repository.js";
-import { MANIFEST_FILE, renderRepository } from "../render/render-repository.js";
+import { withPolicies } from "../check-repository.js";
+import { validateRepository } from "../model/validate-repository.js";
+import { renderRepositoryInParallel } from "../render/parallel-render.js";
+import { MANIFEST_FILE, type RenderedTree } from "../render/render-repository.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -25,8 +27,14 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
-  const validated = checkRepository(options.root);
-  if (hasErrors(validated.diagnostics)) {
+  const checked = validateRepository(options.root);
+  // Rendering starts in worker threads while policy runs here; a denial discards it.
+  const rendering = hasErrors(checked.diagnostics)
+    ? undefined
+    : renderRepositoryInParallel(checked, { withObjects: options.verify });
+  rendering?.catch(() => undefined);
+  const validated = hasErrors(checked.diagnostics) ? checked : withPolicies(options.root, checked);
+  if (!rendering || hasErrors(validated.diagnostics)) {
     const output = formatReport(
       {
         summary: "render refused: fix the errors above first; nothing was written",
@@ -38,7 +46,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     );
     return { exitCode: 1, stdout: output };
   }
-  const tree = renderRepository(validated);
+  const tree = await rendering;
   const diagnostics: Diagnostic[] = [...validated.diagnostics];
   const verification = options.verify ? await verifyTree(tree.files) : undefined;
   if (verification) diagnostics.push(...verification.diagnostics);
@@ -102,7 +110,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   return { exitCode: failed ? 1 : 0, stdout: report };
 }
 
-async function verifyTree(files: ReturnType<typeof renderRepository>["files"]) {
+async function verifyTree(files: RenderedTree["files"]) {
   // Loaded only when asked for: the upstream schemas are large.
   const { verifyObjects } = await import("../render/verify.js");
   const result = { diagnostics: [] as Diagnostic[], verified: 0, unverified: 0 };

@@ -72,6 +72,46 @@ export class GitRepository {
     }
   }
 
+  /** The commit HEAD points at (the head of the change under review). */
+  async headCommit(): Promise<string> {
+    return this.#do("read the HEAD commit", async () => (await this.#git.raw(["rev-parse", "HEAD"])).trim());
+  }
+
+  /**
+   * Writes the files of `ref` at `paths` (files or folders; those that do not
+   * exist in `ref` are skipped) into a fresh temporary folder, like exportTree
+   * but for a few files: what a change touched, without the rest of the tree.
+   */
+  async exportPaths(ref: string, paths: readonly string[]): Promise<{ path: string; remove: () => void }> {
+    const path = mkdtempSync(join(tmpdir(), "idp-base-"));
+    const remove = () => rmSync(path, { recursive: true, force: true });
+    try {
+      const present =
+        paths.length === 0
+          ? []
+          : await this.#do(`list the files of ${ref}`, async () =>
+              (await this.#git.raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]))
+                .split("\0")
+                .filter(Boolean),
+            );
+      if (present.length > 0) {
+        const archive = join(path, ".idp-base.tar");
+        await this.#do(`export ${ref}`, () =>
+          run("git", ["archive", "--format=tar", "-o", archive, ref, "--", ...present], {
+            cwd: this.#root,
+            maxBuffer: 64 * 1024 * 1024,
+          }),
+        );
+        await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", path]));
+        rmSync(archive);
+      }
+      return { path, remove };
+    } catch (caught) {
+      remove();
+      throw caught;
+    }
+  }
+
   async #do<T>(
     what: string,
     action: () => Promise<T>,

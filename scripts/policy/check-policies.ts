@@ -24,16 +24,21 @@ export interface PolicyOutcome {
  * at once), and turns findings into diagnostics at the line of the value they
  * are about. A matching, unexpired exception turns a denial into a warning
  * that says who approved it and until when.
+ *
+ * `policyRoot` is where the compiled policy and the exceptions are read from
+ * (default `root`): `idp plan` judges a pull request's services with the
+ * policies of its base, so a change cannot weaken the checks that judge it.
  */
 export function checkPolicies(
   root: string,
   repository: ValidatedRepository,
   change: ChangeContext,
   today: string,
+  policyRoot: string = root,
 ): PolicyOutcome {
-  const { bundle, diagnostics } = readPolicyBundle(root);
+  const { bundle, diagnostics } = readPolicyBundle(policyRoot);
   if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
-  const exceptions = readExceptions(root, repository.validators, bundle.rules, today);
+  const exceptions = readExceptions(policyRoot, repository.validators, bundle.rules, today);
   const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM);
   const findings = new Findings([
     ...repository.documents.values(),

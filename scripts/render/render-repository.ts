@@ -31,29 +31,50 @@ export interface RenderInput {
   services: readonly ResolvedService[];
 }
 
+/** One file to render: an environment's platform objects, or one service in one environment. */
+export interface RenderJob {
+  path: string;
+  context: RenderContext;
+  /** Absent for the environment's platform file. */
+  service?: ResolvedService;
+}
+
 /**
- * Renders every (service, environment) and every environment's platform
- * objects. One file per (service, environment), `manifests/<env>/<service>/manifest.yaml`,
- * so Argo CD's directory generator sees one application per service and a
- * change to one service touches one file. Output order and bytes depend only
- * on the input.
+ * Every file of the tree, in output order: per environment (promotion
+ * order) its platform file, then its services in file order. Serial and
+ * parallel rendering walk this same list, so both give the same tree.
  */
-export function renderRepository(input: RenderInput): RenderedTree {
-  const files = new Map<string, RenderedFile>();
+export function renderJobs(input: RenderInput): RenderJob[] {
+  const jobs: RenderJob[] = [];
   for (const environment of input.environments) {
     const services = input.services.filter((s) => s.environment === environment.name);
     const context: RenderContext = { environment, services, teams: input.teams };
-    files.set(`${environment.name}/${PLATFORM_FOLDER}/${MANIFEST_FILE}`, file(renderPlatform(context)));
+    jobs.push({ path: `${environment.name}/${PLATFORM_FOLDER}/${MANIFEST_FILE}`, context });
     for (const service of services) {
-      const objects = guarded(service, () => renderService(service, context));
-      files.set(`${environment.name}/${service.name}/${MANIFEST_FILE}`, file(objects));
+      jobs.push({ path: `${environment.name}/${service.name}/${MANIFEST_FILE}`, context, service });
     }
   }
-  return { files, environments: input.environments.map((e) => e.name) };
+  return jobs;
 }
 
-function file(objects: KubeObject[]): RenderedFile {
+/** Renders one file of the tree. */
+export function renderJob(job: RenderJob): RenderedFile {
+  const { service, context } = job;
+  const objects = service ? guarded(service, () => renderService(service, context)) : renderPlatform(context);
   return { objects, text: serializeObjects(objects) };
+}
+
+/**
+ * Renders every (service, environment) and every environment's platform
+ * objects, in this thread. One file per (service, environment),
+ * `manifests/<env>/<service>/manifest.yaml`, so Argo CD's directory generator
+ * sees one application per service and a change to one service touches one
+ * file. Output order and bytes depend only on the input.
+ */
+export function renderRepository(input: RenderInput): RenderedTree {
+  const files = new Map<string, RenderedFile>();
+  for (const job of renderJobs(input)) files.set(job.path, renderJob(job));
+  return { files, environments: input.environments.map((e) => e.name) };
 }
 
 // A construct that throws is a bug in the platform, never bad input (validate ran first): say where.

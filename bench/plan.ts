@@ -1,0 +1,176 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import path from "node:path";
+import { generateRepository } from "./generate-repository.js";
+import { gitCommit, type Machine, machine } from "./machine.js";
+import { measureCommand } from "./measure.js";
+import { isMainModule, repositoryRoot } from "./paths.js";
+
+export interface PlanBenchmarkOptions {
+  /** Generated repository sizes (services). Default 10, 100, 1,000. */
+  sizes?: number[];
+  /** Runs per size. Default 3. */
+  runs?: number;
+  /** Folder of plan.json and plan.md. Default: bench/results of this repository. */
+  resultsDir?: string;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface PlanResult {
+  services: number;
+  /** The one service whose image the change bumps. */
+  changed: string;
+  /** Manifests in the plan (service, environment pairs that change, plus _platform ones). */
+  manifests: number;
+  wallMs: { median: number; min: number; runs: number[] };
+  peakRssMiB: number;
+}
+
+export interface PlanReport {
+  benchmark: "plan";
+  date: string;
+  machine: Machine;
+  loadAverageAtEnd: number;
+  commit: { id: string; dirty: boolean };
+  command: string;
+  runs: number;
+  seed: number;
+  results: PlanResult[];
+  targets: { what: string; limit: string; measured: string; met: boolean }[];
+}
+
+const TARGET_SIZE = 1000;
+const SMALL_SIZE = 10;
+const TARGET_MS = 3000;
+
+/**
+ * `idp plan --base main` as a whole process on generated repositories (this
+ * repository's policies/ copied in), each a real git repository: everything
+ * committed on main, then a branch that bumps one service's image. The
+ * targets of issue 5: 1,000 services under 3 s, and no slower than twice
+ * the 10-service repository. Writes plan.json and plan.md.
+ */
+export function runPlanBenchmark(options: PlanBenchmarkOptions = {}): PlanReport {
+  const sizes = options.sizes ?? [SMALL_SIZE, 100, TARGET_SIZE];
+  const runs = options.runs ?? 3;
+  const seed = options.seed ?? 1;
+  const log = options.log ?? (() => {});
+  // A fixed day outside every freeze window: the change must pass for its run to count.
+  process.env.IDP_TODAY ??= "2026-11-25";
+  const measuredOn = machine();
+  const results: PlanResult[] = [];
+  for (const size of sizes) {
+    const scratch = mkdtempSync(path.join(tmpdir(), "idp-bench-plan-"));
+    try {
+      const root = path.join(scratch, "repository");
+      log(`generating ${size} services ...`);
+      const generated = generateRepository(root, { services: size, seed, policiesFrom: true });
+      const changed = generated.services[Math.floor(generated.services.length / 2)]?.name ?? "";
+      const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
+          cwd: root,
+          stdio: "pipe",
+        });
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-qm", "base");
+      git("checkout", "-q", "-b", "change");
+      const file = path.join(root, "services", changed, "service.yaml");
+      const text = readFileSync(file, "utf8");
+      const bumped = text.replace(/^( {2}image: \S+?):(\S+)$/m, "$1:$2-plan");
+      if (bumped === text) throw new Error(`no image line to bump in services/${changed}/service.yaml`);
+      writeFileSync(file, bumped);
+      git("commit", "-qam", `bump ${changed}`);
+      log(`idp plan --base main, ${size} services (${changed} changed), ${runs} runs ...`);
+      const measured = measureCommand(["plan", "--root", root, "--base", "main", "--format", "json"], {
+        runs,
+      });
+      const plan = JSON.parse(measured.stdout) as { environments: { services: unknown[] }[] };
+      results.push({
+        services: size,
+        changed,
+        manifests: plan.environments.reduce((n, e) => n + e.services.length, 0),
+        wallMs: { ...measured.wallMs, runs: measured.runs.map((r) => r.wallMs) },
+        peakRssMiB: measured.peakRssMiB,
+      });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const big = results.find((r) => r.services === TARGET_SIZE);
+  const small = results.find((r) => r.services === SMALL_SIZE);
+  const targets: PlanReport["targets"] = [];
+  if (big) {
+    targets.push({
+      what: `idp plan, ${TARGET_SIZE} services, one changed, whole process (median)`,
+      limit: `< ${TARGET_MS} ms`,
+      measured: `${big.wallMs.median} ms`,
+      met: big.wallMs.median < TARGET_MS,
+    });
+  }
+  if (big && small) {
+    const ratio = Math.round((big.wallMs.median / small.wallMs.median) * 100) / 100;
+    targets.push({
+      what: `${TARGET_SIZE} services / ${SMALL_SIZE} services (medians)`,
+      limit: "≤ 2",
+      measured: `${ratio}`,
+      met: ratio <= 2,
+    });
+  }
+  const report: PlanReport = {
+    benchmark: "plan",
+    date: new Date().toISOString(),
+    machine: measuredOn,
+    loadAverageAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    commit: gitCommit(),
+    command: "node bin/idp.js plan --root <repository> --base main --format json",
+    runs,
+    seed,
+    results,
+    targets,
+  };
+  const resultsDir = options.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, "plan.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(resultsDir, "plan.md"), planMarkdown(report));
+  return report;
+}
+
+function planMarkdown(report: PlanReport): string {
+  const m = report.machine;
+  const rows = report.results.map(
+    (r) =>
+      `| ${r.services} | ${r.changed} | ${r.manifests} | ${r.wallMs.median} | ${r.wallMs.min} | ${r.wallMs.runs.join(", ")} | ${r.peakRssMiB} |`,
+  );
+  const targets = report.targets.map(
+    (t) => `| ${t.what} | ${t.limit} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`,
+  );
+  return [
+    "# idp plan",
+    "",
+    `${report.date}, commit ${report.commit.id}${report.commit.dirty ? " (with uncommitted changes)" : ""}; ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${m.loadAverage} at the start, ${report.loadAverageAtEnd} at the end.`,
+    "",
+    `\`${report.command}\` as a whole process, ${report.runs} runs per size, on generated repositories (seed ${report.seed}, 3 environments, this repository's policies/) committed on main, with a branch that bumps one service's image. Times in ms; manifests is how many manifests the plan shows.`,
+    "",
+    "| services | changed | manifests | median ms | min ms | runs ms | peak RSS MiB |",
+    "| ---: | --- | ---: | ---: | ---: | --- | ---: |",
+    ...rows,
+    "",
+    "## Targets (issue 5)",
+    "",
+    "| target | limit | measured | met |",
+    "| --- | --- | --- | --- |",
+    ...targets,
+    "",
+  ].join("\n");
+}
+
+if (isMainModule(import.meta.url)) {
+  const sizes = process.argv[2]?.split(",").map(Number);
+  const report = runPlanBenchmark({ ...(sizes ? { sizes } : {}), log: (line) => console.log(line) });
+  for (const t of report.targets)
+    console.log(`${t.met ? "met   " : "MISSED"} ${t.what}: ${t.measured} (${t.limit})`);
+  console.log("\nwrote bench/results/plan.json and plan.md");
+}

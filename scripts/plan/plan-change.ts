@@ -1,0 +1,144 @@
+import { changedServices } from "../change/change-context.js";
+import { today as currentDay } from "../check-repository.js";
+import { GitRepository } from "../git/repository.js";
+import { readSchemas } from "../model/read-schemas.js";
+import type { Resolution } from "../model/resolve.js";
+import { compileSchemas } from "../model/schema.js";
+import { validateRepository } from "../model/validate-repository.js";
+import type { ChangeContext } from "../policy/input.js";
+import { hasErrors } from "../report/diagnostic.js";
+import { plural } from "../report/text.js";
+import { kindOfFile, resolveBaseFromHead } from "./base-resolution.js";
+import { judgeChange } from "./judge.js";
+import type { EnvironmentPlan, Plan } from "./plan.js";
+import type { ResolvedSide } from "./render-keys.js";
+import { decideVerdict } from "./verdict.js";
+
+/** What `idp plan` compares and who made the change. */
+export interface PlanOptions {
+  /** The ref the change is compared with (its merge base with HEAD is used). */
+  base: string;
+  /** The pull request's author (GitHub login), for ownership rules. */
+  author?: string;
+  /** YYYY-MM-DD (UTC) for freeze windows and exception expiry; default today (IDP_TODAY pins it). */
+  today?: string;
+}
+
+/** The folders a base is exported with when all of it is needed. */
+const BASE_FOLDERS = ["environments", "teams", "services", "schemas", "policies"] as const;
+
+/** Where an export of the base lives, and whether it holds the whole base or only the changed files. */
+interface BaseTree {
+  path: string;
+  remove: () => void;
+  whole: boolean;
+}
+
+/**
+ * What the change in `root` (the working tree at HEAD) does compared with
+ * where it left `options.base`: the findings, judged by the base's schemas
+ * and policies (a change must not weaken the checks that judge it; when it
+ * edits them, what its own would say is reported apart), the objects added,
+ * changed and removed per environment and service with a field-level summary
+ * and the unified diff, and a one-line verdict.
+ *
+ * Cheap for small changes in big repositories: only the changed files of the
+ * base are read (the head's parsed documents stand for the rest), and only
+ * the manifests whose inputs differ are rendered, on both sides.
+ */
+export async function planChange(root: string, options: PlanOptions): Promise<Plan> {
+  // Loading the renderer (cdk8s) takes a while: start it now, so it overlaps git.
+  const rendering = import("./render-changes.js");
+  rendering.catch(() => undefined);
+  const git = new GitRepository(root);
+  const baseSha = await git.mergeBase(options.base);
+  const [files, headSha] = await Promise.all([git.changedFiles(baseSha), git.headCommit()]);
+  const policiesChanged = files.some((f) => f.startsWith("policies/"));
+  const schemasChanged = files.some((f) => f.startsWith("schemas/"));
+  const rulesChanged = policiesChanged || schemasChanged;
+  const wholeBase = async (): Promise<BaseTree> => ({
+    ...(await git.exportTree(baseSha, BASE_FOLDERS)),
+    whole: true,
+  });
+  let tree: BaseTree = rulesChanged
+    ? await wholeBase()
+    : {
+        ...(await git.exportPaths(
+          baseSha,
+          files.filter((f) => kindOfFile(f) !== undefined),
+        )),
+        whole: false,
+      };
+  try {
+    const ownValidators = compileSchemas(readSchemas(root));
+    // The base's schemas judge; they are the head's own unless the change edits them.
+    const judgingValidators = schemasChanged ? compileSchemas(readSchemas(tree.path)) : ownValidators;
+    const judged = validateRepository(root, judgingValidators);
+    const own = schemasChanged ? validateRepository(root, ownValidators) : judged;
+    let base: Resolution | undefined = tree.whole
+      ? undefined
+      : resolveBaseFromHead(own, tree.path, files, judgingValidators);
+    if (!base) {
+      if (!tree.whole) {
+        tree.remove();
+        tree = await wholeBase();
+      }
+      base = validateRepository(tree.path, judgingValidators);
+    }
+    const change: ChangeContext = {
+      base: options.base,
+      files,
+      changedServices: changedServices(base.services, own.services),
+      ...(options.author ? { author: options.author } : {}),
+    };
+    const judgement = judgeChange({
+      root,
+      judged,
+      policyRoot: policiesChanged ? tree.path : root,
+      change,
+      today: options.today ?? currentDay(),
+      ...(rulesChanged ? { own } : {}),
+    });
+    const notes: string[] = [];
+    if (rulesChanged) {
+      const edited = [policiesChanged ? "policies/" : "", schemasChanged ? "schemas/" : ""].filter(Boolean);
+      notes.push(
+        `this change edits ${edited.join(" and ")}: it is judged by the rules of its base (${short(baseSha)}); what its own rules would say is shown apart and does not decide the verdict`,
+      );
+    }
+    let environments: EnvironmentPlan[] = [];
+    if (hasErrors(own.diagnostics)) {
+      notes.push(
+        "nothing was rendered: the head does not validate; fix the errors and the plan shows the manifest changes",
+      );
+    } else {
+      const baseSide: ResolvedSide = hasErrors(base.diagnostics)
+        ? { environments: [], teams: [], services: [] }
+        : base;
+      if (hasErrors(base.diagnostics)) {
+        notes.push(
+          `the base (${short(baseSha)}) does not validate (${plural(base.diagnostics.filter((d) => d.severity === "error").length, "error")}): every object is shown as added`,
+        );
+      }
+      const { renderChanges } = await rendering;
+      environments = renderChanges(baseSide, own);
+    }
+    return {
+      base: options.base,
+      baseSha,
+      headSha,
+      verdict: decideVerdict(judgement.diagnostics, environments),
+      diagnostics: judgement.diagnostics,
+      ...(judgement.newPolicy ? { newPolicy: judgement.newPolicy } : {}),
+      environments,
+      notes,
+      sources: own.sources,
+    };
+  } finally {
+    tree.remove();
+  }
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}

@@ -1,0 +1,27 @@
+import type { Plan } from "./plan.js";
+
+/**
+ * The plan as one JSON-ready object, `idp plan --format json`:
+ * `{verdict, base, baseSha, headSha, diagnostics, newPolicyDiagnostics?,
+ * newPolicyDifference?, environments, notes, markdown}`. `markdown` is
+ * exactly what `--format markdown` prints, so the job that posts the comment
+ * needs this file and nothing else.
+ */
+export function planToJson(plan: Plan, markdown: string): Record<string, unknown> {
+  return {
+    verdict: plan.verdict,
+    base: plan.base,
+    baseSha: plan.baseSha,
+    headSha: plan.headSha,
+    diagnostics: plan.diagnostics,
+    ...(plan.newPolicy
+      ? {
+          newPolicyDiagnostics: plan.newPolicy.diagnostics,
+          newPolicyDifference: { added: plan.newPolicy.added, removed: plan.newPolicy.removed },
+        }
+      : {}),
+    environments: plan.environments,
+    notes: plan.notes,
+    markdown,
+  };
+}

@@ -1,0 +1,123 @@
+import { ToolError } from "../errors.js";
+import type { EnvironmentModel } from "../model/resolved.js";
+import type { RenderContext } from "../render/context.js";
+import type { KubeObject } from "../render/kube-object.js";
+import { renderPlatform } from "../render/platform/platform-chart.js";
+import { MANIFEST_FILE, PLATFORM_FOLDER } from "../render/render-repository.js";
+import { serializeObjects } from "../render/serialize.js";
+import { renderService } from "../render/service/service-chart.js";
+import { compareObjects } from "./compare-objects.js";
+import { manifestDiff } from "./manifest-diff.js";
+import type { EnvironmentPlan, ServicePlan } from "./plan.js";
+import { type RenderKeys, type ResolvedSide, renderKeys } from "./render-keys.js";
+
+/** One side's render of one manifest. */
+interface Rendered {
+  objects: KubeObject[];
+  text: string;
+}
+
+/**
+ * Renders what can differ between the base and the head, and only that: per
+ * environment, the services whose render key differs (renderKeys) and the
+ * platform objects when theirs does, each on both sides where it exists.
+ * Manifests that render to the same bytes after all are left out. Returns the
+ * environments with changes, in the head's promotion order (environments only
+ * the base has come last).
+ */
+export function renderChanges(base: ResolvedSide, head: ResolvedSide): EnvironmentPlan[] {
+  const baseKeys = renderKeys(base);
+  const headKeys = renderKeys(head);
+  const names = [
+    ...head.environments.map((e) => e.name),
+    ...base.environments.map((e) => e.name).filter((n) => !head.environments.some((e) => e.name === n)),
+  ];
+  const plans: EnvironmentPlan[] = [];
+  for (const name of names) {
+    const services = planEnvironment(name, { side: base, keys: baseKeys }, { side: head, keys: headKeys });
+    if (services.length > 0) plans.push({ name, services });
+  }
+  return plans;
+}
+
+interface KeyedSide {
+  side: ResolvedSide;
+  keys: RenderKeys;
+}
+
+function planEnvironment(name: string, base: KeyedSide, head: KeyedSide): ServicePlan[] {
+  const before = renderer(base.side, name);
+  const after = renderer(head.side, name);
+  const plans: ServicePlan[] = [];
+  if (base.keys.platform.get(name) !== head.keys.platform.get(name)) {
+    const plan = planManifest(name, PLATFORM_FOLDER, before?.platform(), after?.platform());
+    if (plan) plans.push(plan);
+  }
+  const old = base.keys.services.get(name) ?? new Map<string, string>();
+  const now = head.keys.services.get(name) ?? new Map<string, string>();
+  const services = [...now.keys(), ...[...old.keys()].filter((s) => !now.has(s))];
+  for (const service of services) {
+    if (old.get(service) === now.get(service)) continue;
+    const plan = planManifest(
+      name,
+      service,
+      old.has(service) ? before?.service(service) : undefined,
+      now.has(service) ? after?.service(service) : undefined,
+    );
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+function planManifest(
+  environment: string,
+  name: string,
+  before: Rendered | undefined,
+  after: Rendered | undefined,
+): ServicePlan | undefined {
+  if (!before && !after) return undefined;
+  if (before && after && before.text === after.text) return undefined;
+  const file = `manifests/${environment}/${name}/${MANIFEST_FILE}`;
+  return {
+    name,
+    status: !before ? "added" : !after ? "removed" : "changed",
+    objects: compareObjects(before?.objects ?? [], after?.objects ?? []),
+    diff: manifestDiff(file, before?.text, after?.text),
+  };
+}
+
+/** Renders services and platform objects of one environment of one side, on demand. */
+function renderer(side: ResolvedSide, name: string) {
+  const environment: EnvironmentModel | undefined = side.environments.find((e) => e.name === name);
+  if (!environment) return undefined;
+  const context: RenderContext = {
+    environment,
+    services: side.services.filter((s) => s.environment === name),
+    teams: side.teams,
+  };
+  const byName = new Map(context.services.map((s) => [s.name, s]));
+  return {
+    platform: (): Rendered => guarded(`the platform objects of ${name}`, () => file(renderPlatform(context))),
+    service: (service: string): Rendered | undefined => {
+      const resolved = byName.get(service);
+      return resolved
+        ? guarded(`${service} in ${name}`, () => file(renderService(resolved, context)))
+        : undefined;
+    },
+  };
+}
+
+function file(objects: KubeObject[]): Rendered {
+  return { objects, text: serializeObjects(objects) };
+}
+
+// Input reaching render is valid (both sides were validated): a throw is a bug in the platform.
+function guarded<T>(what: string, render: () => T): T {
+  try {
+    return render();
+  } catch (cause) {
+    if (cause instanceof ToolError) throw cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ToolError(`rendering ${what} failed: ${reason}`, { cause });
+  }
+}

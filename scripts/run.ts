@@ -166,6 +166,50 @@ function buildProgram(
       done(await codeownersCommand({ ...options(raw), check: raw.check }));
     });
 
+  common(
+    program.command("new").command("service").argument("<name>", "the service name (folder under services/)"),
+  )
+    .description(
+      "scaffold a valid service (checked and rendered before anything is kept); --pr opens the pull request",
+    )
+    .option("--team <team>", "the owning team (asked for on a terminal)")
+    .option("--type <type>", "web | worker | cron (asked for on a terminal, else web)")
+    .option("--pr", "create a branch, commit, push and open the pull request", false)
+    .action(
+      async (
+        name: string,
+        raw: { root: string; format: string; team?: string; type?: string; pr: boolean },
+      ) => {
+        const { newServiceCommand } = await import("./commands/new-service.js");
+        done(await newServiceCommand({ ...options(raw), name, team: raw.team, type: raw.type, pr: raw.pr }));
+      },
+    );
+
+  common(program.command("promote").argument("[service]", "the service (optional with --all)"))
+    .description("set for ENV the image the service runs in the environment ENV promotes from; re-render")
+    .requiredOption("--to <env>", "the environment to promote into")
+    .option("--from <env>", "must be the environment --to promotes from (refuses skipping one)")
+    .option("--all", "promote every service whose image differs", false)
+    .option("--pr", "create a branch, commit, push and open the pull request", false)
+    .action(
+      async (
+        service: string | undefined,
+        raw: { root: string; format: string; to: string; from?: string; all: boolean; pr: boolean },
+      ) => {
+        const { promoteCommand } = await import("./commands/promote.js");
+        done(
+          await promoteCommand({
+            ...options(raw),
+            service,
+            to: raw.to,
+            from: raw.from,
+            all: raw.all,
+            pr: raw.pr,
+          }),
+        );
+      },
+    );
+
   return program;
 }
 

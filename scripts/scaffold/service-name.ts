@@ -1,0 +1,20 @@
+/** The longest service name: the schema's DNS label limit, leaving room for suffixes in object names. */
+export const MAX_SERVICE_NAME = 40;
+
+/**
+ * Why `name` cannot be a service name (a DNS-1123 label of at most 40
+ * characters, the folder name under services/), or undefined when it can.
+ * The reason names the first problem and what would be accepted.
+ */
+export function explainInvalidServiceName(name: string): string | undefined {
+  if (name === "") return "it is empty; use lowercase letters, digits and '-', such as wishlist";
+  if (name.length > MAX_SERVICE_NAME)
+    return `it has ${name.length} characters; at most ${MAX_SERVICE_NAME} are allowed`;
+  if (/[A-Z]/.test(name) && name.toLowerCase() !== name && /^[a-z0-9-]+$/.test(name.toLowerCase()))
+    return `it has uppercase letters; use "${name.toLowerCase()}"`;
+  const bad = [...name].find((c) => !/[a-z0-9-]/.test(c));
+  if (bad !== undefined)
+    return `it contains ${JSON.stringify(bad)}; only lowercase letters, digits and '-' are allowed`;
+  if (name.startsWith("-") || name.endsWith("-")) return "it must start and end with a letter or digit";
+  return undefined;
+}

@@ -1,0 +1,124 @@
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { type CheckedRepository, type CheckOptions, checkRepository } from "../check-repository.js";
+import { ToolError } from "../errors.js";
+import { renderRepositoryInParallel } from "../render/parallel-render.js";
+import type { RenderedTree } from "../render/render-repository.js";
+import { type WriteResult, writeManifests } from "../render/write.js";
+import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
+
+/** The folders a staged copy holds: everything validate, policy and render read. */
+const SOURCE_FOLDERS = ["environments", "teams", "services", "schemas", "policies"] as const;
+
+/** Source files to create or replace, by path relative to the root, with their full text. */
+export type FileEdits = ReadonlyMap<string, string>;
+
+/** What checking a change on a copy of the repository found. */
+export interface StagedChange {
+  /** The copy after the edits, through validate and policy. */
+  checked: CheckedRepository;
+  /** The rendered tree; undefined when the copy has errors (then nothing may be kept). */
+  tree?: RenderedTree;
+}
+
+/**
+ * Applies `edits` to a temporary copy of the repository's sources and runs
+ * validate, policy and render on it. The repository itself is not touched:
+ * a change that fails here leaves it exactly as it was.
+ */
+export async function stageChange(
+  root: string,
+  edits: FileEdits,
+  options: CheckOptions = {},
+): Promise<StagedChange> {
+  const copy = mkdtempSync(join(tmpdir(), "idp-stage-"));
+  try {
+    for (const folder of SOURCE_FOLDERS) {
+      const from = join(root, folder);
+      if (existsSync(from)) cpSync(from, join(copy, folder), { recursive: true, verbatimSymlinks: true });
+    }
+    for (const [file, text] of edits) {
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      writeFileSync(join(copy, file), text);
+    }
+    const checked = checkRepository(copy, options);
+    if (hasErrors(checked.diagnostics)) return { checked };
+    return { checked, tree: await renderRepositoryInParallel(checked) };
+  } catch (cause) {
+    if (cause instanceof ToolError) throw cause;
+    throw new ToolError(`could not check the change on a copy of ${root}`, { cause });
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** What keeping a staged change wrote. */
+export interface AppliedChange {
+  /** The source files written, relative to the root. */
+  files: string[];
+  manifests: WriteResult;
+  /** Refusals of the manifest write (render.empty-environment); when any is an error, everything was rolled back. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Keeps a change that passed {@link stageChange}: writes the edited source
+ * files into the repository, then the rendered manifests (atomically, as
+ * `idp render` does). When the manifest write refuses or fails, the source
+ * files are put back as they were, so the repository is never left half
+ * changed.
+ */
+export function applyChange(root: string, edits: FileEdits, tree: RenderedTree): AppliedChange {
+  const originals = new Map<string, string | undefined>();
+  const createdFolders: string[] = [];
+  const restore = () => {
+    for (const [file, text] of originals) {
+      const path = join(root, file);
+      if (text === undefined) rmSync(path, { force: true });
+      else writeFileSync(path, text);
+    }
+    for (const folder of createdFolders.reverse()) rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    for (const [file, text] of edits) {
+      const path = join(root, file);
+      originals.set(file, existsSync(path) ? readFileSync(path, "utf8") : undefined);
+      const folder = dirname(path);
+      if (!existsSync(folder)) {
+        createdFolders.push(folder);
+        mkdirSync(folder, { recursive: true });
+      }
+      const temporary = `${path}.idp-tmp`;
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+    }
+    const texts = new Map([...tree.files].map(([path, file]) => [path, file.text]));
+    const manifests = writeManifests(root, texts, {
+      check: false,
+      allowEmpty: false,
+      environments: tree.environments,
+    });
+    if (hasErrors(manifests.diagnostics)) restore();
+    return { files: [...edits.keys()], manifests, diagnostics: manifests.diagnostics };
+  } catch (cause) {
+    restore();
+    if (cause instanceof ToolError) throw cause;
+    throw new ToolError(`could not write the change into ${root}; it was rolled back`, { cause });
+  }
+}
+
+/** Every path a kept change touched, relative to the root: its source files and the manifests written. */
+export function touchedPaths(applied: AppliedChange): string[] {
+  const { added, changed, removed } = applied.manifests;
+  return [...new Set([...applied.files, ...added, ...changed, ...removed])].sort();
+}

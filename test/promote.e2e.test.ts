@@ -1,0 +1,314 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { renderCommand } from "../scripts/commands/render.js";
+import { type FakeGitHub, startFakeGitHub } from "./github/fake-github.js";
+import { OpenApiChecker } from "./github/openapi-check.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const FOLDERS = ["environments", "teams", "services", "schemas", "policies"];
+const temps: string[] = [];
+const savedToday = process.env.IDP_TODAY;
+let template: string;
+
+function git(root: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: "pipe",
+  });
+}
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+beforeAll(async () => {
+  process.env.IDP_TODAY = "2026-11-25";
+  template = mkdtempSync(join(tmpdir(), "idp-promote-template-"));
+  for (const folder of FOLDERS) cpSync(join(ROOT, folder), join(template, folder), { recursive: true });
+  cpSync(join(ROOT, ".gitignore"), join(template, ".gitignore"));
+  const rendered = await renderCommand({
+    root: template,
+    format: "text",
+    check: false,
+    allowEmpty: false,
+    verify: false,
+  });
+  expect(rendered.exitCode).toBe(0);
+  git(template, "init", "-q", "-b", "main");
+  git(template, "config", "user.name", "t");
+  git(template, "config", "user.email", "t@example.test");
+  git(template, "add", "-A");
+  git(template, "commit", "-qm", "base");
+}, 60_000);
+
+afterAll(() => {
+  rmSync(template, { recursive: true, force: true });
+  if (savedToday === undefined) delete process.env.IDP_TODAY;
+  else process.env.IDP_TODAY = savedToday;
+});
+
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh git repository with the examples and their manifests committed on main. */
+function repository(): string {
+  const root = temp("idp-promote-");
+  cpSync(template, root, { recursive: true });
+  return root;
+}
+
+import { promoteCommand } from "../scripts/commands/promote.js";
+import { UsageError } from "../scripts/errors.js";
+
+function edit(root: string, file: string, from: string, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
+  writeFileSync(path, text.replace(from, to));
+  git(root, "commit", "-qam", `edit ${file}`);
+}
+
+/** Edits a source, re-renders and commits both, as a merged change would have. */
+async function change(root: string, file: string, from: string, to: string): Promise<void> {
+  edit(root, file, from, to);
+  const rendered = await renderCommand({
+    root,
+    format: "text",
+    check: false,
+    allowEmpty: false,
+    verify: false,
+  });
+  expect(rendered.exitCode).toBe(0);
+  git(root, "add", "-A");
+  git(root, "commit", "-qm", "render");
+}
+
+const CHECKOUT = "services/checkout/service.yaml";
+
+describe("idp promote", () => {
+  it("staging -> prod: the override line appears, comments kept, manifests re-rendered", async () => {
+    const root = repository();
+    await change(
+      root,
+      CHECKOUT,
+      "    staging: { replicas: 2 }",
+      "    staging: { image: ghcr.io/acme/checkout:1.4.3, replicas: 2 }",
+    );
+    const before = readFileSync(join(root, CHECKOUT), "utf8");
+    const result = await promoteCommand({
+      root,
+      format: "text",
+      service: "checkout",
+      to: "prod",
+      all: false,
+      pr: false,
+    });
+    expect(result.stdout).toContain(
+      "promoted staging -> prod: checkout: ghcr.io/acme/checkout:1.4.2 -> ghcr.io/acme/checkout:1.4.3",
+    );
+    expect(result.exitCode).toBe(0);
+    const after = readFileSync(join(root, CHECKOUT), "utf8");
+    expect(after).toBe(
+      before.replace(
+        "    prod: { autoscale: { min: 3, max: 20, cpu: 60 } }",
+        "    prod: { image: ghcr.io/acme/checkout:1.4.3, autoscale: { min: 3, max: 20, cpu: 60 } }",
+      ),
+    );
+    expect(readFileSync(join(root, "manifests/prod/checkout/manifest.yaml"), "utf8")).toContain(
+      "image: ghcr.io/acme/checkout:1.4.3",
+    );
+    expect(git(root, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([
+      " M manifests/prod/checkout/manifest.yaml",
+      " M services/checkout/service.yaml",
+    ]);
+    // Promoting again changes nothing.
+    const again = await promoteCommand({
+      root,
+      format: "text",
+      service: "checkout",
+      to: "prod",
+      all: false,
+      pr: false,
+    });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("nothing to promote from staging to prod");
+    expect(again.stdout).toContain("checkout: already runs ghcr.io/acme/checkout:1.4.3 in prod");
+  }, 30_000);
+
+  it("refuses the first environment and a --from that skips one", async () => {
+    const root = repository();
+    await expect(
+      promoteCommand({ root, format: "text", service: "checkout", to: "dev", all: false, pr: false }),
+    ).rejects.toThrow(
+      "dev is the first environment (no promotesFrom in environments/dev.yaml): nothing promotes into it",
+    );
+    const skip = promoteCommand({
+      root,
+      format: "text",
+      service: "checkout",
+      to: "prod",
+      from: "dev",
+      all: false,
+      pr: false,
+    });
+    await expect(skip).rejects.toThrow(UsageError);
+    await expect(skip).rejects.toThrow("prod promotes from staging, not dev");
+  });
+
+  it("refuses a service disabled in the previous environment", async () => {
+    const root = repository();
+    edit(
+      root,
+      "services/search/service.yaml",
+      "    prod: { enabled: false }",
+      "    staging: { enabled: false }",
+    );
+    const result = await promoteCommand({
+      root,
+      format: "text",
+      service: "search",
+      to: "prod",
+      all: false,
+      pr: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "error promote.not-running: search does not run in staging (disabled there)",
+    );
+    expect(git(root, "status", "--porcelain")).toBe("");
+  });
+
+  it("refuses a version that fails policy in the target environment, changing nothing", async () => {
+    const root = repository();
+    edit(
+      root,
+      CHECKOUT,
+      "    staging: { replicas: 2 }",
+      "    staging: { image: ghcr.io/acme/checkout:main-4f2a9c1, replicas: 2 }",
+    );
+    const result = await promoteCommand({
+      root,
+      format: "text",
+      service: "checkout",
+      to: "prod",
+      all: false,
+      pr: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("policy.SEC003");
+    expect(result.stdout).toContain(
+      "promote to prod refused: checkout: ghcr.io/acme/checkout:1.4.2 -> ghcr.io/acme/checkout:main-4f2a9c1 fails the checks of prod; nothing was written",
+    );
+    expect(git(root, "status", "--porcelain")).toBe("");
+  }, 30_000);
+
+  it("--all promotes every service whose image differs, leaving the rest", async () => {
+    const root = repository();
+    const result = await promoteCommand({ root, format: "json", to: "staging", all: true, pr: false });
+    // dev runs release candidates from ghcr.io/acme-dev, which staging does not allow: refused as a whole.
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("policy.SEC001");
+    expect(git(root, "status", "--porcelain")).toBe("");
+
+    edit(
+      root,
+      "services/cart/service.yaml",
+      "    dev: { replicas: 1 }",
+      "    dev: { image: ghcr.io/acme/cart:0.13.0, replicas: 1 }",
+    );
+    await change(
+      root,
+      CHECKOUT,
+      "    staging: { replicas: 2 }",
+      "    staging: { image: ghcr.io/acme/checkout:1.4.3, replicas: 2 }",
+    );
+    const all = await promoteCommand({ root, format: "json", to: "prod", all: true, pr: false });
+    expect(all.exitCode).toBe(0);
+    const data = JSON.parse(all.stdout) as {
+      moves: Array<{ service: string; image: string }>;
+      unchanged: string[];
+    };
+    expect(data.moves.map((m) => `${m.service} ${m.image}`)).toEqual([
+      "checkout ghcr.io/acme/checkout:1.4.3",
+    ]);
+    expect(data.unchanged).toContain("search: disabled in prod");
+    expect(data.unchanged).toContain("cart: already runs ghcr.io/acme/cart:0.12.4 in prod");
+  }, 60_000);
+});
+
+describe("idp promote --pr", () => {
+  let checker: OpenApiChecker;
+  let fake: FakeGitHub;
+
+  beforeAll(() => {
+    checker = new OpenApiChecker();
+  });
+
+  afterEach(async () => {
+    await fake?.close();
+  });
+
+  it("commits on idp/promote-ENV-..., pushes to origin and opens the pull request with what moves", async () => {
+    fake = await startFakeGitHub({
+      checker,
+      tokens: { ghp_person: { login: "octocat", type: "User", write: true, checks: false, statuses: true } },
+    });
+    fake.script("pulls/create", {
+      status: 201,
+      body: { number: 43, html_url: "https://github.example/acme/shop/pull/43" },
+    });
+    const root = repository();
+    await change(
+      root,
+      CHECKOUT,
+      "    staging: { replicas: 2 }",
+      "    staging: { image: ghcr.io/acme/checkout:1.4.3, replicas: 2 }",
+    );
+    const origin = temp("idp-origin-");
+    git(origin, "init", "-q", "--bare");
+    git(root, "remote", "add", "origin", origin);
+    git(root, "push", "-q", "origin", "main");
+    const result = await promoteCommand({
+      root,
+      format: "text",
+      service: "checkout",
+      to: "prod",
+      all: false,
+      pr: true,
+      env: {
+        GITHUB_TOKEN: "ghp_person",
+        GITHUB_API_URL: fake.url,
+        GITHUB_REPOSITORY: "acme/shop",
+        IDP_GITHUB_RETRY_DELAY_MS: "1",
+      },
+    });
+    expect(result.stdout).toContain(
+      "opened pull request #43 from idp/promote-prod-checkout-2026-11-25 into main",
+    );
+    expect(result.exitCode).toBe(0);
+    expect(fake.violations).toEqual([]);
+    const body = fake.requests.find((r) => r.operationId === "pulls/create")?.body as Record<string, string>;
+    expect(body.title).toBe("Promote checkout to prod");
+    expect(body.head).toBe("idp/promote-prod-checkout-2026-11-25");
+    expect(body.base).toBe("main");
+    expect(body.body).toContain(
+      "| checkout | prod | `ghcr.io/acme/checkout:1.4.2` | `ghcr.io/acme/checkout:1.4.3` |",
+    );
+    const files = git(origin, "show", "--name-only", "--format=%s", "idp/promote-prod-checkout-2026-11-25")
+      .trim()
+      .split("\n");
+    expect(files).toEqual([
+      "Promote checkout to prod",
+      "",
+      "manifests/prod/checkout/manifest.yaml",
+      CHECKOUT,
+    ]);
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
-import { renderRepositoryInParallel } from "../render/parallel-render.js";
+import { startRender } from "../render/parallel-render.js";
 import { MANIFEST_FILE, type RenderedTree } from "../render/render-repository.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
@@ -28,13 +28,13 @@ export interface RenderOptions {
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
   const checked = validateRepository(options.root);
-  // Rendering starts in worker threads while policy runs here; a denial discards it.
+  // Worker threads start rendering while policy runs here; a denial cancels them.
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
-    : renderRepositoryInParallel(checked, { withObjects: options.verify });
-  rendering?.catch(() => undefined);
+    : startRender(checked, { withObjects: options.verify });
   const validated = hasErrors(checked.diagnostics) ? checked : withPolicies(options.root, checked);
   if (!rendering || hasErrors(validated.diagnostics)) {
+    rendering?.cancel();
     const output = formatReport(
       {
         summary: "render refused: fix the errors above first; nothing was written",
@@ -46,7 +46,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     );
     return { exitCode: 1, stdout: output };
   }
-  const tree = await rendering;
+  const tree = await rendering.finish();
   const diagnostics: Diagnostic[] = [...validated.diagnostics];
   const verification = options.verify ? await verifyTree(tree.files) : undefined;
   if (verification) diagnostics.push(...verification.diagnostics);

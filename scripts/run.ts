@@ -210,6 +210,37 @@ function buildProgram(
       },
     );
 
+  common(program.command("audit"))
+    .description(
+      "history from git: who changed which field of which service in which environment, when, in which pull request",
+    )
+    .argument("[service]", "only this service (any name it had: renames are followed)")
+    .option("--env <env>", "only this environment")
+    .option("--since <date>", "changes from this day (YYYY-MM-DD, UTC) or moment (2026-11-20T14:30:00Z) on")
+    .option(
+      "--at <date>",
+      "instead of a timeline: what every service ran at that moment (a day alone means its end, UTC)",
+    )
+    .option("--field <path>", "only this settings path and what is under it: image, replicas, resources.cpu")
+    .action(
+      async (
+        service: string | undefined,
+        raw: { root: string; format: string; env?: string; since?: string; at?: string; field?: string },
+      ) => {
+        const { auditCommand } = await import("./commands/audit.js");
+        done(
+          await auditCommand({
+            ...options(raw),
+            ...(service !== undefined ? { service } : {}),
+            ...(raw.env !== undefined ? { environment: raw.env } : {}),
+            ...(raw.since !== undefined ? { since: raw.since } : {}),
+            ...(raw.at !== undefined ? { at: raw.at } : {}),
+            ...(raw.field !== undefined ? { field: raw.field } : {}),
+          }),
+        );
+      },
+    );
+
   return program;
 }
 

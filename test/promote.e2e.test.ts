@@ -1,68 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renderCommand } from "../scripts/commands/render.js";
 import { type FakeGitHub, startFakeGitHub } from "./github/fake-github.js";
 import { OpenApiChecker } from "./github/openapi-check.js";
+import { git, useRenderedRepositories } from "./support/rendered-repository.js";
 
-const ROOT = join(import.meta.dirname, "..");
-const FOLDERS = ["environments", "teams", "services", "schemas", "policies"];
-const temps: string[] = [];
-const savedToday = process.env.IDP_TODAY;
-let template: string;
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: "pipe",
-  });
-}
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
-beforeAll(async () => {
-  process.env.IDP_TODAY = "2026-11-25";
-  template = mkdtempSync(join(tmpdir(), "idp-promote-template-"));
-  for (const folder of FOLDERS) cpSync(join(ROOT, folder), join(template, folder), { recursive: true });
-  cpSync(join(ROOT, ".gitignore"), join(template, ".gitignore"));
-  const rendered = await renderCommand({
-    root: template,
-    format: "text",
-    check: false,
-    allowEmpty: false,
-    verify: false,
-  });
-  expect(rendered.exitCode).toBe(0);
-  git(template, "init", "-q", "-b", "main");
-  git(template, "config", "user.name", "t");
-  git(template, "config", "user.email", "t@example.test");
-  git(template, "add", "-A");
-  git(template, "commit", "-qm", "base");
-}, 60_000);
-
-afterAll(() => {
-  rmSync(template, { recursive: true, force: true });
-  if (savedToday === undefined) delete process.env.IDP_TODAY;
-  else process.env.IDP_TODAY = savedToday;
-});
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh git repository with the examples and their manifests committed on main. */
-function repository(): string {
-  const root = temp("idp-promote-");
-  cpSync(template, root, { recursive: true });
-  return root;
-}
+const { repository, temp } = useRenderedRepositories("idp-promote-");
 
 import { promoteCommand } from "../scripts/commands/promote.js";
 import { UsageError } from "../scripts/errors.js";

@@ -1,0 +1,81 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { renderCommand } from "../../scripts/commands/render.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const FOLDERS = ["environments", "teams", "services", "schemas", "policies"];
+
+/** Runs git in `root` as a fixed test author; returns its output. */
+export function git(root: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: "pipe",
+  });
+}
+
+/** Temporary repositories of a test file, removed after each test. */
+export interface RenderedRepositories {
+  /** A fresh git repository with the examples and their rendered manifests committed on main. */
+  repository(): string;
+  /** An empty temporary folder. */
+  temp(prefix: string): string;
+}
+
+/**
+ * Registers the hooks of a test file that works on copies of the example
+ * repository: one rendered and committed template (built once, copied per
+ * test), IDP_TODAY pinned to 2026-11-25, and cleanup after each test.
+ */
+export function useRenderedRepositories(prefix: string): RenderedRepositories {
+  const temps: string[] = [];
+  const savedToday = process.env.IDP_TODAY;
+  let template = "";
+
+  beforeAll(async () => {
+    process.env.IDP_TODAY = "2026-11-25";
+    template = mkdtempSync(join(tmpdir(), `${prefix}template-`));
+    for (const folder of FOLDERS) cpSync(join(ROOT, folder), join(template, folder), { recursive: true });
+    cpSync(join(ROOT, ".gitignore"), join(template, ".gitignore"));
+    const rendered = await renderCommand({
+      root: template,
+      format: "text",
+      check: false,
+      allowEmpty: false,
+      verify: false,
+    });
+    expect(rendered.exitCode).toBe(0);
+    git(template, "init", "-q", "-b", "main");
+    git(template, "config", "user.name", "t");
+    git(template, "config", "user.email", "t@example.test");
+    git(template, "add", "-A");
+    git(template, "commit", "-qm", "base");
+  }, 60_000);
+
+  afterAll(() => {
+    rmSync(template, { recursive: true, force: true });
+    if (savedToday === undefined) delete process.env.IDP_TODAY;
+    else process.env.IDP_TODAY = savedToday;
+  });
+
+  afterEach(() => {
+    for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const temp = (name: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), name));
+    temps.push(dir);
+    return dir;
+  };
+  return {
+    temp,
+    repository() {
+      const root = temp(prefix);
+      cpSync(template, root, { recursive: true });
+      return root;
+    },
+  };
+}

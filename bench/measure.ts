@@ -24,6 +24,12 @@ export interface Run {
   wallMs: number;
   /** Peak resident set size of the child process, MiB. */
   peakRssMiB: number;
+  /**
+   * User + system CPU time of the child, all its threads, ms. Less sensitive
+   * than wall time to other work on the machine; above wall time when the
+   * child runs threads in parallel.
+   */
+  cpuMs: number;
   exitCode: number;
 }
 
@@ -31,6 +37,7 @@ export interface Measurement {
   argv: string[];
   runs: Run[];
   wallMs: { median: number; min: number };
+  cpuMs: { median: number; min: number };
   /** The highest peak RSS over all runs, MiB. */
   peakRssMiB: number;
   /** Standard output of the last run (for counts the command prints). */
@@ -75,18 +82,25 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Me
             `${child.stderr}${child.stdout}`.slice(0, 4000),
         );
       }
-      const maxRssKiB = Number(readFileSync(rssFile, "utf8"));
-      runs.push({ wallMs: round(wallMs), peakRssMiB: round(maxRssKiB / 1024), exitCode });
+      const [maxRssKiB, userUs, systemUs] = readFileSync(rssFile, "utf8").trim().split(" ").map(Number);
+      runs.push({
+        wallMs: round(wallMs),
+        peakRssMiB: round((maxRssKiB ?? Number.NaN) / 1024),
+        cpuMs: round(((userUs ?? Number.NaN) + (systemUs ?? Number.NaN)) / 1000),
+        exitCode,
+      });
       stdout = child.stdout;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   const times = runs.map((run) => run.wallMs);
+  const cpu = runs.map((run) => run.cpuMs);
   return {
     argv,
     runs,
     wallMs: { median: round(median(times)), min: round(Math.min(...times)) },
+    cpuMs: { median: round(median(cpu)), min: round(Math.min(...cpu)) },
     peakRssMiB: round(Math.max(...runs.map((run) => run.peakRssMiB))),
     stdout,
   };

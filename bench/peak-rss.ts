@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 /**
  * Preloaded into a measured child (`node --import <this file>`): when the
  * process exits, writes its peak resident set size (getrusage maxRSS, in KiB)
- * to the file named by IDP_BENCH_RSS_FILE. Needs nothing installed and works
+ * and its user and system CPU time (µs, all threads) to the file named by
+ * IDP_BENCH_RSS_FILE, separated by spaces. Needs nothing installed and works
  * wherever Node runs, unlike `/usr/bin/time -f %M`.
  */
 const target = process.env.IDP_BENCH_RSS_FILE;
@@ -11,6 +12,7 @@ const target = process.env.IDP_BENCH_RSS_FILE;
 delete process.env.IDP_BENCH_RSS_FILE;
 if (target) {
   process.on("exit", () => {
-    writeFileSync(target, `${process.resourceUsage().maxRSS}\n`);
+    const usage = process.resourceUsage();
+    writeFileSync(target, `${usage.maxRSS} ${usage.userCPUTime} ${usage.systemCPUTime}\n`);
   });
 }

@@ -44,6 +44,7 @@ export interface PolicyReport {
     wasm: {
       command: string;
       wallMs: number;
+      cpuMs: number;
       peakRssMiB: number;
       inside: FilesReport;
       evaluationsPerSecond: number;
@@ -53,11 +54,13 @@ export interface PolicyReport {
       inputs: {
         environment: string;
         wallMs: number;
+        cpuMs: number | null;
         peakRssMiB: number | null;
         deny: number;
         warn: number;
       }[];
       wallMs: number;
+      cpuMs: number | null;
       evaluationsPerSecond: number;
     };
     /** opa eval wall time / wasm wall time. */
@@ -164,6 +167,7 @@ export function runPolicyBenchmark(options: PolicyBenchmarkOptions = {}): Policy
         wasm: {
           command: "node dist/bench/policy-stage.js files policies/dist/policy.wasm <env>.json ...",
           wallMs: wasmRun.wallMs.median,
+          cpuMs: wasmRun.cpuMs.median,
           peakRssMiB: wasmRun.peakRssMiB,
           inside,
           evaluationsPerSecond: perSecond(wasmRun.wallMs.median),
@@ -173,6 +177,9 @@ export function runPolicyBenchmark(options: PolicyBenchmarkOptions = {}): Policy
             "opa eval --format json -d policies/platform --ignore '*_test.rego' --input <env>.json data.platform.main.findings",
           inputs: opaInputs,
           wallMs: opaWall,
+          cpuMs: opaInputs.every((input) => input.cpuMs !== null)
+            ? round(opaInputs.reduce((sum, input) => sum + (input.cpuMs ?? 0), 0))
+            : null,
           evaluationsPerSecond: perSecond(opaWall),
         },
         ratio: Math.round((opaWall / wasmRun.wallMs.median) * 100) / 100,
@@ -216,13 +223,13 @@ function opaBinary(): { binary: string; version: string } {
 
 /**
  * One `opa eval` of the findings decision on one input file, in the generated
- * repository (its copy of policies/). Peak RSS when /usr/bin/time is there.
+ * repository (its copy of policies/). Peak RSS and CPU time when /usr/bin/time is there.
  */
 function opaEval(
   opa: string,
   root: string,
   input: string,
-): { wallMs: number; peakRssMiB: number | null; deny: number; warn: number } {
+): { wallMs: number; cpuMs: number | null; peakRssMiB: number | null; deny: number; warn: number } {
   const argv = [
     "eval",
     "--format",
@@ -239,7 +246,11 @@ function opaEval(
   const timed = existsSync(time);
   const started = performance.now();
   const child = timed
-    ? spawnSync(time, ["-f", "%M", opa, ...argv], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 ** 2 })
+    ? spawnSync(time, ["-f", "%M %U %S", opa, ...argv], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 ** 2,
+      })
     : spawnSync(opa, argv, { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 ** 2 });
   const wallMs = round(performance.now() - started);
   if (child.error) throw child.error;
@@ -252,10 +263,15 @@ function opaEval(
   if (!value || !Array.isArray(value.deny) || !Array.isArray(value.warn)) {
     throw new Error(`opa eval gave no findings decision: ${child.stdout.slice(0, 400)}`);
   }
-  const kib = timed ? Number(child.stderr.trim().split("\n").pop()) : Number.NaN;
+  // /usr/bin/time's line: peak RSS (KiB), user and system CPU time (s).
+  const [kib, user, system] = timed
+    ? (child.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number)
+    : [Number.NaN, Number.NaN, Number.NaN];
+  const cpu = (user ?? Number.NaN) + (system ?? Number.NaN);
   return {
     wallMs,
-    peakRssMiB: Number.isFinite(kib) ? round(kib / 1024) : null,
+    cpuMs: Number.isFinite(cpu) ? round(cpu * 1000) : null,
+    peakRssMiB: kib !== undefined && Number.isFinite(kib) ? round(kib / 1024) : null,
     deny: value.deny.length,
     warn: value.warn.length,
   };
@@ -292,13 +308,14 @@ export function policyMarkdown(report: PolicyReport): string {
     "",
     "## Whole process, same inputs (one run)",
     "",
-    "| evaluator | wall ms | peak RSS MiB | evaluations per second |",
-    "| --- | ---: | ---: | ---: |",
-    `| wasm in Node (one process, ${w.wasm.inside.inputs.length} inputs; inside: load ${w.wasm.inside.loadWasmMs}, evaluate ${round(w.wasm.inside.inputs.reduce((s, i) => s + i.evaluateMs, 0))}) | ${w.wasm.wallMs} | ${w.wasm.peakRssMiB} | ${w.wasm.evaluationsPerSecond} |`,
+    "| evaluator | wall ms | CPU ms | peak RSS MiB | evaluations per second |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    `| wasm in Node (one process, ${w.wasm.inside.inputs.length} inputs; inside: load ${w.wasm.inside.loadWasmMs}, evaluate ${round(w.wasm.inside.inputs.reduce((s, i) => s + i.evaluateMs, 0))}) | ${w.wasm.wallMs} | ${w.wasm.cpuMs} | ${w.wasm.peakRssMiB} | ${w.wasm.evaluationsPerSecond} |`,
     ...w.opaEval.inputs.map(
-      (i) => `| opa eval, ${i.environment} | ${i.wallMs} | ${i.peakRssMiB ?? "n/a"} | |`,
+      (i) =>
+        `| opa eval, ${i.environment} | ${i.wallMs} | ${i.cpuMs ?? "n/a"} | ${i.peakRssMiB ?? "n/a"} | |`,
     ),
-    `| opa eval, all (${w.opaEval.inputs.length} processes) | ${w.opaEval.wallMs} | | ${w.opaEval.evaluationsPerSecond} |`,
+    `| opa eval, all (${w.opaEval.inputs.length} processes) | ${w.opaEval.wallMs} | ${w.opaEval.cpuMs ?? "n/a"} | | ${w.opaEval.evaluationsPerSecond} |`,
     "",
     `opa eval / wasm: ${w.ratio}×. Decisions agree (denials and warnings per input): ${w.agree ? "yes" : "**no**"}.`,
     "",

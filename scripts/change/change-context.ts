@@ -16,20 +16,24 @@ export interface ChangeOptions {
  * The change under review, from git: the files it touches since it left
  * `base`, and per environment the services whose resolved settings differ
  * from the base (what change freezes and promotion care about; a change of an
- * environment default counts for every service it reaches).
+ * environment default counts for every service it reaches). `head` is the
+ * root's resolved services when the caller already has them.
  */
-export async function buildChangeContext(root: string, options: ChangeOptions): Promise<ChangeContext> {
+export async function buildChangeContext(
+  root: string,
+  options: ChangeOptions,
+  head: readonly ResolvedService[] = validateRepository(root).services,
+): Promise<ChangeContext> {
   const git = new GitRepository(root);
   const since = await git.mergeBase(options.base);
   const files = await git.changedFiles(since);
   const baseTree = await git.exportTree(since, SOURCE_FOLDERS);
   try {
     const before = validateRepository(baseTree.path).services;
-    const after = validateRepository(root).services;
     return {
       base: options.base,
       files,
-      changedServices: changedServices(before, after),
+      changedServices: changedServices(before, head),
       ...(options.author ? { author: options.author } : {}),
     };
   } finally {

@@ -1,5 +1,6 @@
 import { buildChangeContext } from "../change/change-context.js";
-import { checkRepository } from "../check-repository.js";
+import { withPolicies } from "../check-repository.js";
+import { validateRepository } from "../model/validate-repository.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
 import type { OutputFormat } from "../report/format.js";
@@ -21,10 +22,18 @@ export interface ValidateOptions {
  * whole repository. Exit 1 on any error, 0 otherwise (warnings allowed).
  */
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
+  // The head is validated once: the change context compares the base with it.
+  const validated = validateRepository(options.root);
   const change = options.base
-    ? await buildChangeContext(options.root, { base: options.base, author: options.author })
+    ? await buildChangeContext(
+        options.root,
+        { base: options.base, author: options.author },
+        validated.services,
+      )
     : {};
-  const result = checkRepository(options.root, { change });
+  const result = hasErrors(validated.diagnostics)
+    ? validated
+    : withPolicies(options.root, validated, { change });
   const failed = hasErrors(result.diagnostics);
   const scope = `${plural(result.counts.Service, "service")} in ${plural(result.counts.Environment, "environment")}, ${plural(result.counts.Team, "team")}`;
   const summary = failed

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { newServiceCommand } from "../scripts/commands/new-service.js";
 import { renderCommand } from "../scripts/commands/render.js";
 import { validateCommand } from "../scripts/commands/validate.js";
 import { UsageError } from "../scripts/errors.js";
-import { type FakeGitHub, startFakeGitHub } from "./github/fake-github.js";
-import { OpenApiChecker } from "./github/openapi-check.js";
+import { addBareOrigin, usePullRequestFake } from "./support/pull-request-fake.js";
 import { git, useRenderedRepositories } from "./support/rendered-repository.js";
 
 const NOT_A_TTY = { isTTY: false } as NodeJS.ReadableStream & { isTTY?: boolean };
@@ -186,31 +185,13 @@ describe("idp new service", () => {
 });
 
 describe("idp new service --pr", () => {
-  let checker: OpenApiChecker;
-  let fake: FakeGitHub;
-
-  beforeAll(() => {
-    checker = new OpenApiChecker();
-  });
-
-  afterEach(async () => {
-    await fake?.close();
-  });
+  const github = usePullRequestFake();
 
   it("commits on idp/new-service-NAME, pushes to origin and opens the pull request", async () => {
-    fake = await startFakeGitHub({
-      checker,
-      tokens: { ghp_person: { login: "octocat", type: "User", write: true, checks: false, statuses: true } },
-    });
-    fake.script("pulls/create", {
-      status: 201,
-      body: { number: 42, html_url: "https://github.example/acme/shop/pull/42" },
-    });
+    const fake = await github.open(42);
     const root = repository();
     const origin = temp("idp-origin-");
-    git(origin, "init", "-q", "--bare");
-    git(root, "remote", "add", "origin", origin);
-    git(root, "push", "-q", "origin", "main");
+    addBareOrigin(root, origin);
 
     const result = await newServiceCommand({
       root,

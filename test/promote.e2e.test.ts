@@ -1,9 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderCommand } from "../scripts/commands/render.js";
-import { type FakeGitHub, startFakeGitHub } from "./github/fake-github.js";
-import { OpenApiChecker } from "./github/openapi-check.js";
+import { addBareOrigin, usePullRequestFake } from "./support/pull-request-fake.js";
 import { git, useRenderedRepositories } from "./support/rendered-repository.js";
 
 const { repository, temp } = useRenderedRepositories("idp-promote-");
@@ -188,26 +187,10 @@ describe("idp promote", () => {
 });
 
 describe("idp promote --pr", () => {
-  let checker: OpenApiChecker;
-  let fake: FakeGitHub;
-
-  beforeAll(() => {
-    checker = new OpenApiChecker();
-  });
-
-  afterEach(async () => {
-    await fake?.close();
-  });
+  const github = usePullRequestFake();
 
   it("commits on idp/promote-ENV-..., pushes to origin and opens the pull request with what moves", async () => {
-    fake = await startFakeGitHub({
-      checker,
-      tokens: { ghp_person: { login: "octocat", type: "User", write: true, checks: false, statuses: true } },
-    });
-    fake.script("pulls/create", {
-      status: 201,
-      body: { number: 43, html_url: "https://github.example/acme/shop/pull/43" },
-    });
+    const fake = await github.open(43);
     const root = repository();
     await change(
       root,
@@ -216,9 +199,7 @@ describe("idp promote --pr", () => {
       "    staging: { image: ghcr.io/acme/checkout:1.4.3, replicas: 2 }",
     );
     const origin = temp("idp-origin-");
-    git(origin, "init", "-q", "--bare");
-    git(root, "remote", "add", "origin", origin);
-    git(root, "push", "-q", "origin", "main");
+    addBareOrigin(root, origin);
     const result = await promoteCommand({
       root,
       format: "text",

@@ -513,12 +513,8 @@ describe("the pull-request job, run locally on a pull_request.opened payload", (
   let bad: Map<string, StepRun>;
 
   beforeAll(() => {
-    // The locally built CLI stands in for `npm run -s idp --` (which builds, then runs it).
-    // tsc emits even when some file fails to type-check (the typecheck step of npm test reports
-    // that); only a build that leaves no CLI stops this suite.
-    const build = spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, encoding: "utf8" });
-    if (!existsSync(join(ROOT, "dist", "scripts", "cli.js")))
-      throw new Error(`npm run build produced no CLI:\n${build.stdout}${build.stderr}`);
+    // The CLI built once for every suite (test/support/build-cli.ts) stands in for
+    // `npm run -s idp --` (which builds, then runs it).
     // A well-formed change: a new image tag, manifests re-rendered, as the author would commit it.
     const goodRepo = pullRequestCheckout(payload, (work) => {
       const path = join(work, SEARCH);

@@ -1,6 +1,6 @@
 import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
-import { startRender } from "../render/parallel-render.js";
+import { startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { MANIFEST_FILE, type RenderedTree } from "../render/render-repository.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
@@ -27,11 +27,13 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
+  // Render workers load cdk8s while this thread validates; they render while policy runs here.
+  const workers = startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
-  // Worker threads start rendering while policy runs here; a denial cancels them.
+  if (hasErrors(checked.diagnostics)) workers.close();
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
-    : startRender(checked, { withObjects: options.verify });
+    : startRender(checked, { withObjects: options.verify, workers });
   const validated = hasErrors(checked.diagnostics) ? checked : withPolicies(options.root, checked);
   if (!rendering || hasErrors(validated.diagnostics)) {
     rendering?.cancel();

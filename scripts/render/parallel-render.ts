@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
@@ -16,6 +17,8 @@ import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 /** Below this many files, starting a worker (it loads cdk8s again) costs more than it saves. */
 const PARALLEL_FROM = 400;
 
+const workerUrl = new URL("./render-worker.js", import.meta.url);
+
 /** How to render. */
 export interface ParallelOptions {
   /**
@@ -25,6 +28,76 @@ export interface ParallelOptions {
   threads?: number;
   /** Also return each file's objects (for --verify), not only its text. @default false */
   withObjects?: boolean;
+  /**
+   * Workers started earlier with {@link startRenderWorkers}; used instead of
+   * starting new ones, and stopped when the render needs fewer.
+   * @default none: workers are started here when the tree is large enough
+   */
+  workers?: RenderWorkers;
+}
+
+/**
+ * Render workers started before their work is known: each loads cdk8s
+ * (about 0.3 s) while the main thread still loads and validates the
+ * repository, instead of after it.
+ */
+export class RenderWorkers {
+  private constructor(private idle: StartedWorker[]) {}
+
+  /** Starts `count` workers (none from TypeScript sources, where the worker script does not exist). */
+  static start(count: number): RenderWorkers {
+    if (count < 1 || !existsSync(fileURLToPath(workerUrl))) return new RenderWorkers([]);
+    return new RenderWorkers(Array.from({ length: count }, () => startWorker()));
+  }
+
+  /** Hands over up to `count` workers; the caller sends each its work. */
+  take(count: number): StartedWorker[] {
+    return this.idle.splice(0, count);
+  }
+
+  /** Stops the workers not taken. */
+  close(): void {
+    for (const started of this.take(this.idle.length)) void started.worker.terminate();
+  }
+}
+
+/** A worker and how it ended, when it ended before its result. */
+interface StartedWorker {
+  worker: Worker;
+  ended: Promise<ToolError>;
+}
+
+// Listens from the start: a worker that fails while loading, before it has
+// work, must fail the render, not leave it waiting.
+function startWorker(): StartedWorker {
+  const worker = new Worker(workerUrl);
+  const ended = new Promise<ToolError>((resolve) => {
+    worker.once("error", (cause) =>
+      resolve(new ToolError(`a render worker failed: ${cause.message}`, { cause })),
+    );
+    worker.once("exit", (code) => resolve(new ToolError(`a render worker stopped with exit code ${code}`)));
+  });
+  return { worker, ended };
+}
+
+/**
+ * Starts the workers a render of the repository at `root` will want, judged
+ * by a cheap count (service folders × environment files) before anything is
+ * parsed: none for a small repository.
+ */
+export function startRenderWorkers(root: string, threads = defaultThreads()): RenderWorkers {
+  return RenderWorkers.start(estimateFiles(root) >= PARALLEL_FROM ? threads - 1 : 0);
+}
+
+function estimateFiles(root: string): number {
+  const count = (folder: string, keep: (name: string) => boolean) => {
+    try {
+      return readdirSync(path.join(root, folder)).filter(keep).length;
+    } catch {
+      return 0;
+    }
+  };
+  return count("services", () => true) * count("environments", (name) => name.endsWith(".yaml"));
 }
 
 /** A render under way: worker threads already at work, this thread's share still to do. */
@@ -37,36 +110,36 @@ export interface RenderInProgress {
 
 /**
  * Starts rendering the tree across threads: each (service, environment) is
- * independent, so the cdk8s work splits over the cores. Workers start now;
- * this thread is free for other stages (policy) until `finish`, which renders
- * its own share. The tree is byte-identical to renderRepository's: the same
- * jobs, assembled in the same order. Small trees, and runs from TypeScript
- * sources (tests), render in this thread only.
+ * independent, so the cdk8s work splits over the cores. Workers start now
+ * (or were started earlier); this thread is free for other stages (policy)
+ * until `finish`, which renders its own share. The tree is byte-identical to
+ * renderRepository's: the same jobs, assembled in the same order. Small
+ * trees, and runs from TypeScript sources (tests), render in this thread only.
  */
 export function startRender(input: RenderInput, options: ParallelOptions = {}): RenderInProgress {
   const jobs = renderJobs(input);
   const withObjects = options.withObjects ?? false;
-  const workerUrl = new URL("./render-worker.js", import.meta.url);
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(jobs.length / 50)));
-  const parallel =
-    threads > 1 &&
-    (options.threads !== undefined || jobs.length >= PARALLEL_FROM) &&
-    existsSync(fileURLToPath(workerUrl));
-  const shareOf = (thread: number, count: number) =>
-    jobs.map((_, i) => i).filter((i) => i % count === thread);
-  // Only what rendering needs crosses to the workers (the caller may pass a richer object).
+  const wanted =
+    threads > 1 && (options.threads !== undefined || jobs.length >= PARALLEL_FROM) ? threads - 1 : 0;
+  const started = options.workers ?? RenderWorkers.start(wanted);
+  const workers = started.take(wanted);
+  started.close();
+  const count = workers.length + 1;
+  const shareOf = (thread: number) => jobs.map((_, i) => i).filter((i) => i % count === thread);
+  // Only what rendering needs crosses to the workers: structured cloning is
+  // paid per field, and a service's origins (where each setting was set) are
+  // for diagnostics only.
   const data: RenderInput = {
     environments: input.environments,
     teams: input.teams,
-    services: input.services,
+    services: input.services.map((service) => ({ ...service, origins: new Map() })),
   };
-  const running = parallel
-    ? Array.from({ length: threads - 1 }, (_, w) =>
-        runWorker(workerUrl, { input: data, indices: shareOf(w + 1, threads), withObjects }),
-      )
-    : [];
+  const running = workers.map((worker, w) =>
+    runWorker(worker, { input: data, indices: shareOf(w + 1), withObjects }),
+  );
   for (const worker of running) worker.result.catch(() => undefined);
-  const own = parallel ? shareOf(0, threads) : jobs.map((_, i) => i);
+  const own = shareOf(0);
   return {
     async finish() {
       const rendered = new Map<number, RenderedFile>();
@@ -85,7 +158,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       return { files, environments: input.environments.map((e) => e.name) };
     },
     cancel() {
-      for (const worker of running) void worker.worker.terminate();
+      for (const { worker } of running) void worker.terminate();
     },
   };
 }
@@ -102,20 +175,15 @@ interface RunningWorker {
   result: Promise<{ index: number; text: string; objects?: unknown[] }[]>;
 }
 
-function runWorker(url: URL, data: RenderWorkerData): RunningWorker {
-  const worker = new Worker(url, { workerData: data });
-  const result = new Promise<{ index: number; text: string; objects?: unknown[] }[]>((resolve, reject) => {
-    worker.once("message", (message: RenderWorkerResult) => {
-      if (message.ok) resolve(message.files);
-      else reject(new ToolError(message.message));
-    });
-    worker.once("error", (cause) =>
-      reject(new ToolError(`a render worker failed: ${cause.message}`, { cause })),
-    );
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new ToolError(`a render worker stopped with exit code ${code}`));
-    });
-  });
+function runWorker({ worker, ended }: StartedWorker, data: RenderWorkerData): RunningWorker {
+  const answered = new Promise<RenderWorkerResult>((resolve) => worker.once("message", resolve));
+  const result = Promise.race([answered, ended.then((failure) => Promise.reject(failure))]).then(
+    (message) => {
+      if (!message.ok) throw new ToolError(message.message);
+      return message.files;
+    },
+  );
+  worker.postMessage(data);
   return { worker, result };
 }
 

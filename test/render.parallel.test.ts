@@ -1,0 +1,63 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateRepository } from "../bench/generate-repository.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const CLI = join(ROOT, "bin", "idp.js");
+
+// Worker threads render only from the built code (test/support/build-cli.ts
+// builds it), and only for trees of 400 files or more: 150 services in 3
+// environments make about 450 (a few are disabled in some).
+function idp(root: string, args: string[], threads: number) {
+  const result = spawnSync(process.execPath, [CLI, ...args, "--root", root, "--format", "json"], {
+    encoding: "utf8",
+    env: { ...process.env, IDP_RENDER_THREADS: String(threads), IDP_TODAY: "2026-11-25" },
+  });
+  return { status: result.status, json: JSON.parse(result.stdout || "{}"), stderr: result.stderr };
+}
+
+describe("rendering across worker threads", () => {
+  let scratch: string;
+  let root: string;
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), "idp-parallel-"));
+    root = join(scratch, "repository");
+    generateRepository(root, { services: 150, seed: 7, policiesFrom: true });
+  });
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.each([2, 3])(
+    "gives the bytes one thread gives, with %i threads",
+    (threads) => {
+      rmSync(join(root, "manifests"), { recursive: true, force: true });
+      const parallel = idp(root, ["render"], threads);
+      expect(parallel.status, parallel.stderr).toBe(0);
+      expect(parallel.json.added.length).toBeGreaterThanOrEqual(400);
+      const serial = idp(root, ["render", "--check"], 1);
+      expect(serial.status, JSON.stringify(serial.json).slice(0, 500)).toBe(0);
+      expect(serial.json.unchanged).toBe(parallel.json.added.length);
+    },
+    60_000,
+  );
+
+  it("starts no worker it does not use and leaves nothing behind when validation fails", () => {
+    rmSync(join(root, "manifests"), { recursive: true, force: true });
+    const service = readdirSync(join(root, "services"))[0] as string;
+    const file = join(root, "services", service, "service.yaml");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, `${text}\nunknownField: true\n`);
+    try {
+      const refused = idp(root, ["render"], 2);
+      expect(refused.status).toBe(1);
+      expect(refused.json.ok).toBe(false);
+      expect(readdirSync(root)).not.toContain("manifests");
+    } finally {
+      writeFileSync(file, text);
+    }
+  }, 60_000);
+});

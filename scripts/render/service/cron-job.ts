@@ -1,16 +1,18 @@
-import { ApiObject, Cron, Duration } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
+import { Duration } from "cdk8s";
+import { KubeCronJob, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
-import type { PodTemplate } from "./pod-template.js";
 
 const BLANKS = /\s+/;
+
+/** The controller checks schedules every 10 s: a shorter starting deadline can miss every run. */
+const MIN_STARTING_DEADLINE_SECONDS = 10;
 
 /** The CronJob of a cron service. */
 export interface CronJobProps {
   identity: ServiceIdentity;
-  /** The pod template; its restart policy must be Never or OnFailure. */
-  template: PodTemplate;
+  /** The pod template, from `podTemplate`; its restart policy must be Never or OnFailure. */
+  template: PodTemplateSpec;
   /** A five-field cron expression. */
   schedule: string;
   /**
@@ -24,7 +26,8 @@ export interface CronJobProps {
    */
   backoffLimit?: number;
   /**
-   * How late a run may still start, when the controller missed its time.
+   * How late a run may still start, when the controller missed its time; at
+   * least 10 seconds.
    * @default 5 minutes (cdk8s-plus's 10 s drops a run over a short controller restart)
    */
   startingDeadline?: Duration;
@@ -38,25 +41,46 @@ export interface CronJobProps {
 /**
  * A CronJob named after the service. Runs never overlap (`Forbid`): a run
  * still going when the next is due makes the next one skip, which is what a
- * batch job that is not written to run twice at once needs.
+ * batch job that is not written to run twice at once needs. It is not
+ * suspended. The schedule is written with single spaces between its fields.
+ *
+ * It is the typed cdk8s L1 KubeCronJob, not cdk8s-plus's CronJob: cdk8s-plus's
+ * pod machinery cost about 6x per object, and its output needed JSON patches
+ * (seccomp, exact quantities, gRPC probes, its address label). The L1 props
+ * still check field names at compile time.
  */
-export function addCronJob(scope: Construct, props: CronJobProps): kplus.CronJob {
+export function addCronJob(scope: Construct, props: CronJobProps): KubeCronJob {
+  const { name } = props.identity.service;
   const fields = props.schedule.trim().split(BLANKS);
   if (fields.length !== 5) {
-    throw new Error(`schedule "${props.schedule}" of ${props.identity.service.name} must have five fields`);
+    throw new Error(`schedule "${props.schedule}" of ${name} must have five fields`);
   }
-  const [minute, hour, day, month, weekDay] = fields;
-  const cronJob = new kplus.CronJob(scope, "cron-job", {
-    ...props.template.props,
+  const restartPolicy = props.template.spec?.restartPolicy;
+  if (restartPolicy !== "Never" && restartPolicy !== "OnFailure") {
+    throw new Error(`the CronJob of ${name} needs pods restarting Never or OnFailure, not ${restartPolicy}`);
+  }
+  const startingDeadlineSeconds = (props.startingDeadline ?? Duration.minutes(5)).toSeconds();
+  if (startingDeadlineSeconds < MIN_STARTING_DEADLINE_SECONDS) {
+    throw new Error(
+      `the starting deadline of ${name} (${startingDeadlineSeconds} s) is under ${MIN_STARTING_DEADLINE_SECONDS} s`,
+    );
+  }
+  return new KubeCronJob(scope, "cron-job", {
     metadata: metadataOf(props.identity),
-    schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
-    timeZone: props.timeZone ?? "Etc/UTC",
-    concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-    successfulJobsRetained: props.history?.successful ?? 3,
-    failedJobsRetained: props.history?.failed ?? 1,
-    backoffLimit: props.backoffLimit ?? 2,
-    startingDeadline: props.startingDeadline ?? Duration.minutes(5),
+    spec: {
+      schedule: fields.join(" "),
+      timeZone: props.timeZone ?? "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds,
+      suspend: false,
+      successfulJobsHistoryLimit: props.history?.successful ?? 3,
+      failedJobsHistoryLimit: props.history?.failed ?? 1,
+      jobTemplate: {
+        spec: {
+          backoffLimit: props.backoffLimit ?? 2,
+          template: props.template,
+        },
+      },
+    },
   });
-  props.template.patch(ApiObject.of(cronJob), "/spec/jobTemplate/spec/template");
-  return cronJob;
 }

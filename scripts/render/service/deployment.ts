@@ -1,13 +1,22 @@
-import { ApiObject } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
+import { IntOrString, KubeDeployment, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
-import type { PodTemplate } from "./pod-template.js";
+
+/** Seconds a new pod must be ready before it counts as available (Kubernetes' default, written out). */
+const MIN_READY_SECONDS = 0;
+
+/** Seconds a rollout may go without progress before it counts as failed (Kubernetes' default). */
+const PROGRESS_DEADLINE_SECONDS = 600;
+
+/** At most a quarter of the pods extra, and a quarter unavailable, during a rollout. */
+const MAX_SURGE = "25%";
+const MAX_UNAVAILABLE = "25%";
 
 /** The Deployment of a web or worker service. */
 export interface DeploymentProps {
   identity: ServiceIdentity;
-  template: PodTemplate;
+  /** The pod template, from `podTemplate`. */
+  template: PodTemplateSpec;
   /**
    * A fixed pod count. Leave it out when a HorizontalPodAutoscaler scales the
    * Deployment: it then has no `replicas` field, so the autoscaler and the
@@ -17,14 +26,33 @@ export interface DeploymentProps {
   replicas?: number;
 }
 
-/** A Deployment named after the service, selecting its pods by the selector labels. */
-export function addDeployment(scope: Construct, props: DeploymentProps): kplus.Deployment {
-  const deployment = new kplus.Deployment(scope, "deployment", {
-    ...props.template.props,
+/**
+ * A Deployment named after the service, selecting its pods by the selector
+ * labels, rolling out 25% surge / 25% unavailable.
+ *
+ * It is the typed cdk8s L1 KubeDeployment, not cdk8s-plus's Deployment:
+ * cdk8s-plus's pod machinery cost about 6x per object, and its output needed
+ * JSON patches (seccomp, exact quantities, gRPC probes, its address label).
+ * The L1 props still check field names at compile time. The defaults
+ * cdk8s-plus wrote (minReadySeconds, progressDeadlineSeconds, strategy) are
+ * written out the same.
+ */
+export function addDeployment(scope: Construct, props: DeploymentProps): KubeDeployment {
+  return new KubeDeployment(scope, "deployment", {
     metadata: metadataOf(props.identity),
-    ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
+    spec: {
+      replicas: props.replicas,
+      minReadySeconds: MIN_READY_SECONDS,
+      progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
+      selector: { matchLabels: props.identity.selector },
+      strategy: {
+        type: "RollingUpdate",
+        rollingUpdate: {
+          maxSurge: IntOrString.fromString(MAX_SURGE),
+          maxUnavailable: IntOrString.fromString(MAX_UNAVAILABLE),
+        },
+      },
+      template: props.template,
+    },
   });
-  deployment.select(kplus.LabelSelector.of({ labels: props.identity.selector }));
-  props.template.patch(ApiObject.of(deployment), "/spec/template");
-  return deployment;
 }

@@ -1,7 +1,11 @@
-import { type ApiObject, JsonPatch } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
-import { Quantity } from "cdk8s-plus-28/lib/imports/k8s.js";
-import type { Construct } from "constructs";
+import {
+  type Container,
+  type EnvFromSource,
+  type EnvVar,
+  type PodTemplateSpec,
+  Quantity,
+  type ResourceRequirements,
+} from "cdk8s-plus-28/lib/imports/k8s.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { SecretKeyVariable } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
@@ -13,15 +17,25 @@ export const POD_USER = 10001;
 /** The name of the single container of a service's pods. */
 export const CONTAINER_NAME = "app";
 
+/** The emptyDir volume mounted at /tmp, the only writable path of the container. */
+const TMP_VOLUME = "tmp";
+
+/** Seconds a pod gets between SIGTERM and SIGKILL (Kubernetes' default, written out). */
+const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/** What a pod's containers restart on: a Deployment's always, a CronJob's Never or OnFailure. */
+export type RestartPolicy = "Always" | "OnFailure" | "Never";
+
 /** The pod template of a Deployment or CronJob. */
 export interface PodTemplateProps {
   identity: ServiceIdentity;
-  serviceAccount: kplus.ServiceAccount;
+  /** The ServiceAccount the pods run as. */
+  serviceAccountName: string;
   /**
    * The ConfigMap of plain variables, read by `envFrom`.
    * @default no ConfigMap (the service has no plain variables)
    */
-  configMap?: kplus.ConfigMap;
+  configMapName?: string;
   /**
    * The Secret written by the ExternalSecret, read by `envFrom`.
    * @default no Secret (the service has no secrets)
@@ -36,31 +50,9 @@ export interface PodTemplateProps {
   configHash: string;
   /**
    * What the container restarts on; a Deployment's pods restart always.
-   * @default kplus.RestartPolicy.ALWAYS
+   * @default "Always"
    */
-  restartPolicy?: kplus.RestartPolicy;
-}
-
-/** What a workload construct needs: its pod props, and the patches for what cdk8s-plus cannot say. */
-export interface PodTemplate {
-  props: Pick<
-    kplus.DeploymentProps,
-    | "serviceAccount"
-    | "automountServiceAccountToken"
-    | "podMetadata"
-    | "securityContext"
-    | "containers"
-    | "volumes"
-    | "restartPolicy"
-    | "select"
-  >;
-  /**
-   * Patches the rendered template at `pointer` (a JSON pointer, such as
-   * "/spec/template"): drops cdk8s-plus's address label (we select by our
-   * own labels), adds the pod-level seccomp profile, the exact resource
-   * quantities and gRPC probes.
-   */
-  patch(api: ApiObject, pointer: string): void;
+  restartPolicy?: RestartPolicy;
 }
 
 /**
@@ -68,85 +60,106 @@ export interface PodTemplate {
  * no privilege escalation, every capability dropped, RuntimeDefault seccomp,
  * a read-only root filesystem with an emptyDir at /tmp, no service account
  * token, requests for CPU and memory and a memory limit.
+ *
+ * The template is plain typed data for the cdk8s L1 classes (KubeDeployment,
+ * KubeCronJob) rather than cdk8s-plus's Container, Env, Volume and Probe:
+ * those cost about 6x per object what the L1 object does, and needed JSON
+ * patches (each deep-cloning the whole object) for what cdk8s-plus cannot
+ * say: the pod-level seccomp profile, resource quantities exactly as written
+ * (it rewrote "1Gi" as "1024Mi"), gRPC probes, and dropping its own address
+ * label (we select by our own labels). The L1 props are still typed, so field
+ * names are checked at compile time. Kubernetes' defaults that cdk8s-plus
+ * writes out (dnsPolicy, hostNetwork, setHostnameAsFQDN, fsGroupChangePolicy,
+ * terminationGracePeriodSeconds, ...) are written out here too: a manifest
+ * that states them reads the same in every cluster.
  */
-export function podTemplate(scope: Construct, props: PodTemplateProps): PodTemplate {
+export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
   const { service } = props.identity;
-  const envFrom: kplus.EnvFrom[] = [];
-  if (props.configMap) envFrom.push(kplus.Env.fromConfigMap(props.configMap));
-  if (props.secretName) {
-    envFrom.push(kplus.Env.fromSecret(kplus.Secret.fromSecretName(scope, "env-secret", props.secretName)));
-  }
-  const envVariables: Record<string, kplus.EnvValue> = {};
+  const envFrom: EnvFromSource[] = [];
+  if (props.configMapName) envFrom.push({ configMapRef: { name: props.configMapName } });
+  if (props.secretName) envFrom.push({ secretRef: { name: props.secretName } });
+  const env: EnvVar[] = [];
   for (const variable of props.secretKeys ?? []) {
-    const secret = kplus.Secret.fromSecretName(scope, `secret-${variable.name}`, variable.secretName);
-    envVariables[variable.name] = kplus.EnvValue.fromSecretValue({ secret, key: variable.key });
+    env.push({
+      name: variable.name,
+      valueFrom: { secretKeyRef: { name: variable.secretName, key: variable.key } },
+    });
   }
-  const tmp = kplus.Volume.fromEmptyDir(scope, "tmp", "tmp");
-  const { readiness: readinessProbe, liveness: livenessProbe } = service.probes;
-  const readiness =
-    readinessProbe === undefined ? undefined : containerProbe(service, "readiness", readinessProbe);
-  const liveness =
-    livenessProbe === undefined ? undefined : containerProbe(service, "liveness", livenessProbe);
-  const container: kplus.ContainerProps = {
+  const { readiness, liveness } = service.probes;
+  const container: Container = {
     name: CONTAINER_NAME,
     image: service.image,
-    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    ...(service.command ? { command: service.command } : {}),
-    ...(service.args ? { args: service.args } : {}),
-    ports: service.ports.map((p) => ({ name: p.name, number: p.targetPort })),
-    envFrom,
-    envVariables,
-    volumeMounts: [{ path: "/tmp", volume: tmp }],
-    // Quantities are patched in exactly as written: cdk8s-plus would rewrite "1Gi" as "1024Mi".
-    resources: {},
-    ...(readiness?.kind === "plus" ? { readiness: readiness.probe } : {}),
-    ...(liveness?.kind === "plus" ? { liveness: liveness.probe } : {}),
+    imagePullPolicy: "IfNotPresent",
+    command: service.command,
+    args: service.args,
+    ports: containerPorts(props.identity),
+    env: env.length > 0 ? env : undefined,
+    envFrom: envFrom.length > 0 ? envFrom : undefined,
+    volumeMounts: [{ name: TMP_VOLUME, mountPath: "/tmp" }],
+    resources: resourceRequirements(props.identity),
+    readinessProbe: readiness === undefined ? undefined : containerProbe(service, "readiness", readiness),
+    livenessProbe: liveness === undefined ? undefined : containerProbe(service, "liveness", liveness),
     securityContext: {
-      ensureNonRoot: true,
-      user: POD_USER,
-      group: POD_USER,
+      runAsNonRoot: true,
+      runAsUser: POD_USER,
+      runAsGroup: POD_USER,
       privileged: false,
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
-      capabilities: { drop: [kplus.Capability.ALL] },
+      capabilities: { drop: ["ALL"] },
     },
   };
-  // The Deployment and CronJob of cdk8s-plus are Kube* objects, whose typed
-  // conversion runs after the patches and reads quantities as Quantity
-  // objects: a plain string patched in would come out empty.
-  const { cpu, memory, limits } = service.resources;
-  const resources = {
+  return {
+    metadata: {
+      labels: props.identity.labels,
+      annotations: { ...props.identity.annotations, [CONFIG_HASH_ANNOTATION]: props.configHash },
+    },
+    spec: {
+      restartPolicy: props.restartPolicy ?? "Always",
+      serviceAccountName: props.serviceAccountName,
+      automountServiceAccountToken: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: POD_USER,
+        runAsGroup: POD_USER,
+        fsGroup: POD_USER,
+        fsGroupChangePolicy: "Always",
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [container],
+      volumes: [{ name: TMP_VOLUME, emptyDir: {} }],
+      dnsPolicy: "ClusterFirst",
+      hostNetwork: false,
+      setHostnameAsFqdn: false,
+      terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+    },
+  };
+}
+
+/**
+ * The container ports, named as the service's ports (none when it has none).
+ * Two ports on one container port are refused, as cdk8s-plus refused them.
+ */
+function containerPorts(identity: ServiceIdentity): Container["ports"] {
+  const { service } = identity;
+  if (service.ports.length === 0) return undefined;
+  const seen = new Set<number>();
+  return service.ports.map((port) => {
+    if (seen.has(port.targetPort)) {
+      throw new Error(`${service.name} has two ports on container port ${port.targetPort}`);
+    }
+    seen.add(port.targetPort);
+    return { name: port.name, containerPort: port.targetPort };
+  });
+}
+
+/** Requests and limits exactly as written in the service file ("1Gi" stays "1Gi"). */
+function resourceRequirements(identity: ServiceIdentity): ResourceRequirements {
+  const { cpu, memory, limits } = identity.service.resources;
+  return {
     requests: { cpu: Quantity.fromString(cpu), memory: Quantity.fromString(memory) },
     limits: limits.cpu
       ? { cpu: Quantity.fromString(limits.cpu), memory: Quantity.fromString(limits.memory) }
       : { memory: Quantity.fromString(limits.memory) },
-  };
-  return {
-    props: {
-      select: false,
-      serviceAccount: props.serviceAccount,
-      automountServiceAccountToken: false,
-      podMetadata: {
-        labels: props.identity.labels,
-        annotations: { ...props.identity.annotations, [CONFIG_HASH_ANNOTATION]: props.configHash },
-      },
-      securityContext: { ensureNonRoot: true, user: POD_USER, group: POD_USER, fsGroup: POD_USER },
-      containers: [container],
-      volumes: [tmp],
-      restartPolicy: props.restartPolicy ?? kplus.RestartPolicy.ALWAYS,
-    },
-    patch(api, pointer) {
-      api.addJsonPatch(
-        JsonPatch.remove(`${pointer}/metadata/labels/cdk8s.io~1metadata.addr`),
-        JsonPatch.add(`${pointer}/spec/securityContext/seccompProfile`, { type: "RuntimeDefault" }),
-        JsonPatch.add(`${pointer}/spec/containers/0/resources`, resources),
-      );
-      if (readiness?.kind === "json") {
-        api.addJsonPatch(JsonPatch.add(`${pointer}/spec/containers/0/readinessProbe`, readiness.json));
-      }
-      if (liveness?.kind === "json") {
-        api.addJsonPatch(JsonPatch.add(`${pointer}/spec/containers/0/livenessProbe`, liveness.json));
-      }
-    },
   };
 }

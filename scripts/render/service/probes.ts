@@ -1,52 +1,37 @@
-import { Duration } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
+import { IntOrString, type Probe as KubeProbe } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
 
 /**
- * A container probe: a cdk8s-plus Probe for HTTP and exec checks, or the
- * plain JSON of a gRPC check, which cdk8s-plus-28 cannot express and the
- * pod template patches in.
+ * Kubernetes' own default, written out on every probe (as cdk8s-plus did, so
+ * the output did not change when the workloads moved to the L1 classes).
  */
-export type ContainerProbe = { kind: "plus"; probe: kplus.Probe } | { kind: "json"; json: GrpcProbeJson };
-
-/** A Kubernetes gRPC probe (core/v1 Probe with `grpc`). */
-export interface GrpcProbeJson {
-  grpc: { port: number };
-  failureThreshold: number;
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  timeoutSeconds?: number;
-}
-
-/** Kubernetes' own default, written out as cdk8s-plus does for its probes. */
 const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /**
- * Turns a probe of the service file into a container probe. A string is an
- * HTTP GET of that path on the first port's container port; `http` without a
- * port uses the same port; timings are copied (Kubernetes defaults when absent).
+ * Turns a probe of the service file into a container probe (the typed core/v1
+ * Probe of the cdk8s L1 classes, which, unlike cdk8s-plus-28's Probe, also
+ * says gRPC). A string is an HTTP GET of that path on the first port's
+ * container port; `http` without a port uses the same port; HTTP GETs use the
+ * HTTP scheme; timings are copied when given (Kubernetes defaults when absent)
+ * and `failureThreshold` is always written.
  */
-export function containerProbe(service: ResolvedService, which: string, probe: Probe): ContainerProbe {
+export function containerProbe(service: ResolvedService, which: string, probe: Probe): KubeProbe {
   if (typeof probe === "string") {
-    return { kind: "plus", probe: kplus.Probe.fromHttpGet(probe, { port: firstPort(service, which) }) };
+    return {
+      failureThreshold: DEFAULT_FAILURE_THRESHOLD,
+      httpGet: { path: probe, port: IntOrString.fromNumber(firstPort(service, which)), scheme: "HTTP" },
+    };
   }
-  const timings = probeTimings(probe);
   if ("http" in probe) {
     const port = probe.http.port ?? firstPort(service, which);
-    return { kind: "plus", probe: kplus.Probe.fromHttpGet(probe.http.path, { ...timings, port }) };
-  }
-  if ("exec" in probe) return { kind: "plus", probe: kplus.Probe.fromCommand(probe.exec, timings) };
-  if ("grpc" in probe) {
-    const json: GrpcProbeJson = {
-      grpc: { port: probe.grpc.port },
-      failureThreshold: probe.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
+    return {
+      ...probeTimings(probe),
+      httpGet: { path: probe.http.path, port: IntOrString.fromNumber(port), scheme: "HTTP" },
     };
-    if (probe.initialDelaySeconds !== undefined) json.initialDelaySeconds = probe.initialDelaySeconds;
-    if (probe.periodSeconds !== undefined) json.periodSeconds = probe.periodSeconds;
-    if (probe.timeoutSeconds !== undefined) json.timeoutSeconds = probe.timeoutSeconds;
-    return { kind: "json", json };
   }
+  if ("exec" in probe) return { ...probeTimings(probe), exec: { command: probe.exec } };
+  if ("grpc" in probe) return { ...probeTimings(probe), grpc: { port: probe.grpc.port } };
   throw new Error(`probes.${which} of ${service.name} has none of http, grpc or exec`);
 }
 
@@ -60,13 +45,12 @@ function firstPort(service: ResolvedService, which: string): number {
   return port.targetPort;
 }
 
-function probeTimings(probe: ProbeTimings): kplus.ProbeOptions {
+/** The timings of a probe; absent ones stay absent (undefined is dropped on rendering). */
+function probeTimings(probe: ProbeTimings): KubeProbe {
   return {
-    ...(probe.failureThreshold !== undefined ? { failureThreshold: probe.failureThreshold } : {}),
-    ...(probe.initialDelaySeconds !== undefined
-      ? { initialDelaySeconds: Duration.seconds(probe.initialDelaySeconds) }
-      : {}),
-    ...(probe.periodSeconds !== undefined ? { periodSeconds: Duration.seconds(probe.periodSeconds) } : {}),
-    ...(probe.timeoutSeconds !== undefined ? { timeoutSeconds: Duration.seconds(probe.timeoutSeconds) } : {}),
+    failureThreshold: probe.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
   };
 }

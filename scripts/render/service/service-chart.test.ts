@@ -141,7 +141,7 @@ describe("renderService on the example repository", () => {
             expect(container.resources.limits.memory).toBe(service.resources.limits.memory);
             expect(container.resources.limits.cpu).toBe(service.resources.limits.cpu);
           }
-          // Only our labels: cdk8s-plus's address label is patched away.
+          // Only our labels: no cdk8s-plus address label (the workloads are L1 objects).
           expect(Object.keys(podSpecOf(object).metadata.labels)).not.toContain("cdk8s.io/metadata.addr");
         }
       }
@@ -471,7 +471,7 @@ describe("renderService on the example repository", () => {
   });
 
   describe("probes", () => {
-    it("renders gRPC probes, which cdk8s-plus cannot, with their timings", () => {
+    it("renders gRPC probes, which cdk8s-plus-28's Probe cannot say, with their timings", () => {
       const container = podSpecOf(find(render("prod", "cart"), "Deployment")).spec.containers[0];
       expect(container.readinessProbe).toEqual({ grpc: { port: 5050 }, failureThreshold: 3 });
       expect(container.livenessProbe).toEqual({

@@ -1,4 +1,3 @@
-import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import type { ResolvedService } from "../../model/resolved.js";
 import { synthChart } from "../chart.js";
@@ -71,14 +70,14 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   const kubeService =
     service.type === "web" ? addService(scope, { identity, ports: service.ports }) : undefined;
 
-  const template = podTemplate(scope, {
+  const template = podTemplate({
     identity,
-    serviceAccount,
-    ...(configMap ? { configMap } : {}),
+    serviceAccountName: serviceAccount.name,
+    ...(configMap ? { configMapName: configMap.name } : {}),
     ...(secrets ? { secretName: `${service.name}-${SECRETS_SUFFIX}` } : {}),
     secretKeys: variables.secretKeys,
     configHash: configHash(variables.plain, secrets),
-    ...(service.type === "cron" ? { restartPolicy: kplus.RestartPolicy.NEVER } : {}),
+    ...(service.type === "cron" ? { restartPolicy: "Never" as const } : {}),
   });
   if (service.type === "cron") {
     if (!service.schedule) throw new Error(`cron service ${service.name} has no schedule`);

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -126,11 +134,18 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
   const measuredOn = machine();
   const results: RenderResult[] = [];
   let profile: ProfileSummary | undefined;
+  const scratches: string[] = [];
   for (const size of sizes) {
     const scratch = mkdtempSync(path.join(tmpdir(), "idp-bench-render-"));
     try {
       const root = path.join(scratch, "repository");
-      const floorOut = path.join(scratch, "floor", "manifests");
+      // Earlier output is moved aside, never deleted between measurements: ext4 skips inodes
+      // freed in the last seconds when it allocates new ones, so creating thousands of files
+      // right after deleting thousands costs several times as much kernel time as creating
+      // them on a quiet disk. That is the benchmark's own clean-up, not rendering.
+      const trash = path.join(scratch, "trash");
+      mkdirSync(trash);
+      const floorOut = (round: number) => path.join(scratch, `floor-${round}`, "manifests");
       const bundle = path.join(scratch, "manifests.bundle");
       log(`generating ${size} services (with policies/) ...`);
       const generated = generateRepository(root, { services: size, seed, policiesFrom: true });
@@ -149,7 +164,7 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
       const rounds: { first: Measurement; rerender: Measurement; floor: Measurement }[] = [];
       let files = 0;
       for (let round = 0; round < runs; round += 1) {
-        const first = measureCommand(renderArgv, { runs: 1, beforeRun: () => clearManifests(root) });
+        const first = measureCommand(renderArgv, { runs: 1, beforeRun: () => clearManifests(root, trash) });
         const written = JSON.parse(first.stdout) as { added: string[] };
         files = written.added.length;
         if (files !== resolved + generated.environments.length + 1) {
@@ -173,12 +188,8 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
           );
         }
         if (round === 0) packTree(path.join(root, "manifests"), bundle);
-        const floor = measureCommand([root, bundle, floorOut], {
-          runs: 1,
-          script: FLOOR_SCRIPT,
-          beforeRun: () => rmSync(path.dirname(floorOut), { recursive: true, force: true }),
-        });
-        if (round === 0) sameTree(path.join(root, "manifests"), floorOut, bundle);
+        const floor = measureCommand([root, bundle, floorOut(round)], { runs: 1, script: FLOOR_SCRIPT });
+        if (round === 0) sameTree(path.join(root, "manifests"), floorOut(round), bundle);
         log(
           `  round ${round + 1}: first ${first.wallMs.median} ms (${first.peakRssMiB} MiB), ` +
             `re-render ${rerender.wallMs.median} ms (${rerender.peakRssMiB} MiB), floor ${floor.wallMs.median} ms`,
@@ -218,14 +229,18 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
       if (size === TARGET_SIZE && (wanted === true || (wanted === "auto" && missed))) {
         log(`profiling one first render of ${size} services (node --cpu-prof) ...`);
         profile = {
-          ...profileCommand(renderArgv, () => clearManifests(root)),
+          ...profileCommand(renderArgv, () => clearManifests(root, trash)),
           command: `node --cpu-prof dist/scripts/cli.js render --root <${size} services> --format json`,
         };
       }
-    } finally {
+    } catch (failure) {
       rmSync(scratch, { recursive: true, force: true });
+      throw failure;
     }
+    scratches.push(scratch);
   }
+  // Deleted only now, for the reason clearManifests moves trees aside.
+  for (const scratch of scratches) rmSync(scratch, { recursive: true, force: true });
   const growth = results.slice(1).map((result, index) => {
     const previous = results[index] as RenderResult;
     return {
@@ -312,10 +327,11 @@ function judge(result: RenderResult): Target[] {
 }
 
 /** Removes manifests/ and everything a render keeps beside it, so the next render starts from nothing. */
-function clearManifests(root: string): void {
+/** Moves every trace of earlier renders (the tree, its spare, the lock) out of `root` into `trash`. */
+function clearManifests(root: string, trash: string): void {
   for (const name of readdirSync(root)) {
     if (name === "manifests" || name.startsWith(".manifests.") || name === ".idp-render.lock") {
-      rmSync(path.join(root, name), { recursive: true, force: true });
+      renameSync(path.join(root, name), path.join(trash, `${readdirSync(trash).length}-${name}`));
     }
   }
 }

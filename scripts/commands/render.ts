@@ -1,7 +1,7 @@
 import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { startRender, startRenderWorkers } from "../render/parallel-render.js";
-import { MANIFEST_FILE, type RenderedTree } from "../render/render-repository.js";
+import { MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -27,7 +27,8 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
-  // Render workers load cdk8s while this thread validates; they render while policy runs here.
+  // Workers for a large repository start first: they load cdk8s while this
+  // thread validates, then render while policy runs here.
   const workers = startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) workers.close();

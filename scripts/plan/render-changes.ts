@@ -3,7 +3,7 @@ import type { EnvironmentModel } from "../model/resolved.js";
 import type { RenderContext } from "../render/context.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { renderPlatform } from "../render/platform/platform-chart.js";
-import { MANIFEST_FILE, PLATFORM_FOLDER } from "../render/render-repository.js";
+import { MANIFEST_FILE, PLATFORM_FOLDER } from "../render/render-jobs.js";
 import { serializeObjects } from "../render/serialize.js";
 import { renderService } from "../render/service/service-chart.js";
 import { compareObjects } from "./compare-objects.js";

@@ -2,6 +2,11 @@ import { ApiObject, App, Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import type { KubeObject } from "./kube-object.js";
 
+// cdk8s sorts every object's keys as it renders it (about 5% of rendering);
+// serialize.ts sorts them again in its own (code point) order, so cdk8s's
+// pass only costs. cdk8s reads this variable, per thread, on every render.
+process.env.CDK8S_DISABLE_SORT ??= "1";
+
 /**
  * Builds one cdk8s chart in an App of its own and returns its objects as
  * plain JSON, in the order they were added. One small App per (service,

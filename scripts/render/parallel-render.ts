@@ -4,18 +4,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
+import { JobQueue } from "./job-queue.js";
 import type { KubeObject } from "./kube-object.js";
 import {
   type RenderedFile,
   type RenderedTree,
   type RenderInput,
-  renderJob,
+  type RenderJob,
   renderJobs,
-} from "./render-repository.js";
+} from "./render-jobs.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 
 /** Below this many files, starting a worker (it loads cdk8s again) costs more than it saves. */
 const PARALLEL_FROM = 400;
+
+/** Jobs a thread takes at a time: about 10 ms of work, small enough to balance the threads. */
+const CHUNK = 16;
 
 const workerUrl = new URL("./render-worker.js", import.meta.url);
 
@@ -86,7 +90,7 @@ function startWorker(): StartedWorker {
  * parsed: none for a small repository.
  */
 export function startRenderWorkers(root: string, threads = defaultThreads()): RenderWorkers {
-  return RenderWorkers.start(estimateFiles(root) >= PARALLEL_FROM ? threads - 1 : 0);
+  return RenderWorkers.start(threads > 1 && estimateFiles(root) >= PARALLEL_FROM ? threads - 1 : 0);
 }
 
 function estimateFiles(root: string): number {
@@ -100,9 +104,9 @@ function estimateFiles(root: string): number {
   return count("services", () => true) * count("environments", (name) => name.endsWith(".yaml"));
 }
 
-/** A render under way: worker threads already at work, this thread's share still to do. */
+/** A render under way: worker threads already at work, this thread yet to join them. */
 export interface RenderInProgress {
-  /** Renders this thread's share, waits for the workers, and assembles the tree in output order. */
+  /** Renders here too until no job is left, waits for the workers, and assembles the tree in output order. */
   finish(): Promise<RenderedTree>;
   /** Stops the workers: their output is not wanted (an earlier stage failed). */
   cancel(): void;
@@ -111,8 +115,9 @@ export interface RenderInProgress {
 /**
  * Starts rendering the tree across threads: each (service, environment) is
  * independent, so the cdk8s work splits over the cores. Workers start now
- * (or were started earlier); this thread is free for other stages (policy)
- * until `finish`, which renders its own share. The tree is byte-identical to
+ * (or were started earlier) and take jobs from a shared queue, which
+ * balances the threads; this thread is free for other stages (policy) until
+ * `finish`, where it takes from the same queue. The tree is byte-identical to
  * renderRepository's: the same jobs, assembled in the same order. Small
  * trees, and runs from TypeScript sources (tests), render in this thread only.
  */
@@ -125,8 +130,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   const started = options.workers ?? RenderWorkers.start(wanted);
   const workers = started.take(wanted);
   started.close();
-  const count = workers.length + 1;
-  const shareOf = (thread: number) => jobs.map((_, i) => i).filter((i) => i % count === thread);
+  const queue = JobQueue.create(jobs.length, CHUNK);
   // Only what rendering needs crosses to the workers: structured cloning is
   // paid per field, and a service's origins (where each setting was set) are
   // for diagnostics only.
@@ -135,25 +139,26 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
     teams: input.teams,
     services: input.services.map((service) => ({ ...service, origins: new Map() })),
   };
-  const running = workers.map((worker, w) =>
-    runWorker(worker, { input: data, indices: shareOf(w + 1), withObjects }),
+  const running = workers.map((worker) =>
+    runWorker(worker, { input: data, queue: queue.sharing, withObjects }),
   );
   for (const worker of running) worker.result.catch(() => undefined);
-  const own = shareOf(0);
   return {
     async finish() {
       const rendered = new Map<number, RenderedFile>();
-      for (const index of own) {
-        const job = jobs[index];
-        if (job) rendered.set(index, renderJob(job));
-      }
+      // Loaded only now: until here this thread validated and ran policy
+      // while the workers, which loaded cdk8s meanwhile, rendered.
+      const { renderJob } = await import("./render-repository.js");
+      for (const index of queue.take()) rendered.set(index, renderJob(jobs[index] as RenderJob));
       for (const result of await Promise.all(running.map((w) => w.result))) {
         for (const file of result)
           rendered.set(file.index, { text: file.text, objects: (file.objects ?? []) as KubeObject[] });
       }
       const files = new Map<string, RenderedFile>();
       jobs.forEach((job, index) => {
-        files.set(job.path, rendered.get(index) ?? renderJob(job));
+        const file = rendered.get(index);
+        if (!file) throw new ToolError(`no thread rendered ${job.path}`);
+        files.set(job.path, file);
       });
       return { files, environments: input.environments.map((e) => e.name) };
     },

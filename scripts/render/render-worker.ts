@@ -1,15 +1,17 @@
 import { parentPort } from "node:worker_threads";
-import { type RenderInput, renderJob, renderJobs } from "./render-repository.js";
+import { JobQueue, type SharedJobQueue } from "./job-queue.js";
+import { type RenderInput, renderJobs } from "./render-jobs.js";
+import { renderJob } from "./render-repository.js";
 
 /** The work the main thread hands a render worker, in its one message. */
 export interface RenderWorkerData {
   input: RenderInput;
-  /** Positions in renderJobs(input) this worker renders. */
-  indices: number[];
+  /** The queue of positions in renderJobs(input) that every rendering thread takes from. */
+  queue: SharedJobQueue;
   withObjects: boolean;
 }
 
-/** What a render worker sends back: one entry per index, or the failure. */
+/** What a render worker sends back: one entry per job it took, or the failure. */
 export type RenderWorkerResult =
   | { ok: true; files: { index: number; text: string; objects?: unknown[] }[] }
   | { ok: false; message: string };
@@ -19,23 +21,26 @@ export type RenderWorkerResult =
 // so loading cdk8s here overlaps that; the work then arrives as one message.
 if (parentPort) {
   const port = parentPort;
-  port.once("message", ({ input, indices, withObjects }: RenderWorkerData) => {
-    let result: RenderWorkerResult;
-    try {
-      const jobs = renderJobs(input);
-      result = {
-        ok: true,
-        files: indices.map((index) => {
-          const job = jobs[index];
-          if (!job) throw new Error(`no render job ${index}`);
-          const file = renderJob(job);
-          return withObjects ? { index, text: file.text, objects: file.objects } : { index, text: file.text };
-        }),
-      };
-    } catch (caught) {
-      result = { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
-    }
-    port.postMessage(result);
+  port.once("message", (data: RenderWorkerData) => {
+    port.postMessage(render(data));
     port.close();
   });
+}
+
+function render({ input, queue, withObjects }: RenderWorkerData): RenderWorkerResult {
+  try {
+    const jobs = renderJobs(input);
+    const files: { index: number; text: string; objects?: unknown[] }[] = [];
+    for (const index of new JobQueue(queue).take()) {
+      const job = jobs[index];
+      if (!job) throw new Error(`no render job ${index}`);
+      const file = renderJob(job);
+      files.push(
+        withObjects ? { index, text: file.text, objects: file.objects } : { index, text: file.text },
+      );
+    }
+    return { ok: true, files };
+  } catch (caught) {
+    return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
+  }
 }

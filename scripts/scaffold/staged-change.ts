@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { type CheckedRepository, type CheckOptions, checkRepository } from "../check-repository.js";
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
-import type { RenderedTree } from "../render/render-repository.js";
+import type { RenderedTree } from "../render/render-jobs.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 

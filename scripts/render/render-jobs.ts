@@ -1,0 +1,54 @@
+import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
+import type { RenderContext } from "./context.js";
+import type { KubeObject } from "./kube-object.js";
+
+/** The folder under `manifests/<env>/` that holds an environment's own objects. */
+export const PLATFORM_FOLDER = "_platform";
+
+/** The one file each (service, environment) and each environment's platform objects are written to. */
+export const MANIFEST_FILE = "manifest.yaml";
+
+/** One rendered file: its objects, and their YAML. */
+export interface RenderedFile {
+  objects: KubeObject[];
+  text: string;
+}
+
+/** What rendering a repository gives: files keyed by their path under `manifests/`. */
+export interface RenderedTree {
+  files: Map<string, RenderedFile>;
+  environments: string[];
+}
+
+/** The resolved repository, as much of it as rendering needs. */
+export interface RenderInput {
+  environments: readonly EnvironmentModel[];
+  teams: readonly TeamModel[];
+  services: readonly ResolvedService[];
+}
+
+/** One file to render: an environment's platform objects, or one service in one environment. */
+export interface RenderJob {
+  path: string;
+  context: RenderContext;
+  /** Absent for the environment's platform file. */
+  service?: ResolvedService;
+}
+
+/**
+ * Every file of the tree, in output order: per environment (promotion
+ * order) its platform file, then its services in file order. Serial and
+ * parallel rendering walk this same list, so both give the same tree.
+ */
+export function renderJobs(input: RenderInput): RenderJob[] {
+  const jobs: RenderJob[] = [];
+  for (const environment of input.environments) {
+    const services = input.services.filter((s) => s.environment === environment.name);
+    const context: RenderContext = { environment, services, teams: input.teams };
+    jobs.push({ path: `${environment.name}/${PLATFORM_FOLDER}/${MANIFEST_FILE}`, context });
+    for (const service of services) {
+      jobs.push({ path: `${environment.name}/${service.name}/${MANIFEST_FILE}`, context, service });
+    }
+  }
+  return jobs;
+}

@@ -119,3 +119,18 @@ export function median(values: readonly number[]): number {
 export function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
+
+/** Several measurements of the same command (interleaved rounds) as one. */
+export function combine(measurements: readonly Measurement[]): Measurement {
+  const runs = measurements.flatMap((m) => m.runs);
+  const wall = runs.map((run) => run.wallMs);
+  const cpu = runs.map((run) => run.cpuMs);
+  return {
+    argv: measurements[0]?.argv ?? [],
+    runs,
+    wallMs: { median: round(median(wall)), min: round(Math.min(...wall)) },
+    cpuMs: { median: round(median(cpu)), min: round(Math.min(...cpu)) },
+    peakRssMiB: round(Math.max(...runs.map((run) => run.peakRssMiB))),
+    stdout: measurements[measurements.length - 1]?.stdout ?? "",
+  };
+}

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { type ProfileSummary, profileCommand } from "./cpu-profile.js";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
-import { type Measurement, measureCommand, median, round } from "./measure.js";
+import { combine, type Measurement, measureCommand } from "./measure.js";
 import { repositoryRoot } from "./paths.js";
 import { type FloorReport, packTree, unpackTree } from "./render-floor.js";
 
@@ -352,20 +352,6 @@ function sameTree(rendered: string, floorOut: string, bundle: string): void {
 }
 
 /** Several one-run measurements of one command as one measurement. */
-function combine(measurements: readonly Measurement[]): Measurement {
-  const runs = measurements.flatMap((m) => m.runs);
-  const wall = runs.map((run) => run.wallMs);
-  const cpu = runs.map((run) => run.cpuMs);
-  return {
-    argv: measurements[0]?.argv ?? [],
-    runs,
-    wallMs: { median: round(median(wall)), min: round(Math.min(...wall)) },
-    cpuMs: { median: round(median(cpu)), min: round(Math.min(...cpu)) },
-    peakRssMiB: round(Math.max(...runs.map((run) => run.peakRssMiB))),
-    stdout: measurements[measurements.length - 1]?.stdout ?? "",
-  };
-}
-
 function timing(measured: Measurement): Timing {
   return {
     median: measured.wallMs.median,

@@ -1,3 +1,4 @@
+import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
 import { runRenderBenchmark } from "./render.js";
 import { runValidateBenchmark, type Size } from "./validate.js";
@@ -15,7 +16,9 @@ benchmarks:
              (bench/results/render.*); --sizes 100,1000,5000 (default); a CPU profile of the
              1,000-service render when a target is missed, always with --profile, never with --no-profile
   policy     the policy stage in-process and wasm against opa eval, whole process
-             (bench/results/policy.*); --sizes 1000 (default; one size)`;
+             (bench/results/policy.*); --sizes 1000 (default; one size)
+  plan       idp plan --base main for a one-service change (bench/results/plan.*);
+             --sizes 10,100,1000 (default), interleaved rounds`;
 
 interface Options {
   name?: string;
@@ -91,6 +94,18 @@ try {
       console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
     }
     console.log(`\nwrote bench/results/render.json and render.md (${report.results.length} sizes)`);
+  } else if (name === "plan") {
+    const planSizes = counts(sizes, "plan");
+    const report = runPlanBenchmark({
+      ...(planSizes ? { sizes: planSizes } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    console.log("");
+    for (const target of report.targets) {
+      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
+    }
+    console.log("\nwrote bench/results/plan.json and plan.md");
   } else if (name === "policy") {
     const policySizes = counts(sizes, "policy");
     if (policySizes && policySizes.length !== 1)

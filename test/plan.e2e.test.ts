@@ -127,9 +127,8 @@ describe("idp plan on real git histories", () => {
       status: "changed",
       summary: ["image ghcr.io/acme/checkout 1.4.2 → 1.4.3", "version label 1.4.2 → 1.4.3"],
     });
-    expect(prod.objects.find((o: { kind: string }) => o.kind === "ServiceAccount")?.summary).toEqual([
-      "version label 1.4.2 → 1.4.3",
-    ]);
+    // The version label is on the workload only: a release changes nothing else.
+    expect(prod.objects.map((o: { kind: string }) => o.kind)).toEqual(["Deployment"]);
     expect(prod.diff).toContain(
       "--- a/manifests/prod/checkout/manifest.yaml\n+++ b/manifests/prod/checkout/manifest.yaml\n",
     );

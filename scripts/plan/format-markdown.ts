@@ -176,7 +176,7 @@ function serviceSection(service: ServicePlan, diff: string): string[] {
   return out;
 }
 
-/** Object changes as bullets; objects with the same status and summary share one ("version label" on every object). */
+/** Object changes as bullets; objects with the same status and summary share one (a label changed on every object). */
 function objectLines(objects: readonly ObjectChange[]): string[] {
   const groups = new Map<string, { names: string[]; status: string; summary: string[] }>();
   for (const object of objects) {

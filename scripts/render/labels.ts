@@ -20,13 +20,12 @@ export function selectorLabels(service: ResolvedService): Record<string, string>
 /**
  * Every object of a service carries the Kubernetes recommended labels plus
  * the owning team, tier and environment, so `kubectl get -l idp/team=payments`
- * and cost tools work without a lookup table.
+ * and cost tools work without a lookup table. The version is not among them:
+ * see {@link workloadLabels}.
  */
 export function serviceLabels(service: ResolvedService): Record<string, string> {
-  const version = imageVersion(service.image);
   return {
     ...selectorLabels(service),
-    ...(version ? { "app.kubernetes.io/version": version } : {}),
     "app.kubernetes.io/component": service.type,
     "app.kubernetes.io/part-of": service.team,
     "app.kubernetes.io/managed-by": "idp",
@@ -34,6 +33,18 @@ export function serviceLabels(service: ResolvedService): Record<string, string> 
     [`${LABEL_PREFIX}/tier`]: service.tier,
     [`${LABEL_PREFIX}/environment`]: service.environment,
   };
+}
+
+/**
+ * The labels of what runs the image (the Deployment or CronJob and its pod
+ * template): the service labels plus `app.kubernetes.io/version`. Only these
+ * carry the version, so a release changes the workload alone, not every
+ * ServiceAccount, ConfigMap and NetworkPolicy of the service (which a review
+ * would have to read past, and the GitOps controller patch, on every release).
+ */
+export function workloadLabels(service: ResolvedService): Record<string, string> {
+  const version = imageVersion(service.image);
+  return { ...serviceLabels(service), ...(version ? { "app.kubernetes.io/version": version } : {}) };
 }
 
 /** Annotations every object of a service carries. */

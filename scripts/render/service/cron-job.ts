@@ -1,7 +1,7 @@
 import { Duration } from "cdk8s";
 import { KubeCronJob, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
-import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
+import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 const BLANKS = /\s+/;
 
@@ -66,7 +66,7 @@ export function addCronJob(scope: Construct, props: CronJobProps): KubeCronJob {
     );
   }
   return new KubeCronJob(scope, "cron-job", {
-    metadata: metadataOf(props.identity),
+    metadata: workloadMetadataOf(props.identity),
     spec: {
       schedule: fields.join(" "),
       timeZone: props.timeZone ?? "Etc/UTC",

@@ -1,6 +1,6 @@
 import { IntOrString, KubeDeployment, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
-import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
+import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 /** Seconds a new pod must be ready before it counts as available (Kubernetes' default, written out). */
 const MIN_READY_SECONDS = 0;
@@ -39,7 +39,7 @@ export interface DeploymentProps {
  */
 export function addDeployment(scope: Construct, props: DeploymentProps): KubeDeployment {
   return new KubeDeployment(scope, "deployment", {
-    metadata: metadataOf(props.identity),
+    metadata: workloadMetadataOf(props.identity),
     spec: {
       replicas: props.replicas,
       minReadySeconds: MIN_READY_SECONDS,

@@ -1,6 +1,6 @@
 import type { ApiObjectMetadata } from "cdk8s";
 import type { ResolvedService } from "../../model/resolved.js";
-import { selectorLabels, serviceAnnotations, serviceLabels } from "../labels.js";
+import { selectorLabels, serviceAnnotations, serviceLabels, workloadLabels } from "../labels.js";
 
 /**
  * The labels, annotations and pod selector every object of one service
@@ -10,6 +10,8 @@ import { selectorLabels, serviceAnnotations, serviceLabels } from "../labels.js"
 export interface ServiceIdentity {
   service: ResolvedService;
   labels: Record<string, string>;
+  /** The labels of the workload and its pods: `labels` and the version. */
+  workloadLabels: Record<string, string>;
   annotations: Record<string, string>;
   /** The labels selecting the service's pods (immutable, so never the version). */
   selector: Record<string, string>;
@@ -20,6 +22,7 @@ export function identify(service: ResolvedService): ServiceIdentity {
   return {
     service,
     labels: serviceLabels(service),
+    workloadLabels: workloadLabels(service),
     annotations: serviceAnnotations(service),
     selector: selectorLabels(service),
   };
@@ -32,4 +35,9 @@ export function metadataOf(identity: ServiceIdentity, suffix?: string): ApiObjec
     labels: identity.labels,
     annotations: identity.annotations,
   };
+}
+
+/** Metadata of the service's workload (Deployment or CronJob), named `<service>`, with the version label. */
+export function workloadMetadataOf(identity: ServiceIdentity): ApiObjectMetadata {
+  return { ...metadataOf(identity), labels: identity.workloadLabels };
 }

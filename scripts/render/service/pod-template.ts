@@ -111,7 +111,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
   };
   return {
     metadata: {
-      labels: props.identity.labels,
+      labels: props.identity.workloadLabels,
       annotations: { ...props.identity.annotations, [CONFIG_HASH_ANNOTATION]: props.configHash },
     },
     spec: {

@@ -7,7 +7,7 @@ import type { ResolvedService } from "../../model/resolved.js";
 import { type ValidatedRepository, validateRepository } from "../../model/validate-repository.js";
 import type { RenderContext } from "../context.js";
 import type { KubeObject } from "../kube-object.js";
-import { selectorLabels, serviceAnnotations, serviceLabels } from "../labels.js";
+import { selectorLabels, serviceAnnotations, serviceLabels, workloadLabels } from "../labels.js";
 import { renderService } from "./service-chart.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -75,20 +75,26 @@ describe("renderService on the example repository", () => {
     ]);
   });
 
-  it("puts the service labels and annotations on every object and every pod template", () => {
+  it("puts the service labels and annotations on every object, and the version on the workload and its pods only", () => {
     for (const context of byEnv.values()) {
       for (const service of context.services) {
         for (const object of renderService(service, context)) {
           expect(object.metadata.namespace).toBe(service.namespace);
-          // Claims keep their class's labels besides ours; every other object has ours exactly.
+          // Claims keep their class's labels besides ours; the workload and its pods add the
+          // version; every other object has ours exactly, without the version.
+          const workload = object.kind === "Deployment" || object.kind === "CronJob";
           if (service.dependencies.some((d) => d.class.claim.kind === object.kind)) {
             expect(object.metadata.labels).toMatchObject(serviceLabels(service));
           } else {
-            expect(object.metadata.labels).toEqual(serviceLabels(service));
+            expect(object.metadata.labels).toEqual(
+              workload ? workloadLabels(service) : serviceLabels(service),
+            );
           }
+          if (!workload) expect(object.metadata.labels).not.toHaveProperty(["app.kubernetes.io/version"]);
           expect(object.metadata.annotations).toMatchObject(serviceAnnotations(service));
-          if (object.kind === "Deployment" || object.kind === "CronJob") {
-            expect(podSpecOf(object).metadata.labels).toEqual(serviceLabels(service));
+          if (workload) {
+            expect(podSpecOf(object).metadata.labels).toEqual(workloadLabels(service));
+            expect(podSpecOf(object).metadata.labels).toHaveProperty(["app.kubernetes.io/version"]);
           }
         }
       }

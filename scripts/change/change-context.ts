@@ -1,5 +1,6 @@
 import { GitRepository } from "../git/repository.js";
 import type { ResolvedService } from "../model/resolved.js";
+import { settingsFingerprint } from "../model/settings-fingerprint.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 
@@ -47,8 +48,8 @@ export function changedServices(
   after: readonly ResolvedService[],
 ): Record<string, string[]> {
   const key = (s: ResolvedService) => `${s.environment}\u0000${s.name}`;
-  const old = new Map(before.map((s) => [key(s), fingerprint(s)]));
-  const now = new Map(after.map((s) => [key(s), fingerprint(s)]));
+  const old = new Map(before.map((s) => [key(s), settingsFingerprint(s)]));
+  const now = new Map(after.map((s) => [key(s), settingsFingerprint(s)]));
   const changed: Record<string, Set<string>> = {};
   for (const k of new Set([...old.keys(), ...now.keys()])) {
     if (old.get(k) === now.get(k)) continue;
@@ -58,10 +59,4 @@ export function changedServices(
     changed[environment] = names;
   }
   return Object.fromEntries(Object.entries(changed).map(([env, names]) => [env, [...names].sort()]));
-}
-
-/** A resolved service's settings, without where they came from (moving a value between files is no change). */
-function fingerprint(service: ResolvedService): string {
-  const { origins: _origins, ...settings } = service;
-  return JSON.stringify(settings);
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
+import { settingsFingerprint } from "../model/settings-fingerprint.js";
 
 /** The resolved repository, as much of it as deciding what to render needs. */
 export interface ResolvedSide {
@@ -56,10 +57,8 @@ export function renderKeys(side: ResolvedSide): RenderKeys {
   return { services, platform };
 }
 
-/** A resolved service's settings without where they came from: moving a value between files renders the same. */
 function fingerprint(service: ResolvedService): string {
-  const { origins: _origins, ...settings } = service;
-  return hash(JSON.stringify(settings));
+  return hash(settingsFingerprint(service));
 }
 
 function hash(text: string): string {

@@ -51,12 +51,13 @@ export const STAGES: Record<string, string> = {
 };
 
 /**
- * Library functions that split a stage further: cdk8s's Chart.toJson is the
- * synthesis of a chart (resolve, sanitize, dependency ordering) as opposed to
- * building its constructs. Keyed by name and the file's path under node_modules/.
+ * Library functions that split a stage further: cdk8s's ApiObject.toJson is
+ * the synthesis of an object (resolve tokens, sanitize, apply patches) as
+ * opposed to building the constructs. Keyed by name and the file's path under
+ * node_modules/.
  */
 export const LIBRARY_STAGES: Record<string, string> = {
-  "toJson@cdk8s/lib/chart.js": "render (cdk8s): synthesis, Chart.toJson",
+  "toJson@cdk8s/lib/api-object.js": "render (cdk8s): synthesis, ApiObject.toJson",
 };
 
 const ROOT_ENTRIES: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { ApiObject } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
-import { KubeRoleBinding } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { KubeRoleBinding } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** How often Flux looks for new commits. */

@@ -1,6 +1,6 @@
-import { KubeLimitRange, type LimitRangeItem, type Quantity } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import type { EnvironmentDefaults, EnvironmentLimits } from "../../model/types.generated.js";
+import { KubeLimitRange, type LimitRangeItem, type Quantity } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { quantity } from "./quantities.js";
 

@@ -1,4 +1,4 @@
-import { Quantity } from "cdk8s-plus-28/lib/imports/k8s.js";
+import { Quantity } from "../k8s.js";
 
 /**
  * A quantity from an environment file as written there: "40" stays "40",

@@ -1,6 +1,6 @@
-import { KubeResourceQuota } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
 import type { Quota } from "../../model/types.generated.js";
+import { KubeResourceQuota } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { quantity } from "./quantities.js";
 

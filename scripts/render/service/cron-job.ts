@@ -1,6 +1,6 @@
 import { Duration } from "cdk8s";
-import { KubeCronJob, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { KubeCronJob, type PodTemplateSpec } from "../k8s.js";
 import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 const BLANKS = /\s+/;

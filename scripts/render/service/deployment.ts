@@ -1,5 +1,5 @@
-import { IntOrString, KubeDeployment, type PodTemplateSpec } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { IntOrString, KubeDeployment, type PodTemplateSpec } from "../k8s.js";
 import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 /** Seconds a new pod must be ready before it counts as available (Kubernetes' default, written out). */

@@ -1,6 +1,6 @@
 import type { ApiObject } from "cdk8s";
-import { type HpaScalingRulesV2, KubeHorizontalPodAutoscalerV2 } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { type HpaScalingRulesV2, KubeHorizontalPodAutoscalerV2 } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 // Our scale-up and scale-down policy (cdk8s-plus's defaults, which these

@@ -5,7 +5,7 @@ import {
   type PodTemplateSpec,
   Quantity,
   type ResourceRequirements,
-} from "cdk8s-plus-28/lib/imports/k8s.js";
+} from "../k8s.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { SecretKeyVariable } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";

@@ -1,6 +1,6 @@
-import { IntOrString, type Probe as KubeProbe } from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
+import { IntOrString, type Probe as KubeProbe } from "../k8s.js";
 
 /**
  * Kubernetes' own default, written out on every probe (as cdk8s-plus did, so

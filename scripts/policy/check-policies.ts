@@ -5,7 +5,7 @@ import type { ResolvedService } from "../model/resolved.js";
 import type { ValidatedRepository } from "../model/validate-repository.js";
 import { type Diagnostic, warning } from "../report/diagnostic.js";
 import { BUNDLE_WASM, readPolicyBundle } from "./bundle.js";
-import { PolicyEngine, type PolicyFinding } from "./engine.js";
+import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
 import { EXCEPTIONS_FILE, findException, type LocatedException, readExceptions } from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
 
@@ -39,7 +39,11 @@ export function checkPolicies(
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
   if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
   const exceptions = readExceptions(policyRoot, repository.validators, bundle.rules, today);
-  const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM);
+  const largest = Math.max(
+    0,
+    ...repository.environments.map((e) => repository.services.filter((s) => s.environment === e.name).length),
+  );
+  const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM, memoryFor(largest));
   const findings = new Findings([
     ...repository.documents.values(),
     ...(exceptions.document ? [exceptions.document] : []),

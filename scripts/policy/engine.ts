@@ -30,6 +30,26 @@ export const ENTRYPOINT = "platform/main/findings";
 const MEMORY = { initial: 64, maximum: 16384 };
 
 /**
+ * Wasm memory an evaluation takes per service in its input, in pages
+ * (measured: 0.29 at 1,000 and 5,000 services with this repository's
+ * policies; with room to spare).
+ */
+const PAGES_PER_SERVICE = 0.4;
+
+/**
+ * The memory to load the policy with when its largest input holds `services`
+ * services: all of it from the start. Left to grow during an evaluation, the
+ * wasm memory grows a little at a time, and each growth can set off a full
+ * garbage collection of the (by then large) JavaScript heap: 5,000 services
+ * took 25 s per environment instead of 0.1 s. Unused pages cost address
+ * space, not memory.
+ */
+export function memoryFor(services: number): { initial: number; maximum: number } {
+  const initial = Math.ceil(services * PAGES_PER_SERVICE);
+  return { initial: Math.min(Math.max(MEMORY.initial, initial), MEMORY.maximum), maximum: MEMORY.maximum };
+}
+
+/**
  * The compiled policy, loaded once and evaluated many times. Fails closed:
  * a wasm that does not load, a missing entrypoint, an undefined decision or
  * malformed output is a ToolError (exit 2), never an empty result.

@@ -1,6 +1,6 @@
 import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
-import { runRenderBenchmark } from "./render.js";
+import { runRenderBenchmark, type Target } from "./render.js";
 import { runValidateBenchmark, type Size } from "./validate.js";
 
 /**
@@ -73,6 +73,15 @@ function counts(sizes: Size[] | undefined, benchmark: string): number[] | undefi
   });
 }
 
+/** Each target, met or missed, then which results files were written. */
+function printTargets(targets: readonly Target[], written: string): void {
+  console.log("");
+  for (const target of targets) {
+    console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
+  }
+  console.log(`\nwrote bench/results/${written}`);
+}
+
 try {
   const { name, sizes, runs, profile } = parse(process.argv.slice(2));
   const log = (line: string) => console.log(line);
@@ -89,11 +98,7 @@ try {
       ...(profile !== undefined ? { profile } : {}),
       log,
     });
-    console.log("");
-    for (const target of report.targets) {
-      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
-    }
-    console.log(`\nwrote bench/results/render.json and render.md (${report.results.length} sizes)`);
+    printTargets(report.targets, `render.json and render.md (${report.results.length} sizes)`);
   } else if (name === "plan") {
     const planSizes = counts(sizes, "plan");
     const report = runPlanBenchmark({
@@ -101,11 +106,7 @@ try {
       ...(runs ? { runs } : {}),
       log,
     });
-    console.log("");
-    for (const target of report.targets) {
-      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
-    }
-    console.log("\nwrote bench/results/plan.json and plan.md");
+    printTargets(report.targets, "plan.json and plan.md");
   } else if (name === "policy") {
     const policySizes = counts(sizes, "policy");
     if (policySizes && policySizes.length !== 1)
@@ -115,11 +116,7 @@ try {
       ...(runs ? { runs } : {}),
       log,
     });
-    console.log("");
-    for (const target of report.targets) {
-      console.log(`${target.met ? "met   " : "MISSED"} ${target.what}: ${target.measured} (${target.limit})`);
-    }
-    console.log("\nwrote bench/results/policy.json and policy.md");
+    printTargets(report.targets, "policy.json and policy.md");
   } else {
     console.error(name === undefined ? USAGE : `unknown benchmark "${name}"\n\n${USAGE}`);
     process.exitCode = 2;

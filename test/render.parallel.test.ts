@@ -15,6 +15,8 @@ function idp(root: string, args: string[], threads: number) {
   const result = spawnSync(process.execPath, [CLI, ...args, "--root", root, "--format", "json"], {
     encoding: "utf8",
     env: { ...process.env, IDP_RENDER_THREADS: String(threads), IDP_TODAY: "2026-11-25" },
+    // A process kept alive by an idle worker would hang here: fail instead.
+    timeout: 50_000,
   });
   return { status: result.status, json: JSON.parse(result.stdout || "{}"), stderr: result.stderr };
 }
@@ -44,6 +46,20 @@ describe("rendering across worker threads", () => {
     },
     60_000,
   );
+
+  it("exits with 2 and a message when the platform is broken, with workers already started", () => {
+    const schema = join(root, "schemas", "service.schema.json");
+    const text = readFileSync(schema, "utf8");
+    writeFileSync(schema, "{ not json");
+    try {
+      const broken = idp(root, ["render"], 2);
+      expect(broken.status).toBe(2);
+      expect(broken.stderr).toMatch(/schema/);
+      expect(broken.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      writeFileSync(schema, text);
+    }
+  }, 60_000);
 
   it("starts no worker it does not use and leaves nothing behind when validation fails", () => {
     rmSync(join(root, "manifests"), { recursive: true, force: true });

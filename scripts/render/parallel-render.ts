@@ -72,9 +72,11 @@ interface StartedWorker {
 }
 
 // Listens from the start: a worker that fails while loading, before it has
-// work, must fail the render, not leave it waiting.
+// work, must fail the render, not leave it waiting. Until it has work it does
+// not keep the process alive (a command that fails before rendering exits).
 function startWorker(): StartedWorker {
   const worker = new Worker(workerUrl);
+  worker.unref();
   const ended = new Promise<ToolError>((resolve) => {
     worker.once("error", (cause) =>
       resolve(new ToolError(`a render worker failed: ${cause.message}`, { cause })),
@@ -188,6 +190,7 @@ function runWorker({ worker, ended }: StartedWorker, data: RenderWorkerData): Ru
       return message.files;
     },
   );
+  worker.ref();
   worker.postMessage(data);
   return { worker, result };
 }

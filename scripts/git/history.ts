@@ -211,7 +211,12 @@ function parseRawLine(line: string): FileChange | undefined {
   return { status, path: first, blob: newBlob as string };
 }
 
-/** Runs a command with `input` on stdin and returns its whole stdout; rejects on a non-zero exit. */
+/**
+ * Runs a command with `input` on stdin and returns its
+ * whole stdout; rejects on a non-zero exit. The exit code alone decides: a
+ * command that exits without reading all its input closes the pipe (EPIPE),
+ * which is no failure of the command.
+ */
 function collect(command: string, args: readonly string[], cwd: string, input = ""): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
@@ -226,7 +231,9 @@ function collect(command: string, args: readonly string[], cwd: string, input = 
       if (code === 0) resolve(Buffer.concat(chunks));
       else reject(new Error(stderr.trim() || `${command} exited with ${code}`));
     });
-    child.stdin.on("error", reject);
+    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") reject(error);
+    });
     child.stdin.end(input);
   });
 }

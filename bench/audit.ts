@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedOutsideBench } from "./machine.js";
 import { measureCommand } from "./measure.js";
-import { idpEntryPoint, isMainModule, repositoryRoot } from "./paths.js";
+import { idpEntryPoint, isMainModule, writeResults } from "./paths.js";
 
 export interface AuditBenchmarkOptions {
   /** Main-line commits in the generated history. Default 10,000. */
@@ -144,10 +144,7 @@ export async function runAuditBenchmark(options: AuditBenchmarkOptions = {}): Pr
         },
       ],
     };
-    const resultsDir = options.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(path.join(resultsDir, "audit.json"), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(resultsDir, "audit.md"), auditMarkdown(report));
+    writeResults("audit", report, auditMarkdown(report), options.resultsDir);
     return report;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,4 +31,15 @@ export function idpEntryPoint(): string {
 export function isMainModule(url: string): boolean {
   const started = process.argv[1];
   return started !== undefined && path.resolve(started) === fileURLToPath(url);
+}
+
+/**
+ * Writes one benchmark's results: `<name>.json` (the report) and `<name>.md`
+ * (for people) into `folder`, by default this repository's bench/results.
+ */
+export function writeResults(name: string, report: unknown, markdown: string, folder?: string): void {
+  const resultsDir = folder ?? path.join(repositoryRoot(), "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(resultsDir, `${name}.md`), markdown);
 }

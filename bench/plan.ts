@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine } from "./machine.js";
 import { combine, type Measurement, measureCommand } from "./measure.js";
-import { isMainModule, repositoryRoot } from "./paths.js";
+import { isMainModule, writeResults } from "./paths.js";
 
 export interface PlanBenchmarkOptions {
   /** Generated repository sizes (services). Default 10, 100, 1,000. */
@@ -160,10 +160,7 @@ function writeReport(
     results,
     targets,
   };
-  const resultsDir = context.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, "plan.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(resultsDir, "plan.md"), planMarkdown(report));
+  writeResults("plan", report, planMarkdown(report), context.resultsDir);
   return report;
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
 import { measureCommand, median, round } from "./measure.js";
-import { repositoryRoot } from "./paths.js";
+import { repositoryRoot, writeResults } from "./paths.js";
 import type { FilesReport, PartsReport, StageReport } from "./policy-stage.js";
 import type { Target } from "./render.js";
 
@@ -200,10 +200,7 @@ export function runPolicyBenchmark(options: PolicyBenchmarkOptions = {}): Policy
         },
       ],
     };
-    const resultsDir = options.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(path.join(resultsDir, "policy.json"), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(resultsDir, "policy.md"), policyMarkdown(report));
+    writeResults("policy", report, policyMarkdown(report), options.resultsDir);
     return report;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

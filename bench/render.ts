@@ -1,12 +1,4 @@
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +6,7 @@ import { type ProfileSummary, profileCommand } from "./cpu-profile.js";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
 import { combine, type Measurement, measureCommand } from "./measure.js";
-import { repositoryRoot } from "./paths.js";
+import { writeResults } from "./paths.js";
 import { type FloorReport, packTree, unpackTree } from "./render-floor.js";
 
 export interface RenderBenchmarkOptions {
@@ -288,10 +280,7 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
     targets,
     ...(profile ? { profile } : {}),
   };
-  const resultsDir = options.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, "render.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(resultsDir, "render.md"), renderMarkdown(report));
+  writeResults("render", report, renderMarkdown(report), options.resultsDir);
   return report;
 }
 

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine } from "./machine.js";
 import { measureCommand } from "./measure.js";
-import { repositoryRoot } from "./paths.js";
+import { repositoryRoot, writeResults } from "./paths.js";
 
 /** A repository size: "examples" is this repository's own services, a number a generated repository. */
 export type Size = "examples" | number;
@@ -97,10 +97,7 @@ export function runValidateBenchmark(options: ValidateBenchmarkOptions = {}): Va
     seed,
     results,
   };
-  const resultsDir = options.resultsDir ?? path.join(repositoryRoot(), "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, "validate.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(resultsDir, "validate.md"), validateMarkdown(report));
+  writeResults("validate", report, validateMarkdown(report), options.resultsDir);
   return report;
 }
 

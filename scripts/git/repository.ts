@@ -57,14 +57,7 @@ export class GitRepository {
           .split("\n")
           .filter((name) => folders.includes(name)),
       );
-      if (present.length > 0) {
-        const archive = join(path, ".idp-base.tar");
-        await this.#do(`export ${ref}`, () =>
-          run("git", ["archive", "--format=tar", "-o", archive, ref, "--", ...present], { cwd: this.#root }),
-        );
-        await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", path]));
-        rmSync(archive);
-      }
+      await this.#unpack(ref, present, path);
       return { path, remove };
     } catch (caught) {
       remove();
@@ -94,22 +87,26 @@ export class GitRepository {
                 .split("\0")
                 .filter(Boolean),
             );
-      if (present.length > 0) {
-        const archive = join(path, ".idp-base.tar");
-        await this.#do(`export ${ref}`, () =>
-          run("git", ["archive", "--format=tar", "-o", archive, ref, "--", ...present], {
-            cwd: this.#root,
-            maxBuffer: 64 * 1024 * 1024,
-          }),
-        );
-        await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", path]));
-        rmSync(archive);
-      }
+      await this.#unpack(ref, present, path);
       return { path, remove };
     } catch (caught) {
       remove();
       throw caught;
     }
+  }
+
+  /** Writes the files of `ref` at `paths` (none: nothing) into `folder`, through a git archive. */
+  async #unpack(ref: string, paths: readonly string[], folder: string): Promise<void> {
+    if (paths.length === 0) return;
+    const archive = join(folder, ".idp-base.tar");
+    await this.#do(`export ${ref}`, () =>
+      run("git", ["archive", "--format=tar", "-o", archive, ref, "--", ...paths], {
+        cwd: this.#root,
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    );
+    await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", folder]));
+    rmSync(archive);
   }
 
   async #do<T>(

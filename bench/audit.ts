@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateRepository } from "./generate-repository.js";
+import { generateRepository, mulberry32 } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedOutsideBench } from "./machine.js";
 import { measureCommand } from "./measure.js";
 import { idpEntryPoint, isMainModule, writeResults } from "./paths.js";
@@ -159,18 +159,6 @@ function auditEntry(): string {
     : "dist/bench/audit.js idp-audit (run.ts has no audit command yet)";
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same history. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function listFiles(root: string, folder: string): string[] {
   const out: string[] = [];
   const walk = (relative: string) => {
@@ -195,7 +183,7 @@ export function writeHistory(
     for (const file of listFiles(root, folder)) files.set(file, readFileSync(path.join(root, file), "utf8"));
   }
   const serviceFiles = [...files.keys()].filter((f) => f.startsWith("services/"));
-  const next = random(seed);
+  const next = mulberry32(seed);
   const chunks: string[] = [];
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   let time = Date.UTC(2025, 0, 1) / 1000;

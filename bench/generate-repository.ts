@@ -636,8 +636,8 @@ function toYaml(document: object, schema: string): string {
 
 type Random = () => number;
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-function mulberry32(seed: number): Random {
+/** mulberry32: a small, fast, seeded PRNG in [0, 1); the same seed gives the same sequence. */
+export function mulberry32(seed: number): Random {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

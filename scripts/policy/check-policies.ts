@@ -39,10 +39,10 @@ export function checkPolicies(
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
   if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
   const exceptions = readExceptions(policyRoot, repository.validators, bundle.rules, today);
-  const largest = Math.max(
-    0,
-    ...repository.environments.map((e) => repository.services.filter((s) => s.environment === e.name).length),
+  const servicesIn = new Map(
+    repository.environments.map((e) => [e.name, repository.services.filter((s) => s.environment === e.name)]),
   );
+  const largest = Math.max(0, ...[...servicesIn.values()].map((services) => services.length));
   const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM, memoryFor(largest));
   const findings = new Findings([
     ...repository.documents.values(),
@@ -51,7 +51,7 @@ export function checkPolicies(
   const used = new Set<number>();
   let waived = 0;
   for (const environment of repository.environments) {
-    const services = repository.services.filter((s) => s.environment === environment.name);
+    const services = servicesIn.get(environment.name) ?? [];
     const input = buildPolicyInput(environment, repository.environments, repository.teams, services, {
       ...change,
       date: change.date ?? today,

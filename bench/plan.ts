@@ -5,7 +5,7 @@ import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine } from "./machine.js";
 import { combine, type Measurement, measureCommand } from "./measure.js";
-import { isMainModule, writeResults } from "./paths.js";
+import { writeResults } from "./paths.js";
 
 export interface PlanBenchmarkOptions {
   /** Generated repository sizes (services). Default 10, 100, 1,000. */
@@ -191,12 +191,4 @@ function planMarkdown(report: PlanReport): string {
     ...targets,
     "",
   ].join("\n");
-}
-
-if (isMainModule(import.meta.url)) {
-  const sizes = process.argv[2]?.split(",").map(Number);
-  const report = runPlanBenchmark({ ...(sizes ? { sizes } : {}), log: (line) => console.log(line) });
-  for (const t of report.targets)
-    console.log(`${t.met ? "met   " : "MISSED"} ${t.what}: ${t.measured} (${t.limit})`);
-  console.log("\nwrote bench/results/plan.json and plan.md");
 }

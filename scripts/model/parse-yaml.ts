@@ -20,6 +20,7 @@ import {
 } from "yaml";
 import { type Diagnostic, error, type Position } from "../report/diagnostic.js";
 import type { LoadedDocument, ValuePath } from "./document.js";
+import { composePlain } from "./yaml-fast-path.js";
 
 /** Files above this many bytes are refused before decoding: no config file of ours comes near it. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -85,6 +86,19 @@ export function parseYamlDocument(
   }
 }
 
+/**
+ * The exact path alone, on decoded text: what parseYamlDocument gives for a
+ * file the fast path does not take. The reference the fast path is tested
+ * against.
+ */
+export function parseYamlExact(file: string, text: string, options: LoadOptions = {}): ParseResult {
+  try {
+    return parseText(file, text, options.topLevel ?? "mapping");
+  } catch (cause) {
+    return { diagnostics: [unexpectedFailure(file, cause)] };
+  }
+}
+
 /** What a file's top level must be: a mapping (every kind), or a list (policies/exceptions.yaml). */
 export interface LoadOptions {
   topLevel?: "mapping" | "sequence";
@@ -106,17 +120,28 @@ function parseChecked(file: string, bytes: Uint8Array | string, topLevel: TopLev
   if (size > MAX_FILE_BYTES) return refuse([fileTooLarge(file, size)]);
   const decoded = decode(file, bytes);
   if (typeof decoded !== "string") return refuse([decoded]);
+  // Most files are plain configuration: the fast path reads them, and the exact
+  // path below runs only for the rest (every diagnostic comes from it) and,
+  // lazily, when a diagnostic needs a position in an accepted file.
+  const value = composePlain(decoded, topLevel, MAX_DEPTH);
+  if (value !== undefined) {
+    return { document: { file, text: decoded, value, locate: lazyLocator(decoded) }, diagnostics: [] };
+  }
   return parseText(file, decoded, topLevel);
 }
 
 type TopLevel = NonNullable<LoadOptions["topLevel"]>;
 
-function parseText(file: string, text: string, topLevel: TopLevel): ParseResult {
-  const lineCounter = new LineCounter();
-  const positionOf: PositionOf = (offset) => {
+function positionsOf(lineCounter: LineCounter): PositionOf {
+  return (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: Math.max(col, 1) };
   };
+}
+
+function parseText(file: string, text: string, topLevel: TopLevel): ParseResult {
+  const lineCounter = new LineCounter();
+  const positionOf = positionsOf(lineCounter);
   const tokenized = tokenize(text, lineCounter);
   if (typeof tokenized === "number") return refuse([tooDeep(file, positionOf(tokenized))]);
 
@@ -130,9 +155,32 @@ function parseText(file: string, text: string, topLevel: TopLevel): ParseResult 
   const all = diagnostics.concat(checkTree(file, document, positionOf, topLevel));
   if (all.length > 0) return refuse(all);
   return {
-    document: makeDocument(file, text, document, positionOf),
+    document: { file, text, value: toPlain(document.contents), locate: locator(document, positionOf) },
     diagnostics: [],
   };
+}
+
+/**
+ * `locate` for a file the fast path read: the first call parses the text
+ * again on the exact path, for its node tree and positions. Only files with
+ * a diagnostic pay for it.
+ */
+function lazyLocator(text: string): LoadedDocument["locate"] {
+  let locate: LoadedDocument["locate"] | undefined;
+  return (path, at) => {
+    locate ??= exactLocator(text);
+    return locate(path, at);
+  };
+}
+
+function exactLocator(text: string): LoadedDocument["locate"] {
+  const lineCounter = new LineCounter();
+  const positionOf = positionsOf(lineCounter);
+  const tokenized = tokenize(text, lineCounter);
+  const document =
+    typeof tokenized === "number" ? undefined : new Composer(COMPOSE_OPTIONS).compose(tokenized).next().value;
+  if (!document) return () => START;
+  return locator(document, positionOf);
 }
 
 // Diagnostics travel in arrays, never as spread arguments: a hostile file can produce
@@ -592,12 +640,7 @@ function toPlain(node: unknown): unknown {
   return null;
 }
 
-function makeDocument(
-  file: string,
-  text: string,
-  document: YamlDocument,
-  positionOf: PositionOf,
-): LoadedDocument {
+function locator(document: YamlDocument, positionOf: PositionOf): LoadedDocument["locate"] {
   const root = document.contents;
   const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
   const lookup = (mapping: YAMLMap, key: string): Pair | undefined => {
@@ -608,12 +651,7 @@ function makeDocument(
     }
     return index.get(key);
   };
-  return {
-    file,
-    text,
-    value: toPlain(root),
-    locate: (path, at = "value") => positionOf(locateOffset(root, path, at, lookup)),
-  };
+  return (path, at = "value") => positionOf(locateOffset(root, path, at, lookup));
 }
 
 /**

@@ -47,12 +47,15 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
  * Reads and parses one file of the repository. Refuses paths that leave `root`, go
  * through a symbolic link (folder or file) or do not name a regular file, and files
  * over the size cap, without reading their content. Messages only ever quote the
- * relative path, never bytes of a file.
+ * relative path, never bytes of a file. `checkedFolders` carries the folders found
+ * to be real folders from one read to the next of the same load (they are
+ * checked once, not once per file below them).
  */
 export function readRepositoryFile(
   root: string,
   relativePath: string,
   options: LoadOptions = {},
+  checkedFolders?: Set<string>,
 ): ParseResult {
   const parts = splitRelativePath(relativePath);
   if (parts === undefined) {
@@ -64,7 +67,7 @@ export function readRepositoryFile(
     );
   }
   const file = parts.join("/");
-  const problem = checkComponents(root, parts);
+  const problem = checkComponents(root, parts, checkedFolders);
   if (problem !== undefined) return { diagnostics: [problem] };
   const bytes = readCapped(root, file);
   if (!(bytes instanceof Uint8Array)) return { diagnostics: [bytes] };
@@ -89,9 +92,10 @@ export function discoverRepository(root: string): RepositoryFiles {
 export function loadRepository(root: string): LoadedRepository {
   const found = discoverRepository(root);
   const diagnostics = [...found.diagnostics];
+  const checkedFolders = new Set<string>();
   const readAll = (files: readonly string[]): LoadedDocument[] =>
     files.flatMap((file) => {
-      const result = readRepositoryFile(root, file);
+      const result = readRepositoryFile(root, file, {}, checkedFolders);
       diagnostics.push(...result.diagnostics);
       return result.document === undefined ? [] : [result.document];
     });
@@ -118,12 +122,17 @@ function splitRelativePath(relativePath: string): string[] | undefined {
 }
 
 /** lstat on every component, so no folder or file on the way is a symbolic link. */
-function checkComponents(root: string, parts: readonly string[]): Diagnostic | undefined {
+function checkComponents(
+  root: string,
+  parts: readonly string[],
+  checkedFolders = new Set<string>(),
+): Diagnostic | undefined {
   const file = parts.join("/");
   for (let count = 1; count <= parts.length; count += 1) {
     const current = parts.slice(0, count).join("/");
-    const stats = lstatOrCode(path.join(root, current));
     const isLast = count === parts.length;
+    if (!isLast && checkedFolders.has(current)) continue;
+    const stats = lstatOrCode(path.join(root, current));
     if (typeof stats === "string") return statFailure(file, current, stats);
     if (stats.isSymbolicLink()) {
       return error(
@@ -139,6 +148,7 @@ function checkComponents(root: string, parts: readonly string[]): Diagnostic | u
       return error("load.path", `${current} is not ${what}`, file, START, `Make ${current} ${what}.`);
     }
     if (isLast && stats.size > MAX_FILE_BYTES) return fileTooLarge(file, stats.size);
+    if (!isLast) checkedFolders.add(current);
   }
   return undefined;
 }
@@ -199,7 +209,8 @@ function readUpTo(fd: number, limit: number): Uint8Array {
 
 function lstatOrCode(target: string): Stats | string {
   try {
-    return lstatSync(target);
+    // A missing file is common here (service.yml): no exception for it.
+    return lstatSync(target, { throwIfNoEntry: false }) ?? "ENOENT";
   } catch (cause) {
     return errorCode(cause);
   }

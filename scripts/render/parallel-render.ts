@@ -151,10 +151,20 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       // Loaded only now: until here this thread validated and ran policy
       // while the workers, which loaded cdk8s meanwhile, rendered.
       const { renderJob } = await import("./render-repository.js");
-      for (const index of queue.take()) rendered.set(index, renderJob(jobs[index] as RenderJob));
+      for (const index of queue.take()) {
+        const file = renderJob(jobs[index] as RenderJob);
+        // Objects kept until the end survive into the old generation, which
+        // makes every garbage collection on the way dearer: keep them only when wanted.
+        rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
+      }
       for (const result of await Promise.all(running.map((w) => w.result))) {
-        for (const file of result)
-          rendered.set(file.index, { text: file.text, objects: (file.objects ?? []) as KubeObject[] });
+        let start = 0;
+        result.indexes.forEach((index, i) => {
+          const end = start + (result.lengths[i] ?? 0);
+          const objects = (result.objects?.[i] ?? []) as KubeObject[];
+          rendered.set(index, { text: result.texts.slice(start, end), objects });
+          start = end;
+        });
       }
       const files = new Map<string, RenderedFile>();
       jobs.forEach((job, index) => {
@@ -179,7 +189,7 @@ function defaultThreads(): number {
 
 interface RunningWorker {
   worker: Worker;
-  result: Promise<{ index: number; text: string; objects?: unknown[] }[]>;
+  result: Promise<Extract<RenderWorkerResult, { ok: true }>>;
 }
 
 function runWorker({ worker, ended }: StartedWorker, data: RenderWorkerData): RunningWorker {
@@ -187,7 +197,7 @@ function runWorker({ worker, ended }: StartedWorker, data: RenderWorkerData): Ru
   const result = Promise.race([answered, ended.then((failure) => Promise.reject(failure))]).then(
     (message) => {
       if (!message.ok) throw new ToolError(message.message);
-      return message.files;
+      return message;
     },
   );
   worker.ref();

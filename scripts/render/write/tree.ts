@@ -64,12 +64,18 @@ export function readTree(root: string): Map<string, EntryKind> {
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
+let encoded = Buffer.allocUnsafe(64 * 1024);
 
 /**
- * Whether `manifests/<path>` holds exactly `expected`. Reads into one reused
- * buffer: allocating a buffer per file measured as costly as the reads.
+ * Whether `manifests/<path>` holds exactly the UTF-8 bytes of `text`. Encodes
+ * and reads into two reused buffers: allocating buffers per file measured as
+ * costly as the reads.
  */
-export function hasBytes(root: string, path: string, expected: Buffer): boolean {
+export function hasText(root: string, path: string, text: string): boolean {
+  const length = Buffer.byteLength(text, "utf8");
+  if (encoded.length < length) encoded = Buffer.allocUnsafe(length * 2);
+  encoded.write(text, 0, "utf8");
+  const expected = encoded.subarray(0, length);
   if (scratch.length <= expected.length) scratch = Buffer.allocUnsafe(expected.length * 2);
   let fd: number | undefined;
   try {
@@ -123,9 +129,9 @@ export function recoverInterruptedWrite(root: string): void {
   for (const name of garbage) removeTree(join(root, name));
 }
 
-/** One file of the new tree: its bytes, and whether the file already on disk has exactly them. */
+/** One file of the new tree: its text (written as UTF-8), and whether the file already on disk has exactly it. */
 export interface PlannedFile {
-  bytes: Buffer;
+  text: string;
   unchanged: boolean;
 }
 
@@ -198,16 +204,23 @@ function fillTree(
 ): void {
   for (const [path, file] of files) {
     if (keep?.(path, file)) continue;
-    const slash = path.lastIndexOf("/");
-    if (slash !== -1) {
-      const parent = path.slice(0, slash);
-      if (!made.has(parent)) {
-        mkdirSync(join(dir, parent), { recursive: true });
-        for (let i = slash; i !== -1; i = parent.lastIndexOf("/", i - 1)) made.add(parent.slice(0, i));
-      }
-    }
+    makeParents(dir, path, made);
     const target = join(dir, path);
-    if (!(file.unchanged && tryLink(join(current, path), target))) writeFileSync(target, file.bytes);
+    if (!(file.unchanged && tryLink(join(current, path), target))) writeFileSync(target, file.text);
+  }
+}
+
+/**
+ * Makes the folders above `path` that are not in `made` yet, top down, one
+ * plain mkdir each (a recursive mkdir measured dearer: it tries and stats
+ * every level).
+ */
+function makeParents(dir: string, path: string, made: Set<string>): void {
+  for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
+    const folder = path.slice(0, slash);
+    if (made.has(folder)) continue;
+    mkdirSync(join(dir, folder));
+    made.add(folder);
   }
 }
 

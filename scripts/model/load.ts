@@ -47,15 +47,16 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
  * Reads and parses one file of the repository. Refuses paths that leave `root`, go
  * through a symbolic link (folder or file) or do not name a regular file, and files
  * over the size cap, without reading their content. Messages only ever quote the
- * relative path, never bytes of a file. `checkedFolders` carries the folders found
- * to be real folders from one read to the next of the same load (they are
- * checked once, not once per file below them).
+ * relative path, never bytes of a file. `checked` holds paths already found
+ * to be real folders or regular files in this load, which are not lstat'ed
+ * again (the file itself is still opened without following a link and
+ * checked as it is read).
  */
 export function readRepositoryFile(
   root: string,
   relativePath: string,
   options: LoadOptions = {},
-  checkedFolders?: Set<string>,
+  checked?: Set<string>,
 ): ParseResult {
   const parts = splitRelativePath(relativePath);
   if (parts === undefined) {
@@ -67,7 +68,7 @@ export function readRepositoryFile(
     );
   }
   const file = parts.join("/");
-  const problem = checkComponents(root, parts, checkedFolders);
+  const problem = checkComponents(root, parts, checked);
   if (problem !== undefined) return { diagnostics: [problem] };
   const bytes = readCapped(root, file);
   if (!(bytes instanceof Uint8Array)) return { diagnostics: [bytes] };
@@ -92,10 +93,17 @@ export function discoverRepository(root: string): RepositoryFiles {
 export function loadRepository(root: string): LoadedRepository {
   const found = discoverRepository(root);
   const diagnostics = [...found.diagnostics];
-  const checkedFolders = new Set<string>();
+  // Discovery has just lstat'ed every folder on the way and every file it found.
+  const checked = new Set<string>();
+  for (const file of [...found.services, ...found.environments, ...found.teams]) {
+    for (let slash = file.indexOf("/"); slash !== -1; slash = file.indexOf("/", slash + 1)) {
+      checked.add(file.slice(0, slash));
+    }
+    checked.add(file);
+  }
   const readAll = (files: readonly string[]): LoadedDocument[] =>
     files.flatMap((file) => {
-      const result = readRepositoryFile(root, file, {}, checkedFolders);
+      const result = readRepositoryFile(root, file, {}, checked);
       diagnostics.push(...result.diagnostics);
       return result.document === undefined ? [] : [result.document];
     });
@@ -125,13 +133,13 @@ function splitRelativePath(relativePath: string): string[] | undefined {
 function checkComponents(
   root: string,
   parts: readonly string[],
-  checkedFolders = new Set<string>(),
+  checked = new Set<string>(),
 ): Diagnostic | undefined {
   const file = parts.join("/");
   for (let count = 1; count <= parts.length; count += 1) {
     const current = parts.slice(0, count).join("/");
     const isLast = count === parts.length;
-    if (!isLast && checkedFolders.has(current)) continue;
+    if (checked.has(current)) continue;
     const stats = lstatOrCode(path.join(root, current));
     if (typeof stats === "string") return statFailure(file, current, stats);
     if (stats.isSymbolicLink()) {
@@ -148,7 +156,7 @@ function checkComponents(
       return error("load.path", `${current} is not ${what}`, file, START, `Make ${current} ${what}.`);
     }
     if (isLast && stats.size > MAX_FILE_BYTES) return fileTooLarge(file, stats.size);
-    if (!isLast) checkedFolders.add(current);
+    if (!isLast) checked.add(current);
   }
   return undefined;
 }

@@ -123,12 +123,17 @@ class Composer {
   }
 }
 
+const TYPED_FIRST = new Set("~nNtTfF0123456789+-.".split(""));
+
 /**
  * A plain scalar by the YAML 1.2 core schema, with the patterns of the `yaml`
  * package's core tags (null, bool, int in octal, decimal and hex, float with
  * and without an exponent, .inf and .nan), tried in that package's order.
  */
 export function resolveCore(source: string): string | number | boolean | null {
+  // Every non-string form starts with one of these (or is empty): most values
+  // (names, images, hosts) are strings and need no pattern at all.
+  if (source.length > 0 && !TYPED_FIRST.has(source.charAt(0))) return source;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(source)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(source)) return false;

@@ -223,6 +223,23 @@ describe("serializeDocument", () => {
     expect(buffers.map((b) => b.toString())).toEqual([...keys].sort(compareCodePoints));
   });
 
+  it.each([
+    ["a few plain keys", ["spec", "kind", "apiVersion", "metadata", "Z", "_x", "a-b", "a"]],
+    ["many plain keys", Array.from({ length: 40 }, (_, i) => `key-${(i * 7919) % 97}`)],
+    ["keys beyond U+D800", ["\uff01", "\u{1f680}", "b", "B", "a", "_", "aa", "\ue000"]],
+  ])("writes mappings of %s in UTF-8 byte order", (_name, keys) => {
+    const text = serializeDocument(Object.fromEntries(keys.map((key) => [key, 1])));
+    const written = text
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line.slice(0, line.lastIndexOf(":")).replace(/^(?!")(.*)$/, '"$1"')));
+    const bytes = keys
+      .map((key) => Buffer.from(key))
+      .sort(Buffer.compare)
+      .map((b) => b.toString());
+    expect(written).toEqual(bytes);
+  });
+
   it("skips undefined properties and writes undefined list items as null, like JSON", () => {
     expect(serializeDocument({ a: undefined, b: [undefined, 1] })).toBe("b:\n  - null\n  - 1\n");
   });

@@ -93,10 +93,32 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /** Own keys whose value is not `undefined`, in code point order. */
 function sortedKeys(mapping: Record<string, unknown>): string[] {
   const keys: string[] = [];
+  let surrogates = false;
   for (const key of Object.keys(mapping)) {
-    if (mapping[key] !== undefined) keys.push(key);
+    if (mapping[key] === undefined) continue;
+    keys.push(key);
+    if (!surrogates && HIGH_CODE_UNITS.test(key)) surrogates = true;
   }
-  return keys.length > 1 ? keys.sort(compareCodePoints) : keys;
+  if (keys.length < 2) return keys;
+  // Below U+D800, UTF-16 code unit order (the built-in `<` and sort) is code point order.
+  if (surrogates) return keys.sort(compareCodePoints);
+  return keys.length <= 16 ? insertionSort(keys) : keys.sort();
+}
+
+const HIGH_CODE_UNITS = /[\uD800-\uFFFF]/;
+
+/** Sorted in place with `<`: mappings have a handful of keys, where this beats Array.prototype.sort with a comparator. */
+function insertionSort(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**

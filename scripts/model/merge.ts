@@ -63,16 +63,20 @@ function mergeInto(
     const current = target[key];
     if (isMapping(incoming) && isMapping(current)) {
       mergeInto(current, incoming, origin, path, origins);
-    } else if (isMapping(incoming)) {
-      dropOrigins(origins, path.join("."));
+      continue;
+    }
+    const dotted = path.join(".");
+    // Origins exist only for what the merged value holds: a key not set yet has none to drop.
+    if (isMapping(current)) dropOrigins(origins, dotted);
+    else if (current !== undefined) origins.delete(dotted);
+    if (isMapping(incoming)) {
       const fresh: Record<string, unknown> = {};
       target[key] = fresh;
       mergeInto(fresh, incoming, origin, path, origins);
-      if (Object.keys(incoming).length === 0) origins.set(path.join("."), originAt(origin, path));
+      if (Object.keys(incoming).length === 0) origins.set(dotted, originAt(origin, path));
     } else {
-      dropOrigins(origins, path.join("."));
       target[key] = incoming;
-      origins.set(path.join("."), originAt(origin, path));
+      origins.set(dotted, originAt(origin, path));
     }
   }
 }

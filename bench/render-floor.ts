@@ -1,15 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import { isMainModule } from "./paths.js";
 
 /**
  * The floor of `idp render`: the least any renderer of the same repository has
  * to do, as a whole process. It reads and parses the same input files (every
- * YAML file under environments/, teams/ and services/, with the `yaml`
- * package's `parse`) and writes the same output bytes (the files `idp render`
- * produced, packed beforehand into one bundle file by {@link packTree}) into a
+ * YAML file under environments/, teams/ and services/, with js-yaml's `load`,
+ * the parser of idp's own fast path and the fastest we have) and writes the
+ * same output bytes (the files `idp render` produced, packed beforehand into
+ * one bundle file by {@link packTree}) into a
  * fresh folder with the same layout, with mkdir + writeFile: no schema, no
  * resolve, no policy, no cdk8s, no serializing, no atomic swap.
  *
@@ -71,7 +72,7 @@ export function renderFloor(root: string, bundle: string, out: string): FloorRep
     for (const entry of entries) {
       if (!entry.isFile() || !entry.name.endsWith(".yaml")) continue;
       const text = readFileSync(path.join(entry.parentPath, entry.name), "utf8");
-      if (parse(text) === null) throw new Error(`${entry.name} is empty`);
+      if (load(text) === null) throw new Error(`${entry.name} is empty`);
       inputs.files += 1;
       inputs.bytes += Buffer.byteLength(text);
     }

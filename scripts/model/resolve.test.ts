@@ -254,3 +254,52 @@ describe("environment checks", () => {
     expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([["resolve.namespace", 6]]);
   });
 });
+
+describe("resolveRepository with an earlier resolution", () => {
+  const environments = [doc("environments/prod.yaml", PROD), doc("environments/dev.yaml", DEV)];
+  const teams = [doc("teams/shop.yaml", TEAM)];
+  const web = doc("services/web/service.yaml", service("  type: worker\n  image: ghcr.io/x/web:1.0.0\n"));
+  const api = doc(
+    "services/api/service.yaml",
+    service("  type: worker\n  image: ghcr.io/x/api:1.0.0\n").replace("name: web", "name: api"),
+  );
+  const first = resolveRepository({ environments, teams, services: [web, api] });
+  const before = {
+    documents: new Map([...environments, ...teams, web, api].map((d) => [d.file, d])),
+    services: first.services,
+  };
+  const byKey = (services: readonly { name: string; environment: string }[]) =>
+    new Map(services.map((s) => [`${s.name}/${s.environment}`, s]));
+
+  it("takes over the services of unchanged documents and resolves the changed ones", () => {
+    const bumped = doc(
+      "services/web/service.yaml",
+      service("  type: worker\n  image: ghcr.io/x/web:2.0.0\n"),
+    );
+    const again = resolveRepository({ environments, teams, services: [bumped, api] }, before);
+    const was = byKey(first.services);
+    const now = byKey(again.services);
+    expect(now.get("api/dev")).toBe(was.get("api/dev"));
+    expect(now.get("api/prod")).toBe(was.get("api/prod"));
+    expect(now.get("web/dev")).not.toBe(was.get("web/dev"));
+    expect(now.get("web/dev")?.image).toBe("ghcr.io/x/web:2.0.0");
+    // The same resolution as from nothing, in the same order.
+    const fresh = resolveRepository({ environments, teams, services: [bumped, api] });
+    expect(again.services.map(({ origins: _o, ...rest }) => rest)).toEqual(
+      fresh.services.map(({ origins: _o, ...rest }) => rest),
+    );
+  });
+
+  it("resolves every service again in an environment whose document changed", () => {
+    const dev = doc("environments/dev.yaml", DEV.replace("replicas: 1", "replicas: 2"));
+    const again = resolveRepository(
+      { environments: [environments[0] as LoadedDocument, dev], teams, services: [web, api] },
+      before,
+    );
+    const was = byKey(first.services);
+    const now = byKey(again.services);
+    expect(now.get("api/prod")).toBe(was.get("api/prod"));
+    expect(now.get("api/dev")).not.toBe(was.get("api/dev"));
+    expect(now.get("api/dev")?.replicas).toBe(2);
+  });
+});

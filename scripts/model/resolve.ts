@@ -38,6 +38,19 @@ export interface Resolution {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * An earlier resolution whose services may stand in for resolving again: a
+ * service document in an environment resolves the same every time, so where
+ * both documents are the very objects the earlier resolution read, its
+ * resolved service is taken as it is (`idp plan` resolves the base from
+ * mostly the head's documents). Pass only a resolution without errors: a
+ * service taken over brings no findings with it.
+ */
+export interface ResolvedBefore {
+  documents: ReadonlyMap<string, LoadedDocument>;
+  services: readonly ResolvedService[];
+}
+
 /** Defaults when neither the environment nor the service sets them. */
 const FALLBACK = { replicas: 1, cpu: "100m", memory: "128Mi", autoscaleCpu: 80, protocol: "http" } as const;
 
@@ -48,7 +61,7 @@ const FALLBACK = { replicas: 1, cpu: "100m", memory: "128Mi", autoscaleCpu: 80, 
  * quantities, secret references and `${...}` placeholders. Every finding
  * points at the line that set the offending value.
  */
-export function resolveRepository(input: ResolveInput): Resolution {
+export function resolveRepository(input: ResolveInput, before?: ResolvedBefore): Resolution {
   const findings = new Findings([...input.environments, ...input.teams, ...input.services]);
   const teams = input.teams.map(toTeamModel);
   const environments = orderByPromotion(input.environments.map(toEnvironmentModel));
@@ -63,18 +76,41 @@ export function resolveRepository(input: ResolveInput): Resolution {
       ...(input.broken?.services ?? []),
     ]),
   };
+  const reusable = reusableServices(input.environments, before);
   const services: ResolvedService[] = [];
   for (const doc of [...input.services].sort((a, b) => compareNames(a.file, b.file))) {
     const service = doc.value as Service;
     checkServiceFile(doc, service, known, findings);
     if (!teams.some((t) => t.name === service.metadata.team)) continue;
+    const unchanged = before?.documents.get(doc.file) === doc;
     for (const environment of environments) {
-      const resolved = resolveService(doc, service, environment, findings);
+      const resolved =
+        (unchanged ? reusable.get(`${doc.file}\u0000${environment.name}`) : undefined) ??
+        resolveService(doc, service, environment, findings);
       if (resolved) services.push(resolved);
     }
   }
   checkAcrossServices(services, findings);
   return { environments, teams, services, diagnostics: findings.diagnostics() };
+}
+
+/** The earlier resolution's services whose environment document is unchanged, by file and environment. */
+function reusableServices(
+  environments: readonly LoadedDocument[],
+  before: ResolvedBefore | undefined,
+): Map<string, ResolvedService> {
+  const reusable = new Map<string, ResolvedService>();
+  if (!before) return reusable;
+  const unchanged = new Set(
+    environments
+      .filter((doc) => before.documents.get(doc.file) === doc)
+      .map((doc) => (doc.value as Environment).metadata.name),
+  );
+  for (const service of before.services) {
+    if (unchanged.has(service.environment))
+      reusable.set(`${service.file}\u0000${service.environment}`, service);
+  }
+  return reusable;
 }
 
 function toTeamModel(doc: LoadedDocument): TeamModel {

@@ -52,11 +52,16 @@ export function resolveBaseFromHead(
     if (validateDocument(validators, kind, document).length > 0) return undefined;
     documents[kind].push(document);
   }
-  return resolveRepository({
-    environments: documents.Environment.sort(byKey(fileName)),
-    teams: documents.Team.sort(byKey(fileName)),
-    services: documents.Service.sort(byKey(folderName)),
-  });
+  // The head's services resolved from the very documents the base shares stand in for the base's.
+  const before = head.diagnostics.some((d) => d.severity === "error") ? undefined : head;
+  return resolveRepository(
+    {
+      environments: documents.Environment.sort(byKey(fileName)),
+      teams: documents.Team.sort(byKey(fileName)),
+      services: documents.Service.sort(byKey(folderName)),
+    },
+    before,
+  );
 }
 
 // The order loadRepository reads files in: services by folder name, the others by file name.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LoadedDocument } from "./document.js";
 import { parseYamlDocument } from "./parse-yaml.js";
 import { resolveRepository } from "./resolve.js";
+import type { ResolvedService } from "./resolved.js";
 
 function doc(file: string, text: string): LoadedDocument {
   const { document, diagnostics } = parseYamlDocument(file, text);
@@ -268,7 +269,7 @@ describe("resolveRepository with an earlier resolution", () => {
     documents: new Map([...environments, ...teams, web, api].map((d) => [d.file, d])),
     services: first.services,
   };
-  const byKey = (services: readonly { name: string; environment: string }[]) =>
+  const byKey = (services: readonly ResolvedService[]) =>
     new Map(services.map((s) => [`${s.name}/${s.environment}`, s]));
 
   it("takes over the services of unchanged documents and resolves the changed ones", () => {

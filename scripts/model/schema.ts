@@ -1,43 +1,63 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
 import type { LoadedDocument, ValuePath } from "./document.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { closestName } from "./names.js";
+import { PRECOMPILED_FILE, precompiledChecks } from "./precompiled-schemas.js";
 import type { SchemaSources } from "./read-schemas.js";
+import { schemaCompiler, schemaKey } from "./schema-compiler.js";
 
 /** The compiled schemas: one validator per kind, and the ajv instance that can compile parts of them. */
-export interface SchemaValidators {
+export interface CompiledSchemas {
   readonly byKind: Readonly<Record<Kind, ValidateFunction>>;
   /** The validator of branch `index` of the `anyOf`/`oneOf` in `parent` (a schema object of ours). */
   readonly branch: (parent: object, keyword: string, index: number) => ValidateFunction | undefined;
 }
 
+/**
+ * The schemas, ready to judge documents: `accepts` says whether a value is
+ * valid (with the build's precompiled validators when they were made from
+ * these very schemas, see precompiled-schemas.ts), and `compiled` is ajv's
+ * own compilation, made on first use, which explains what is wrong.
+ */
+export interface SchemaValidators {
+  readonly accepts: (kind: Kind, value: unknown) => boolean;
+  readonly compiled: () => CompiledSchemas;
+}
+
 type JsonSchema = Record<string, unknown>;
 
 /**
- * Compiles the schemas with ajv in strict mode with all errors (every problem
- * in a file is reported at once, not the first). A schema that does not
- * compile is a broken platform, not bad user input: ToolError.
+ * Prepares the schemas. With precompiled validators for exactly these
+ * schemas, nothing is compiled until a document fails (compiling costs about
+ * 0.2 s per process); otherwise they are compiled now. A schema that does
+ * not compile is a broken platform, not bad user input: ToolError.
  */
-export function compileSchemas(sources: SchemaSources): SchemaValidators {
-  // ajv's optimizer passes over the generated code cost about 40% of compiling,
-  // which every run pays, and buy nothing measurable at our schemas' size.
-  const ajv = new Ajv2020({
-    strict: true,
-    allErrors: true,
-    verbose: true,
-    $data: false,
-    code: { optimize: false },
-  });
-  // An annotation for people (editors show it too): the sentence a pattern failure prints.
-  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
+export function compileSchemas(sources: SchemaSources, precompiled = PRECOMPILED_FILE): SchemaValidators {
+  const checks = precompiledChecks(sources, precompiled);
+  if (checks) {
+    let compiled: CompiledSchemas | undefined;
+    return {
+      accepts: (kind, value) => checks[kind](value),
+      compiled: () => {
+        compiled ??= compileAll(sources);
+        return compiled;
+      },
+    };
+  }
+  const compiled = compileAll(sources);
+  return { accepts: (kind, value) => compiled.byKind[kind](value) === true, compiled: () => compiled };
+}
+
+function compileAll(sources: SchemaSources): CompiledSchemas {
+  const ajv = schemaCompiler();
   const byKind = {} as Record<Kind, ValidateFunction>;
   // Where each schema object sits, so a branch of an alternative can be compiled on its own.
   const places = new WeakMap<object, string>();
   for (const kind of KINDS) {
     const source = sources[kind];
-    const key = typeof source.$id === "string" ? source.$id : `idp:${kind}`;
+    const key = schemaKey(kind, source);
     indexSchema(source, `${key}#`, places);
     try {
       ajv.addSchema(source, typeof source.$id === "string" ? undefined : key);
@@ -76,10 +96,12 @@ export function validateDocument(
   kind: Kind,
   document: LoadedDocument,
 ): Diagnostic[] {
-  const validate = validators.byKind[kind];
+  if (validators.accepts(kind, document.value)) return [];
+  const { byKind, branch } = validators.compiled();
+  const validate = byKind[kind];
   if (validate(document.value)) return [];
   const rootSchema = validate.schema as JsonSchema;
-  const errors = settleAlternatives(validate.errors ?? [], validators.branch);
+  const errors = settleAlternatives(validate.errors ?? [], branch);
   return errors.map((e) => toDiagnostic(e, document, rootSchema));
 }
 
@@ -94,7 +116,7 @@ export function validateDocument(
  */
 function settleAlternatives(
   errors: readonly ErrorObject[],
-  branch: SchemaValidators["branch"],
+  branch: CompiledSchemas["branch"],
   depth = 0,
 ): ErrorObject[] {
   const withoutIf = errors.filter((e) => e.keyword !== "if");
@@ -108,7 +130,7 @@ function settleAlternatives(
   return settleAlternatives([...outside, ...bestBranchErrors(alternative, branch)], branch, depth + 1);
 }
 
-function bestBranchErrors(alternative: ErrorObject, branch: SchemaValidators["branch"]): ErrorObject[] {
+function bestBranchErrors(alternative: ErrorObject, branch: CompiledSchemas["branch"]): ErrorObject[] {
   const branches = Array.isArray(alternative.schema) ? alternative.schema.length : 0;
   const tried: { errors: ErrorObject[]; rootComplaints: number }[] = [];
   for (let i = 0; i < branches; i++) {

@@ -1,0 +1,13 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { writePrecompiledValidators } from "../model/precompiled-schemas.js";
+import { readSchemas } from "../model/read-schemas.js";
+
+/**
+ * Build step (`npm run build`, after tsc): precompiles the validators of this
+ * repository's schemas/, so a run judged by those schemas does not compile
+ * them again. A repository with other schemas still works: they are compiled
+ * when the tool runs.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+writePrecompiledValidators(readSchemas(root));

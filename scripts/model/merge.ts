@@ -35,20 +35,32 @@ const EXCLUSIVE: readonly (readonly string[])[] = [
  * line that set the value, in whichever file that is.
  */
 export function mergeLayers(layers: readonly Layer[]): Merged {
-  const value: Record<string, unknown> = {};
   const origins = new Map<string, Origin>();
+  return { value: merge(layers, origins), origins };
+}
+
+/**
+ * The merged settings alone, as mergeLayers gives them: cheaper, for when
+ * the origins may never be asked for (they are only for pointing at lines).
+ */
+export function mergeValues(layers: readonly Layer[]): Record<string, unknown> {
+  return merge(layers, undefined);
+}
+
+function merge(layers: readonly Layer[], origins: Map<string, Origin> | undefined): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const group of EXCLUSIVE) {
       if (group.some((key) => key in layer.value)) {
         for (const key of group) {
           delete value[key];
-          dropOrigins(origins, key);
+          if (origins) dropOrigins(origins, key);
         }
       }
     }
     mergeInto(value, layer.value, layer.origin, [], origins);
   }
-  return { value, origins };
+  return value;
 }
 
 function mergeInto(
@@ -56,13 +68,23 @@ function mergeInto(
   source: Record<string, unknown>,
   origin: Origin,
   prefix: string[],
-  origins: Map<string, Origin>,
+  origins: Map<string, Origin> | undefined,
 ): void {
   for (const [key, incoming] of Object.entries(source)) {
-    const path = [...prefix, key];
+    const path = origins ? [...prefix, key] : prefix;
     const current = target[key];
     if (isMapping(incoming) && isMapping(current)) {
       mergeInto(current, incoming, origin, path, origins);
+      continue;
+    }
+    if (!origins) {
+      if (isMapping(incoming)) {
+        const fresh: Record<string, unknown> = {};
+        target[key] = fresh;
+        mergeInto(fresh, incoming, origin, path, origins);
+      } else {
+        target[key] = incoming;
+      }
       continue;
     }
     const dotted = path.join(".");

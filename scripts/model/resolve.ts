@@ -9,7 +9,7 @@ import {
   orderByPromotion,
 } from "./environments.js";
 import { Findings } from "./findings.js";
-import { type Layer, mergeLayers, type Origin, originOf } from "./merge.js";
+import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
 import { checkQuantities } from "./quantities-check.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
 import { checkSecrets, checkServiceFile, checkWorkloadShape } from "./service-checks.js";
@@ -138,13 +138,19 @@ function resolveService(
     { value: { ...settings }, origin: { file: doc.file, path: ["spec"] } },
     { value: { ...overrideSettings }, origin: { file: doc.file, path: ["spec", "environments", env.name] } },
   ];
-  const { value, origins } = mergeLayers(layers);
-  const merged = value as ServiceSettings;
+  const merged = mergeValues(layers) as ServiceSettings;
+  // Where each value was set is only ever asked to point a finding at its
+  // line: merged again on first use, not kept for every service up front.
+  let origins: ReadonlyMap<string, Origin> | undefined;
+  const originsOf = () => {
+    origins ??= mergeLayers(layers).origins;
+    return origins;
+  };
   const origin = (dotted: string): Origin =>
-    originOf(origins, dotted) ?? { file: doc.file, path: ["spec", ...dotted.split(".")] };
+    originOf(originsOf(), dotted) ?? { file: doc.file, path: ["spec", ...dotted.split(".")] };
 
   const resources = merged.resources ?? { cpu: FALLBACK.cpu, memory: FALLBACK.memory };
-  const resolved: ResolvedService = {
+  const fields: Omit<ResolvedService, "origins"> = {
     name: service.metadata.name,
     team: service.metadata.team,
     tier: service.metadata.tier ?? "standard",
@@ -169,8 +175,12 @@ function resolveService(
     probes: { ...merged.probes },
     calls: [...(merged.calls ?? [])],
     dependencies: [],
-    origins,
   };
+  // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
+  const resolved = Object.defineProperty(fields, "origins", {
+    get: originsOf,
+    enumerable: false,
+  }) as ResolvedService;
   if (merged.command) resolved.command = [...merged.command];
   if (merged.args) resolved.args = [...merged.args];
   if (merged.route) resolved.route = { host: merged.route.host, path: merged.route.path ?? "/" };
@@ -224,21 +234,22 @@ function checkAcrossServices(services: readonly ResolvedService[], findings: Fin
         hosts.set(key, service);
       }
     }
-    const callsOrigin = originOf(service.origins, "calls") ?? { file: service.file, path: ["spec", "calls"] };
+    const callsOrigin = () =>
+      originOf(service.origins, "calls") ?? { file: service.file, path: ["spec", "calls"] };
     for (const name of service.calls) {
       const target = byKey.get(`${environment}/${name}`);
       if (target && target.type !== "web") {
         findings.error(
           "resolve.call-not-web",
           `${service.name} calls ${name}, a ${target.type}: only web services listen for calls`,
-          callsOrigin,
+          callsOrigin(),
           { environment, hint: `remove ${name} from calls` },
         );
       } else if (!target && everywhere.has(name)) {
         findings.error(
           "resolve.call-disabled",
           `${service.name} calls ${name}, which is not enabled in {env}`,
-          callsOrigin,
+          callsOrigin(),
           {
             environment,
             hint: `enable ${name} in {env}, or override calls there without it`,

@@ -11,7 +11,11 @@ const fingerprints = new WeakMap<ResolvedService, string>();
 export function settingsFingerprint(service: ResolvedService): string {
   let known = fingerprints.get(service);
   if (known === undefined) {
-    const { origins: _origins, ...settings } = service;
+    // Own enumerable keys only: resolve's origins are made on demand, and reading them would make them.
+    const settings: Record<string, unknown> = {};
+    for (const key of Object.keys(service)) {
+      if (key !== "origins") settings[key] = service[key as keyof ResolvedService];
+    }
     known = JSON.stringify(settings);
     fingerprints.set(service, known);
   }

@@ -1,6 +1,7 @@
 import {
   closeSync,
   constants,
+  type Dirent,
   fstatSync,
   lstatSync,
   openSync,
@@ -233,7 +234,7 @@ function errorCode(cause: unknown): string {
 // Discovery
 
 /** Entry names of a top-level folder; empty when it does not exist. */
-function listFolder(root: string, folder: string, diagnostics: Diagnostic[]): string[] {
+function listFolder(root: string, folder: string, diagnostics: Diagnostic[]): Dirent[] {
   const stats = lstatOrCode(path.join(root, folder));
   if (typeof stats === "string") {
     if (stats !== "ENOENT") diagnostics.push(unreadable(folder, stats));
@@ -249,9 +250,10 @@ function listFolder(root: string, folder: string, diagnostics: Diagnostic[]): st
     );
     return [];
   }
-  return readdirSync(path.join(root, folder))
-    .filter((name) => !name.startsWith("."))
-    .sort();
+  // Entry types come with the listing (no lstat per entry); links are reported, never followed.
+  return readdirSync(path.join(root, folder), { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith("."))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function symlink(relative: string): Diagnostic {
@@ -277,12 +279,10 @@ function wrongExtension(relative: string): Diagnostic {
 
 function discoverServices(root: string, diagnostics: Diagnostic[]): string[] {
   const found: string[] = [];
-  for (const name of listFolder(root, "services", diagnostics)) {
-    const folder = `services/${name}`;
-    const stats = lstatOrCode(path.join(root, folder));
-    if (typeof stats === "string") continue; // vanished since readdir
-    if (stats.isSymbolicLink()) diagnostics.push(symlink(folder));
-    else if (stats.isDirectory()) {
+  for (const entry of listFolder(root, "services", diagnostics)) {
+    const folder = `services/${entry.name}`;
+    if (entry.isSymbolicLink()) diagnostics.push(symlink(folder));
+    else if (entry.isDirectory()) {
       const file = serviceFile(root, folder, diagnostics);
       if (file !== undefined) found.push(file);
     }
@@ -322,17 +322,16 @@ function serviceFile(root: string, folder: string, diagnostics: Diagnostic[]): s
 /** `<folder>/*.yaml`; other files (a README, say) are none of our business. */
 function discoverFlat(root: string, folder: string, diagnostics: Diagnostic[]): string[] {
   const found: string[] = [];
-  for (const name of listFolder(root, folder, diagnostics)) {
+  for (const entry of listFolder(root, folder, diagnostics)) {
+    const name = entry.name;
     const relative = `${folder}/${name}`;
     if (name.endsWith(".yml")) {
       diagnostics.push(wrongExtension(relative));
       continue;
     }
     if (!name.endsWith(".yaml")) continue;
-    const stats = lstatOrCode(path.join(root, relative));
-    if (typeof stats === "string") continue; // vanished since readdir
-    if (stats.isSymbolicLink()) diagnostics.push(symlink(relative));
-    else if (stats.isFile()) found.push(relative);
+    if (entry.isSymbolicLink()) diagnostics.push(symlink(relative));
+    else if (entry.isFile()) found.push(relative);
     else {
       diagnostics.push(
         error("load.path", `${relative} is not a regular file`, relative, START, `Make ${relative} a file.`),

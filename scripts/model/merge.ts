@@ -71,34 +71,24 @@ function mergeInto(
   origins: Map<string, Origin> | undefined,
 ): void {
   for (const [key, incoming] of Object.entries(source)) {
-    const path = origins ? [...prefix, key] : prefix;
+    const path = [...prefix, key];
     const current = target[key];
     if (isMapping(incoming) && isMapping(current)) {
       mergeInto(current, incoming, origin, path, origins);
       continue;
     }
-    if (!origins) {
-      if (isMapping(incoming)) {
-        const fresh: Record<string, unknown> = {};
-        target[key] = fresh;
-        mergeInto(fresh, incoming, origin, path, origins);
-      } else {
-        target[key] = incoming;
-      }
-      continue;
-    }
-    const dotted = path.join(".");
+    const dotted = origins ? path.join(".") : "";
     // Origins exist only for what the merged value holds: a key not set yet has none to drop.
-    if (isMapping(current)) dropOrigins(origins, dotted);
-    else if (current !== undefined) origins.delete(dotted);
+    if (origins && isMapping(current)) dropOrigins(origins, dotted);
+    else if (origins && current !== undefined) origins.delete(dotted);
     if (isMapping(incoming)) {
       const fresh: Record<string, unknown> = {};
       target[key] = fresh;
       mergeInto(fresh, incoming, origin, path, origins);
-      if (Object.keys(incoming).length === 0) origins.set(dotted, originAt(origin, path));
+      if (Object.keys(incoming).length === 0) origins?.set(dotted, originAt(origin, path));
     } else {
       target[key] = incoming;
-      origins.set(dotted, originAt(origin, path));
+      origins?.set(dotted, originAt(origin, path));
     }
   }
 }

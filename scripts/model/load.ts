@@ -94,7 +94,8 @@ export function discoverRepository(root: string): RepositoryFiles {
 export function loadRepository(root: string): LoadedRepository {
   const found = discoverRepository(root);
   const diagnostics = [...found.diagnostics];
-  // Discovery has just lstat'ed every folder on the way and every file it found.
+  // Discovery has just checked every folder on the way and every file it found
+  // (lstat, or the entry type of its folder's listing).
   const checked = new Set<string>();
   for (const file of [...found.services, ...found.environments, ...found.teams]) {
     for (let slash = file.indexOf("/"); slash !== -1; slash = file.indexOf("/", slash + 1)) {

@@ -132,17 +132,18 @@ function parseChecked(file: string, bytes: Uint8Array | string, topLevel: TopLev
 
 type TopLevel = NonNullable<LoadOptions["topLevel"]>;
 
-function positionsOf(lineCounter: LineCounter): PositionOf {
-  return (offset) => {
+/** The CST of `text` (or where it nests too deep), and positions for offsets into it. */
+function tokenizeText(text: string): { tokenized: CST.Token[] | number; positionOf: PositionOf } {
+  const lineCounter = new LineCounter();
+  const positionOf: PositionOf = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: Math.max(col, 1) };
   };
+  return { tokenized: tokenize(text, lineCounter), positionOf };
 }
 
 function parseText(file: string, text: string, topLevel: TopLevel): ParseResult {
-  const lineCounter = new LineCounter();
-  const positionOf = positionsOf(lineCounter);
-  const tokenized = tokenize(text, lineCounter);
+  const { tokenized, positionOf } = tokenizeText(text);
   if (typeof tokenized === "number") return refuse([tooDeep(file, positionOf(tokenized))]);
 
   const diagnostics = scanTokens(file, tokenized, positionOf);
@@ -174,9 +175,7 @@ function lazyLocator(text: string): LoadedDocument["locate"] {
 }
 
 function exactLocator(text: string): LoadedDocument["locate"] {
-  const lineCounter = new LineCounter();
-  const positionOf = positionsOf(lineCounter);
-  const tokenized = tokenize(text, lineCounter);
+  const { tokenized, positionOf } = tokenizeText(text);
   const document =
     typeof tokenized === "number" ? undefined : new Composer(COMPOSE_OPTIONS).compose(tokenized).next().value;
   if (!document) return () => START;

@@ -1,7 +1,7 @@
 import { ApiObject } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import { KubeRoleBinding } from "../k8s.js";
+import { addKubeObject } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** How often Flux looks for new commits. */
@@ -88,7 +88,7 @@ export interface FluxTenantProps extends ObjectMetaProps {
 export function addFluxTenant(scope: Construct, id: string, props: FluxTenantProps): void {
   const metadata = objectMeta(props);
   new kplus.ServiceAccount(scope, `${id}-account`, { metadata, automountToken: false });
-  new KubeRoleBinding(scope, `${id}-binding`, {
+  addKubeObject(scope, `${id}-binding`, "RoleBinding", {
     metadata,
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
     subjects: [{ kind: "ServiceAccount", name: props.name, namespace: props.namespace }],

@@ -1,8 +1,8 @@
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { EnvironmentDefaults, EnvironmentLimits } from "../../model/types.generated.js";
-import { KubeLimitRange, type LimitRangeItem, type Quantity } from "../k8s.js";
+import { addKubeObject, type LimitRangeItem } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
-import { quantity } from "./quantities.js";
 
 /** The name of the LimitRange in every team namespace. */
 export const LIMIT_RANGE_NAME = "limits";
@@ -29,19 +29,19 @@ export function addTeamLimitRange(
   scope: Construct,
   id: string,
   props: TeamLimitRangeProps,
-): KubeLimitRange | undefined {
+): ApiObject | undefined {
   const resources = props.defaults?.resources;
   const item: { -readonly [K in keyof LimitRangeItem]: LimitRangeItem[K] } = { type: "Container" };
   if (resources) {
-    item.defaultRequest = { cpu: quantity(resources.cpu), memory: quantity(resources.memory) };
-    item.default = { memory: quantity(resources.memory) };
+    item.defaultRequest = { cpu: resources.cpu, memory: resources.memory };
+    item.default = { memory: resources.memory };
   }
-  const max: Record<string, Quantity> = {};
-  if (props.limits?.maxCpu !== undefined) max.cpu = quantity(props.limits.maxCpu);
-  if (props.limits?.maxMemory !== undefined) max.memory = quantity(props.limits.maxMemory);
+  const max: Record<string, string | number> = {};
+  if (props.limits?.maxCpu !== undefined) max.cpu = props.limits.maxCpu;
+  if (props.limits?.maxMemory !== undefined) max.memory = props.limits.maxMemory;
   if (Object.keys(max).length > 0) item.max = max;
   if (!item.defaultRequest && !item.max) return undefined;
-  return new KubeLimitRange(scope, id, {
+  return addKubeObject(scope, id, "LimitRange", {
     metadata: objectMeta({ ...props, name: LIMIT_RANGE_NAME }),
     spec: { limits: [item] },
   });

@@ -1,8 +1,8 @@
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { Quota } from "../../model/types.generated.js";
-import { KubeResourceQuota } from "../k8s.js";
+import { addKubeObject } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
-import { quantity } from "./quantities.js";
 
 /** The name of the ResourceQuota in every team namespace. */
 export const QUOTA_NAME = "quota";
@@ -20,21 +20,17 @@ export interface TeamQuotaProps extends Omit<ObjectMetaProps, "name"> {
  * service's memory limit defaults to its request), `pods` the pod count.
  * Returns undefined when the quota sets nothing.
  */
-export function addTeamQuota(
-  scope: Construct,
-  id: string,
-  props: TeamQuotaProps,
-): KubeResourceQuota | undefined {
+export function addTeamQuota(scope: Construct, id: string, props: TeamQuotaProps): ApiObject | undefined {
   const { cpu, memory, pods } = props.quota;
-  const hard: Record<string, ReturnType<typeof quantity>> = {};
-  if (cpu !== undefined) hard["requests.cpu"] = quantity(cpu);
+  const hard: Record<string, string | number> = {};
+  if (cpu !== undefined) hard["requests.cpu"] = cpu;
   if (memory !== undefined) {
-    hard["requests.memory"] = quantity(memory);
-    hard["limits.memory"] = quantity(memory);
+    hard["requests.memory"] = memory;
+    hard["limits.memory"] = memory;
   }
-  if (pods !== undefined) hard.pods = quantity(pods);
+  if (pods !== undefined) hard.pods = pods;
   if (Object.keys(hard).length === 0) return undefined;
-  return new KubeResourceQuota(scope, id, {
+  return addKubeObject(scope, id, "ResourceQuota", {
     metadata: objectMeta({ ...props, name: QUOTA_NAME }),
     spec: { hard },
   });

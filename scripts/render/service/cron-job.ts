@@ -1,6 +1,6 @@
-import { Duration } from "cdk8s";
+import { type ApiObject, Duration } from "cdk8s";
 import type { Construct } from "constructs";
-import { KubeCronJob, type PodTemplateSpec } from "../k8s.js";
+import { addKubeObject, type PodTemplateSpec } from "../k8s.js";
 import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 const BLANKS = /\s+/;
@@ -44,12 +44,12 @@ export interface CronJobProps {
  * batch job that is not written to run twice at once needs. It is not
  * suspended. The schedule is written with single spaces between its fields.
  *
- * It is the typed cdk8s L1 KubeCronJob, not cdk8s-plus's CronJob: cdk8s-plus's
- * pod machinery cost about 6x per object, and its output needed JSON patches
- * (seccomp, exact quantities, gRPC probes, its address label). The L1 props
- * still check field names at compile time.
+ * It is a cdk8s ApiObject typed by the L1 KubeCronJob's props (see
+ * addKubeObject), not cdk8s-plus's CronJob: cdk8s-plus's pod machinery cost
+ * about 6x per object, and its output needed JSON patches (seccomp, exact
+ * quantities, gRPC probes, its address label).
  */
-export function addCronJob(scope: Construct, props: CronJobProps): KubeCronJob {
+export function addCronJob(scope: Construct, props: CronJobProps): ApiObject {
   const { name } = props.identity.service;
   const fields = props.schedule.trim().split(BLANKS);
   if (fields.length !== 5) {
@@ -65,7 +65,7 @@ export function addCronJob(scope: Construct, props: CronJobProps): KubeCronJob {
       `the starting deadline of ${name} (${startingDeadlineSeconds} s) is under ${MIN_STARTING_DEADLINE_SECONDS} s`,
     );
   }
-  return new KubeCronJob(scope, "cron-job", {
+  return addKubeObject(scope, "cron-job", "CronJob", {
     metadata: workloadMetadataOf(props.identity),
     spec: {
       schedule: fields.join(" "),

@@ -1,5 +1,6 @@
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
-import { IntOrString, KubeDeployment, type PodTemplateSpec } from "../k8s.js";
+import { addKubeObject, type PodTemplateSpec } from "../k8s.js";
 import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
 /** Seconds a new pod must be ready before it counts as available (Kubernetes' default, written out). */
@@ -30,15 +31,15 @@ export interface DeploymentProps {
  * A Deployment named after the service, selecting its pods by the selector
  * labels, rolling out 25% surge / 25% unavailable.
  *
- * It is the typed cdk8s L1 KubeDeployment, not cdk8s-plus's Deployment:
- * cdk8s-plus's pod machinery cost about 6x per object, and its output needed
- * JSON patches (seccomp, exact quantities, gRPC probes, its address label).
- * The L1 props still check field names at compile time. The defaults
+ * It is a cdk8s ApiObject typed by the L1 KubeDeployment's props (see
+ * addKubeObject), not cdk8s-plus's Deployment: cdk8s-plus's pod machinery
+ * cost about 6x per object, and its output needed JSON patches (seccomp,
+ * exact quantities, gRPC probes, its address label). The defaults
  * cdk8s-plus wrote (minReadySeconds, progressDeadlineSeconds, strategy) are
  * written out the same.
  */
-export function addDeployment(scope: Construct, props: DeploymentProps): KubeDeployment {
-  return new KubeDeployment(scope, "deployment", {
+export function addDeployment(scope: Construct, props: DeploymentProps): ApiObject {
+  return addKubeObject(scope, "deployment", "Deployment", {
     metadata: workloadMetadataOf(props.identity),
     spec: {
       replicas: props.replicas,
@@ -48,8 +49,8 @@ export function addDeployment(scope: Construct, props: DeploymentProps): KubeDep
       strategy: {
         type: "RollingUpdate",
         rollingUpdate: {
-          maxSurge: IntOrString.fromString(MAX_SURGE),
-          maxUnavailable: IntOrString.fromString(MAX_UNAVAILABLE),
+          maxSurge: MAX_SURGE,
+          maxUnavailable: MAX_UNAVAILABLE,
         },
       },
       template: props.template,

@@ -1,6 +1,6 @@
 import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
-import { type HpaScalingRulesV2, KubeHorizontalPodAutoscalerV2 } from "../k8s.js";
+import { addKubeObject, type HpaScalingRulesV2 } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 // Our scale-up and scale-down policy (cdk8s-plus's defaults, which these
@@ -39,15 +39,11 @@ export interface HorizontalPodAutoscalerProps {
  * has no `replicas`) on average CPU utilisation, with our scale-up and
  * scale-down policy above.
  *
- * It is the typed cdk8s L1 KubeHorizontalPodAutoscalerV2: cdk8s-plus's
- * autoscaler needs a cdk8s-plus Deployment as its target, and those cost
- * about 6x per object what the L1 KubeDeployment does. The L1 props still
- * check field names at compile time.
+ * It is a cdk8s ApiObject typed by the L1 KubeHorizontalPodAutoscalerV2's
+ * props (see addKubeObject): cdk8s-plus's autoscaler needs a cdk8s-plus
+ * Deployment as its target, and those cost about 6x per object.
  */
-export function addHorizontalPodAutoscaler(
-  scope: Construct,
-  props: HorizontalPodAutoscalerProps,
-): KubeHorizontalPodAutoscalerV2 {
+export function addHorizontalPodAutoscaler(scope: Construct, props: HorizontalPodAutoscalerProps): ApiObject {
   if (props.min > props.max) {
     throw new Error(
       `autoscale of ${props.identity.service.name}: min (${props.min}) is above max (${props.max})`,
@@ -66,7 +62,7 @@ export function addHorizontalPodAutoscaler(
     selectPolicy: "Max",
     policies: [{ type: "Pods", value: props.min, periodSeconds: SCALE_DOWN_PERIOD_SECONDS }],
   };
-  return new KubeHorizontalPodAutoscalerV2(scope, "horizontal-pod-autoscaler", {
+  return addKubeObject(scope, "horizontal-pod-autoscaler", "HorizontalPodAutoscaler", {
     metadata: metadataOf(props.identity),
     spec: {
       scaleTargetRef: {

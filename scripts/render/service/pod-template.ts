@@ -1,11 +1,4 @@
-import {
-  type Container,
-  type EnvFromSource,
-  type EnvVar,
-  type PodTemplateSpec,
-  Quantity,
-  type ResourceRequirements,
-} from "../k8s.js";
+import type { Container, EnvFromSource, EnvVar, PodTemplateSpec, ResourceRequirements } from "../k8s.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { SecretKeyVariable } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
@@ -61,14 +54,14 @@ export interface PodTemplateProps {
  * a read-only root filesystem with an emptyDir at /tmp, no service account
  * token, requests for CPU and memory and a memory limit.
  *
- * The template is plain typed data for the cdk8s L1 classes (KubeDeployment,
- * KubeCronJob) rather than cdk8s-plus's Container, Env, Volume and Probe:
- * those cost about 6x per object what the L1 object does, and needed JSON
+ * The template is plain Kubernetes JSON typed by the L1 classes' props (see
+ * k8s.ts) rather than cdk8s-plus's Container, Env, Volume and Probe: those
+ * cost about 6x per object what plain data does, and needed JSON
  * patches (each deep-cloning the whole object) for what cdk8s-plus cannot
  * say: the pod-level seccomp profile, resource quantities exactly as written
  * (it rewrote "1Gi" as "1024Mi"), gRPC probes, and dropping its own address
- * label (we select by our own labels). The L1 props are still typed, so field
- * names are checked at compile time. Kubernetes' defaults that cdk8s-plus
+ * label (we select by our own labels). Field names and types are checked at
+ * compile time. Kubernetes' defaults that cdk8s-plus
  * writes out (dnsPolicy, hostNetwork, setHostnameAsFQDN, fsGroupChangePolicy,
  * terminationGracePeriodSeconds, ...) are written out here too: a manifest
  * that states them reads the same in every cluster.
@@ -130,7 +123,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
       volumes: [{ name: TMP_VOLUME, emptyDir: {} }],
       dnsPolicy: "ClusterFirst",
       hostNetwork: false,
-      setHostnameAsFqdn: false,
+      setHostnameAsFQDN: false,
       terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
     },
   };
@@ -157,9 +150,7 @@ function containerPorts(identity: ServiceIdentity): Container["ports"] {
 function resourceRequirements(identity: ServiceIdentity): ResourceRequirements {
   const { cpu, memory, limits } = identity.service.resources;
   return {
-    requests: { cpu: Quantity.fromString(cpu), memory: Quantity.fromString(memory) },
-    limits: limits.cpu
-      ? { cpu: Quantity.fromString(limits.cpu), memory: Quantity.fromString(limits.memory) }
-      : { memory: Quantity.fromString(limits.memory) },
+    requests: { cpu, memory },
+    limits: limits.cpu ? { cpu: limits.cpu, memory: limits.memory } : { memory: limits.memory },
   };
 }

@@ -1,16 +1,16 @@
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
-import { IntOrString, type Probe as KubeProbe } from "../k8s.js";
+import type { Probe as KubeProbe } from "../k8s.js";
 
 /**
  * Kubernetes' own default, written out on every probe (as cdk8s-plus did, so
- * the output did not change when the workloads moved to the L1 classes).
+ * the output did not change when the workloads moved off cdk8s-plus).
  */
 const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /**
- * Turns a probe of the service file into a container probe (the typed core/v1
- * Probe of the cdk8s L1 classes, which, unlike cdk8s-plus-28's Probe, also
+ * Turns a probe of the service file into a container probe (the core/v1
+ * Probe as the L1 classes type it, which, unlike cdk8s-plus-28's Probe, also
  * says gRPC). A string is an HTTP GET of that path on the first port's
  * container port; `http` without a port uses the same port; HTTP GETs use the
  * HTTP scheme; timings are copied when given (Kubernetes defaults when absent)
@@ -20,14 +20,14 @@ export function containerProbe(service: ResolvedService, which: string, probe: P
   if (typeof probe === "string") {
     return {
       failureThreshold: DEFAULT_FAILURE_THRESHOLD,
-      httpGet: { path: probe, port: IntOrString.fromNumber(firstPort(service, which)), scheme: "HTTP" },
+      httpGet: { path: probe, port: firstPort(service, which), scheme: "HTTP" },
     };
   }
   if ("http" in probe) {
     const port = probe.http.port ?? firstPort(service, which);
     return {
       ...probeTimings(probe),
-      httpGet: { path: probe.http.path, port: IntOrString.fromNumber(port), scheme: "HTTP" },
+      httpGet: { path: probe.http.path, port, scheme: "HTTP" },
     };
   }
   if ("exec" in probe) return { ...probeTimings(probe), exec: { command: probe.exec } };

@@ -19,8 +19,9 @@ export type Json<T> = T extends K8s.IntOrString | K8s.Quantity
       ? JsonObject<T>
       : T;
 
+// Writable: the objects are data we build up, not the L1 classes' read-only props.
 type JsonObject<T> = {
-  [Field in keyof T as Field extends keyof typeof KUBERNETES_NAMES
+  -readonly [Field in keyof T as Field extends keyof typeof KUBERNETES_NAMES
     ? (typeof KUBERNETES_NAMES)[Field]
     : Field]: Json<T[Field]>;
 };
@@ -77,6 +78,8 @@ const KINDS = {
   Deployment: { apiVersion: "apps/v1", kind: "Deployment" },
   HorizontalPodAutoscaler: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" },
   LimitRange: { apiVersion: "v1", kind: "LimitRange" },
+  NetworkPolicy: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  PodDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   ResourceQuota: { apiVersion: "v1", kind: "ResourceQuota" },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
 } as const;
@@ -87,6 +90,8 @@ interface KindProps {
   Deployment: K8s.KubeDeploymentProps;
   HorizontalPodAutoscaler: K8s.KubeHorizontalPodAutoscalerV2Props;
   LimitRange: K8s.KubeLimitRangeProps;
+  NetworkPolicy: K8s.KubeNetworkPolicyProps;
+  PodDisruptionBudget: K8s.KubePodDisruptionBudgetProps;
   ResourceQuota: K8s.KubeResourceQuotaProps;
   RoleBinding: K8s.KubeRoleBindingProps;
 }
@@ -117,6 +122,11 @@ export type EnvFromSource = Json<K8s.EnvFromSource>;
 export type EnvVar = Json<K8s.EnvVar>;
 export type HpaScalingRulesV2 = Json<K8s.HpaScalingRulesV2>;
 export type LimitRangeItem = Json<K8s.LimitRangeItem>;
+export type NetworkPolicyEgressRule = Json<K8s.NetworkPolicyEgressRule>;
+export type NetworkPolicyIngressRule = Json<K8s.NetworkPolicyIngressRule>;
+export type NetworkPolicyPeer = Json<K8s.NetworkPolicyPeer>;
+export type NetworkPolicyPort = Json<K8s.NetworkPolicyPort>;
+export type NetworkPolicySpec = Json<K8s.NetworkPolicySpec>;
 export type PodTemplateSpec = Json<K8s.PodTemplateSpec>;
 export type Probe = Json<K8s.Probe>;
 export type ResourceRequirements = Json<K8s.ResourceRequirements>;

@@ -31,7 +31,7 @@ export function addTeamLimitRange(
   props: TeamLimitRangeProps,
 ): ApiObject | undefined {
   const resources = props.defaults?.resources;
-  const item: { -readonly [K in keyof LimitRangeItem]: LimitRangeItem[K] } = { type: "Container" };
+  const item: LimitRangeItem = { type: "Container" };
   if (resources) {
     item.defaultRequest = { cpu: resources.cpu, memory: resources.memory };
     item.default = { memory: resources.memory };

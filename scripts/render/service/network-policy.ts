@@ -1,6 +1,14 @@
-import { ApiObject } from "cdk8s";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { ResolvedDependency, ResolvedService } from "../../model/resolved.js";
+import {
+  addKubeObject,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type NetworkPolicySpec,
+} from "../k8s.js";
 import { selectorLabels } from "../labels.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
@@ -44,23 +52,8 @@ export interface NetworkPolicyProps {
   dependencies?: readonly ResolvedDependency[];
 }
 
-interface PolicyPort {
-  protocol: "TCP" | "UDP";
-  port: number;
-}
-
-interface PolicyPeer {
-  namespaceSelector: { matchLabels: Record<string, string> };
-  podSelector?: { matchLabels: Record<string, string> };
-}
-
-interface PolicyRule {
-  peers?: PolicyPeer[];
-  ports: PolicyPort[];
-}
-
 /** Where DNS answers: the cluster's kube-dns (or CoreDNS, which keeps the label) pods. */
-const DNS_RULE = {
+const DNS_RULE: NetworkPolicyEgressRule = {
   to: [
     {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
@@ -71,7 +64,7 @@ const DNS_RULE = {
     { protocol: "UDP", port: 53 },
     { protocol: "TCP", port: 53 },
   ],
-} as const;
+};
 
 /** Port of dependencies whose class gives no numeric `port` value: HTTPS, what cloud APIs speak. */
 export const DEFAULT_DEPENDENCY_PORT = 443;
@@ -93,30 +86,26 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
   const { identity } = props;
   const service = identity.service;
   const policyTypes = props.ingress === false ? ["Egress"] : ["Ingress", "Egress"];
-  const spec: Record<string, unknown> = { podSelector: { matchLabels: identity.selector }, policyTypes };
+  const spec: NetworkPolicySpec = { podSelector: { matchLabels: identity.selector }, policyTypes };
 
   if (props.ingress !== false) {
-    const ingress: Record<string, unknown>[] = [];
+    const ingress: NetworkPolicyIngressRule[] = [];
     const callers = props.callers ?? [];
     if (callers.length > 0) {
-      ingress.push(toRule("from", { peers: callers.map(podsOf), ports: containerPorts(service) }));
+      ingress.push({ from: callers.map(podsOf), ports: containerPorts(service) });
     }
     if (props.routing) {
-      ingress.push(
-        toRule("from", {
-          peers: [
-            { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.routing.namespace } } },
-          ],
-          ports: [{ protocol: "TCP", port: props.routing.targetPort }],
-        }),
-      );
+      ingress.push({
+        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.routing.namespace } } }],
+        ports: [{ protocol: "TCP", port: props.routing.targetPort }],
+      });
     }
     if (ingress.length > 0) spec.ingress = ingress;
   }
 
-  const egress: Record<string, unknown>[] = [DNS_RULE];
+  const egress: NetworkPolicyEgressRule[] = [DNS_RULE];
   for (const called of props.called ?? []) {
-    egress.push(toRule("to", { peers: [podsOf(called)], ports: containerPorts(called) }));
+    egress.push({ to: [podsOf(called)], ports: containerPorts(called) });
   }
   const dependencyPorts = [...new Set((props.dependencies ?? []).map(dependencyPort))].sort((a, b) => a - b);
   if (dependencyPorts.length > 0) {
@@ -124,16 +113,11 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
   }
   spec.egress = egress;
 
-  return new ApiObject(scope, "network-policy", {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: metadataOf(identity),
-    spec,
-  });
+  return addKubeObject(scope, "network-policy", "NetworkPolicy", { metadata: metadataOf(identity), spec });
 }
 
 /** The pods of `service`, wherever its namespace. */
-function podsOf(service: ResolvedService): PolicyPeer {
+function podsOf(service: ResolvedService): NetworkPolicyPeer {
   return {
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: service.namespace } },
     podSelector: { matchLabels: selectorLabels(service) },
@@ -141,8 +125,8 @@ function podsOf(service: ResolvedService): PolicyPeer {
 }
 
 /** The container ports of `service` (a policy sees pod ports, after the Service translated them). */
-function containerPorts(service: ResolvedService): PolicyPort[] {
-  const ports: PolicyPort[] = [];
+function containerPorts(service: ResolvedService): NetworkPolicyPort[] {
+  const ports: NetworkPolicyPort[] = [];
   const seen = new Set<number>();
   for (const p of service.ports) {
     if (seen.has(p.targetPort)) continue;
@@ -150,8 +134,4 @@ function containerPorts(service: ResolvedService): PolicyPort[] {
     ports.push({ protocol: "TCP", port: p.targetPort });
   }
   return ports;
-}
-
-function toRule(direction: "from" | "to", rule: PolicyRule): Record<string, unknown> {
-  return rule.peers ? { [direction]: rule.peers, ports: rule.ports } : { ports: rule.ports };
 }

@@ -1,8 +1,9 @@
-import { ApiObject } from "cdk8s";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { addKubeObject } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
-/** A PodDisruptionBudget (policy/v1), which cdk8s-plus-28 has no construct for. */
+/** A PodDisruptionBudget (policy/v1), which cdk8s-plus-28 has no L2 construct for. */
 export interface PodDisruptionBudgetProps {
   identity: ServiceIdentity;
   /**
@@ -21,9 +22,7 @@ export function needsDisruptionBudget(replicas: number | undefined, autoscale?: 
 
 /** A PodDisruptionBudget named after the service, over its pods. */
 export function addPodDisruptionBudget(scope: Construct, props: PodDisruptionBudgetProps): ApiObject {
-  return new ApiObject(scope, "pod-disruption-budget", {
-    apiVersion: "policy/v1",
-    kind: "PodDisruptionBudget",
+  return addKubeObject(scope, "pod-disruption-budget", "PodDisruptionBudget", {
     metadata: metadataOf(props.identity),
     spec: { maxUnavailable: props.maxUnavailable ?? 1, selector: { matchLabels: props.identity.selector } },
   });

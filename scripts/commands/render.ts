@@ -1,7 +1,7 @@
 import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { startRender, startRenderWorkers } from "../render/parallel-render.js";
-import { MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
+import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -67,7 +67,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       ),
     };
   }
-  const texts = new Map([...tree.files].map(([path, file]) => [path, file.text]));
+  const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
   const written = await writeManifests(options.root, texts, {
     check: options.check,
     allowEmpty: options.allowEmpty,

@@ -7,6 +7,7 @@ import { ToolError } from "../errors.js";
 import { JobQueue } from "./job-queue.js";
 import type { KubeObject } from "./kube-object.js";
 import {
+  fileFromBytes,
   type RenderedFile,
   type RenderedTree,
   type RenderInput,
@@ -14,6 +15,7 @@ import {
   renderJobs,
 } from "./render-jobs.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
+import { bytesAt } from "./utf8-chunks.js";
 
 /** Below this many files, starting a worker (it loads cdk8s again) costs more than it saves. */
 const PARALLEL_FROM = 400;
@@ -158,12 +160,11 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
         rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
       }
       for (const result of await Promise.all(running.map((w) => w.result))) {
-        let start = 0;
         result.indexes.forEach((index, i) => {
-          const end = start + (result.lengths[i] ?? 0);
+          const place = result.places[i];
+          if (!place) throw new ToolError(`a render worker sent no bytes for ${jobs[index]?.path}`);
           const objects = (result.objects?.[i] ?? []) as KubeObject[];
-          rendered.set(index, { text: result.texts.slice(start, end), objects });
-          start = end;
+          rendered.set(index, fileFromBytes(bytesAt(result.buffers, place), objects));
         });
       }
       const files = new Map<string, RenderedFile>();

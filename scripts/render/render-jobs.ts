@@ -11,7 +11,27 @@ export const MANIFEST_FILE = "manifest.yaml";
 /** One rendered file: its objects, and their YAML. */
 export interface RenderedFile {
   objects: KubeObject[];
-  text: string;
+  readonly text: string;
+  /** The YAML as UTF-8, when a worker thread rendered the file (it is written as is). */
+  readonly bytes?: Uint8Array;
+}
+
+/** What to write for `file`: its bytes when it has them, else its text. */
+export function fileContent(file: RenderedFile): string | Uint8Array {
+  return file.bytes ?? file.text;
+}
+
+/** A file rendered elsewhere as UTF-8 `bytes`: its text is decoded when first read. */
+export function fileFromBytes(bytes: Uint8Array, objects: KubeObject[]): RenderedFile {
+  let text: string | undefined;
+  return {
+    objects,
+    bytes,
+    get text() {
+      text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      return text;
+    },
+  };
 }
 
 /** What rendering a repository gives: files keyed by their path under `manifests/`. */

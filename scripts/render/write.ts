@@ -4,6 +4,7 @@ import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
 import {
   type EntryKind,
+  type FileContent,
   hasText,
   manifestsDirName,
   type PlannedFile,
@@ -54,10 +55,12 @@ quotas, the GitOps controller's applications).
 
 const readmePath = "README.md";
 
+const CARRIAGE_RETURN = 0x0d;
+
 /**
  * Writes the rendered tree: `files` maps paths relative to
- * `<root>/manifests/` (`dev/checkout/manifest.yaml`) to their full text,
- * written byte for byte. Everything under `manifests/` that is not in
+ * `<root>/manifests/` (`dev/checkout/manifest.yaml`) to their full text
+ * (written as UTF-8) or bytes, written byte for byte. Everything under `manifests/` that is not in
  * `files` is removed (everything there is generated); nothing outside it is
  * touched, except the lock file and our own trees beside it
  * (`.manifests.tmp-*` while building, `.manifests.spare` kept for the next
@@ -81,7 +84,7 @@ const readmePath = "README.md";
  */
 export function writeManifests(
   root: string,
-  files: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, FileContent>,
   options: WriteOptions,
 ): WriteResult {
   checkRoot(root);
@@ -115,12 +118,12 @@ function checkRoot(root: string): void {
  * services), which set off full garbage collections of the heap.
  */
 function checkFiles(
-  files: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, FileContent>,
   environments: readonly string[],
-): Map<string, string> {
+): Map<string, FileContent> {
   const known = new Set(environments);
   const folders = new Set<string>();
-  const wanted = new Map<string, string>();
+  const wanted = new Map<string, FileContent>();
   for (const [path, text] of files) {
     checkPath(path);
     const environment = path.slice(0, path.indexOf("/"));
@@ -129,7 +132,7 @@ function checkFiles(
         `cannot write manifests/${path}: "${environment}" is not one of the environments (${[...known].join(", ")})`,
       );
     }
-    if (text.includes("\r"))
+    if (typeof text === "string" ? text.includes("\r") : text.includes(CARRIAGE_RETURN))
       throw new ToolError(`cannot write manifests/${path}: it contains a carriage return`);
     for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
       folders.add(path.slice(0, slash));
@@ -164,7 +167,7 @@ function checkPath(path: string): void {
 
 function compareWithDisk(
   root: string,
-  wanted: ReadonlyMap<string, string>,
+  wanted: ReadonlyMap<string, FileContent>,
   options: WriteOptions,
 ): { result: WriteResult; planned: Map<string, PlannedFile> } {
   const onDisk = readTree(root);

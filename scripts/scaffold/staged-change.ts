@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { type CheckedRepository, type CheckOptions, checkRepository } from "../check-repository.js";
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
-import type { RenderedTree } from "../render/render-jobs.js";
+import { fileContent, type RenderedTree } from "../render/render-jobs.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 
@@ -102,7 +102,7 @@ export function applyChange(root: string, edits: FileEdits, tree: RenderedTree):
       writeFileSync(temporary, text);
       renameSync(temporary, path);
     }
-    const texts = new Map([...tree.files].map(([path, file]) => [path, file.text]));
+    const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
     const manifests = writeManifests(root, texts, {
       check: false,
       allowEmpty: false,

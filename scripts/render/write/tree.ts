@@ -66,16 +66,16 @@ export function readTree(root: string): Map<string, EntryKind> {
 let scratch = Buffer.allocUnsafe(64 * 1024);
 let encoded = Buffer.allocUnsafe(64 * 1024);
 
+/** A file's content: text (written as UTF-8) or the bytes themselves. */
+export type FileContent = string | Uint8Array;
+
 /**
- * Whether `manifests/<path>` holds exactly the UTF-8 bytes of `text`. Encodes
+ * Whether `manifests/<path>` holds exactly `content` (text as UTF-8). Encodes
  * and reads into two reused buffers: allocating buffers per file measured as
  * costly as the reads.
  */
-export function hasText(root: string, path: string, text: string): boolean {
-  const length = Buffer.byteLength(text, "utf8");
-  if (encoded.length < length) encoded = Buffer.allocUnsafe(length * 2);
-  encoded.write(text, 0, "utf8");
-  const expected = encoded.subarray(0, length);
+export function hasText(root: string, path: string, content: FileContent): boolean {
+  const expected = typeof content === "string" ? encode(content) : content;
   if (scratch.length <= expected.length) scratch = Buffer.allocUnsafe(expected.length * 2);
   let fd: number | undefined;
   try {
@@ -93,6 +93,13 @@ export function hasText(root: string, path: string, text: string): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function encode(text: string): Buffer {
+  const length = Buffer.byteLength(text, "utf8");
+  if (encoded.length < length) encoded = Buffer.allocUnsafe(length * 2);
+  encoded.write(text, 0, "utf8");
+  return encoded.subarray(0, length);
 }
 
 /**
@@ -129,9 +136,9 @@ export function recoverInterruptedWrite(root: string): void {
   for (const name of garbage) removeTree(join(root, name));
 }
 
-/** One file of the new tree: its text (written as UTF-8), and whether the file already on disk has exactly it. */
+/** One file of the new tree: its content, and whether the file already on disk has exactly it. */
 export interface PlannedFile {
-  text: string;
+  text: FileContent;
   unchanged: boolean;
 }
 

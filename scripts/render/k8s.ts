@@ -130,3 +130,26 @@ export type NetworkPolicySpec = Json<K8s.NetworkPolicySpec>;
 export type PodTemplateSpec = Json<K8s.PodTemplateSpec>;
 export type Probe = Json<K8s.Probe>;
 export type ResourceRequirements = Json<K8s.ResourceRequirements>;
+
+/** An object with the type and object meta every Kubernetes resource has. */
+interface Resource {
+  apiVersion: string;
+  kind: string;
+  metadata?: object;
+}
+
+/**
+ * Adds a custom resource (Argo CD, External Secrets, Gateway API, Flux) as a
+ * cdk8s ApiObject, typed by its kubernetes-models interface: the upstream
+ * CRD schema that `idp render --verify` checks it against at run time. That
+ * check allows fields the schema does not know; the type refuses them at
+ * compile time, so a misspelt field cannot reach a cluster, which would drop
+ * it or refuse the object.
+ */
+export function addResource<Typed extends Resource>(
+  scope: Construct,
+  id: string,
+  resource: Typed,
+): ApiObject {
+  return new ApiObject(scope, id, resource);
+}

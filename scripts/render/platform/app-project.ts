@@ -1,6 +1,8 @@
-import { ApiObject } from "cdk8s";
+import type { IAppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { EnvironmentSpec } from "../../model/types.generated.js";
+import { addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** An API group and kind, as Argo CD's resource lists name them. */
@@ -73,7 +75,7 @@ export interface AppProjectProps extends ObjectMetaProps {
  * nobody thought of (a new CRD with cluster-wide power) is refused by default.
  */
 export function addAppProject(scope: Construct, id: string, props: AppProjectProps): ApiObject {
-  return new ApiObject(scope, id, {
+  return addResource<IAppProject>(scope, id, {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
     metadata: objectMeta(props),

@@ -1,5 +1,7 @@
-import { ApiObject } from "cdk8s";
+import type { IApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { automatedSyncPolicy } from "./sync-policy.js";
 
@@ -58,7 +60,7 @@ export function addTeamApplicationSet(
   id: string,
   props: TeamApplicationSetProps,
 ): ApiObject {
-  return new ApiObject(scope, id, {
+  return addResource<IApplicationSet>(scope, id, {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "ApplicationSet",
     metadata: objectMeta(props),

@@ -1,5 +1,7 @@
-import { ApiObject } from "cdk8s";
+import type { IApplication } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 import { automatedSyncPolicy } from "./sync-policy.js";
 
@@ -36,7 +38,7 @@ export function addPlatformApplication(
   id: string,
   props: PlatformApplicationProps,
 ): ApiObject {
-  return new ApiObject(scope, id, {
+  return addResource<IApplication>(scope, id, {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
     metadata: {

@@ -1,7 +1,9 @@
-import { ApiObject } from "cdk8s";
+import type { IKustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization";
+import type { IGitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository";
+import type { ApiObject } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import { addKubeObject } from "../k8s.js";
+import { addKubeObject, addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** How often Flux looks for new commits. */
@@ -30,7 +32,7 @@ export interface FluxSourceProps extends ObjectMetaProps {
 
 /** A Flux GitRepository (source.toolkit.fluxcd.io/v1) of the platform repository. */
 export function addFluxSource(scope: Construct, id: string, props: FluxSourceProps): ApiObject {
-  return new ApiObject(scope, id, {
+  return addResource<IGitRepository>(scope, id, {
     apiVersion: "source.toolkit.fluxcd.io/v1",
     kind: "GitRepository",
     metadata: objectMeta(props),
@@ -56,7 +58,7 @@ export interface FluxKustomizationProps extends ObjectMetaProps {
  * with prune (objects that left git are deleted).
  */
 export function addFluxKustomization(scope: Construct, id: string, props: FluxKustomizationProps): ApiObject {
-  return new ApiObject(scope, id, {
+  return addResource<IKustomization>(scope, id, {
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
     kind: "Kustomization",
     metadata: objectMeta(props),

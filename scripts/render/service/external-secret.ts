@@ -1,7 +1,9 @@
-import { ApiObject } from "cdk8s";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import { splitSecretReference } from "../../model/secret-reference.js";
 import type { SecretStoreRef } from "../../model/types.generated.js";
+import { addResource } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The name suffix of the ExternalSecret and of the Secret it writes. */
@@ -22,7 +24,7 @@ export interface ExternalSecretProps {
 /** The spec of an ExternalSecret (external-secrets.io/v1beta1). */
 export interface ExternalSecretSpec {
   refreshInterval: string;
-  secretStoreRef: { name: string; kind: string };
+  secretStoreRef: { name: string; kind: NonNullable<SecretStoreRef["kind"]> };
   target: { name: string; creationPolicy: "Owner" };
   data: { secretKey: string; remoteRef: { key: string; property: string } }[];
 }
@@ -55,7 +57,7 @@ export function addExternalSecret(
   identity: ServiceIdentity,
   spec: ExternalSecretSpec,
 ): ApiObject {
-  return new ApiObject(scope, "external-secret", {
+  return addResource<IExternalSecret>(scope, "external-secret", {
     apiVersion: "external-secrets.io/v1beta1",
     kind: "ExternalSecret",
     metadata: metadataOf(identity, SECRETS_SUFFIX),

@@ -1,6 +1,8 @@
-import { ApiObject } from "cdk8s";
+import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { GatewayRef } from "../../model/types.generated.js";
+import { addResource } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** A Gateway API HTTPRoute (gateway.networking.k8s.io/v1) for a service's public route. */
@@ -20,7 +22,7 @@ export interface HttpRouteProps {
  */
 export function addHttpRoute(scope: Construct, props: HttpRouteProps): ApiObject {
   const { identity, route } = props;
-  return new ApiObject(scope, "http-route", {
+  return addResource<IHTTPRoute>(scope, "http-route", {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
     metadata: metadataOf(identity),

@@ -8,6 +8,7 @@ import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBe
 import { combine, type Measurement, measureCommand } from "./measure.js";
 import { writeResults } from "./paths.js";
 import { type FloorReport, packTree, unpackTree } from "./render-floor.js";
+import type { StageReport } from "./render-stages.js";
 
 export interface RenderBenchmarkOptions {
   /** Generated repository sizes (services). Default 100, 1,000, 5,000. */
@@ -62,6 +63,23 @@ export interface RenderResult {
   ratio: { median: number; min: number; rerenderMedian: number; cpuMedian: number };
   /** Median wall time divided by the services. */
   msPerService: { first: number; rerender: number; floor: number };
+  /** At the target size: each stage in one thread (render-stages.ts, medians of the runs), and the bound they set. */
+  stages?: StageReport["ms"] & { objects: number; bound: StageBound };
+}
+
+/**
+ * The least wall time a render built from these stages can take on `cores`
+ * cores: the floor, plus validation beyond the floor's reading and parsing
+ * (serial: everything after it needs the resolved services), plus policy,
+ * loading the chart code in every rendering thread, building and serializing,
+ * spread perfectly over the cores, with no garbage collection, waiting or
+ * hand-over beyond what the stages measured.
+ */
+export interface StageBound {
+  cores: number;
+  ms: number;
+  /** `ms` over the floor's median: the render / floor ratio no render of these stages can beat. */
+  ratio: number;
 }
 
 export interface Target {
@@ -110,6 +128,7 @@ const TARGET_RATIO = 3;
 const LINEAR_TOLERANCE = 1.25;
 
 const FLOOR_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "render-floor.js");
+const STAGES_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "render-stages.js");
 
 /**
  * `idp render` on generated repositories of growing size (3 environments,
@@ -195,6 +214,11 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
       const inside = JSON.parse(floor.stdout) as FloorReport;
 
       const perService = (m: Measurement) => round2(m.wallMs.median / size);
+      let stages: RenderResult["stages"];
+      if (size === TARGET_SIZE) {
+        log(`${runs} runs of each render stage in one thread (${size} services) ...`);
+        stages = measureStageBound(root, runs, floor.wallMs.median, inside.ms.readAndParse, measuredOn.cores);
+      }
       results.push({
         services: size,
         runs,
@@ -213,6 +237,7 @@ export function runRenderBenchmark(options: RenderBenchmarkOptions = {}): Render
           cpuMedian: round2(first.cpuMs.median / floor.cpuMs.median),
         },
         msPerService: { first: perService(first), rerender: perService(rerender), floor: perService(floor) },
+        ...(stages ? { stages } : {}),
       });
 
       const result = results[results.length - 1] as RenderResult;
@@ -315,7 +340,6 @@ function judge(result: RenderResult): Target[] {
   ];
 }
 
-/** Removes manifests/ and everything a render keeps beside it, so the next render starts from nothing. */
 /** Moves every trace of earlier renders (the tree, its spare, the lock) out of `root` into `trash`. */
 function clearManifests(root: string, trash: string): void {
   for (const name of readdirSync(root)) {
@@ -338,6 +362,40 @@ function sameTree(rendered: string, floorOut: string, bundle: string): void {
       throw new Error(`the floor's ${relative} differs from what idp render wrote`);
     }
   }
+}
+
+/** The stages of render-stages.ts, `runs` cold processes, their medians, and the bound they set (StageBound). */
+function measureStageBound(
+  root: string,
+  runs: number,
+  floorMs: number,
+  floorParseMs: number,
+  cores: number,
+): NonNullable<RenderResult["stages"]> {
+  const reports = Array.from({ length: runs }, () => {
+    const measured = measureCommand([root], { runs: 1, script: STAGES_SCRIPT });
+    return JSON.parse(measured.stdout) as StageReport;
+  });
+  const ms = {} as StageReport["ms"];
+  for (const stage of Object.keys(reports[0]?.ms ?? {}) as (keyof StageReport["ms"])[]) {
+    ms[stage] = median(reports.map((report) => report.ms[stage]));
+  }
+  const threads = Math.min(cores, 4);
+  const parallel = ms.policy + threads * ms.loadRender + ms.build + ms.serialize;
+  const bound = floorMs + Math.max(0, ms.validate - floorParseMs) + parallel / cores;
+  return {
+    ...ms,
+    objects: reports[0]?.objects ?? 0,
+    bound: { cores, ms: round2(bound), ratio: round2(bound / floorMs) },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : round2(((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2);
 }
 
 /** Several one-run measurements of one command as one measurement. */
@@ -400,6 +458,7 @@ export function renderMarkdown(report: RenderReport): string {
         .join("; ") +
       ".",
     "",
+    ...stagesMarkdown(report.results),
     "Growth (first render, ms per service added; wall from the medians / wall from the minimums / CPU from the medians): " +
       (report.growth
         .map(
@@ -440,4 +499,26 @@ export function renderMarkdown(report: RenderReport): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The stage costs at the target size and the bound they set on render / floor. */
+function stagesMarkdown(results: RenderResult[]): string[] {
+  const result = results.find((r) => r.stages);
+  const stages = result?.stages;
+  if (!result || !stages) return [];
+  const { bound } = stages;
+  return [
+    `Stages of a render of ${result.services} services (${stages.objects} objects) in one thread, one cold process each ` +
+      "(`node dist/bench/render-stages.js <repository>`, medians, ms): " +
+      `validate (load, schema, checks, resolve) ${stages.validate}, policy ${stages.policy}, ` +
+      `loading the chart code (cdk8s, cdk8s-plus-28) ${stages.loadRender}, building the charts ${stages.build}, ` +
+      `serializing ${stages.serialize}; the same objects once more through bare cdk8s ` +
+      `(App, Chart and ApiObject per file, validation, toJson) ${stages.cdk8sAlone}.`,
+    "",
+    `The least a render made of these stages can take on ${bound.cores} cores: the floor, plus validation beyond ` +
+      "the floor's reading and parsing (serial), plus policy, the chart code loaded in every rendering thread, " +
+      "building and serializing spread perfectly over the cores, with no garbage collection, waiting or " +
+      `hand-over: **${bound.ms} ms, ${bound.ratio}× the floor**.`,
+    "",
+  ];
 }

@@ -1,6 +1,6 @@
 import { namespaceFor } from "../../model/environments.js";
 import type { EnvironmentModel, TeamModel } from "../../model/resolved.js";
-import { LABEL_PREFIX, SOURCE_ANNOTATION } from "../labels.js";
+import { ENVIRONMENT_LABEL, SOURCE_ANNOTATION, TEAM_LABEL, withEntry } from "../labels.js";
 
 /**
  * The names of every platform object of an environment, in one place so the
@@ -78,15 +78,12 @@ export const FLUX_TENANT_ACCOUNT = "gitops-reconciler";
 
 /** Labels of every platform object of an environment. */
 export function platformLabels(env: EnvironmentModel): Record<string, string> {
-  return {
-    "app.kubernetes.io/managed-by": "idp",
-    [`${LABEL_PREFIX}/environment`]: env.name,
-  };
+  return { "app.kubernetes.io/managed-by": "idp", [ENVIRONMENT_LABEL]: env.name };
 }
 
 /** Labels of a platform object that belongs to one team. */
 export function teamLabels(env: EnvironmentModel, team: TeamModel): Record<string, string> {
-  return { ...platformLabels(env), [`${LABEL_PREFIX}/team`]: team.name };
+  return withEntry(platformLabels(env), TEAM_LABEL, team.name);
 }
 
 /** `idp/source`: the environment file that an environment-wide object comes from. */

@@ -1,5 +1,6 @@
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { withEntry } from "../labels.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The annotation cert-manager's ingress-shim reads to issue a route's certificate. */
@@ -34,7 +35,7 @@ export function addIngress(scope: Construct, props: IngressProps): kplus.Ingress
     metadata: props.tlsIssuer
       ? {
           ...metadata,
-          annotations: { ...identity.annotations, [CLUSTER_ISSUER_ANNOTATION]: props.tlsIssuer },
+          annotations: withEntry(identity.annotations, CLUSTER_ISSUER_ANNOTATION, props.tlsIssuer),
         }
       : metadata,
     className: props.className ?? "nginx",

@@ -1,4 +1,5 @@
 import type { Container, EnvFromSource, EnvVar, PodTemplateSpec, ResourceRequirements } from "../k8s.js";
+import { withEntry } from "../labels.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { SecretKeyVariable } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
@@ -105,7 +106,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
   return {
     metadata: {
       labels: props.identity.workloadLabels,
-      annotations: { ...props.identity.annotations, [CONFIG_HASH_ANNOTATION]: props.configHash },
+      annotations: withEntry(props.identity.annotations, CONFIG_HASH_ANNOTATION, props.configHash),
     },
     spec: {
       restartPolicy: props.restartPolicy ?? "Always",

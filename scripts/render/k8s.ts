@@ -101,12 +101,14 @@ interface KindProps {
  * as a cdk8s ApiObject.
  *
  * Not the L1 class itself: its `toJson` walks the synthesized object once
- * more to map TypeScript field names to Kubernetes ones (identical for
- * these core kinds) and to unwrap IntOrString and Quantity, rebuilding every
- * nested object key by key. For a Deployment that walk cost more than cdk8s's
- * own synthesis (measured: 0.23 s of 1.8 s rendering 1,000 services × 3
- * environments). Synthesis is cdk8s's (tokens resolved, patches applied,
- * validations run), and the output is the same (compared on every example).
+ * more to map TypeScript field names to Kubernetes ones and to unwrap
+ * IntOrString and Quantity, rebuilding every nested object key by key; here
+ * {@link Json} states the Kubernetes names and plain values at compile time
+ * instead. That walk of the Deployments alone took 0.23 s of the 1.8 s of
+ * building 1,000 services × 3 environments in one thread (CPU profile).
+ * Synthesis is cdk8s's (tokens resolved, patches applied, validations run),
+ * and the output is byte-identical (the examples' goldens, and a generated
+ * 1,000-service repository compared file by file).
  */
 export function addKubeObject<Kind extends keyof KindProps>(
   scope: Construct,

@@ -296,6 +296,21 @@ describe("writeManifests", () => {
       "cannot write manifests/dev/a: it is also a folder of other files",
     );
     expect(() => writeManifests(root, files({ "dev/a/b": "x\r\n" }), write)).toThrow("carriage return");
+    const crlf = new Map([["dev/a/b", Buffer.from("x\r\n")]]);
+    expect(() => writeManifests(root, crlf, write)).toThrow("carriage return");
+  });
+
+  it("writes bytes as they are, and compares them with text the same way", () => {
+    // Worker threads hand their files over as UTF-8 bytes; the main thread's are strings.
+    const text = "kind: ConfigMap\ndata:\n  greeting: grüß dich 😀\n";
+    const asBytes = new Map([["dev/cart/manifest.yaml", new TextEncoder().encode(text)]]);
+    expect(writeManifests(root, asBytes, write).added).toContain("manifests/dev/cart/manifest.yaml");
+    expect(readFileSync(join(root, "manifests/dev/cart/manifest.yaml"), "utf8")).toBe(text);
+    const asText = files({ "dev/cart/manifest.yaml": text });
+    expect(writeManifests(root, asText, check)).toMatchObject({ added: [], changed: [], removed: [] });
+    expect(writeManifests(root, asBytes, check)).toMatchObject({ added: [], changed: [], removed: [] });
+    const longer = new Map([["dev/cart/manifest.yaml", new TextEncoder().encode(`${text}more: 1\n`)]]);
+    expect(writeManifests(root, longer, check).changed).toEqual(["manifests/dev/cart/manifest.yaml"]);
   });
 
   it("refuses a manifests/ that is a symbolic link, touching nothing", () => {

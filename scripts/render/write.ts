@@ -59,9 +59,9 @@ const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Writes the rendered tree: `files` maps paths relative to
- * `<root>/manifests/` (`dev/checkout/manifest.yaml`) to their full text
- * (written as UTF-8) or bytes, written byte for byte. Everything under `manifests/` that is not in
- * `files` is removed (everything there is generated); nothing outside it is
+ * `<root>/manifests/` (`dev/checkout/manifest.yaml`) to their full content,
+ * text (written as UTF-8) or bytes, written byte for byte. Everything under
+ * `manifests/` that is not in `files` is removed (everything there is generated); nothing outside it is
  * touched, except the lock file and our own trees beside it
  * (`.manifests.tmp-*` while building, `.manifests.spare` kept for the next
  * render: both belong in `.gitignore`).
@@ -124,7 +124,7 @@ function checkFiles(
   const known = new Set(environments);
   const folders = new Set<string>();
   const wanted = new Map<string, FileContent>();
-  for (const [path, text] of files) {
+  for (const [path, content] of files) {
     checkPath(path);
     const environment = path.slice(0, path.indexOf("/"));
     if (!known.has(environment)) {
@@ -132,12 +132,12 @@ function checkFiles(
         `cannot write manifests/${path}: "${environment}" is not one of the environments (${[...known].join(", ")})`,
       );
     }
-    if (typeof text === "string" ? text.includes("\r") : text.includes(CARRIAGE_RETURN))
+    if (typeof content === "string" ? content.includes("\r") : content.includes(CARRIAGE_RETURN))
       throw new ToolError(`cannot write manifests/${path}: it contains a carriage return`);
     for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
       folders.add(path.slice(0, slash));
     }
-    wanted.set(path, text);
+    wanted.set(path, content);
   }
   for (const path of wanted.keys()) {
     if (folders.has(path))
@@ -176,12 +176,12 @@ function compareWithDisk(
   const removed: string[] = [];
   let unchanged = 0;
   const planned = new Map<string, PlannedFile>();
-  for (const [path, text] of wanted) {
+  for (const [path, content] of wanted) {
     const kind: EntryKind | undefined = onDisk.get(path);
-    const same = kind === "file" && hasText(root, path, text);
+    const same = kind === "file" && hasText(root, path, content);
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);
-    planned.set(path, { text, unchanged: same });
+    planned.set(path, { content, unchanged: same });
   }
   for (const path of onDisk.keys()) {
     if (!wanted.has(path)) removed.push(`${manifestsDirName}/${path}`);

@@ -138,7 +138,7 @@ export function recoverInterruptedWrite(root: string): void {
 
 /** One file of the new tree: its content, and whether the file already on disk has exactly it. */
 export interface PlannedFile {
-  text: FileContent;
+  content: FileContent;
   unchanged: boolean;
 }
 
@@ -213,7 +213,7 @@ function fillTree(
     if (keep?.(path, file)) continue;
     makeParents(dir, path, made);
     const target = join(dir, path);
-    if (!(file.unchanged && tryLink(join(current, path), target))) writeFileSync(target, file.text);
+    if (!(file.unchanged && tryLink(join(current, path), target))) writeFileSync(target, file.content);
   }
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type ProfileSummary, profileCommand } from "./cpu-profile.js";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
-import { combine, type Measurement, measureCommand } from "./measure.js";
+import { combine, type Measurement, measureCommand, median, round } from "./measure.js";
 import { writeResults } from "./paths.js";
 import { type FloorReport, packTree, unpackTree } from "./render-floor.js";
 import type { StageReport } from "./render-stages.js";
@@ -378,7 +378,7 @@ function measureStageBound(
   });
   const ms = {} as StageReport["ms"];
   for (const stage of Object.keys(reports[0]?.ms ?? {}) as (keyof StageReport["ms"])[]) {
-    ms[stage] = median(reports.map((report) => report.ms[stage]));
+    ms[stage] = round(median(reports.map((report) => report.ms[stage])));
   }
   const threads = Math.min(cores, 4);
   const parallel = ms.policy + threads * ms.loadRender + ms.build + ms.serialize;
@@ -388,14 +388,6 @@ function measureStageBound(
     objects: reports[0]?.objects ?? 0,
     bound: { cores, ms: round2(bound), ratio: round2(bound / floorMs) },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : round2(((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2);
 }
 
 /** Several one-run measurements of one command as one measurement. */

@@ -82,7 +82,7 @@ const KINDS = {
   PodDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   ResourceQuota: { apiVersion: "v1", kind: "ResourceQuota" },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
-} as const;
+} as const satisfies Record<keyof KindProps, { apiVersion: string; kind: string }>;
 
 /** The props of each kind, from the L1 class of that kind. */
 interface KindProps {

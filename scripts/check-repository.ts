@@ -14,6 +14,8 @@ export interface CheckOptions {
   change?: ChangeContext;
   /** YYYY-MM-DD, UTC. */
   today?: string;
+  /** Where the policies and exceptions that judge are read from: a change's merge base; default the root. */
+  policyRoot?: string;
 }
 
 /**
@@ -32,7 +34,13 @@ export function withPolicies(
   validated: ValidatedRepository,
   options: CheckOptions = {},
 ): CheckedRepository {
-  const policy = checkPolicies(root, validated, options.change ?? {}, options.today ?? today());
+  const policy = checkPolicies(
+    root,
+    validated,
+    options.change ?? {},
+    options.today ?? today(),
+    options.policyRoot ?? root,
+  );
   return {
     ...validated,
     policy,

@@ -110,12 +110,12 @@ describe("exceptions", () => {
   it("turns a matching denial into a reported waiver, only where it applies", async () => {
     const root = repo();
     edit(root, CART, /image: ghcr\.io\/acme\/cart:\S+/, "image: docker.io/library/redis:7.2.4");
-    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-03-31"));
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-01-31"));
     const { diagnostics } = await validate(root);
     const sec = diagnostics.filter((d) => d.code === "policy.SEC001");
     expect(sec.map((d) => d.severity).sort()).toEqual(["error", "error", "warning"]);
     expect(sec.find((d) => d.severity === "warning")?.message).toContain(
-      "waived until 2027-03-31 (approved by carol",
+      "waived until 2027-01-31 (approved by carol",
     );
   });
 
@@ -136,10 +136,10 @@ describe("exceptions", () => {
   });
 
   it.each([
-    ["an unknown rule", exception("2027-03-31", "SEC999"), "policy.exception-unknown-rule", 2],
+    ["an unknown rule", exception("2027-01-31", "SEC999"), "policy.exception-unknown-rule", 2],
     [
       "an unknown target",
-      exception("2027-03-31", "SEC001", "services/nope"),
+      exception("2027-01-31", "SEC001", "services/nope"),
       "policy.exception-unknown-target",
       3,
     ],
@@ -151,9 +151,75 @@ describe("exceptions", () => {
     expect(diagnostics).toEqual([expect.objectContaining({ code, file: "policies/exceptions.yaml", line })]);
   });
 
+  it.each([
+    [
+      "a folder target",
+      exception("2027-01-31", "SEC001", "environments"),
+      "policy.exception-folder-target",
+      3,
+    ],
+    [
+      "an ownership rule",
+      exception("2027-01-31", "OWN002", "teams/platform.yaml"),
+      "policy.exception-ownership-rule",
+      2,
+    ],
+    [
+      "an approver outside the platform team",
+      exception("2027-01-31").replace("approvedBy: carol", "approvedBy: alice"),
+      "policy.exception-approver",
+      6,
+    ],
+    ["an expiry more than 90 days ahead", exception("2027-02-24"), "policy.exception-too-long", 7],
+  ])("governance: refuses %s, at its line, with a hint", async (_name, text, code, line) => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), text);
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code,
+        severity: "error",
+        file: "policies/exceptions.yaml",
+        line,
+        hint: expect.any(String),
+      }),
+    ]);
+  });
+
+  it("governance: accepts an expiry exactly 90 days ahead, and reads the limit from policies/governance.yaml", async () => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-02-23"));
+    expect((await validate(root)).diagnostics.map((d) => d.code)).toEqual(["policy.exception-unused"]);
+    writeFileSync(join(root, "policies/governance.yaml"), "exceptions:\n  maxDays: 30\n");
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "policy.exception-too-long",
+        message: expect.stringContaining("more than 30 days after 2026-11-25 (at most 2026-12-25)"),
+      }),
+    ]);
+  });
+
+  it("governance: refuses a limit that is not a number of days", async () => {
+    const root = repo();
+    writeFileSync(join(root, "policies/governance.yaml"), "exceptions:\n  maxDays: 1000\n");
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "policy.governance-invalid",
+        file: "policies/governance.yaml",
+        line: 2,
+        column: 12,
+      }),
+    ]);
+  });
+
   it("reports an exception that waives nothing", async () => {
     const root = repo();
-    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-03-31"));
+    writeFileSync(join(root, "policies/exceptions.yaml"), exception("2027-01-31"));
     const { exitCode, diagnostics } = await validate(root);
     expect(exitCode).toBe(0);
     expect(diagnostics.map((d) => d.code)).toEqual(["policy.exception-unused"]);

@@ -96,7 +96,16 @@ pr_input(environment, services, author, date, files, changed) := object.union(in
 	"date": date,
 	"files": files,
 	"changedServices": changed,
+	"members": {name: team.members | some name, team in teams},
+	"owners": {svc.name: svc.team | some svc in services},
+	"teams": {svc.name: svc.team | some svc in services},
 }})
+
+# A pull request whose change context is given in full (members, owners, teams, newCalls as on the base).
+pr_with(environment, services, author, files, extra) := object.union(
+	pr_input(environment, services, author, "2026-06-01", files, []),
+	{"change": extra},
+)
 
 # An environment variable with its facts.
 with_env(svc, key, value, length, entropy) := object.union(svc, {

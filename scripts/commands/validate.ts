@@ -1,5 +1,5 @@
-import { buildChangeContext } from "../change/change-context.js";
-import { withPolicies } from "../check-repository.js";
+import { reviewChange } from "../change/change-context.js";
+import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -18,22 +18,30 @@ export interface ValidateOptions {
 }
 
 /**
- * `idp validate`: load, schema, resolve (and policy, once it exists) over the
- * whole repository. Exit 1 on any error, 0 otherwise (warnings allowed).
+ * `idp validate`: load, schema, resolve and policy over the whole repository.
+ * With `base`, the change since the merge base is judged by the base's
+ * authority: its team members and service owners, its compiled policies and
+ * its exceptions, never the change's own. Exit 1 on any error, 0 otherwise
+ * (warnings allowed).
  */
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
   // The head is validated once: the change context compares the base with it.
   const validated = validateRepository(options.root);
-  const change = options.base
-    ? await buildChangeContext(
-        options.root,
-        { base: options.base, author: options.author },
-        validated.services,
-      )
-    : {};
-  const result = hasErrors(validated.diagnostics)
-    ? validated
-    : withPolicies(options.root, validated, { change });
+  // Authority comes from the merge base: its teams, owners, policies and exceptions judge the change.
+  const review = options.base
+    ? await reviewChange(options.root, { base: options.base, author: options.author }, validated)
+    : undefined;
+  let result: CheckedRepository;
+  try {
+    result = hasErrors(validated.diagnostics)
+      ? validated
+      : withPolicies(options.root, validated, {
+          change: review?.change ?? {},
+          ...(review ? { policyRoot: review.policyRoot } : {}),
+        });
+  } finally {
+    review?.remove();
+  }
   const failed = hasErrors(result.diagnostics);
   const scope = `${plural(result.counts.Service, "service")} in ${plural(result.counts.Environment, "environment")}, ${plural(result.counts.Team, "team")}`;
   const summary = failed

@@ -1,4 +1,5 @@
-import { changedServices } from "../change/change-context.js";
+import { newCalls, readAuthority } from "../change/authority.js";
+import { changedServices, serviceDocuments } from "../change/change-context.js";
 import { today as currentDay } from "../check-repository.js";
 import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
@@ -26,6 +27,12 @@ export interface PlanOptions {
 
 /** The folders a base is exported with when all of it is needed. */
 const BASE_FOLDERS = ["environments", "teams", "services", "schemas", "policies"] as const;
+
+/**
+ * What decides who may do what, exported from the base for every plan: the
+ * teams (members), and the compiled policies and exceptions that judge.
+ */
+const AUTHORITY_FOLDERS = ["teams", "policies"] as const;
 
 /** Where an export of the base lives, and whether it holds the whole base or only the changed files. */
 interface BaseTree {
@@ -63,10 +70,10 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   let tree: BaseTree = rulesChanged
     ? await wholeBase()
     : {
-        ...(await git.exportPaths(
-          baseSha,
-          files.filter((f) => kindOfFile(f) !== undefined),
-        )),
+        ...(await git.exportPaths(baseSha, [
+          ...AUTHORITY_FOLDERS,
+          ...files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")),
+        ])),
         whole: false,
       };
   try {
@@ -89,12 +96,15 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       base: options.base,
       files,
       changedServices: changedServices(base.services, own.services),
+      newCalls: newCalls(base.services, own.services),
+      ...readAuthority(tree.path, serviceDocuments(own), files),
       ...(options.author ? { author: options.author } : {}),
     };
     const judgement = judgeChange({
       root,
       judged,
-      policyRoot: policiesChanged ? tree.path : root,
+      // Authority comes from the base: its compiled policies and exceptions judge, never the change's.
+      policyRoot: tree.path,
       change,
       today: options.today ?? currentDay(),
       ...(rulesChanged ? { own } : {}),

@@ -6,7 +6,15 @@ import type { ValidatedRepository } from "../model/validate-repository.js";
 import { type Diagnostic, warning } from "../report/diagnostic.js";
 import { BUNDLE_WASM, readPolicyBundle } from "./bundle.js";
 import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
-import { EXCEPTIONS_FILE, findException, type LocatedException, readExceptions } from "./exceptions.js";
+import { readExceptionLimits } from "./exception-limits.js";
+import {
+  EXCEPTIONS_FILE,
+  type Exceptions,
+  exceptionKey,
+  findException,
+  type LocatedException,
+  readExceptions,
+} from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
 
 /** What the policy stage found. */
@@ -38,7 +46,14 @@ export function checkPolicies(
 ): PolicyOutcome {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
   if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
-  const exceptions = readExceptions(policyRoot, repository.validators, bundle.rules, today);
+  const { exceptions, reported, judgedFile } = judgingExceptions(
+    root,
+    repository,
+    change,
+    today,
+    policyRoot,
+    bundle.rules,
+  );
   const servicesIn = new Map(
     repository.environments.map((e) => [e.name, repository.services.filter((s) => s.environment === e.name)]),
   );
@@ -77,7 +92,8 @@ export function checkPolicies(
       );
     }
   }
-  const unused = exceptions.entries
+  // Unused waivers are pointed at in the file as the change has it: only when that is the judging file.
+  const unused = (judgedFile ? exceptions.entries : [])
     .filter((entry) => !used.has(entry.index))
     .map((entry) =>
       warning(
@@ -89,10 +105,50 @@ export function checkPolicies(
       ),
     );
   return {
-    diagnostics: [...diagnostics, ...exceptions.diagnostics, ...findings.diagnostics(), ...unused],
+    diagnostics: [...diagnostics, ...reported.diagnostics, ...findings.diagnostics(), ...unused],
     evaluated: repository.services.length,
     waived,
   };
+}
+
+/**
+ * The exceptions that may waive findings, and the ones whose problems are
+ * reported. Both are held to the limits of the judging (base) side: its
+ * platform team approves and its `policies/governance.yaml` sets how long.
+ * In a pull request that edits `policies/exceptions.yaml`, only the base's
+ * entries waive anything, and the change's own file is the one checked and
+ * reported (with the author, who may not approve a new entry of their own).
+ */
+function judgingExceptions(
+  root: string,
+  repository: ValidatedRepository,
+  change: ChangeContext,
+  today: string,
+  policyRoot: string,
+  rules: ReadonlySet<string>,
+): { exceptions: Exceptions; reported: Exceptions; judgedFile: boolean } {
+  const limits = readExceptionLimits(policyRoot);
+  const approvers =
+    change.members?.platform ?? repository.teams.find((t) => t.name === "platform")?.spec.members ?? [];
+  const common = { rules, today, targetRoot: root, approvers, maxDays: limits.maxDays };
+  const exceptions = readExceptions(policyRoot, repository.validators, common);
+  const withLimits = (found: Exceptions): Exceptions => ({
+    ...found,
+    diagnostics: [...limits.diagnostics, ...found.diagnostics],
+  });
+  if (policyRoot === root || !change.files?.includes(EXCEPTIONS_FILE))
+    return {
+      exceptions,
+      reported: policyRoot === root ? withLimits(exceptions) : exceptions,
+      judgedFile: true,
+    };
+  const known = new Set(exceptions.entries.map(exceptionKey));
+  const own = readExceptions(root, repository.validators, {
+    ...common,
+    ...(change.author ? { author: change.author } : {}),
+    known,
+  });
+  return { exceptions, reported: own, judgedFile: false };
 }
 
 /** Sets come back in no fixed order: sort, so output and merged messages are stable. */

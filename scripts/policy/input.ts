@@ -13,6 +13,14 @@ export interface ChangeContext {
   files?: readonly string[];
   /** Per environment: services whose resolved settings differ from the base. */
   changedServices?: Readonly<Record<string, readonly string[]>>;
+  /** Team name → members as on the base branch: the only membership ownership rules trust. */
+  members?: Readonly<Record<string, readonly string[]>>;
+  /** Service name → owning team as on the base branch (absent for a service the change adds). */
+  owners?: Readonly<Record<string, string>>;
+  /** Service name → the team the head's service file names. */
+  teams?: Readonly<Record<string, string>>;
+  /** Per environment, per service: the services it calls on the head but not on the base. */
+  newCalls?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /** The input of one policy evaluation: one environment and everything resolved in it. */
@@ -80,6 +88,10 @@ export function buildPolicyInput(
       date: change.date,
       files: change.files,
       changedServices: change.changedServices?.[environment.name] ?? (change.author ? [] : undefined),
+      members: change.members,
+      owners: change.owners,
+      teams: change.teams,
+      newCalls: change.author ? (change.newCalls?.[environment.name] ?? {}) : undefined,
     }),
   };
 }

@@ -59,9 +59,11 @@ export function checkPolicies(
   );
   const largest = Math.max(0, ...[...servicesIn.values()].map((services) => services.length));
   const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM, memoryFor(largest));
+  // Findings about the exceptions file point into it as the change has it.
+  const exceptionsDocument = reported.document ?? exceptions.document;
   const findings = new Findings([
     ...repository.documents.values(),
-    ...(exceptions.document ? [exceptions.document] : []),
+    ...(exceptionsDocument ? [exceptionsDocument] : []),
   ]);
   const used = new Set<number>();
   let waived = 0;
@@ -82,7 +84,9 @@ export function checkPolicies(
         used.add(exception.index);
         waived++;
       }
-      const scoped = finding.service !== undefined || target.file === environment.file;
+      // Ownership findings are about the change, not an environment: one finding however many evaluations yield it.
+      const scoped =
+        finding.service !== undefined || (target.file === environment.file && !finding.rule.startsWith("OWN"));
       findings.add(
         finding.severity === "deny" && !exception ? "error" : "warning",
         `policy.${finding.rule}`,
@@ -173,10 +177,25 @@ function locateFinding(
     const file = service?.file ?? `services/${finding.service}/service.yaml`;
     if (finding.path.length === 0 || !service) return { file, path: ["metadata", "name"] };
     const dotted = finding.path.join(".");
-    return originOf(service.origins, dotted) ?? { file, path: ["spec", ...finding.path] };
+    return (
+      originOfListItem(service, finding.path) ??
+      originOf(service.origins, dotted) ?? { file, path: ["spec", ...finding.path] }
+    );
   }
   const file = finding.file ?? "";
   return { file, path: repository.documents.has(file) ? (finding.path as ValuePath) : [] };
+}
+
+/**
+ * A list item's place (`["calls", 1]`): the list's origin (lists are set
+ * whole by one layer) with the index after it, so a finding points at the
+ * entry itself rather than the start of its list.
+ */
+function originOfListItem(service: ResolvedService, path: readonly (string | number)[]): Pointer | undefined {
+  const last = path.length - 1;
+  if (last < 1 || typeof path[last] !== "number" || service.origins.has(path.join("."))) return undefined;
+  const list = service.origins.get(path.slice(0, last).join("."));
+  return list ? { file: list.file, path: [...list.path, path[last] as number] } : undefined;
 }
 
 function waiver(exception: LocatedException): string {

@@ -86,7 +86,8 @@ export function checkPolicies(
       }
       // Ownership findings are about the change, not an environment: one finding however many evaluations yield it.
       const scoped =
-        finding.service !== undefined || (target.file === environment.file && !finding.rule.startsWith("OWN"));
+        finding.service !== undefined ||
+        (target.file === environment.file && !finding.rule.startsWith("OWN"));
       findings.add(
         finding.severity === "deny" && !exception ? "error" : "warning",
         `policy.${finding.rule}`,

@@ -491,9 +491,10 @@ describe("a new call into another team's service", () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(["policy.OWN003"]);
     for (const environment of result.environments) {
       const cart = environment.services.find((s) => s.name === "cart");
-      expect(cart?.objects.find((o) => o.kind === "NetworkPolicy")?.summary.join("\n")).toContain(
-        "nightly-report",
-      );
+      const namespace = environment.name === "prod" ? "data" : `data-${environment.name}`;
+      expect(cart?.objects.find((o) => o.kind === "NetworkPolicy")?.summary).toEqual([
+        `lets in nightly-report (namespace ${namespace})`,
+      ]);
     }
     expect(result.markdown).toContain("OWN003");
   });

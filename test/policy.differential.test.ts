@@ -95,6 +95,11 @@ function brokenProd(): PolicyInput {
     date: "2026-12-24",
     files: ["services/cart/service.yaml", "policies/platform/security.rego"],
     changedServices: ["cart", "checkout"],
+    // The authority of the base: team members and service owners (here, as the examples have them).
+    members: Object.fromEntries(repository.teams.map((t) => [t.name, t.spec.members ?? []])),
+    owners: Object.fromEntries(repository.services.map((s) => [s.name, s.team])),
+    teams: Object.fromEntries(repository.services.map((s) => [s.name, s.team])),
+    newCalls: { checkout: ["cart"] },
   };
   return input;
 }
@@ -119,6 +124,7 @@ describe("the compiled wasm and opa eval agree", () => {
         "COST001",
         "OWN001",
         "OWN002",
+        "OWN003",
         "REL001",
         "REL002",
         "REL003",

@@ -402,7 +402,16 @@ function temp(prefix: string): string {
 function pullRequestCheckout(payload: Payload, change: (work: string) => void): string {
   const origin = temp("idp-wf-origin-");
   git(origin, "init", "-q", "-b", payload.pull_request.base.ref);
-  for (const folder of ["environments", "teams", "services", "schemas", "policies", "manifests", ".github"])
+  for (const folder of [
+    "environments",
+    "teams",
+    "services",
+    "schemas",
+    "policies",
+    "manifests",
+    ".github",
+    ".gitignore",
+  ])
     cpSync(join(ROOT, folder), join(origin, folder), { recursive: true });
   git(origin, "add", "-A");
   git(origin, "commit", "-q", "-m", "platform repository");

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../render/kube-object.js";
+import { isPeerPath, networkPeerPhrases } from "./network-peers.js";
 import { diffJson, displayJsonPath, type JsonPath, type LeafChange } from "./structural-diff.js";
 
 /** At most this many generic "path a → b" phrases per object; the rest are counted. */
@@ -27,8 +28,12 @@ export function summarizeChange(kind: string, before: KubeObject, after: KubeObj
   if (kind === "HorizontalPodAutoscaler" && leaves.some((l) => isReplicaBound(l.path))) {
     named.push(`autoscale ${bounds(before)} → ${bounds(after)}`);
   }
+  const peers = kind === "NetworkPolicy" ? networkPeerPhrases(before, after) : [];
+  named.push(...peers);
   for (const leaf of leaves) {
     if (kind === "HorizontalPodAutoscaler" && isReplicaBound(leaf.path)) continue;
+    // Who is let in or out is said once by name; the positional leaves under it would only confuse.
+    if (peers.length > 0 && isPeerPath(leaf.path)) continue;
     const phrase = namedPhrase(kind, leaf);
     if (phrase === undefined) generic.push(leaf);
     else if (phrase !== "") named.push(phrase);

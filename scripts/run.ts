@@ -95,7 +95,7 @@ function buildProgram(
       if (raw.author && !raw.base)
         throw new UsageError("--author needs --base: ownership is judged on the files a change touches");
       const { validateCommand } = await import("./commands/validate.js");
-      done(await validateCommand({ ...options(raw), base: raw.base, author: raw.author }));
+      done(await validateCommand({ ...options(raw), base: raw.base, author: checkLogin(raw.author) }));
     });
 
   common(program.command("render"))
@@ -130,7 +130,11 @@ function buildProgram(
     .action(async (raw: { root: string; format: string; base: string; author?: string }) => {
       const { planCommand } = await import("./commands/plan.js");
       done(
-        await planCommand({ ...options(raw), base: raw.base, ...(raw.author ? { author: raw.author } : {}) }),
+        await planCommand({
+          ...options(raw),
+          base: raw.base,
+          ...(raw.author ? { author: checkLogin(raw.author) } : {}),
+        }),
       );
     });
 
@@ -254,4 +258,16 @@ function describeFailure(caught: unknown): string {
   const message = caught instanceof Error ? caught.message : String(caught);
   const stack = process.env.IDP_DEBUG && caught instanceof Error ? `\n${caught.stack}` : "";
   return `idp: internal error: ${message}${stack}\nthis is a bug in idp; rerun with IDP_DEBUG=1 for details and report it\n`;
+}
+
+/**
+ * `--author` as a GitHub login (a bot's ends in `[bot]`): it is printed in
+ * findings for terminals and Markdown, so anything else is a usage error.
+ */
+export function checkLogin(author: string | undefined): string | undefined {
+  if (author === undefined) return undefined;
+  if (/^[A-Za-z0-9][-A-Za-z0-9]{0,38}(\[bot\])?$/.test(author)) return author;
+  throw new UsageError(
+    "--author must be a GitHub login: letters, digits and '-', at most 39 characters (a bot's may end in [bot])",
+  );
 }

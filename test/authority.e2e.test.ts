@@ -499,3 +499,24 @@ describe("a new call into another team's service", () => {
     expect(result.markdown).toContain("OWN003");
   });
 });
+
+describe("the author", () => {
+  it.each(["validate", "plan"])(
+    "%s refuses an --author that is not a GitHub login (exit 2)",
+    async (command) => {
+      const root = repository();
+      const outcome = await run([
+        command,
+        "--root",
+        root,
+        "--base",
+        "main",
+        "--author",
+        "x`$(id)`\u001b[31m",
+      ]);
+      expect(outcome.exitCode).toBe(2);
+      expect(outcome.stderr).toContain("--author must be a GitHub login");
+      expect(outcome.stderr).not.toContain("\u001b[31m");
+    },
+  );
+});

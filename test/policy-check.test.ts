@@ -98,7 +98,7 @@ describe("idp checks the bundle's hashes at load", () => {
     const root = copy();
     const file = join(root, WASM);
     const bytes = readFileSync(file);
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 1, bytes.length - 1);
     writeFileSync(file, bytes);
     const result = await run(["validate", "--root", root]);
     expect(result.exitCode).toBe(1);

@@ -127,6 +127,7 @@ function toPlan(data: PlanFileData): Plan {
 }
 
 // C0 and C1 controls except tab and line feed, and the bidirectional overrides and isolates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A copy of a JSON value with every string cleaned of UNSAFE_CHARACTERS. */

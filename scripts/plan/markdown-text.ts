@@ -1,9 +1,7 @@
 /**
  * Text from the repository (values, messages) made inert in Markdown: HTML
  * and Markdown punctuation escaped, so a value cannot close a `<details>`,
- * open a link or break a table, and an `@name` that would mention (notify) a
- * person or team gets a zero-width space after the `@` (an e-mail address or
- * an image digest, with a letter before the `@`, is left as it is).
+ * open a link or break a table.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -11,7 +9,6 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/([\\`*_[\]|~#])/g, "\\$1")
-    .replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])/g, "$1@\u200b")
     .replace(/\r?\n/g, " ");
 }
 

@@ -13,8 +13,12 @@ export const MAX_PLAN_BYTES = 2 * 1024 * 1024;
 const sha = { type: "string", pattern: "^[0-9a-f]{40}([0-9a-f]{24})?$" } as const;
 /** A name as environments and services have (a DNS label), or `_platform`. */
 const name = { type: "string", pattern: "^(_platform|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$" } as const;
-/** A repository-relative path: no backticks, pipes, angle brackets, spaces or line breaks. */
-const path = { type: "string", maxLength: 300, pattern: "^[A-Za-z0-9._/@+-]*$" } as const;
+/**
+ * A repository-relative path as a finding names it (even a badly named file
+ * must be reported): no pipe (it would break the findings table even inside
+ * a code span), no control characters.
+ */
+const path = { type: "string", maxLength: 300, pattern: "^[^|\\u0000-\\u001f\\u007f-\\u009f]*$" } as const;
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 const status = { enum: ["added", "changed", "removed"] } as const;
 

@@ -528,6 +528,13 @@ describe("idp comment: the plan artifact is untrusted data", () => {
     expect(fake.comments[0]?.body).not.toMatch(/<b>|a\|b|hello/);
   });
 
+  it("accepts a finding about a badly named file (a space, non-ASCII), as idp plan reports it", async () => {
+    const result = await comment({ report: plan([{ ...finding(0), file: "services/my svc/sérvice.yaml" }]) });
+    expect(result.exitCode).toBe(0);
+    expect(fake.checkRuns[0]?.annotations[0]?.path).toBe("services/my svc/sérvice.yaml");
+    expect(fake.comments[0]?.body).toContain("`services/my svc/sérvice.yaml:1`");
+  });
+
   it("refuses an oversized artifact (150 MB) from its size, before reading it", async () => {
     const file = join(dir, "huge.json");
     writeFileSync(file, "");

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateRepository } from "../bench/generate-repository.js";
 import { planCommand } from "../scripts/commands/plan.js";
+import { parsePlanReport } from "../scripts/github/plan-report.js";
+import { MAX_PLAN_BYTES } from "../scripts/github/plan-schema.js";
 import { GITHUB_COMMENT_LIMIT, PLAN_MARKER } from "../scripts/plan/format-markdown.js";
 import type { EnvironmentPlan, ServicePlan } from "../scripts/plan/plan.js";
 import { planChange } from "../scripts/plan/plan-change.js";
@@ -318,6 +320,12 @@ describe("idp plan on real git histories", () => {
     expect(plan.markdown.match(/<details>/g)?.length).toBe(plan.markdown.match(/<\/details>/g)?.length);
     // Fences stay balanced: every diff block that opens closes.
     expect((plan.markdown.match(/^```/gm)?.length ?? 0) % 2).toBe(0);
+    // The privileged comment job accepts this real plan and recomputes exactly its comment.
+    expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(MAX_PLAN_BYTES);
+    const reading = parsePlanReport(result.stdout, "plan.json");
+    expect(reading.refused).toBeUndefined();
+    expect(reading.refused === undefined && reading.report.markdown).toBe(plan.markdown);
+    expect(reading.refused === undefined && reading.report.verdict).toEqual(plan.verdict);
   }, 60_000);
 
   it("says what to do when the base does not exist", async () => {

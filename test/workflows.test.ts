@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import type { Diagnostic } from "../scripts/report/diagnostic.js";
+import { formatGithub } from "../scripts/report/github.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const WORKFLOWS = join(ROOT, ".github", "workflows");
@@ -309,6 +311,59 @@ describe("workflow safety (static)", () => {
     const script = (workflow.jobs.rerender?.steps ?? []).map((s) => s.run ?? "").join("\n");
     expect(script).toContain("gh pr create --base main");
     expect(script).toMatch(/git push origin "refs\/heads\/\$branch"/);
+  });
+
+  it("main: the render step's annotations are escaped as --format github escapes them (a message cannot start a command)", () => {
+    const step = (byFile["main.yml"].workflow.jobs.check?.steps ?? []).find((s) => s.id === "render");
+    const command = "npm run -s idp -- render --check --format json";
+    expect(step?.run).toContain(command);
+    expect(step?.run).not.toMatch(/"::\\\(/); // no annotation built by hand in jq
+    const hostile: Diagnostic[] = [
+      {
+        severity: "error",
+        code: "load.syntax",
+        message: "bad value 50%\n::error file=x::forged\r\n::add-mask::x",
+        file: "services/a,b/service.yaml",
+        line: 3,
+        column: 1,
+        hint: "fix: it",
+      },
+      {
+        severity: "warning",
+        code: "policy.COST001",
+        message: "over: the quota",
+        file: "environments/dev.yaml",
+        line: 1,
+        column: 2,
+      },
+    ];
+    const runnerTemp = temp("idp-wf-main-");
+    const json = join(runnerTemp, "fixture.json");
+    writeFileSync(
+      json,
+      JSON.stringify({
+        summary: "render refused",
+        diagnostics: hostile,
+        added: [],
+        changed: [],
+        removed: [],
+      }),
+    );
+    const script = (step?.run ?? "")
+      .replace(command, `(cat '${json}'; false)`)
+      .replaceAll("node dist/", `node '${ROOT}/dist/`)
+      .replace("github-annotations.js", "github-annotations.js'");
+    const file = join(runnerTemp, "render.sh");
+    writeFileSync(file, script);
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
+      cwd: runnerTemp,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: join(runnerTemp, "out") },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(formatGithub(hostile));
+    const commands = run.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(commands.map((line) => line.split(" ")[0])).toEqual(["::error", "::warning"]);
   });
 
   it("the pull request template asks for the plan, the owners and no secret values", () => {

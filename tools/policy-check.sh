@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the policy pack: formatting (opa fmt), compilation (opa check --strict),
 # the tests (opa test), and that policies/dist/ was built from the current sources
-# by the pinned opa. Exit 1 on the first failing step, with what to do.
+# by the pinned opa (rebuilt and compared byte for byte). Exit 1 on the first failing step, with what to do.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,18 +36,25 @@ verbose=()
 if [ "${POLICY_TEST_VERBOSE:-}" = 1 ]; then verbose=(-v); fi
 "$opa" test --fail-on-empty ${verbose[@]+"${verbose[@]}"} "${files[@]}"
 
-# 4. The committed bundle matches the sources and the pinned opa.
+# 4. The committed bundle is what the pinned opa builds from these sources, byte for byte:
+# rebuild it into a temporary folder and compare both files (a hash in the manifest proves
+# nothing by itself: whoever swaps the wasm can write its hash too).
 stale() {
-  echo "policy:check: policies changed, run npm run policy:build ($1)" >&2
+  echo "policy:check: $1; run npm run policy:build and commit policies/dist/" >&2
   exit 1
 }
 manifest="$POLICY_DIST/manifest.json"
 wasm="$POLICY_DIST/policy.wasm"
 [ -f "$manifest" ] || stale "$manifest is missing"
 [ -f "$wasm" ] || stale "$wasm is missing"
-expected="$(policy_manifest "$OPA_VERSION" "$(sha256_of "$wasm")")"
-if [ "$expected" != "$(cat "$manifest")" ]; then
-  diff <(printf '%s\n' "$expected") "$manifest" | sed 's/^/  /' >&2 || true
-  stale "$manifest does not match the sources, the opa version or $wasm; lines with < are what a build would write"
+rebuilt="$(mktemp -d "${TMPDIR:-/tmp}/policy-check.XXXXXX")"
+trap 'rm -rf "$rebuilt"' EXIT
+policy_build_into "$opa" "$rebuilt" >/dev/null
+if ! cmp -s "$rebuilt/policy.wasm" "$wasm"; then
+  stale "$wasm is not what opa $OPA_VERSION builds from the sources in $POLICY_DIR/ (sha256 $(sha256_of "$wasm"), a rebuild gives $(sha256_of "$rebuilt/policy.wasm"))"
 fi
-echo "policy:check: ok (${#files[@]} files formatted, compiled strict, tested; $POLICY_DIST up to date)" >&2
+if ! cmp -s "$rebuilt/manifest.json" "$manifest"; then
+  diff "$rebuilt/manifest.json" "$manifest" | sed 's/^/  /' >&2 || true
+  stale "$manifest does not match the sources, the opa version or $wasm (lines with < are what a build writes)"
+fi
+echo "policy:check: ok (${#files[@]} files formatted, compiled strict, tested; $POLICY_DIST rebuilt and identical)" >&2

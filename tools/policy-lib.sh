@@ -54,3 +54,31 @@ policy_manifest() {
   fi
   printf '\n  },\n  "wasm": "%s"\n}\n' "$wasm_sha"
 }
+
+# policy_build_into OPA DIR: compiles the policy sources with OPA into DIR/policy.wasm and
+# writes DIR/manifest.json, exactly what policies/dist/ must hold. opa build is deterministic
+# (the bundle's tar members have mtime 0 and fixed modes; two builds give the same bytes),
+# and only the extracted policy.wasm is kept, so the comparison does not depend on gzip.
+policy_build_into() {
+  local opa="$1" out="$2" sources=() entrypoint_flags=() line entry member
+  while IFS= read -r line; do sources+=("$line"); done < <(policy_sources)  # (no mapfile: bash 3.2 on macOS)
+  if [ "${#sources[@]}" -eq 0 ]; then
+    echo "policy: no policy sources (*.rego) under $POLICY_DIR/" >&2
+    return 1
+  fi
+  for entry in "${POLICY_ENTRYPOINTS[@]}"; do
+    entrypoint_flags+=(-e "$entry")
+  done
+  "$opa" build -t wasm "${entrypoint_flags[@]}" -o "$out/bundle.tar.gz" "${sources[@]}" >&2 || return 1
+  # The bundle holds /policy.wasm (plus /data.json and /.manifest); keep the wasm only.
+  member="$(tar -tzf "$out/bundle.tar.gz" 2>/dev/null | grep -E '^/?policy\.wasm$' | head -n 1 || true)"
+  if [ -z "$member" ] || ! tar -xzOf "$out/bundle.tar.gz" "$member" >"$out/policy.wasm" 2>"$out/tar.log" ||
+    [ ! -s "$out/policy.wasm" ]; then
+    cat "$out/tar.log" >&2 2>/dev/null || true
+    echo "policy: the bundle opa built has no policy.wasm (members: $(tar -tzf "$out/bundle.tar.gz" 2>/dev/null | tr '\n' ' '))" >&2
+    return 1
+  fi
+  policy_manifest "$OPA_VERSION" "$(sha256_of "$out/policy.wasm")" >"$out/manifest.json" || return 1
+  chmod 644 "$out/policy.wasm" "$out/manifest.json"
+  echo "${#sources[@]}"
+}

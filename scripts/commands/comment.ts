@@ -1,10 +1,12 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ToolError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { createGitHubClient, type GitHubEnv } from "../github/client.js";
-import { parsePlanReport } from "../github/plan-report.js";
+import { readPlanFile } from "../github/plan-file.js";
+import { type PlanReading, parsePlanReport, refusedPlanReport } from "../github/plan-report.js";
+import { MAX_PLAN_BYTES } from "../github/plan-schema.js";
 import { type PublishResult, publishPlan } from "../github/publish-plan.js";
-import { describePullRequest, parsePullRequest } from "../github/pull-request.js";
+import { describePullRequest, type PullRequestRef, parsePullRequest } from "../github/pull-request.js";
+import type { SourceLinks } from "../plan/format-markdown.js";
 import type { OutputFormat } from "../report/format.js";
 import type { CommandResult } from "./result.js";
 
@@ -31,39 +33,67 @@ export interface CommentOptions {
  * request: one sticky comment (updated in place on every run) and a check run
  * with the findings as annotations, or a commit status where check runs are
  * not allowed. It reads only the plan file, never the pull request's code, so
- * it is safe in a privileged workflow. Exit 0 when published; GitHub refusing
- * (after retries) is a ToolError, exit 2. The verdict itself does not set the
- * exit code: the check run carries it.
+ * it is safe in a privileged workflow.
+ *
+ * The plan file is untrusted data (a pull request's run wrote it): it is read
+ * only up to MAX_PLAN_BYTES, checked against a strict schema, and the verdict
+ * and the comment are recomputed from its structured data by our own code;
+ * its `verdict` and `markdown` are never used. A refused file is published as
+ * a failed check run and a comment saying why, and the command exits 1. Exit
+ * 0 when a plan was published (its verdict does not set the exit code: the
+ * check run carries it); GitHub refusing (after retries) is a ToolError, exit 2.
  */
 export async function commentCommand(options: CommentOptions): Promise<CommandResult> {
   const env = options.env ?? process.env;
   const pr = parsePullRequest(options.repo ?? env.GITHUB_REPOSITORY, options.pr);
-  const planFile = resolve(options.cwd ?? process.cwd(), options.plan ?? "plan.json");
-  const plan = parsePlanReport(await readPlanFile(planFile), options.plan ?? "plan.json");
-  const sha = (options.sha ?? plan.headSha ?? env.GITHUB_SHA)?.trim();
+  const name = options.plan ?? "plan.json";
+  const given = options.sha?.trim();
+  if (given !== undefined) checkSha(given);
+  const read = await readPlanFile(resolve(options.cwd ?? process.cwd(), name), MAX_PLAN_BYTES, name);
+  const links = sourceLinks(env, pr, given);
+  const reading: PlanReading =
+    read.refused === undefined
+      ? parsePlanReport(read.text, name, links ? { links } : {})
+      : { refused: read.refused };
+  const plan = reading.refused === undefined ? reading.report : refusedPlanReport(reading.refused);
+  const sha = given ?? plan.headSha ?? env.GITHUB_SHA?.trim();
   if (!sha) throw new UsageError("--sha is required: the plan has no headSha and GITHUB_SHA is not set");
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(sha))
-    throw new UsageError(`--sha must be a full commit SHA (40 hex digits), got "${sha}"`);
+  checkSha(sha);
   const client = createGitHubClient(env);
   const result = await publishPlan(client, pr, plan, sha);
   const notes = client.notes.map((note) => `note: ${note}\n`).join("");
-  if (options.format === "json")
-    return { exitCode: 0, stdout: `${JSON.stringify(describeJson(result), null, 2)}\n`, stderr: notes };
-  return { exitCode: 0, stdout: `${describeResult(result)} on ${describePullRequest(pr)}\n`, stderr: notes };
+  const refusal =
+    reading.refused === undefined
+      ? ""
+      : `idp comment: refused the plan: ${reading.refused}; published a failed check and a comment saying so\n`;
+  const exitCode = reading.refused === undefined ? 0 : 1;
+  const stdout =
+    options.format === "json"
+      ? `${JSON.stringify(describeJson(result, reading.refused), null, 2)}\n`
+      : `${describeResult(result)} on ${describePullRequest(pr)}\n`;
+  return { exitCode, stdout, stderr: notes + refusal };
 }
 
-async function readPlanFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new ToolError(
-      missing
-        ? `the plan file ${file} does not exist: write it with idp plan --format json > plan.json, or pass --plan`
-        : `could not read the plan file ${file}`,
-      { cause: error },
+function checkSha(sha: string): void {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(sha))
+    throw new UsageError(
+      `--sha must be a full commit SHA (40 hex digits), got "${sha.replace(/[^\x20-\x7e]/g, "?")}"`,
     );
-  }
+}
+
+/**
+ * Where findings link to: the pull request's repository on GITHUB_SERVER_URL
+ * (when it is a plain http(s) origin) at `--sha`, or at the plan's head when
+ * no `--sha` was given.
+ */
+function sourceLinks(
+  env: GitHubEnv,
+  pr: PullRequestRef,
+  sha: string | undefined,
+): (Omit<SourceLinks, "sha"> & { sha?: string }) | undefined {
+  const server = env.GITHUB_SERVER_URL;
+  if (!server || !/^https?:\/\/[A-Za-z0-9.:-]+\/?$/.test(server)) return undefined;
+  return { server, repository: `${pr.owner}/${pr.repo}`, ...(sha ? { sha } : {}) };
 }
 
 /** "updated comment 123, check run 456 with 73 annotations". */
@@ -74,6 +104,6 @@ function describeResult(result: PublishResult): string {
   return `${comment}, check run ${check.id} with ${check.annotations} annotation${check.annotations === 1 ? "" : "s"}`;
 }
 
-function describeJson(result: PublishResult): unknown {
-  return { comment: result.comment, check: result.check };
+function describeJson(result: PublishResult, refused: string | undefined): unknown {
+  return { comment: result.comment, check: result.check, ...(refused === undefined ? {} : { refused }) };
 }

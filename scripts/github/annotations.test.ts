@@ -47,8 +47,9 @@ describe("the sticky comment", () => {
   const b = { id: 2, user: { login: "github-actions[bot]" } };
   it.each([
     [[a, b], "github-actions[bot]", 2],
-    [[a, b], "someone-else", 1],
-    [[a, b], undefined, 1],
+    [[a, b], "someone-else", undefined],
+    [[a, b], undefined, undefined],
+    [[a], "github-actions[bot]", undefined],
     [[], "octocat", undefined],
   ])("chooses among %j for %s: %s", (candidates, login, id) => {
     expect(chooseComment(candidates, login)?.id).toBe(id);

@@ -8,8 +8,8 @@ export const ACTIONS_BOT = "github-actions[bot]";
  * The login our comments appear under, best effort: `<app-slug>[bot]` for a
  * GitHub App, the user for a personal token, `github-actions[bot]` for an
  * installation token that may not ask (GitHub answers 403 to it). Undefined
- * when GitHub will not say; callers then fall back to the oldest comment.
- * Only asked when it matters (several comments carry our marker).
+ * when GitHub will not say; callers then update nothing (a marker alone does
+ * not make a comment ours). Only asked when a comment carries our marker.
  */
 export async function whoAmI(client: GitHubClient): Promise<string | undefined> {
   try {

@@ -23,10 +23,12 @@ export interface ListedComment {
 
 /**
  * Posts `body` as the pull request's one comment carrying `marker`: updates
- * the earlier comment that starts with the marker if there is one, creates
- * it otherwise, so re-runs never pile up duplicates. Every page of comments is
- * read (100 a request). When several comments start with the marker, the
- * oldest one written by the same account wins.
+ * our earlier comment that starts with the marker if there is one, creates
+ * it otherwise, so re-runs never pile up duplicates. "Ours" means written by
+ * the account the client is authenticated as (whoAmI): anyone can write a
+ * comment that starts with the marker, and such a comment is left alone. Every
+ * page of comments is read (100 a request). When GitHub will not say who we
+ * are, nothing is updated and a new comment is created.
  */
 export async function upsertStickyComment(
   client: GitHubClient,
@@ -51,7 +53,12 @@ export async function upsertStickyComment(
   }
 }
 
-/** The comment `upsertStickyComment` would update, reading every page of comments; undefined when none. */
+/**
+ * The comment `upsertStickyComment` would update, reading every page of
+ * comments: the oldest one that starts with the marker and was written by
+ * the posting identity; undefined when there is none (or when GitHub will
+ * not say who we are: then a marker alone proves nothing).
+ */
 export async function findStickyComment(client: GitHubClient, pr: PullRequestRef, marker: string) {
   const { octokit } = client;
   const comments = await callGitHub(`list the comments of ${describePullRequest(pr)}`, () =>
@@ -63,7 +70,10 @@ export async function findStickyComment(client: GitHubClient, pr: PullRequestRef
     }),
   );
   const candidates = comments.filter((c) => isMarked(c, marker));
-  const login = candidates.length > 1 ? await whoAmI(client) : undefined;
+  if (candidates.length === 0) return undefined;
+  const login = await whoAmI(client);
+  if (!login)
+    client.notes.push("GitHub did not say which account this token writes as: posting a new comment");
   return chooseComment(candidates, login);
 }
 
@@ -103,15 +113,15 @@ export function isMarked(comment: ListedComment, marker: string): boolean {
 
 /**
  * Picks the comment to update among those carrying the marker (in the order
- * GitHub lists them, oldest first): the first by `login` when known and
- * present, else the first.
+ * GitHub lists them, oldest first): the first written by `login`; none when
+ * `login` is unknown or wrote none of them. Never a comment by someone else,
+ * whatever it says.
  */
 export function chooseComment<T extends ListedComment>(
   candidates: readonly T[],
-  login?: string,
+  login: string | undefined,
 ): T | undefined {
-  const mine = login ? candidates.find((c) => c.user?.login === login) : undefined;
-  return mine ?? candidates[0];
+  return login ? candidates.find((c) => c.user?.login === login) : undefined;
 }
 
 /** Cuts a body that GitHub would refuse for its length, saying so at the end. */

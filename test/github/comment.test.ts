@@ -1,11 +1,16 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type CommentOptions, commentCommand } from "../../scripts/commands/comment.js";
 import { ToolError, UsageError } from "../../scripts/errors.js";
-import { PLAN_MARKER, type PlanReport } from "../../scripts/github/plan-report.js";
+import { PLAN_MARKER } from "../../scripts/github/plan-report.js";
+import { MAX_PLAN_BYTES } from "../../scripts/github/plan-schema.js";
+import { formatPlanMarkdown } from "../../scripts/plan/format-markdown.js";
+import type { Plan } from "../../scripts/plan/plan.js";
+import { planToJson } from "../../scripts/plan/plan-json.js";
+import { decideVerdict } from "../../scripts/plan/verdict.js";
 import type { Diagnostic } from "../../scripts/report/diagnostic.js";
 import { type FakeGitHub, type FakeGitHubOptions, type Grant, startFakeGitHub } from "./fake-github.js";
 import { OpenApiChecker } from "./openapi-check.js";
@@ -66,18 +71,26 @@ function finding(i: number, severity: Diagnostic["severity"] = "error"): Diagnos
   };
 }
 
-function plan(diagnostics: Diagnostic[] = [finding(0), finding(1, "warning")], ok = false): PlanReport {
+/** A plan file as `idp plan --format json` writes it (the verdict and markdown are what the command ignores). */
+function plan(diagnostics: Diagnostic[] = [finding(0), finding(1, "warning")], ok = false): PlanFile {
   return {
     verdict: { ok, summary: ok ? "ready to merge: 1 service changes" : "blocked: 1 error, 1 warning" },
+    base: "origin/main",
+    baseSha: "a".repeat(40),
     headSha: SHA,
     diagnostics,
+    environments: [],
+    notes: [],
     markdown: `${PLAN_MARKER}\n## idp plan\n\n${ok ? "ready" : "blocked"}\n`,
   };
 }
 
+type PlanFile = Record<string, unknown>;
+const BLOCKED = "❌ 1 error blocks this change (and 1 warning)";
+
 async function comment(
   options: {
-    report?: PlanReport;
+    report?: PlanFile;
     token?: string;
     env?: Record<string, string>;
   } & Partial<CommentOptions> = {},
@@ -119,7 +132,7 @@ describe("idp comment: the sticky comment", () => {
     expect(posted?.login).toBe("github-actions[bot]");
     const [run] = fake.checkRuns;
     expect(run).toMatchObject({ name: "idp plan", headSha: SHA, conclusion: "failure", status: "completed" });
-    expect(run?.title).toBe("blocked: 1 error, 1 warning");
+    expect(run?.title).toBe(BLOCKED);
     expect(run?.summary).toContain("1 error, 1 warning");
     expect(run?.detailsUrl).toContain(`#issuecomment-${posted?.id}`);
     expect(run?.annotations).toEqual([
@@ -144,7 +157,7 @@ describe("idp comment: the sticky comment", () => {
     const first = fake.comments.find((c) => c.id !== other.id);
     const result = await comment();
     expect(fake.comments.map((c) => c.id)).toEqual([other.id, first?.id]);
-    expect(fake.comments[1]?.body).toContain("blocked");
+    expect(fake.comments[1]?.body).toContain(BLOCKED);
     expect(result.stdout).toMatch(
       new RegExp(`^updated comment ${first?.id}, check run \\d+ with 2 annotations`),
     );
@@ -159,7 +172,7 @@ describe("idp comment: the sticky comment", () => {
     const result = await comment();
     expect(result.stdout).toMatch(new RegExp(`^updated comment ${ours.id},`));
     expect(fake.comments).toHaveLength(250);
-    expect(ours.body).toContain("blocked");
+    expect(ours.body).toContain(BLOCKED);
     const pages = calls("issues/list-comments").map((r) => r.path);
     expect(pages).toHaveLength(3);
     const query = fake.requests.filter((r) => r.operationId === "issues/list-comments").map((r) => r.status);
@@ -207,8 +220,7 @@ describe("idp comment: the check run", () => {
   });
 
   it("falls back to a commit status where check runs are not allowed", async () => {
-    const long = { ...plan(), verdict: { ok: false, summary: `blocked: ${"x".repeat(200)}` } };
-    const result = await comment({ token: "ghp_person", report: long });
+    const result = await comment({ token: "ghp_person", report: plan() });
     expect(calls("checks/create").map((r) => r.status)).toEqual([403]);
     expect(fake.checkRuns).toEqual([]);
     expect(fake.statuses).toHaveLength(1);
@@ -219,12 +231,16 @@ describe("idp comment: the check run", () => {
     expect(result.stdout).toContain('commit status "failure" (check runs not allowed)');
   });
 
-  it("uses --sha over the plan's headSha, and GITHUB_SHA when the plan has none", async () => {
+  it("uses --sha over the plan's headSha, and GITHUB_SHA for a refused plan without --sha", async () => {
     const other = "b".repeat(40);
     await comment({ sha: other });
     const { headSha: _, ...withoutSha } = plan();
-    await comment({ report: withoutSha, env: { GITHUB_SHA: "c".repeat(40) } });
-    expect(fake.checkRuns.map((r) => r.headSha)).toEqual([other, "c".repeat(40)]);
+    const refused = await comment({ report: withoutSha, env: { GITHUB_SHA: "c".repeat(40) } });
+    expect(refused.exitCode).toBe(1);
+    expect(fake.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([
+      [other, "failure"],
+      ["c".repeat(40), "failure"],
+    ]);
   });
 });
 
@@ -389,7 +405,7 @@ describe("idp comment: configuration", () => {
     expect(result.stdout).toMatch(
       new RegExp(`^updated comment ${own.id}, check run \\d+ with 2 annotations on acme/shop#7\n$`),
     );
-    expect(own.body).toContain("blocked");
+    expect(own.body).toContain(BLOCKED);
     expect(fake.checkRuns).toHaveLength(1);
   });
 
@@ -423,24 +439,24 @@ describe("idp comment: configuration", () => {
   });
 
   it.each([
-    ["not JSON", "{", /^plan\.json is not JSON/],
+    ["not JSON", "{", "plan.json is not JSON"],
     [
       "not a plan",
       '{"diagnostics": []}',
-      /^plan\.json is not an idp plan \(verdict must be .*markdown must be a string\)/,
+      "plan.json is not an idp plan (the top level must have required property 'base'",
     ],
-    [
-      "without the marker",
-      JSON.stringify({ ...plan(), markdown: "## plan" }),
-      /markdown must carry the marker <!-- idp-plan -->/,
-    ],
-  ])("refuses a plan file that is %s", async (_name, text, message) => {
+    ["not UTF-8", Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), "plan.json is not valid UTF-8"],
+  ])("refuses a plan file that is %s and publishes a failed check", async (_name, text, message) => {
     writeFileSync(join(dir, "bad.json"), text);
-    const error = await failure(
-      commentCommand({ pr: 7, repo: "acme/shop", plan: "bad.json", cwd: dir, env: { GITHUB_TOKEN: "x" } }),
+    const result = await comment({ plan: "bad.json", sha: SHA });
+    expect(result.exitCode).toBe(1);
+    expect((result.stderr ?? "").replace("bad.json", "plan.json")).toContain(
+      `idp comment: refused the plan: ${message}`,
     );
-    expect(error).toBeInstanceOf(ToolError);
-    expect(error.message.replace("bad.json", "plan.json")).toMatch(message);
+    expect(fake.checkRuns.map((r) => [r.conclusion, r.title, r.annotations.length])).toEqual([
+      ["failure", "❌ the plan of this pull request was refused", 0],
+    ]);
+    expect(fake.comments[0]?.body).toContain("could not be accepted");
   });
 
   it("asks for credentials when there are none", async () => {
@@ -448,5 +464,174 @@ describe("idp comment: configuration", () => {
     expect(error.message).toBe(
       "no GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID",
     );
+  });
+});
+
+describe("idp comment: the plan artifact is untrusted data", () => {
+  it("recomputes the verdict and the comment of a forged plan (ok: true, markdown injection)", async () => {
+    const forged = {
+      ...plan([
+        {
+          ...finding(0),
+          message: "</details><img src=x onerror=alert(1)>[login](https://evil.example)",
+        },
+      ]),
+      verdict: { ok: true, summary: "✅ ready to merge: nothing changes" },
+      markdown: `${PLAN_MARKER}\n### ✅ ready to merge\n<img src=x onerror=alert(1)> [approve here](https://evil.example) @acme/admins\n`,
+    };
+    const result = await comment({ report: forged });
+    expect(result.exitCode).toBe(0);
+    const [run] = fake.checkRuns;
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.title).toBe("❌ 1 error blocks this change");
+    const body = fake.comments[0]?.body ?? "";
+    expect(body.startsWith(`${PLAN_MARKER}\n### ❌ 1 error blocks this change\n`)).toBe(true);
+    expect(body).not.toContain("ready to merge");
+    expect(body).not.toContain("acme/admins");
+    expect(body).not.toMatch(/<img|[^\\]\]\(https:\/\/evil/);
+    expect(body).toContain("&lt;/details&gt;&lt;img src=x onerror=alert(1)&gt;\\[login\\](https");
+  });
+
+  it("passes a forged ok: true with no findings as what its data says, never as its markdown", async () => {
+    const forged = {
+      ...plan([]),
+      verdict: { ok: false, summary: "x" },
+      markdown: `${PLAN_MARKER}\nanything`,
+    };
+    await comment({ report: forged });
+    expect(fake.checkRuns[0]?.conclusion).toBe("success");
+    expect(fake.comments[0]?.body).toContain("### ✅ ready to merge: no manifest changes");
+    expect(fake.comments[0]?.body).not.toContain("anything");
+  });
+
+  it.each([
+    [
+      "an environment name with HTML",
+      { environments: [{ name: "<b>prod</b>", services: [] }] },
+      "/environments/0/name",
+    ],
+    ["a finding file with a pipe", { diagnostics: [{ ...finding(0), file: "a|b" }] }, "/diagnostics/0/file"],
+    ["an unknown field", { comment: "hello" }, "the top level must NOT have additional properties"],
+    ["a base with a backtick", { base: "main`" }, "/base"],
+    [
+      "a message over 4000 characters",
+      { diagnostics: [{ ...finding(0), message: "x".repeat(4001) }] },
+      "/diagnostics/0/message must NOT have more than 4000 characters (4000 at most)",
+    ],
+  ])("refuses a plan with %s and publishes a failed check", async (_name, change, message) => {
+    const result = await comment({ report: { ...plan([], true), ...change }, sha: SHA });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("idp comment: refused the plan: plan.json is not an idp plan (");
+    expect(result.stderr).toContain(message);
+    expect(fake.checkRuns.map((r) => r.headSha)).toEqual([SHA]);
+    expect(fake.checkRuns.map((r) => r.conclusion)).toEqual(["failure"]);
+    expect(fake.comments[0]?.body).not.toMatch(/<b>|a\|b|hello/);
+  });
+
+  it("accepts a finding about a badly named file (a space, non-ASCII), as idp plan reports it", async () => {
+    const result = await comment({ report: plan([{ ...finding(0), file: "services/my svc/sérvice.yaml" }]) });
+    expect(result.exitCode).toBe(0);
+    expect(fake.checkRuns[0]?.annotations[0]?.path).toBe("services/my svc/sérvice.yaml");
+    expect(fake.comments[0]?.body).toContain("`services/my svc/sérvice.yaml:1`");
+  });
+
+  it("refuses an oversized artifact (150 MB) from its size, before reading it", async () => {
+    const file = join(dir, "huge.json");
+    writeFileSync(file, "");
+    truncateSync(file, 150 * 1024 * 1024); // sparse: nothing is written, and nothing may be read
+    const before = process.memoryUsage().arrayBuffers;
+    const result = await comment({ plan: "huge.json", sha: SHA });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50 * 1024 * 1024);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `idp comment: refused the plan: huge.json is ${150 * 1024 * 1024} bytes, over the ${MAX_PLAN_BYTES} bytes a plan may have`,
+    );
+    expect(fake.checkRuns.map((r) => [r.conclusion, r.headSha])).toEqual([["failure", SHA]]);
+  });
+
+  it("publishes a legitimate plan exactly as idp plan formats it", async () => {
+    const legit: Plan = {
+      base: "origin/main",
+      baseSha: "a".repeat(40),
+      headSha: SHA,
+      verdict: { ok: true, summary: "" },
+      diagnostics: [finding(2, "warning")],
+      environments: [
+        {
+          name: "prod",
+          services: [
+            {
+              name: "checkout",
+              status: "changed",
+              objects: [
+                {
+                  kind: "Deployment",
+                  name: "checkout",
+                  namespace: "payments",
+                  status: "changed",
+                  summary: ["replicas 2 → 3"],
+                },
+              ],
+              diff: "--- a/manifests/prod/checkout/manifest.yaml\n+++ b/manifests/prod/checkout/manifest.yaml\n-  replicas: 2\n+  replicas: 3\n",
+            },
+          ],
+        },
+      ],
+      notes: [],
+      sources: new Map(),
+    };
+    legit.verdict = decideVerdict(legit.diagnostics, legit.environments);
+    const markdown = formatPlanMarkdown(legit);
+    const result = await comment({ report: planToJson(legit, markdown) });
+    expect(result.exitCode).toBe(0);
+    expect(fake.comments[0]?.body).toBe(markdown);
+    expect(fake.checkRuns[0]).toMatchObject({ conclusion: "success", title: legit.verdict.summary });
+  });
+});
+
+describe("idp comment: the sticky comment is found by who wrote it", () => {
+  it("leaves an attacker's earlier comment with the marker alone and creates its own", async () => {
+    const planted = fake.seedComment("acme/shop", 7, `${PLAN_MARKER}\n### ✅ ready to merge`, "mallory");
+    const first = await comment();
+    expect(first.stdout).toMatch(/^created comment/);
+    expect(planted.body).toBe(`${PLAN_MARKER}\n### ✅ ready to merge`);
+    const ours = fake.comments.find((c) => c.id !== planted.id);
+    expect(ours?.login).toBe("github-actions[bot]");
+    // The next run updates ours, still not the attacker's.
+    const second = await comment({ report: plan([], true) });
+    expect(second.stdout).toMatch(new RegExp(`^updated comment ${ours?.id},`));
+    expect(planted.body).toBe(`${PLAN_MARKER}\n### ✅ ready to merge`);
+    expect(calls("issues/update-comment").map((r) => r.path)).toEqual([
+      `/repos/acme/shop/issues/comments/${ours?.id}`,
+    ]);
+  });
+
+  it("with a GitHub App, updates only the app bot's comment", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await restart({
+      app: {
+        id: 4242,
+        slug: "idp-platform",
+        installationId: 99,
+        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+        grant: { ...ACTIONS, login: "idp-platform[bot]" },
+      },
+    });
+    const planted = fake.seedComment("acme/shop", 7, `${PLAN_MARKER}\nforged`, "idp-platform");
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan()));
+    const result = await commentCommand({
+      pr: 7,
+      repo: "acme/shop",
+      cwd: dir,
+      env: {
+        GITHUB_API_URL: fake.url,
+        GITHUB_APP_ID: "4242",
+        GITHUB_APP_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        GITHUB_APP_INSTALLATION_ID: "99",
+        IDP_GITHUB_RETRY_DELAY_MS: "1",
+      },
+    });
+    expect(result.stdout).toMatch(/^created comment/);
+    expect(planted.body).toBe(`${PLAN_MARKER}\nforged`);
   });
 });

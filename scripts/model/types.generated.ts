@@ -93,7 +93,7 @@ export interface Service {
  */
 export interface ServiceMetadata {
   /**
-   * The service name: a DNS-1123 label of at most 40 characters, equal to the folder name under services/.
+   * The service name: a DNS-1035 label (starts with a lowercase letter; lowercase letters, digits and '-'; ends with a letter or digit) of at most 40 characters, equal to the folder name under services/.
    */
   name: string;
   /**
@@ -694,7 +694,7 @@ export interface SecretStoreRef {
 // schemas/team.schema.json
 
 /**
- * A team that owns services: who is in it, where to reach it, which extra domains it may route and its monthly budget. One file per team at teams/<name>.yaml; owned by the platform team.
+ * A team that owns services: who is in it, where to reach it, which extra domains it may route, which secret store paths it may read and its monthly budget. One file per team at teams/<name>.yaml; owned by the platform team.
  */
 export interface Team {
   /**
@@ -745,6 +745,14 @@ export interface TeamSpec {
    * Items: A lowercase DNS name such as pay.acme.example.
    */
   domains?: string[];
+  /**
+   * The secret store paths the team's services may read, as path prefixes ending in '/': a secrets reference path#key is allowed when path/ starts with one of them. Each environment's per-team SecretStore authenticates as the team's own role, which the secret store must grant exactly these prefixes. Absent means only the team's own folder, <team>/. Listing prefixes replaces that default, so list <team>/ too when granting an extra one.
+   *
+   * @minItems 1
+   *
+   * Items: A secret store path prefix: lowercase path segments, each followed by '/', such as payments/ or shared/stripe/.
+   */
+  secretPrefixes?: [string, ...string[]];
   /**
    * What the team may spend, checked by the cost policy.
    */

@@ -1,0 +1,281 @@
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../scripts/run.js";
+
+/**
+ * Tenant isolation, attack by attack: each attack is performed on a copy of
+ * the minimal fixture through the real `idp validate` and `idp render`, and
+ * must be refused with exit code 1, its finding code, file and line, and
+ * nothing written. The legitimate paths next to them must keep working.
+ * docs/threat-model.md ("Tenant isolation") names these tests.
+ */
+
+const FIXTURE = join(import.meta.dirname, "fixtures", "minimal");
+const temps: string[] = [];
+
+function makeRepo(): string {
+  const root = mkdtempSync(join(tmpdir(), "idp-tenant-"));
+  temps.push(root);
+  cpSync(FIXTURE, root, { recursive: true });
+  return root;
+}
+
+afterEach(() => {
+  for (const root of temps.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+/** Every file under root with the hash of its bytes. */
+function snapshot(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.set(relative(root, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
+    }
+  };
+  walk(root);
+  return files;
+}
+
+const WEB = "services/web/service.yaml";
+const DEV = "environments/dev.yaml";
+const PROD = "environments/prod.yaml";
+const SHOP = "teams/shop.yaml";
+
+const write = (root: string, file: string, text: string) => {
+  mkdirSync(join(root, file, ".."), { recursive: true });
+  writeFileSync(join(root, file), text);
+};
+const replace = (root: string, file: string, from: string | RegExp, to: string) => {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`fixture edit did not apply: ${String(from)}`);
+  writeFileSync(path, next);
+};
+
+/** A second team, `name`, shaped like shop. */
+const addTeam = (root: string, name: string, extra = "") =>
+  write(
+    root,
+    `teams/${name}.yaml`,
+    `apiVersion: idp/v1\nkind: Team\nmetadata:\n  name: ${name}\nspec:\n  github: example/${name}\n  members: [carol]\n${extra}  budget: { monthly: 1000 }\n  contact: { slack: "#${name}" }\n`,
+  );
+
+/** A worker service `name` of `team` with the given extra spec lines (indented two spaces). */
+const addWorker = (root: string, name: string, team: string, spec = "") =>
+  write(
+    root,
+    `services/${name}/service.yaml`,
+    `apiVersion: idp/v1\nkind: Service\nmetadata:\n  name: ${name}\n  team: ${team}\nspec:\n  type: worker\n  image: ghcr.io/example/${name}:1.0.0\n${spec}`,
+  );
+
+interface Finding {
+  code: string;
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Runs `idp validate` and then `idp render` on `root` and expects both to
+ * refuse with `code` at `file:line:column`, the render writing nothing.
+ */
+async function expectRefused(
+  root: string,
+  expected: { code: string; file: string; line: number; column?: number; message?: string; hint?: string },
+): Promise<Finding> {
+  const validate = await run(["validate", "--root", root, "--format", "json"]);
+  expect(validate.stderr).toBe("");
+  expect(validate.exitCode).toBe(1);
+  const diagnostics = JSON.parse(validate.stdout).diagnostics as Finding[];
+  const found = diagnostics.find((d) => d.code === expected.code);
+  expect(found, JSON.stringify(diagnostics, null, 2)).toBeDefined();
+  const at = found as Finding;
+  expect({ file: at.file, line: at.line }).toEqual({ file: expected.file, line: expected.line });
+  if (expected.column !== undefined) expect(at.column).toBe(expected.column);
+  if (expected.message) expect(at.message).toContain(expected.message);
+  if (expected.hint) expect(at.hint).toContain(expected.hint);
+  expect(diagnostics.filter((d) => d.code === expected.code && d.file === expected.file)).toHaveLength(1);
+
+  const before = snapshot(root);
+  const render = await run(["render", "--root", root, "--format", "json"]);
+  expect(render.exitCode).toBe(1);
+  const rendered = JSON.parse(render.stdout).diagnostics as Finding[];
+  expect(rendered.map((d) => d.code)).toContain(expected.code);
+  expect(existsSync(join(root, "manifests"))).toBe(false);
+  expect(snapshot(root)).toEqual(before);
+  return at;
+}
+
+async function expectValid(root: string): Promise<void> {
+  const outcome = await run(["validate", "--root", root, "--format", "json"]);
+  expect(JSON.parse(outcome.stdout).diagnostics).toEqual([]);
+  expect(outcome.exitCode).toBe(0);
+}
+
+describe("tenant isolation: secret references are scoped to the owning team", () => {
+  it("refuses a service reading another team's secret (the payments/stripe attack)", async () => {
+    const root = makeRepo();
+    addTeam(root, "payments");
+    replace(root, WEB, "    SESSION_KEY: shop/web#session_key\n", "    STOLEN: payments/stripe#api_key\n");
+    await expectRefused(root, {
+      code: "resolve.secret-scope",
+      file: WEB,
+      line: 25,
+      column: 13,
+      message: "secrets.STOLEN reads payments/stripe, outside what team shop may read (shop/)",
+      hint: "secretPrefixes in teams/shop.yaml",
+    });
+  });
+
+  it("refuses the attack when it hides in one environment's override", async () => {
+    const root = makeRepo();
+    replace(
+      root,
+      WEB,
+      "      replicas: 1\n",
+      "      replicas: 1\n      secrets: { SESSION_KEY: payments/stripe#api_key }\n",
+    );
+    await expectRefused(root, {
+      code: "resolve.secret-scope",
+      file: WEB,
+      line: 36,
+      message: "may read (shop/) in dev",
+    });
+  });
+
+  it("refuses a prefix that only shares the beginning of a name (shop-admin/ is not shop/)", async () => {
+    const root = makeRepo();
+    replace(root, WEB, "shop/web#session_key", "shop-admin/web#session_key");
+    await expectRefused(root, { code: "resolve.secret-scope", file: WEB, line: 25 });
+  });
+
+  it("accepts a team reading its own prefix, and renders it through the team's SecretStore", async () => {
+    const root = makeRepo();
+    await expectValid(root);
+  });
+
+  it("accepts a team granted an extra prefix, and still refuses what it was not granted", async () => {
+    const root = makeRepo();
+    replace(root, SHOP, "  budget:", "  secretPrefixes: [shop/, shared/stripe/]\n  budget:");
+    replace(
+      root,
+      WEB,
+      "    SESSION_KEY: shop/web#session_key\n",
+      "    SESSION_KEY: shop/web#session_key\n    STRIPE: shared/stripe#publishable_key\n",
+    );
+    await expectValid(root);
+    replace(root, WEB, "shared/stripe#publishable_key", "shared/github#token");
+    await expectRefused(root, {
+      code: "resolve.secret-scope",
+      file: WEB,
+      line: 26,
+      message: "outside what team shop may read (shop/, shared/stripe/)",
+    });
+  });
+
+  it("refuses a malformed prefix in the team file, in plain words", async () => {
+    const root = makeRepo();
+    replace(root, SHOP, "  budget:", "  secretPrefixes: [shop]\n  budget:");
+    await expectRefused(root, {
+      code: "schema.pattern",
+      file: SHOP,
+      line: 10,
+      message: "must be a secret store path prefix",
+    });
+  });
+});
+
+describe("tenant isolation: reserved team and namespace names", () => {
+  it.each([
+    ["kube-ops", "kube-*"],
+    ["default", "default"],
+    ["argocd", "argocd"],
+    ["flux-system", "flux-system"],
+    ["external-secrets", "external-secrets"],
+    ["crossplane-system", "crossplane-system"],
+    ["cert-manager", "cert-manager"],
+    ["ingress-nginx", "ingress-nginx"],
+  ])("refuses the team name %s", async (name, reserved) => {
+    const root = makeRepo();
+    addTeam(root, name);
+    await expectRefused(root, {
+      code: "resolve.reserved-name",
+      file: `teams/${name}.yaml`,
+      line: 4,
+      column: 9,
+      message: `collides with the system or controller namespace ${reserved}`,
+    });
+  });
+
+  it("refuses a namespace template that makes a team namespace a system namespace", async () => {
+    const root = makeRepo();
+    replace(root, DEV, 'namespace: "{team}-dev"', 'namespace: "kube-{team}"');
+    await expectRefused(root, {
+      code: "resolve.reserved-namespace",
+      file: DEV,
+      line: 8,
+      column: 14,
+      message: 'gives "kube-shop" for team shop in dev',
+    });
+  });
+
+  it("refuses a team whose namespace is the environment's own GitOps namespace", async () => {
+    const root = makeRepo();
+    replace(root, PROD, "gitops: { repoURL:", "gitops: { namespace: ops, repoURL:");
+    addTeam(root, "ops");
+    await expectRefused(root, {
+      code: "resolve.reserved-namespace",
+      file: PROD,
+      line: 9,
+      message: 'gives "ops" for team ops in prod',
+    });
+  });
+
+  it("refuses a namespace template without {team}: every team would share one namespace", async () => {
+    const root = makeRepo();
+    replace(root, DEV, 'namespace: "{team}-dev"', "namespace: apps-dev");
+    await expectRefused(root, { code: "resolve.shared-namespace", file: DEV, line: 8, column: 14 });
+  });
+});
+
+describe("tenant isolation: service names are DNS-1035 labels", () => {
+  it.each([
+    ["9web", "must be a DNS-1035 label: start with a lowercase letter"],
+    ["web-", "must be a DNS-1035 label"],
+    ["2fa", "must be a DNS-1035 label"],
+  ])("refuses the service name %s in plain words", async (name, message) => {
+    const root = makeRepo();
+    addWorker(root, name, "shop");
+    await expectRefused(root, {
+      code: "schema.pattern",
+      file: `services/${name}/service.yaml`,
+      line: 4,
+      column: 9,
+      message,
+    });
+  });
+
+  it("refuses a service name over 40 characters", async () => {
+    const root = makeRepo();
+    const name = `a${"b".repeat(40)}`;
+    addWorker(root, name, "shop");
+    await expectRefused(root, { code: "schema.maxLength", file: `services/${name}/service.yaml`, line: 4 });
+  });
+});

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { run } from "../scripts/run.js";
 
 /**
@@ -82,6 +83,28 @@ const addWorker = (root: string, name: string, team: string, spec = "") =>
     `services/${name}/service.yaml`,
     `apiVersion: idp/v1\nkind: Service\nmetadata:\n  name: ${name}\n  team: ${team}\nspec:\n  type: worker\n  image: ghcr.io/example/${name}:1.0.0\n${spec}`,
   );
+
+/** Gives the dev environment a Vault store, rendered per team namespace. */
+const useVault = (root: string) =>
+  replace(
+    root,
+    DEV,
+    /$/,
+    '  secretStore:\n    name: vault\n    vault:\n      server: https://vault.example.test\n      path: secret\n      authMountPath: kubernetes-dev\n      role: "{team}-dev"\n',
+  );
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read deep into rendered JSON whose shape they assert
+type Rendered = {
+  kind: string;
+  apiVersion: string;
+  metadata: Record<string, any>;
+  spec: Record<string, any>;
+};
+
+/** The objects of one rendered manifest file. */
+function objectsIn(root: string, file: string): Rendered[] {
+  return parseAllDocuments(readFileSync(join(root, file), "utf8")).map((d) => d.toJSON() as Rendered);
+}
 
 interface Finding {
   code: string;
@@ -168,7 +191,46 @@ describe("tenant isolation: secret references are scoped to the owning team", ()
 
   it("accepts a team reading its own prefix, and renders it through the team's SecretStore", async () => {
     const root = makeRepo();
+    useVault(root);
     await expectValid(root);
+    const render = await run(["render", "--root", root, "--verify"]);
+    expect(render.stderr).toBe("");
+    expect(render.exitCode).toBe(0);
+
+    const externalSecret = objectsIn(root, "manifests/dev/web/manifest.yaml").find(
+      (o) => o.kind === "ExternalSecret",
+    );
+    expect(externalSecret?.apiVersion).toBe("external-secrets.io/v1");
+    expect(externalSecret?.metadata.namespace).toBe("shop-dev");
+    expect(externalSecret?.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
+
+    const platform = objectsIn(root, "manifests/dev/_platform/manifest.yaml");
+    const stores = platform.filter((o) => o.kind === "SecretStore");
+    expect(stores).toHaveLength(1);
+    expect(stores[0]?.metadata).toMatchObject({
+      name: "vault",
+      namespace: "shop-dev",
+      annotations: { "idp/secret-prefixes": "shop/" },
+    });
+    expect(stores[0]?.spec.provider.vault.auth.kubernetes).toEqual({
+      mountPath: "kubernetes-dev",
+      role: "shop-dev",
+      serviceAccountRef: { name: "vault" },
+    });
+    expect(platform.filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name)).toEqual([
+      "vault",
+    ]);
+
+    // prod declares no store: the reference is still namespaced, to a store the platform team provides
+    const prodSecret = objectsIn(root, "manifests/prod/web/manifest.yaml").find(
+      (o) => o.kind === "ExternalSecret",
+    );
+    expect(prodSecret?.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "secrets" });
+    const everything = [...readdirSync(join(root, "manifests"), { recursive: true })]
+      .map(String)
+      .filter((f) => f.endsWith(".yaml"))
+      .flatMap((f) => objectsIn(root, join("manifests", f)));
+    expect(everything.filter((o) => o.kind === "ClusterSecretStore")).toEqual([]);
   });
 
   it("accepts a team granted an extra prefix, and still refuses what it was not granted", async () => {

@@ -94,12 +94,8 @@ const useVault = (root: string) =>
   );
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read deep into rendered JSON whose shape they assert
-type Rendered = {
-  kind: string;
-  apiVersion: string;
-  metadata: Record<string, any>;
-  spec: Record<string, any>;
-};
+type Deep = Record<string, any>;
+type Rendered = { kind: string; apiVersion: string; metadata: Deep; spec: Deep };
 
 /** The objects of one rendered manifest file. */
 function objectsIn(root: string, file: string): Rendered[] {
@@ -339,5 +335,79 @@ describe("tenant isolation: service names are DNS-1035 labels", () => {
     const name = `a${"b".repeat(40)}`;
     addWorker(root, name, "shop");
     await expectRefused(root, { code: "schema.maxLength", file: `services/${name}/service.yaml`, line: 4 });
+  });
+});
+
+describe("tenant isolation: rendered object names never collide in a namespace", () => {
+  const postgres = (name: string) => `  dependencies:\n    ${name}: { type: postgres, size: small }\n`;
+
+  it.each([
+    ["secrets", "web-secrets", "web's ExternalSecret and Secret"],
+    ["env", "web-env", "web's ConfigMap of plain variables"],
+  ])("refuses a dependency named %s (its claim would be %s)", async (dependency, name, what) => {
+    const root = makeRepo();
+    replace(
+      root,
+      WEB,
+      "    db: { type: postgres, size: small }\n",
+      `    db: { type: postgres, size: small }\n    ${dependency}: { type: postgres, size: small }\n`,
+    );
+    await expectRefused(root, {
+      code: "resolve.name-collision",
+      file: WEB,
+      line: 32,
+      column: 5,
+      message: `dependency ${dependency} would be named ${name}, which is already ${what} in the same namespace in dev and prod`,
+      hint: "rename the dependency",
+    });
+  });
+
+  it("refuses service a-b with dependency c next to service a with dependency b-c (both a-b-c)", async () => {
+    const root = makeRepo();
+    addWorker(root, "a", "shop", postgres("b-c"));
+    addWorker(root, "a-b", "shop", postgres("c"));
+    await expectRefused(root, {
+      code: "resolve.name-collision",
+      file: "services/a-b/service.yaml",
+      line: 10,
+      column: 5,
+      message: "dependency c would be named a-b-c, which is already a's dependency b-c",
+    });
+  });
+
+  it("refuses a service named like another service's ConfigMap (web-env next to web)", async () => {
+    const root = makeRepo();
+    addWorker(root, "web-env", "shop");
+    await expectRefused(root, {
+      code: "resolve.name-collision",
+      file: "services/web-env/service.yaml",
+      line: 4,
+      column: 9,
+      message:
+        "service web-env takes the name web-env for web-env's workload, Service and NetworkPolicy, which is already web's ConfigMap of plain variables (services/web/service.yaml)",
+      hint: "rename the service",
+    });
+  });
+
+  it.each([
+    ["default-deny", "the namespace's default-deny NetworkPolicy"],
+    ["secrets", "the team's SecretStore and its ServiceAccount"],
+  ])("refuses a service named %s, a platform object of every team namespace", async (name, what) => {
+    const root = makeRepo();
+    addWorker(root, name, "shop");
+    await expectRefused(root, {
+      code: "resolve.name-collision",
+      file: `services/${name}/service.yaml`,
+      line: 4,
+      message: `which is already ${what}`,
+    });
+  });
+
+  it("accepts the same names in different teams' namespaces", async () => {
+    const root = makeRepo();
+    addTeam(root, "ops");
+    addWorker(root, "a", "shop", postgres("b-c"));
+    addWorker(root, "a-b", "ops", postgres("c"));
+    await expectValid(root);
   });
 });

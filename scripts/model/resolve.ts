@@ -10,6 +10,7 @@ import {
 } from "./environments.js";
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
+import { checkObjectNames } from "./object-names.js";
 import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
@@ -100,6 +101,7 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
     if (team) checkSecretScope(service, team, findings);
   }
   checkAcrossServices(services, findings);
+  checkObjectNames(environments, services, findings);
   return { environments, teams, services, diagnostics: findings.diagnostics() };
 }
 

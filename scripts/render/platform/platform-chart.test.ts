@@ -102,7 +102,8 @@ describe("the example repository", () => {
         const namespace = namespaceOf(team);
         const store = only(objects, "SecretStore", "vault", namespace);
         expect(store.apiVersion).toBe("external-secrets.io/v1");
-        expect(store.metadata.annotations?.["idp/secret-prefixes"]).toBe(`${team}/`);
+        const granted = repository.teams.find((t) => t.name === team)?.spec.secretPrefixes ?? [`${team}/`];
+        expect(store.metadata.annotations?.["idp/secret-prefixes"]).toBe(granted.join(","));
         expect(spec(store).provider.vault).toEqual({
           server: "https://vault.acme.example",
           path: "secret",

@@ -1,12 +1,13 @@
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { SECRETS_NAME_SUFFIX } from "../../model/object-names.js";
 import { splitSecretReference } from "../../model/secret-reference.js";
 import { addResource } from "../k8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The name suffix of the ExternalSecret and of the Secret it writes. */
-export const SECRETS_SUFFIX = "secrets";
+export const SECRETS_SUFFIX = SECRETS_NAME_SUFFIX;
 
 /** An External Secrets Operator ExternalSecret for a service's `secrets`. */
 export interface ExternalSecretProps {

@@ -248,6 +248,32 @@ describe("tenant isolation: secret references are scoped to the owning team", ()
     });
   });
 
+  it("refuses a Vault role without {team}: every team's store would log in as one role", async () => {
+    const root = makeRepo();
+    useVault(root);
+    replace(root, DEV, 'role: "{team}-dev"', "role: apps-dev");
+    await expectRefused(root, {
+      code: "schema.pattern",
+      file: DEV,
+      line: 32,
+      column: 13,
+      message: "must contain {team} exactly once",
+    });
+  });
+
+  it("refuses an environment asking for a shared ClusterSecretStore", async () => {
+    const root = makeRepo();
+    useVault(root);
+    replace(root, DEV, "    name: vault\n", "    name: vault\n    kind: ClusterSecretStore\n");
+    await expectRefused(root, {
+      code: "schema.unknown-field",
+      file: DEV,
+      line: 28,
+      column: 5,
+      message: 'unknown field "kind" in spec.secretStore',
+    });
+  });
+
   it("refuses a malformed prefix in the team file, in plain words", async () => {
     const root = makeRepo();
     replace(root, SHOP, "  budget:", "  secretPrefixes: [shop]\n  budget:");

@@ -246,7 +246,16 @@ function environmentDocument(name: string, index: number, all: readonly string[]
               controllerNamespace: "ingress-nginx",
               ...(stageOf(name) === "staging" ? { tlsIssuer: "letsencrypt" } : {}),
             },
-      secretStore: { name: `vault-${name}`, kind: "ClusterSecretStore", refreshInterval: "1h" },
+      secretStore: {
+        name: "vault",
+        refreshInterval: "1h",
+        vault: {
+          server: "https://vault.acme.example",
+          path: "secret",
+          authMountPath: `kubernetes-${name}`,
+          role: `{team}-${name}`,
+        },
+      },
       namespace: stage.namespace ?? `{team}-${name}`,
       domain: domainOf(name),
       registries: [...stage.registries],

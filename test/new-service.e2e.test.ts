@@ -86,7 +86,9 @@ describe("idp new service", () => {
       "wish_list",
       '"wish_list" cannot be a service name: it contains "_"; only lowercase letters, digits and \'-\' are allowed',
     ],
-    ["-wishlist", "it must start and end with a letter or digit"],
+    ["-wishlist", "it must start with a lowercase letter (it names a Kubernetes Service)"],
+    ["2fa", "it must start with a lowercase letter (it names a Kubernetes Service)"],
+    ["wishlist-", "it must end with a letter or digit"],
     ["a".repeat(41), "it has 41 characters; at most 40 are allowed"],
   ])("refuses the name %s", async (name, message) => {
     const root = repository();

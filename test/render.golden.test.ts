@@ -147,6 +147,49 @@ describe("intent: what the golden files must keep saying", () => {
       expect(kinds).toContain("Namespace");
     }
   });
+
+  it("reads storefront's secrets through the SecretStore of storefront's own namespace, never a cluster-wide store", () => {
+    for (const env of tree.environments) {
+      const externalSecret = find(`${env}/storefront/manifest.yaml`, "ExternalSecret") as KubeObject & {
+        spec: { secretStoreRef: { kind: string; name: string } };
+      };
+      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1");
+      expect(externalSecret.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "vault" });
+      const namespace = externalSecret.metadata.namespace;
+      const stores = objectsOf(`${env}/_platform/manifest.yaml`).filter(
+        (o) => o.kind === "SecretStore" && o.metadata.name === "vault" && o.metadata.namespace === namespace,
+      );
+      expect(stores).toHaveLength(1);
+    }
+    for (const [path] of tree.files) {
+      for (const object of objectsOf(path)) {
+        expect(object.kind).not.toBe("ClusterSecretStore");
+        if (object.kind === "ExternalSecret")
+          expect((object.spec as { secretStoreRef: { kind: string } }).secretStoreRef.kind).toBe(
+            "SecretStore",
+          );
+      }
+    }
+  });
+
+  it("gives each team namespace exactly one SecretStore, logging in as that team's own Vault role", () => {
+    for (const env of tree.environments) {
+      const objects = objectsOf(`${env}/_platform/manifest.yaml`);
+      const namespaces = objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+      const stores = objects.filter((o) => o.kind === "SecretStore");
+      expect(stores.map((o) => o.metadata.namespace).sort()).toEqual([...namespaces].sort());
+      const roles = stores.map(
+        (o) =>
+          (o.spec as { provider: { vault: { auth: { kubernetes: { role: string } } } } }).provider.vault.auth
+            .kubernetes.role,
+      );
+      expect(new Set(roles).size).toBe(stores.length);
+      const storefront = stores.find((o) => o.metadata.labels?.["idp/team"] === "storefront");
+      expect(storefront?.metadata.annotations?.["idp/secret-prefixes"]).toBe(
+        "storefront/,shared/stripe-publishable/",
+      );
+    }
+  });
 });
 
 describe("determinism", () => {

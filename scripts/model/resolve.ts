@@ -10,8 +10,11 @@ import {
 } from "./environments.js";
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
+import { checkObjectNames } from "./object-names.js";
 import { checkQuantities } from "./quantities-check.js";
+import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
+import { checkSecretScope } from "./secret-scope.js";
 import { checkSecrets, checkServiceFile, checkWorkloadShape } from "./service-checks.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
 
@@ -67,6 +70,8 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
   const environments = orderByPromotion(input.environments.map(toEnvironmentModel));
   checkFileNames([...environments, ...teams], findings);
   checkEnvironments(environments, teams, findings);
+  for (const environment of environments) checkNamespaceTemplate(environment, findings);
+  checkReservedNames(environments, teams, findings);
 
   const known = {
     teams: new Set([...teams.map((t) => t.name), ...(input.broken?.teams ?? [])]),
@@ -90,7 +95,13 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
       if (resolved) services.push(resolved);
     }
   }
+  const teamsByName = new Map(teams.map((t) => [t.name, t]));
+  for (const service of services) {
+    const team = teamsByName.get(service.team);
+    if (team) checkSecretScope(service, team, findings);
+  }
   checkAcrossServices(services, findings);
+  checkObjectNames(environments, services, findings);
   return { environments, teams, services, diagnostics: findings.diagnostics() };
 }
 

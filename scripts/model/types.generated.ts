@@ -93,7 +93,7 @@ export interface Service {
  */
 export interface ServiceMetadata {
   /**
-   * The service name: a DNS-1123 label of at most 40 characters, equal to the folder name under services/.
+   * The service name: a DNS-1035 label (starts with a lowercase letter; lowercase letters, digits and '-'; ends with a letter or digit) of at most 40 characters, equal to the folder name under services/.
    */
   name: string;
   /**
@@ -444,9 +444,9 @@ export interface EnvironmentSpec {
    */
   routing?: Routing;
   /**
-   * The External Secrets Operator store that secrets references (path#key) are read from. Absent means the ClusterSecretStore named platform.
+   * The External Secrets Operator SecretStore of each team namespace that secrets references (path#key) are read through, and the Vault it reads. Absent means a SecretStore named secrets in each team namespace, provided by the platform team outside this repository.
    */
-  secretStore?: SecretStoreRef;
+  secretStore?: SecretStoreSettings;
 }
 /**
  * A Kubernetes cluster.
@@ -674,27 +674,52 @@ export interface GatewayRef {
   namespace: string;
 }
 /**
- * The External Secrets Operator store secrets are read from.
+ * How services read secrets in this environment: every team namespace gets its own External Secrets Operator SecretStore (namespaced, never a ClusterSecretStore), so an ExternalSecret can only read through the store of its own namespace, which authenticates as that team's role.
  */
-export interface SecretStoreRef {
+export interface SecretStoreSettings {
   /**
-   * The store's name.
+   * The name of the SecretStore in every team namespace, and of the ServiceAccount it authenticates as. Services' ExternalSecrets reference it (kind SecretStore).
    */
   name: string;
-  /**
-   * ClusterSecretStore (one store for every namespace) or SecretStore (one per namespace). Absent means ClusterSecretStore.
-   */
-  kind?: "ClusterSecretStore" | "SecretStore";
   /**
    * How often secrets are re-read from the store, as a Go duration. Absent means 1h.
    */
   refreshInterval?: string;
+  /**
+   * The HashiCorp Vault each team's SecretStore reads from, rendered into manifests/<env>/_platform/. Absent means the stores are not rendered: the platform team provides a SecretStore of this name in every team namespace itself.
+   */
+  vault?: VaultStore;
+}
+/**
+ * A Vault KV engine read through Vault's Kubernetes auth: each team's SecretStore logs in with the token of its own ServiceAccount, as the team's own Vault role. Vault must bind that role to that ServiceAccount and namespace, and grant it read on the team's secretPrefixes under the KV mount, nothing else.
+ */
+export interface VaultStore {
+  /**
+   * The Vault server URL (https).
+   */
+  server: string;
+  /**
+   * The mount path of the KV secrets engine; secrets references (path#key) are read below it.
+   */
+  path: string;
+  /**
+   * The KV engine version. Absent means v2.
+   */
+  version?: "v1" | "v2";
+  /**
+   * Where Vault's Kubernetes auth method for this environment's cluster is mounted.
+   */
+  authMountPath: string;
+  /**
+   * The Vault role each team's store logs in as; {team} is replaced by the team name, so every team has a role of its own. Absent means {team}.
+   */
+  role?: string;
 }
 
 // schemas/team.schema.json
 
 /**
- * A team that owns services: who is in it, where to reach it, which extra domains it may route and its monthly budget. One file per team at teams/<name>.yaml; owned by the platform team.
+ * A team that owns services: who is in it, where to reach it, which extra domains it may route, which secret store paths it may read and its monthly budget. One file per team at teams/<name>.yaml; owned by the platform team.
  */
 export interface Team {
   /**
@@ -745,6 +770,14 @@ export interface TeamSpec {
    * Items: A lowercase DNS name such as pay.acme.example.
    */
   domains?: string[];
+  /**
+   * The secret store paths the team's services may read, as path prefixes ending in '/': a secrets reference path#key is allowed when path/ starts with one of them. Each environment's per-team SecretStore authenticates as the team's own role, which the secret store must grant exactly these prefixes. Absent means only the team's own folder, <team>/. Listing prefixes replaces that default, so list <team>/ too when granting an extra one.
+   *
+   * @minItems 1
+   *
+   * Items: A secret store path prefix: lowercase path segments, each followed by '/', such as payments/ or shared/stripe/.
+   */
+  secretPrefixes?: [string, ...string[]];
   /**
    * What the team may spend, checked by the cost policy.
    */

@@ -2,8 +2,9 @@
 export const MAX_SERVICE_NAME = 40;
 
 /**
- * Why `name` cannot be a service name (a DNS-1123 label of at most 40
- * characters, the folder name under services/), or undefined when it can.
+ * Why `name` cannot be a service name (a DNS-1035 label of at most 40
+ * characters: it starts with a letter, since it names a Kubernetes Service;
+ * the folder name under services/), or undefined when it can.
  * The reason names the first problem and what would be accepted.
  */
 export function explainInvalidServiceName(name: string): string | undefined {
@@ -15,6 +16,7 @@ export function explainInvalidServiceName(name: string): string | undefined {
   const bad = [...name].find((c) => !/[a-z0-9-]/.test(c));
   if (bad !== undefined)
     return `it contains ${JSON.stringify(bad)}; only lowercase letters, digits and '-' are allowed`;
-  if (name.startsWith("-") || name.endsWith("-")) return "it must start and end with a letter or digit";
+  if (!/^[a-z]/.test(name)) return "it must start with a lowercase letter (it names a Kubernetes Service)";
+  if (name.endsWith("-")) return "it must end with a letter or digit";
   return undefined;
 }

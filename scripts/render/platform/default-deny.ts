@@ -1,9 +1,10 @@
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { DEFAULT_DENY_NAME } from "../../model/object-names.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
-/** The name of the deny-all NetworkPolicy in every team namespace. */
-export const DEFAULT_DENY_NAME = "default-deny";
+/** The name of the deny-all NetworkPolicy in every team namespace (the model reserves it). */
+export { DEFAULT_DENY_NAME };
 
 export interface DefaultDenyProps extends Omit<ObjectMetaProps, "name"> {
   /** The team namespace. */

@@ -1,4 +1,5 @@
 import { namespaceFor } from "../../model/environments.js";
+import { FLUX_TENANT_ACCOUNT } from "../../model/object-names.js";
 import type { EnvironmentModel, TeamModel } from "../../model/resolved.js";
 import { ENVIRONMENT_LABEL, SOURCE_ANNOTATION, TEAM_LABEL, withEntry } from "../labels.js";
 
@@ -73,8 +74,8 @@ export function serviceApplicationName(env: EnvironmentModel, service: string): 
 /** The Flux GitRepository every Kustomization of the cluster reads: `platform`. */
 export const FLUX_SOURCE_NAME = "platform";
 
-/** The ServiceAccount (and its RoleBinding) Flux impersonates in a team namespace: `gitops-reconciler`. */
-export const FLUX_TENANT_ACCOUNT = "gitops-reconciler";
+/** The ServiceAccount (and its RoleBinding) Flux impersonates in a team namespace: `gitops-reconciler` (the model reserves it). */
+export { FLUX_TENANT_ACCOUNT };
 
 /** Labels of every platform object of an environment. */
 export function platformLabels(env: EnvironmentModel): Record<string, string> {

@@ -94,6 +94,33 @@ describe("the example repository", () => {
       }
     });
 
+    it("gives every team namespace exactly one SecretStore, logging in to Vault as the team's own role", () => {
+      const stores = objects.filter((o) => o.kind === "SecretStore");
+      expect(stores.map((o) => o.metadata.namespace)).toEqual(teams.map(namespaceOf));
+      expect(objects.filter((o) => o.kind === "ClusterSecretStore")).toEqual([]);
+      for (const team of teams) {
+        const namespace = namespaceOf(team);
+        const store = only(objects, "SecretStore", "vault", namespace);
+        expect(store.apiVersion).toBe("external-secrets.io/v1");
+        const granted = repository.teams.find((t) => t.name === team)?.spec.secretPrefixes ?? [`${team}/`];
+        expect(store.metadata.annotations?.["idp/secret-prefixes"]).toBe(granted.join(","));
+        expect(spec(store).provider.vault).toEqual({
+          server: "https://vault.acme.example",
+          path: "secret",
+          version: "v2",
+          auth: {
+            kubernetes: {
+              mountPath: `kubernetes-${env.name}`,
+              role: `${team}-${env.name}`,
+              serviceAccountRef: { name: "vault" },
+            },
+          },
+        });
+        const account = only(objects, "ServiceAccount", "vault", namespace);
+        expect(account.automountServiceAccountToken).toBe(false);
+      }
+    });
+
     it("gives every team an AppProject that allows only its namespace and the repository", () => {
       for (const team of teams) {
         const project = only(objects, "AppProject", `${team}-${env.name}`, "argocd");
@@ -120,6 +147,9 @@ describe("the example repository", () => {
           }
         }
         expect(kinds).not.toContain("/Secret");
+        // a team's own manifests may not bring a store of their own: only _platform renders stores
+        expect(kinds).not.toContain("external-secrets.io/SecretStore");
+        expect(kinds).not.toContain("external-secrets.io/ClusterSecretStore");
         expect(kinds.filter((k) => k.includes("Role"))).toEqual([]);
       }
     });
@@ -192,7 +222,14 @@ describe("the example repository", () => {
         );
       }
       const kinds = objects.map((o) => o.kind);
-      const perTeam = ["Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy"];
+      const perTeam = [
+        "Namespace",
+        "ResourceQuota",
+        "LimitRange",
+        "NetworkPolicy",
+        "ServiceAccount",
+        "SecretStore",
+      ];
       expect(kinds.slice(0, perTeam.length * teams.length)).toEqual(teams.flatMap(() => perTeam));
       expect(kinds.slice(perTeam.length * teams.length)).toEqual([
         "AppProject",

@@ -16,13 +16,22 @@
  *                                               memory limit from spec.defaults.resources, max
  *                                               from spec.limits.maxCpu/maxMemory
  *      NetworkPolicy   default-deny             podSelector {}, Ingress and Egress, no rule
+ *      ServiceAccount  secretStore.name         when spec.secretStore.vault is set: the identity
+ *                                               the team's store logs in to Vault as (no token mounted)
+ *      SecretStore     secretStore.name         external-secrets.io/v1, namespaced: Vault's
+ *                                               Kubernetes auth as the team's own role
+ *                                               (vault.role with {team}); idp/secret-prefixes
+ *                                               lists the team's secretPrefixes. Services'
+ *                                               ExternalSecrets reference it (kind SecretStore),
+ *                                               so a namespace reads only as its own team
  *      (Flux only) ServiceAccount and RoleBinding gitops-reconciler (ClusterRole admin, in the
  *                                               namespace only): the identity of the team's
  *                                               Kustomizations
  *   2. Argo CD (`gitops.controller: argocd`, the default), all in gitops.namespace (argocd):
  *      AppProject      <env>-platform           the `_platform` folder: Namespaces (the only
  *                                               cluster-scoped kind), ResourceQuota, LimitRange,
- *                                               NetworkPolicy, Argo CD's own kinds; destinations
+ *                                               NetworkPolicy, ServiceAccount, SecretStore,
+ *                                               Argo CD's own kinds; destinations
  *                                               the team namespaces and gitops.namespace
  *      AppProject      <team>-<env>             per team, by name: sources only gitops.repoURL,
  *                                               destination only the team namespace on
@@ -65,8 +74,9 @@
  * What a platform engineer applies by hand, once per cluster:
  *   1. install Argo CD into gitops.namespace (argocd), with the ApplicationSet
  *      controller, or Flux into flux-system for `controller: flux`; and the
- *      CRDs the services use: External Secrets Operator (with the store of
- *      spec.secretStore), the dependency claim CRDs (Crossplane), the Gateway
+ *      CRDs the services use: External Secrets Operator (and, in Vault, one
+ *      Kubernetes-auth role per team bound to the store's ServiceAccount in the
+ *      team namespace, reading only the team's secretPrefixes), the dependency claim CRDs (Crossplane), the Gateway
  *      API CRDs for `routing.kind: gateway`, and the ingress controller;
  *   2. Argo CD: give it read access to gitops.repoURL (a repository Secret),
  *      and register the cluster under the exact URL of spec.cluster.server
@@ -91,6 +101,8 @@ import type { Construct } from "constructs";
 import { ToolError } from "../../errors.js";
 import { compareNames } from "../../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../../model/resolved.js";
+import { secretPrefixesOf } from "../../model/secret-scope.js";
+import { secretStoreName, vaultRole } from "../../model/secret-store.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
 import type { KubeObject } from "../kube-object.js";
@@ -121,12 +133,15 @@ import {
 } from "./names.js";
 import { addTeamNamespace } from "./namespace.js";
 import { addTeamQuota } from "./resource-quota.js";
+import { addTeamSecretStore } from "./secret-store.js";
 
 /** What the platform AppProject lets the `_platform` folder create besides Namespaces. */
 const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: "", kind: "ResourceQuota" },
   { group: "", kind: "LimitRange" },
   { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "", kind: "ServiceAccount" },
+  { group: "external-secrets.io", kind: "SecretStore" },
   { group: "argoproj.io", kind: "AppProject" },
   { group: "argoproj.io", kind: "ApplicationSet" },
   { group: "argoproj.io", kind: "Application" },
@@ -172,6 +187,18 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
         annotations,
       });
       addDefaultDeny(scope, `team:${team.name}:default-deny`, { namespace, labels, annotations });
+      const vault = env.spec.secretStore?.vault;
+      if (vault) {
+        addTeamSecretStore(scope, `team:${team.name}:secret-store`, {
+          name: secretStoreName(env),
+          namespace,
+          labels,
+          annotations,
+          vault,
+          role: vaultRole(env, team.name),
+          prefixes: secretPrefixesOf(team),
+        });
+      }
       if (gitops.controller === "flux") {
         addFluxTenant(scope, `team:${team.name}:gitops`, {
           name: FLUX_TENANT_ACCOUNT,

@@ -4,7 +4,7 @@ import type { ExternalSecretSpec } from "./external-secret.js";
 
 const secrets: ExternalSecretSpec = {
   refreshInterval: "1h",
-  secretStoreRef: { name: "platform", kind: "ClusterSecretStore" },
+  secretStoreRef: { name: "secrets", kind: "SecretStore" },
   target: { name: "web-secrets", creationPolicy: "Owner" },
   data: [{ secretKey: "TOKEN", remoteRef: { key: "shop/web", property: "token" } }],
 };

@@ -1,5 +1,6 @@
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { CONFIG_SUFFIX } from "../../model/object-names.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The ConfigMap `<service>-env` holding the plain environment variables. */
@@ -10,7 +11,7 @@ export interface EnvConfigMapProps {
 }
 
 /** The name suffix of the env ConfigMap. */
-export const ENV_CONFIG_MAP_SUFFIX = "env";
+export const ENV_CONFIG_MAP_SUFFIX = CONFIG_SUFFIX;
 
 /** A ConfigMap with the service's plain environment variables, read by `envFrom`. */
 export function addEnvConfigMap(scope: Construct, props: EnvConfigMapProps): kplus.ConfigMap {

@@ -299,13 +299,14 @@ describe("renderService on the example repository", () => {
   });
 
   describe("secrets", () => {
-    it("reads secrets through an ExternalSecret from the environment's store, wired by envFrom", () => {
+    it("reads secrets through an ExternalSecret from the team namespace's own SecretStore, wired by envFrom", () => {
       const objects = render("prod", "payments");
       const externalSecret = find(objects, "ExternalSecret", "payments-secrets");
-      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1beta1");
+      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1");
+      expect(externalSecret.metadata.namespace).toBe("payments");
       expect(spec(externalSecret)).toEqual({
         refreshInterval: "1h",
-        secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" },
+        secretStoreRef: { name: "vault", kind: "SecretStore" },
         target: { name: "payments-secrets", creationPolicy: "Owner" },
         data: [
           { secretKey: "STRIPE_KEY", remoteRef: { key: "payments/stripe", property: "api_key" } },
@@ -586,7 +587,7 @@ secrets: { TOKEN: shop/web#token }`,
     expect(spec(find(objects, "Ingress")).tls).toBeUndefined();
     expect(spec(find(objects, "ExternalSecret"))).toMatchObject({
       refreshInterval: "1h",
-      secretStoreRef: { name: "platform", kind: "ClusterSecretStore" },
+      secretStoreRef: { name: "secrets", kind: "SecretStore" },
     });
     expect(spec(find(objects, "NetworkPolicy")).ingress).toEqual([
       {

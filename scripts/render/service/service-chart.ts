@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { ResolvedService } from "../../model/resolved.js";
+import { secretStoreName } from "../../model/secret-store.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
 import type { KubeObject } from "../kube-object.js";
@@ -62,7 +63,12 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   const configMap = hasPlain ? addEnvConfigMap(scope, { identity, data: variables.plain }) : undefined;
   const secrets =
     Object.keys(service.secrets).length > 0
-      ? externalSecretSpec({ identity, secrets: service.secrets, store: spec.secretStore })
+      ? externalSecretSpec({
+          identity,
+          secrets: service.secrets,
+          storeName: secretStoreName(context.environment),
+          refreshInterval: spec.secretStore?.refreshInterval,
+        })
       : undefined;
   if (secrets) addExternalSecret(scope, identity, secrets);
   for (const dependency of service.dependencies) addDependencyClaim(scope, { identity, dependency });

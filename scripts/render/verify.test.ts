@@ -75,6 +75,21 @@ describe("verifyObjects", () => {
     expect(result.diagnostics[0]?.message).toContain(`${object.kind} shop/${object.metadata.name}`);
   });
 
+  it("checks the RoleBinding a Flux environment renders per team", () => {
+    const binding = (extra: Record<string, unknown>): KubeObject => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "gitops-reconciler", namespace: "shop" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+      subjects: [{ kind: "ServiceAccount", name: "gitops-reconciler", namespace: "shop" }],
+      ...extra,
+    });
+    expect(verifyObjects("m.yaml", [binding({})], [1]).diagnostics).toEqual([]);
+    expect(verifyObjects("m.yaml", [binding({ spec: {} })], [1]).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining('unknown field "spec" in (root)'),
+    ]);
+  });
+
   it("takes an int-or-string as either", () => {
     const probe = (port: unknown) =>
       deployment({

@@ -8,6 +8,7 @@ import { BUNDLE_WASM, readPolicyBundle } from "./bundle.js";
 import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
 import { EXCEPTIONS_FILE, findException, type LocatedException, readExceptions } from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
+import { flaggedSecretValues } from "./secret-values.js";
 
 /** What the policy stage found. */
 export interface PolicyOutcome {
@@ -16,6 +17,8 @@ export interface PolicyOutcome {
   evaluated: number;
   /** Denials turned into warnings by an exception. */
   waived: number;
+  /** The env values SEC004 flagged (waived or not): every output hides them (Redactor). */
+  secrets: string[];
 }
 
 /**
@@ -37,7 +40,7 @@ export function checkPolicies(
   policyRoot: string = root,
 ): PolicyOutcome {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
-  if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
+  if (!bundle) return { diagnostics, evaluated: 0, waived: 0, secrets: [] };
   const exceptions = readExceptions(policyRoot, repository.validators, bundle.rules, today);
   const servicesIn = new Map(
     repository.environments.map((e) => [e.name, repository.services.filter((s) => s.environment === e.name)]),
@@ -49,6 +52,7 @@ export function checkPolicies(
     ...(exceptions.document ? [exceptions.document] : []),
   ]);
   const used = new Set<number>();
+  const secrets: string[] = [];
   let waived = 0;
   for (const environment of repository.environments) {
     const services = servicesIn.get(environment.name) ?? [];
@@ -57,7 +61,9 @@ export function checkPolicies(
       date: change.date ?? today,
     });
     const byName = new Map(services.map((s) => [s.name, s]));
-    for (const finding of sortFindings(engine.evaluate(input))) {
+    const evaluated = sortFindings(engine.evaluate(input));
+    secrets.push(...flaggedSecretValues(evaluated, byName));
+    for (const finding of evaluated) {
       const target = locateFinding(finding, byName.get(finding.service ?? ""), repository);
       const exception =
         finding.severity === "deny"
@@ -92,6 +98,7 @@ export function checkPolicies(
     diagnostics: [...diagnostics, ...exceptions.diagnostics, ...findings.diagnostics(), ...unused],
     evaluated: repository.services.length,
     waived,
+    secrets: [...new Set(secrets)],
   };
 }
 

@@ -155,7 +155,7 @@ function environmentSection(environment: EnvironmentPlan, diffs: readonly string
     s.name === PLATFORM_PLAN ? `platform objects ${s.status}` : `${s.name} ${s.status}`,
   );
   const out = [
-    `<details><summary><b>${environment.name}</b>: ${escapeMarkdown(parts.join(", "))}</summary>`,
+    `<details><summary><b>${escapeMarkdown(environment.name)}</b>: ${escapeMarkdown(parts.join(", "))}</summary>`,
     "",
   ];
   environment.services.forEach((service, index) => {

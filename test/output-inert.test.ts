@@ -12,6 +12,7 @@ import type { Diagnostic } from "../scripts/report/diagnostic.js";
 import { formatMarkdown } from "../scripts/report/markdown.js";
 import { printable, printableSource } from "../scripts/report/terminal-text.js";
 import { formatText } from "../scripts/report/text.js";
+import { run } from "../scripts/run.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "minimal");
 const temps: string[] = [];
@@ -54,6 +55,13 @@ describe("terminal text is inert", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("escapes a hostile path in the message of an error (exit 2)", async () => {
+    const outcome = await run(["validate", "--root", "/nonexistent\u001b[2J\u202e"]);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.stderr).toContain("/nonexistent\\u001b[2J\\u202e");
+    expect(outcome.stderr).not.toMatch(/[\u001b\u202e]/);
   });
 
   it("escapes an author name with escape sequences in `idp audit`, text and markdown", async () => {

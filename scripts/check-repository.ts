@@ -2,6 +2,7 @@ import { type ValidatedRepository, validateRepository } from "./model/validate-r
 import { checkPolicies, type PolicyOutcome } from "./policy/check-policies.js";
 import type { ChangeContext } from "./policy/input.js";
 import { hasErrors, sortDiagnostics } from "./report/diagnostic.js";
+import { Redactor } from "./report/redact.js";
 
 /** A repository after load, schema, resolve and policy: what `validate` reports and `render` builds on. */
 export interface CheckedRepository extends ValidatedRepository {
@@ -28,7 +29,11 @@ export function checkRepository(root: string, options: CheckOptions = {}): Check
   return hasErrors(validated.diagnostics) ? validated : withPolicies(root, validated, options);
 }
 
-/** The policy stage on a repository that validated without errors. */
+/**
+ * The policy stage on a repository that validated without errors. The
+ * values SEC004 flags are redacted from the diagnostics and from `sources`
+ * (which only serve to print lines under diagnostics), so no command prints them.
+ */
 export function withPolicies(
   root: string,
   validated: ValidatedRepository,
@@ -41,10 +46,16 @@ export function withPolicies(
     options.today ?? today(),
     options.policyRoot ?? root,
   );
+  // What the policy flagged as a credential is hidden from every printed message and source line.
+  const redactor = new Redactor(policy.secrets);
+  const diagnostics = redactor.diagnostics(
+    sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
+  );
   return {
     ...validated,
     policy,
-    diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
+    diagnostics,
+    sources: redactor.sources(validated.sources, diagnostics),
   };
 }
 

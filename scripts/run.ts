@@ -3,6 +3,7 @@ import { Command, CommanderError, Option, type OutputConfiguration } from "comma
 import type { CommandResult } from "./commands/result.js";
 import { ToolError, UsageError } from "./errors.js";
 import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
+import { printable, printableLines } from "./report/terminal-text.js";
 
 /** What one invocation of `idp` printed and how it ended. */
 export interface RunOutcome {
@@ -250,12 +251,13 @@ function buildProgram(
 
 /** The one place an exception becomes a message: what failed and what to do, no stack trace. */
 function describeFailure(caught: unknown): string {
-  if (caught instanceof UsageError) return `idp: ${caught.message}\nrun 'idp --help' for usage\n`;
+  // Messages quote refs, paths and git's output: no escape sequence reaches the terminal through them.
+  if (caught instanceof UsageError) return `idp: ${printable(caught.message)}\nrun 'idp --help' for usage\n`;
   if (caught instanceof ToolError) {
-    const cause = caught.cause instanceof Error ? ` (${caught.cause.message})` : "";
-    return `idp: ${caught.message}${cause}\n`;
+    const cause = caught.cause instanceof Error ? ` (${printableLines(caught.cause.message)})` : "";
+    return `idp: ${printable(caught.message)}${cause}\n`;
   }
-  const message = caught instanceof Error ? caught.message : String(caught);
+  const message = printableLines(caught instanceof Error ? caught.message : String(caught));
   const stack = process.env.IDP_DEBUG && caught instanceof Error ? `\n${caught.stack}` : "";
   return `idp: internal error: ${message}${stack}\nthis is a bug in idp; rerun with IDP_DEBUG=1 for details and report it\n`;
 }

@@ -34,7 +34,8 @@ fi
 # 3. Tests. Failures print their trace; POLICY_TEST_VERBOSE=1 lists every test (-v, about 4x slower).
 verbose=()
 if [ "${POLICY_TEST_VERBOSE:-}" = 1 ]; then verbose=(-v); fi
-"$opa" test --fail-on-empty ${verbose[@]+"${verbose[@]}"} "${files[@]}"
+# test/fixtures/secrets/corpus.json is the credential corpus SEC004's tests share with the wasm suite.
+"$opa" test --fail-on-empty ${verbose[@]+"${verbose[@]}"} "${files[@]}" test/fixtures/secrets/corpus.json
 
 # 4. The committed bundle is what the pinned opa builds from these sources, byte for byte:
 # rebuild it into a temporary folder and compare both files (a hash in the manifest proves

@@ -67,7 +67,7 @@ deny contains finding if {
 	some svc in lib.services
 	some key, value in object.get(svc, "env", {})
 	is_string(value)
-	kinds := credential_kinds(value, object.get(object.get(svc, "envFacts", {}), key, {}))
+	kinds := credential_kinds(key, value, object.get(object.get(svc, "envFacts", {}), key, {}))
 	count(kinds) > 0
 	message := concat("", [
 		"env ", key, " looks like a credential (", lib.join(kinds), "); env values are plain text in git",
@@ -92,7 +92,7 @@ secret_patterns := {
 # All patterns in one expression: one regex test per value in the common case (no match).
 any_secret_pattern := concat("|", [concat("", ["(", pattern, ")"]) | some pattern in secret_patterns])
 
-credential_kinds(value, facts) := pattern_kinds(value) | entropy_kinds(value, facts)
+credential_kinds(key, value, facts) := (pattern_kinds(value) | entropy_kinds(value, facts)) | name_kinds(key, value)
 
 pattern_kinds(value) := {kind | some kind, pattern in secret_patterns; regex.match(pattern, value)} if {
 	regex.match(any_secret_pattern, value)
@@ -100,21 +100,59 @@ pattern_kinds(value) := {kind | some kind, pattern in secret_patterns; regex.mat
 
 entropy_kinds(value, facts) := {"high-entropy string"} if {
 	high_entropy(value, facts)
+} else := {"long hex string"} if {
+	long_hex(value, facts)
 } else := set()
 
-# A long random-looking token: not a sentence, a ${...} placeholder, a plain URL or a host name.
+# A value under a name that says it is a credential (DB_PASSWORD, API_TOKEN, STRIPE_KEY, ...).
+name_kinds(key, value) := {"a value under a credential name"} if {
+	credential_name(key)
+	literal_value(value)
+} else := set()
+
+# Names of credentials; names of what points at one (a file, a path, a URL, a TTL) are not.
+credential_name(key) if {
+	regex.match(`(?i)(PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET|CREDENTIAL|APIKEY|_KEY$|^KEY$)`, key)
+	not regex.match(`(?i)_(FILE|PATH|DIR|NAME|URL|URI|ENDPOINT|HOST|TTL|TIMEOUT|SECONDS|LENGTH|ENABLED|HEADER|ID)$`, key)
+}
+
+# A value written out: not empty, a ${...} placeholder, a number, a switch, a path or a URL without credentials.
+literal_value(value) if {
+	value != ""
+	not contains(value, "${")
+	not regex.match(`^(-?[0-9]+(\.[0-9]+)?|(?i:true|false|yes|no|on|off|none|null|disabled|enabled))$`, value)
+	not startswith(value, "/")
+	not url_without_credentials(value)
+}
+
+# Hex keys and tokens (32 hex digits and more, not a UUID); their entropy stays under 4.0 bits.
+long_hex(value, facts) if {
+	regex.match(`^[0-9A-Fa-f]{32,}$`, value)
+	facts.entropy >= 3.0
+}
+
+# A long random-looking token: not a sentence or a list, a ${...} placeholder, a plain URL, a host name or an image.
 high_entropy(value, facts) if {
 	facts.entropy >= 4.0
 	facts.length >= 24
-	not regex.match(`\s`, value)
+	not regex.match(`[\s,;]`, value)
 	not contains(value, "${")
 	not url_without_credentials(value)
 	not regex.match(`^([a-z0-9-]+\.)+[a-z0-9-]+(:[0-9]{1,5})?$`, value)
+	not image_reference(value)
 }
+
+# An image reference such as ghcr.io/acme/checkout:1.4.2@sha256:<64 hex>: a digest is no secret.
+image_reference(value) if regex.match(`^[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]{1,5})?/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128})?(@sha256:[0-9a-f]{64})?$`, value)
 
 url_without_credentials(value) if {
 	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://`, value)
 	not regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@`, value)
+}
+
+# A URL whose only user information is a short user name (ssh://git@github.com/...), no password.
+url_without_credentials(value) if {
+	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://[a-z0-9._-]{1,32}@[^/?#@:]`, value)
 }
 
 # SEC005: route hosts lie under the environment domain or one of the team's domains.

@@ -134,6 +134,58 @@ test_sec004_ordinary_values if {
 	}
 }
 
+# The shared corpus (test/fixtures/secrets/corpus.json, loaded as data by tools/policy-check.sh);
+# test/secret-corpus.test.ts runs the same entries through the compiled wasm.
+
+test_sec004_corpus_credentials_are_flagged if {
+	count(data.secret_corpus.flagged) > 20
+	every entry in data.secret_corpus.flagged {
+		svc := fx.with_env(fx.checkout, entry.key, entry.value, entry.length, entry.entropy)
+		fx.fired(deny_dev(svc), "SEC004", ["env", entry.key])
+	}
+}
+
+test_sec004_corpus_harmless_values_pass if {
+	count(data.secret_corpus.harmless) > 20
+	every entry in data.secret_corpus.harmless {
+		svc := fx.with_env(fx.checkout, entry.key, entry.value, entry.length, entry.entropy)
+		fx.quiet(deny_dev(svc), "SEC004")
+	}
+}
+
+test_sec004_credential_names if {
+	every key in ["DB_PASSWORD", "API_TOKEN", "CLIENT_SECRET", "STRIPE_KEY", "AWS_CREDENTIALS", "smtp_passwd"] {
+		svc := fx.with_env(fx.checkout, key, "changeme", 8, 2.75)
+		fx.fired(deny_dev(svc), "SEC004", ["env", key])
+	}
+}
+
+test_sec004_names_that_point_at_a_credential if {
+	every key in ["DB_PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "TOKEN_TTL", "API_KEY_HEADER"] {
+		svc := fx.with_env(fx.checkout, key, "changeme", 8, 2.75)
+		fx.quiet(deny_dev(svc), "SEC004")
+	}
+}
+
+test_sec004_credential_name_message_names_the_kind if {
+	some f in deny_dev(fx.with_env(fx.checkout, "DB_PASSWORD", "hunter2", 7, 2.5))
+	f.rule == "SEC004"
+	contains(f.message, "a value under a credential name")
+	not contains(f.message, "hunter2")
+}
+
+test_sec004_long_hex if {
+	value := "8f14e45fceea167a5a36dedd4bea2543b7c2a9d1"
+	svc := fx.with_env(fx.checkout, "OAUTH", value, 40, 3.7)
+	fx.fired(deny_dev(svc), "SEC004", ["env", "OAUTH"])
+}
+
+test_sec004_uuid_is_not_hex_secret if {
+	value := "123e4567-e89b-12d3-a456-426614174000"
+	svc := fx.with_env(fx.checkout, "TENANT_ID", value, 36, 3.6)
+	fx.quiet(deny_dev(svc), "SEC004")
+}
+
 # SEC005: route hosts
 
 test_sec005_host_outside_domains if {

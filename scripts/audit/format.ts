@@ -1,5 +1,6 @@
 import { code, escapeMarkdown } from "../plan/markdown-text.js";
 import type { OutputFormat } from "../report/format.js";
+import { printable } from "../report/terminal-text.js";
 import { plural } from "../report/text.js";
 import { authorLabel } from "./attribution.js";
 import type { AuditEvent, AuditSnapshot, AuditTimeline, CommitRef } from "./audit.js";
@@ -113,10 +114,11 @@ function describeScale(settings: ServiceSettings): string {
 }
 
 function timelineText(timeline: AuditTimeline): string {
-  const lines = timeline.events.map(
-    (event) => `${commitLabel(event.commit)}  ${event.service} ${event.environment}: ${describeEvent(event)}`,
+  // Each line is one event: a control character or line break in a name or value is shown escaped.
+  const lines = timeline.events.map((event) =>
+    printable(`${commitLabel(event.commit)}  ${event.service} ${event.environment}: ${describeEvent(event)}`),
   );
-  return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${timelineSummary(timeline)}\n`;
+  return `${lines.join("\n")}${lines.length > 0 ? "\n\n" : ""}${printable(timelineSummary(timeline))}\n`;
 }
 
 function timelineMarkdown(timeline: AuditTimeline): string {
@@ -169,9 +171,15 @@ function snapshotHeading(snapshot: AuditSnapshot, environment: string): string {
 }
 
 function snapshotText(snapshot: AuditSnapshot): string {
-  if (snapshot.environments.length === 0) return `nothing was configured at ${snapshot.at}\n`;
+  if (snapshot.environments.length === 0) return `nothing was configured at ${printable(snapshot.at)}\n`;
   const blocks = snapshot.environments.map(({ name, services }) => {
-    const rows = snapshotRows(services);
+    const rows = snapshotRows(services).map((row) => ({
+      service: printable(row.service),
+      image: printable(row.image),
+      scale: printable(row.scale),
+      cpu: printable(row.cpu),
+      memory: printable(row.memory),
+    }));
     const header: SnapshotRow = {
       service: "service",
       image: "image",
@@ -189,7 +197,7 @@ function snapshotText(snapshot: AuditSnapshot): string {
         .trimEnd(),
     );
     const body = rows.length === 0 ? ["(no services)"] : lines;
-    return [snapshotHeading(snapshot, name), ...body].join("\n");
+    return [printable(snapshotHeading(snapshot, name)), ...body].join("\n");
   });
   return `${blocks.join("\n\n")}\n`;
 }

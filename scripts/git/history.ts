@@ -42,6 +42,10 @@ const STATUS: Readonly<Record<string, FileStatus>> = {
   R: "renamed",
   C: "copied",
 };
+/** What `idp audit` says in a shallow clone, where history is cut. */
+export const SHALLOW_HISTORY =
+  "the history is cut: this is a shallow clone, so its oldest commit would look like the start and every service in it like added; fetch the whole history (git fetch --unshallow; on GitHub Actions, actions/checkout with fetch-depth: 0) and run idp audit again";
+
 /** A regular file (mode 100644 or 100755); symlinks and submodules are not configuration. */
 const REGULAR_FILE = /^100[67][0-9]{2}$/;
 
@@ -151,6 +155,9 @@ export class GitHistory {
     } catch (cause) {
       throw new ToolError(`${this.#root} has no commits yet: there is no history to audit`, { cause });
     }
+    // A shallow clone's oldest commit looks like the first one: everything in it would read as "added".
+    const shallow = (await this.#git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    if (shallow) throw new ToolError(SHALLOW_HISTORY);
   }
 
   async #do<T>(what: string, action: () => Promise<T>): Promise<T> {

@@ -22,12 +22,41 @@ export class GitRepository {
     this.#git = simpleGit({ baseDir: root, maxConcurrentProcesses: 4 });
   }
 
-  /** The commit where the current branch left `base`: what a pull request is compared with. */
+  /**
+   * The commit where the current branch left `base`: what a pull request is
+   * compared with. A base that is not in the clone, or one that shares no
+   * commit with HEAD (a shallow clone), is a ToolError that says what to fetch.
+   */
   async mergeBase(base: string): Promise<string> {
-    return this.#do(
-      `find where HEAD left ${base}`,
-      async () => (await this.#git.raw(["merge-base", base, "HEAD"])).trim(),
-      `fetch ${base} first (git fetch origin ${base.replace(/^origin\//, "")})`,
+    const branch = base.replace(/^origin\//, "");
+    const fetch = `git fetch origin ${branch}`;
+    const known = await run("git", ["rev-parse", "--verify", "--quiet", `${base}^{commit}`], {
+      cwd: this.#root,
+    })
+      .then(() => true)
+      .catch(() => false);
+    if (!known)
+      throw new ToolError(
+        `git could not find where HEAD left ${base}: ${base} is not in this clone; fetch it (${fetch}) and run again, or pass --base with a ref that exists`,
+      );
+    let found = "";
+    try {
+      found = (await run("git", ["merge-base", base, "HEAD"], { cwd: this.#root })).stdout.trim();
+    } catch (cause) {
+      // Exit 1 without output: the two have no common commit here.
+      const reason = cause instanceof Error && "code" in cause && cause.code === 1 ? "" : String(cause);
+      if (reason !== "")
+        throw new ToolError(`git could not find where HEAD left ${base}: ${reason.split("\n")[0]}`, {
+          cause,
+        });
+    }
+    if (found !== "") return found;
+    const shallow =
+      (await this.#git.raw(["rev-parse", "--is-shallow-repository"]).catch(() => "")).trim() === "true";
+    throw new ToolError(
+      shallow
+        ? `HEAD and ${base} have no common commit in this shallow clone: the history that joins them was not fetched; run git fetch --unshallow origin (or ${fetch} --deepen=100), on GitHub Actions check out with fetch-depth: 0, and run the plan again`
+        : `HEAD and ${base} have no common commit: the change does not start from ${base}; rebase it onto ${base} (after ${fetch}) or pass --base with the branch it started from`,
     );
   }
 

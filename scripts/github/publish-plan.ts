@@ -1,3 +1,4 @@
+import { escapeMarkdown } from "../plan/markdown-text.js";
 import { plural } from "../report/text.js";
 import { MAX_ANNOTATIONS, toAnnotations } from "./annotations.js";
 import { type CheckResult, publishCheck } from "./check-run.js";
@@ -44,7 +45,7 @@ export function checkSummary(plan: PlanReport, commentUrl: string, annotated: nu
   const errors = plan.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = plan.diagnostics.length - errors;
   const lines = [
-    `**${plan.verdict.ok ? "✅" : "❌"} ${plan.verdict.summary}**`,
+    `**${plan.verdict.ok ? "✅" : "❌"} ${escapeMarkdown(plan.verdict.summary)}**`,
     "",
     `${plural(errors, "error")}, ${plural(warnings, "warning")}.`,
   ];

@@ -146,7 +146,7 @@ export interface ServiceSettings {
    */
   schedule?: string;
   /**
-   * How many pods run. Use either replicas or autoscale; absent both, the environment's default applies.
+   * How many pods run. Use either replicas or autoscale; absent both, the environment's default applies. At most 1,000,000: above that, the policy's sums of requests × pods leave exact integer arithmetic (Kubernetes' own limit, int32, is higher).
    */
   replicas?: number;
   /**
@@ -231,11 +231,11 @@ export interface Route {
  */
 export interface Autoscale {
   /**
-   * The fewest pods. Absent means 1.
+   * The fewest pods. Absent means 1. At most 1,000,000: above that, the policy's sums of requests × pods leave exact integer arithmetic (Kubernetes' own limit, int32, is higher).
    */
   min?: number;
   /**
-   * The most pods.
+   * The most pods. At most 1,000,000: above that, the policy's sums of requests × pods leave exact integer arithmetic (Kubernetes' own limit, int32, is higher).
    */
   max: number;
   /**
@@ -517,7 +517,7 @@ export interface Quota {
    */
   memory?: number | string;
   /**
-   * Total pods in the namespace.
+   * Total pods in the namespace. At most 1,000,000: above that, the policy's sums of requests × pods leave exact integer arithmetic (Kubernetes' own limit, int32, is higher).
    */
   pods?: number;
 }

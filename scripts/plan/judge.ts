@@ -24,6 +24,8 @@ export interface JudgeInput {
 export interface Judgement {
   diagnostics: Diagnostic[];
   newPolicy?: NewPolicyFindings;
+  /** The env values SEC004 flagged on the head, by the judging rules or the change's own: to be redacted. */
+  secrets: string[];
 }
 
 /**
@@ -33,19 +35,22 @@ export interface Judgement {
  * reviewers what the new rules would add or no longer report.
  */
 export function judgeChange(input: JudgeInput): Judgement {
-  const diagnostics = check(input.root, input.judged, input.change, input.today, input.policyRoot);
-  if (!input.own) return { diagnostics };
-  const own = check(input.root, input.own, input.change, input.today, input.root);
+  const judged = check(input.root, input.judged, input.change, input.today, input.policyRoot);
+  const diagnostics = judged.diagnostics;
+  if (!input.own) return { diagnostics, secrets: judged.secrets };
+  const mine = check(input.root, input.own, input.change, input.today, input.root);
+  const own = mine.diagnostics;
   const key = (d: Diagnostic) =>
     `${d.severity}\u0000${d.code}\u0000${d.file}\u0000${d.line}\u0000${d.message}`;
   const judging = new Set(diagnostics.map(key));
-  const mine = new Set(own.map(key));
+  const reported = new Set(own.map(key));
   return {
     diagnostics,
+    secrets: [...new Set([...judged.secrets, ...mine.secrets])],
     newPolicy: {
       diagnostics: own,
       added: own.filter((d) => !judging.has(key(d))),
-      removed: diagnostics.filter((d) => !mine.has(key(d))),
+      removed: diagnostics.filter((d) => !reported.has(key(d))),
     },
   };
 }
@@ -57,8 +62,11 @@ function check(
   change: ChangeContext,
   today: string,
   policyRoot: string,
-): Diagnostic[] {
-  if (hasErrors(validated.diagnostics)) return validated.diagnostics;
+): { diagnostics: Diagnostic[]; secrets: string[] } {
+  if (hasErrors(validated.diagnostics)) return { diagnostics: validated.diagnostics, secrets: [] };
   const policy = checkPolicies(root, validated, change, today, policyRoot);
-  return sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]);
+  return {
+    diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
+    secrets: policy.secrets,
+  };
 }

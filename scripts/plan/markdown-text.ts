@@ -1,7 +1,13 @@
+/** A zero-width space, as an entity: breaks a mention or an autolink and shows nothing. */
+export const ZERO_WIDTH = "&#8203;";
+
 /**
- * Text from the repository (values, messages) made inert in Markdown: HTML
- * and Markdown punctuation escaped, so a value cannot close a `<details>`,
- * open a link or break a table.
+ * Text from the repository or from git (values, names, messages, authors)
+ * made inert in Markdown: HTML and Markdown punctuation escaped, so a value
+ * cannot close a `<details>`, open a link or break a table; `@` followed by a
+ * zero-width space, so `@org/team` or `@user` notifies nobody (and an e-mail
+ * address is no link); `scheme://` and `www.` broken the same way, so a bare
+ * URL is not turned into a link; line breaks folded into spaces.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -9,7 +15,10 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/([\\`*_[\]|~#])/g, "\\$1")
-    .replace(/\r?\n/g, " ");
+    .replace(/\r?\n|\r/g, " ")
+    .replace(/@/g, `@${ZERO_WIDTH}`)
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*):\/\//g, `$1:${ZERO_WIDTH}//`)
+    .replace(/\b(www)\./gi, `$1${ZERO_WIDTH}.`);
 }
 
 /** An inline code span that holds `text` whatever backticks it contains. */

@@ -7,11 +7,14 @@ import type { Resolution } from "../model/resolve.js";
 import { compileSchemas } from "../model/schema.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
+import { findSecretValues } from "../policy/secret-values.js";
 import { hasErrors } from "../report/diagnostic.js";
+import { Redactor } from "../report/redact.js";
 import { plural } from "../report/text.js";
 import { kindOfFile, resolveBaseFromHead } from "./base-resolution.js";
 import { judgeChange } from "./judge.js";
-import type { EnvironmentPlan, Plan } from "./plan.js";
+import type { EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
+import { redactSides } from "./redact-side.js";
 import type { ResolvedSide } from "./render-keys.js";
 import { decideVerdict } from "./verdict.js";
 
@@ -109,6 +112,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       today: options.today ?? currentDay(),
       ...(rulesChanged ? { own } : {}),
     });
+    const secrets = new Set(judgement.secrets);
     const notes: string[] = [];
     if (rulesChanged) {
       const edited = [policiesChanged ? "policies/" : "", schemasChanged ? "schemas/" : ""].filter(Boolean);
@@ -130,23 +134,52 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
           `the base (${short(baseSha)}) does not validate (${plural(base.diagnostics.filter((d) => d.severity === "error").length, "error")}): every object is shown as added`,
         );
       }
+      // Credentials are judged on both sides: a removed one shows in the diff's old lines.
+      for (const value of findSecretValues(policiesChanged ? tree.path : root, baseSide)) secrets.add(value);
+      const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
       const { renderChanges } = await rendering;
-      environments = renderChanges(baseSide, own);
+      environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
     }
+    const redactor = new Redactor(secrets);
+    const diagnostics = redactor.diagnostics(judgement.diagnostics);
     return {
       base: options.base,
       baseSha,
       headSha,
-      verdict: decideVerdict(judgement.diagnostics, environments),
-      diagnostics: judgement.diagnostics,
-      ...(judgement.newPolicy ? { newPolicy: judgement.newPolicy } : {}),
+      verdict: decideVerdict(diagnostics, environments),
+      diagnostics,
+      ...(judgement.newPolicy ? { newPolicy: redactNewPolicy(judgement.newPolicy, redactor) } : {}),
       environments,
       notes,
-      sources: own.sources,
+      sources: redactor.sources(own.sources, diagnostics),
     };
   } finally {
     tree.remove();
   }
+}
+
+/** Diffs and summaries with the flagged values hidden (a second guard: the sides were redacted before rendering). */
+function redactEnvironments(environments: EnvironmentPlan[], redactor: Redactor): EnvironmentPlan[] {
+  if (redactor.empty) return environments;
+  return environments.map((environment) => ({
+    ...environment,
+    services: environment.services.map((service) => ({
+      ...service,
+      diff: redactor.text(service.diff),
+      objects: service.objects.map((object) => ({
+        ...object,
+        summary: object.summary.map((s) => redactor.text(s)),
+      })),
+    })),
+  }));
+}
+
+function redactNewPolicy(found: NewPolicyFindings, redactor: Redactor): NewPolicyFindings {
+  return {
+    diagnostics: redactor.diagnostics(found.diagnostics),
+    added: redactor.diagnostics(found.added),
+    removed: redactor.diagnostics(found.removed),
+  };
 }
 
 function short(sha: string): string {

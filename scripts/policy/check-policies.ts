@@ -16,6 +16,7 @@ import {
   readExceptions,
 } from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
+import { flaggedSecretValues } from "./secret-values.js";
 
 /** What the policy stage found. */
 export interface PolicyOutcome {
@@ -24,6 +25,8 @@ export interface PolicyOutcome {
   evaluated: number;
   /** Denials turned into warnings by an exception. */
   waived: number;
+  /** The env values SEC004 flagged (waived or not): every output hides them (Redactor). */
+  secrets: string[];
 }
 
 /**
@@ -45,7 +48,7 @@ export function checkPolicies(
   policyRoot: string = root,
 ): PolicyOutcome {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
-  if (!bundle) return { diagnostics, evaluated: 0, waived: 0 };
+  if (!bundle) return { diagnostics, evaluated: 0, waived: 0, secrets: [] };
   const { exceptions, reported, judgedFile } = judgingExceptions(
     root,
     repository,
@@ -66,6 +69,7 @@ export function checkPolicies(
     ...(exceptionsDocument ? [exceptionsDocument] : []),
   ]);
   const used = new Set<number>();
+  const secrets: string[] = [];
   let waived = 0;
   for (const environment of repository.environments) {
     const services = servicesIn.get(environment.name) ?? [];
@@ -74,7 +78,9 @@ export function checkPolicies(
       date: change.date ?? today,
     });
     const byName = new Map(services.map((s) => [s.name, s]));
-    for (const finding of sortFindings(engine.evaluate(input))) {
+    const evaluated = sortFindings(engine.evaluate(input));
+    secrets.push(...flaggedSecretValues(evaluated, byName));
+    for (const finding of evaluated) {
       const target = locateFinding(finding, byName.get(finding.service ?? ""), repository);
       const exception =
         finding.severity === "deny"
@@ -113,6 +119,7 @@ export function checkPolicies(
     diagnostics: [...diagnostics, ...reported.diagnostics, ...findings.diagnostics(), ...unused],
     evaluated: repository.services.length,
     waived,
+    secrets: [...new Set(secrets)],
   };
 }
 

@@ -340,8 +340,24 @@ describe("writeManifests", () => {
         `another idp render is running (pid ${pid}); wait for it to finish, or delete .idp-render.lock if no render is running`,
       );
       expect(hashTree(root)).toBe(before);
-      // Check mode neither takes nor needs the lock.
-      expect(writeManifests(root, first, check).added).toHaveLength(5);
+      // Check mode takes the lock as well: it reports the render holding it rather than read its tree.
+      expect(() => writeManifests(root, first, { ...check, lockWaitMs: 200 })).toThrow(
+        `another idp render is running (pid ${pid}) (waited 0.2 s); wait for it to finish, or delete .idp-render.lock if no render is running`,
+      );
+      expect(hashTree(root)).toBe(before);
+    });
+
+    it("makes check mode wait for a render that finishes, then compare", () => {
+      writeManifests(root, first, write);
+      // A "render" that holds the lock for 600 ms and exits, as a render does when its swap is done.
+      // Not our child (its shell exits at once), so it is reaped while this thread waits.
+      const holder = spawnSync("sh", ["-c", "sleep 0.6 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" });
+      writeFileSync(lock(), `${holder.stdout.trim()}\n`);
+      const started = Date.now();
+      const result = writeManifests(root, first, { ...check, lockWaitMs: 20_000 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+      expect(result.added.length + result.changed.length + result.removed.length).toBe(0);
+      expect(existsSync(lock())).toBe(false);
     });
 
     it("is taken over from a process that is gone, and released afterwards", () => {

@@ -15,8 +15,15 @@ import {
 
 /** How {@link writeManifests} runs. */
 export interface WriteOptions {
-  /** Compare with what is on disk and write nothing (no lock, no temporary folder): `idp render --check`. */
+  /**
+   * Compare with what is on disk and write nothing (no temporary folder):
+   * `idp render --check`. It takes the render lock for the comparison,
+   * waiting for a render that holds it (lockWaitMs), so it never reads a tree
+   * halfway through a swap.
+   */
   check: boolean;
+  /** How long `check` waits for another render's lock before giving up; default CHECK_LOCK_WAIT_MS. */
+  lockWaitMs?: number;
   /** Let an environment that had services end up with none (`--allow-empty`). */
   allowEmpty: boolean;
   /** The environments defined now; every path must start with one of them. */
@@ -55,6 +62,9 @@ quotas, the GitOps controller's applications).
 
 const readmePath = "README.md";
 
+/** How long `render --check` waits for a render holding the lock (a render of 5,000 services takes seconds). */
+export const CHECK_LOCK_WAIT_MS = 60_000;
+
 const CARRIAGE_RETURN = 0x0d;
 
 /**
@@ -80,7 +90,7 @@ const CARRIAGE_RETURN = 0x0d;
  * Synchronous: the work is a strict sequence of small file system calls (the
  * swap must be), which the synchronous API runs with the least overhead.
  * Throws ToolError for a bad path (a bug in the caller), another render
- * holding the lock, or the file system failing.
+ * holding the lock (in check mode, still holding it after lockWaitMs), or the file system failing.
  */
 export function writeManifests(
   root: string,
@@ -89,7 +99,15 @@ export function writeManifests(
 ): WriteResult {
   checkRoot(root);
   const wanted = checkFiles(files, options.environments);
-  if (options.check) return compareWithDisk(root, wanted, options).result;
+  if (options.check) {
+    // Under the lock too: a render swapping trees meanwhile would show a half-replaced manifests/.
+    const release = acquireRenderLock(root, options.lockWaitMs ?? CHECK_LOCK_WAIT_MS);
+    try {
+      return compareWithDisk(root, wanted, options).result;
+    } finally {
+      release();
+    }
+  }
   const release = acquireRenderLock(root);
   try {
     recoverInterruptedWrite(root);

@@ -1,7 +1,9 @@
+import { escapeMarkdown } from "../plan/markdown-text.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { OutputFormat } from "./format.js";
 import { formatGithub } from "./github.js";
 import { formatMarkdown } from "./markdown.js";
+import { printableLines } from "./terminal-text.js";
 import { formatCounts, formatText, type SourceTexts } from "./text.js";
 
 /** What a command found, ready to print in any format. */
@@ -24,11 +26,11 @@ export function formatReport(report: Report, format: OutputFormat, sources: Sour
     case "github":
       return `${formatGithub(report.diagnostics)}${report.summary}\n`;
     case "markdown":
-      return `**${report.summary}**\n\n${formatMarkdown(report.diagnostics)}`;
+      return `**${escapeMarkdown(report.summary)}**\n\n${formatMarkdown(report.diagnostics)}`;
     case "text": {
       const body = formatText(report.diagnostics, sources);
       const counts = report.diagnostics.length > 0 ? ` (${formatCounts(report.diagnostics)})` : "";
-      return `${body}${body ? "\n" : ""}${report.summary}${counts}\n`;
+      return `${body}${body ? "\n" : ""}${printableLines(report.summary)}${counts}\n`;
     }
   }
 }

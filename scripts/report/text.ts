@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./diagnostic.js";
+import { printable, printableSource } from "./terminal-text.js";
 
 /** The source text of the files the diagnostics point into, by relative path. */
 export type SourceTexts = ReadonlyMap<string, string>;
@@ -11,7 +12,8 @@ export type SourceTexts = ReadonlyMap<string, string>;
  *        |             ^
  *     hint: ...
  *
- * Only files in `sources` get their line printed; the caller puts there only
+ * Every field goes through printable (no escape sequences, controls or bidi
+ * overrides reach the terminal). Only files in `sources` get their line printed; the caller puts there only
  * files it read from inside the root, so nothing from outside is ever echoed.
  */
 export function formatText(diagnostics: readonly Diagnostic[], sources: SourceTexts): string {
@@ -28,14 +30,16 @@ export function formatText(diagnostics: readonly Diagnostic[], sources: SourceTe
   };
   return diagnostics
     .map((d) => {
-      const out = [`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`];
+      const out = [
+        `${printable(d.file)}:${d.line}:${d.column}: ${d.severity} ${printable(d.code)}: ${printable(d.message)}`,
+      ];
       const source = linesOf(d.file)?.[d.line - 1];
       if (source !== undefined) {
         const gutter = String(d.line).padStart(5);
-        const shown = printable(source.length > 200 ? `${source.slice(0, 200)}…` : source);
+        const shown = printableSource(source.length > 200 ? `${source.slice(0, 200)}…` : source);
         out.push(`${gutter} | ${shown}`, `${" ".repeat(5)} | ${" ".repeat(Math.max(0, d.column - 1))}^`);
       }
-      if (d.hint) out.push(`  hint: ${d.hint}`);
+      if (d.hint) out.push(`  hint: ${printable(d.hint)}`);
       return `${out.join("\n")}\n`;
     })
     .join("");
@@ -51,12 +55,4 @@ export function formatCounts(diagnostics: readonly Diagnostic[]): string {
 /** "1 service", "3 services". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-// Control characters would let a hostile file rewrite the terminal; show them escaped.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g;
-
-function printable(line: string): string {
-  return line.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -9,6 +9,7 @@ import {
   repositoryFromRemote,
 } from "../github/pull-request-open.js";
 import { formatPlanMarkdown } from "../plan/format-markdown.js";
+import { escapeMarkdown } from "../plan/markdown-text.js";
 import { planChange } from "../plan/plan-change.js";
 
 /** Everything checked before a command changes anything, so `--pr` fails early and leaves no half-done work. */
@@ -84,7 +85,7 @@ export async function publishChange(
     plan = formatPlanMarkdown(await planChange(root, { base: target.base }));
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    plan = `_The plan could not be computed (${reason}); CI posts it on this pull request._\n`;
+    plan = `_The plan could not be computed (${escapeMarkdown(reason)}); CI posts it on this pull request._\n`;
   }
   const body = `${change.summary.trimEnd()}\n\n${plan}`;
   try {

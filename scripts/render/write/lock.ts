@@ -19,26 +19,46 @@ const startingGraceMs = 10_000;
  * reuses the pid of the render it killed. Two renders taking over the same
  * stale lock in the same millisecond can both win; that needs a crash and two
  * starts at once, and is accepted.
+ *
+ * With `waitMs`, a lock held by a live render is waited for (polling) up to
+ * that long before giving up: `render --check` waits for a render to finish
+ * rather than read a tree halfway through its swap.
  */
-export function acquireRenderLock(root: string): () => void {
+export function acquireRenderLock(root: string, waitMs = 0): () => void {
   const path = join(root, lockFileName);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const deadline = Date.now() + waitMs;
+  let takeovers = 0;
+  while (takeovers < 3) {
     if (tryCreate(path)) return () => releaseRenderLock(path);
     const holder = readHolder(path);
     if (holder === "gone") continue;
-    if (holder === "starting") {
+    if (holder === "starting" || isAlive(holder)) {
+      if (Date.now() < deadline) {
+        sleep(Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now())));
+        continue;
+      }
+      const waited = waitMs > 0 ? ` (waited ${waitMs / 1000} s)` : "";
+      if (holder === "starting") {
+        throw new ToolError(
+          `another idp render is starting (${lockFileName} exists and has no pid yet)${waited}; wait for it to finish`,
+        );
+      }
       throw new ToolError(
-        `another idp render is starting (${lockFileName} exists and has no pid yet); wait for it to finish`,
-      );
-    }
-    if (isAlive(holder)) {
-      throw new ToolError(
-        `another idp render is running (pid ${holder}); wait for it to finish, or delete ${lockFileName} if no render is running`,
+        `another idp render is running (pid ${holder})${waited}; wait for it to finish, or delete ${lockFileName} if no render is running`,
       );
     }
     removeIfPresent(path);
+    takeovers++;
   }
   throw new ToolError(`could not take ${lockFileName}: other renders keep taking it; try again`);
+}
+
+/** How often a waiting render looks at the lock again. */
+const LOCK_POLL_MS = 50;
+
+/** Blocks this thread for `ms` milliseconds (writing is synchronous; see writeManifests). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function tryCreate(path: string): boolean {

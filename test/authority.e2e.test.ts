@@ -241,8 +241,21 @@ describe("attack: a pull request moves a service to its author's team", () => {
     // gina (storefront) takes checkout from payments and raises its replicas.
     edit(root, CHECKOUT, "team: payments", "team: storefront");
     edit(root, CHECKOUT, "staging: { replicas: 2 }", "staging: { replicas: 8 }");
+    // payments' secrets stay with payments (storefront may not read them: tenant isolation).
+    edit(root, CHECKOUT, "secrets: { STRIPE_KEY: payments/stripe#api_key }", "secrets: {}");
     commit(root, "checkout moves to storefront");
   }
+
+  it("a moved service cannot keep reading its old team's secrets (resolve.secret-scope)", async () => {
+    const root = repository();
+    edit(root, CHECKOUT, "team: payments", "team: storefront");
+    commit(root, "checkout moves to storefront with payments' secret");
+    const { exitCode, diagnostics } = await validate(root, "alice");
+    expect(exitCode).toBe(1);
+    expect(where(diagnostics)).toEqual([
+      `resolve.secret-scope error ${CHECKOUT}:${lineOf(root, CHECKOUT, "STRIPE_KEY")}`,
+    ]);
+  });
 
   it("validate refuses it: OWN001 at metadata.team, judged by the base's owner", async () => {
     const root = repository();

@@ -20,12 +20,14 @@ afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of what the policy scripts need (tools/, policies/) and what idp validate reads. */
+/** A copy of what the policy scripts need (tools/, policies/, the corpus) and what idp validate reads. */
 function copy(): string {
   const root = mkdtempSync(join(tmpdir(), "idp-policy-check-"));
   temps.push(root);
   for (const folder of ["tools", "policies", "environments", "teams", "services", "schemas"])
     cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
+  // The credential corpus SEC004's opa tests read.
+  cpSync(join(ROOT, "test/fixtures/secrets"), join(root, "test/fixtures/secrets"), { recursive: true });
   return root;
 }
 

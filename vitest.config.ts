@@ -1,9 +1,34 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects: `unit` (every suite but the cluster's) and `cluster`, whose
+ * global setup starts etcd, kube-apiserver and the CRDs once for its suites
+ * (built by tools/cluster-tools.sh). `npm test` runs both; `npm run
+ * test:cluster` runs the cluster project alone.
+ */
 export default defineConfig({
   test: {
-    include: ["scripts/**/*.test.ts", "test/**/*.test.ts"],
-    globalSetup: ["test/support/build-cli.ts"],
-    testTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["scripts/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["test/cluster/**", "**/node_modules/**"],
+          globalSetup: ["test/support/build-cli.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "cluster",
+          include: ["test/cluster/**/*.test.ts"],
+          globalSetup: ["test/cluster/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

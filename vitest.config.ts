@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["scripts/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: ["test/cluster/**", "**/node_modules/**"],
+          exclude: ["test/cluster/**/*.cluster.test.ts", "**/node_modules/**"],
           globalSetup: ["test/support/build-cli.ts"],
           testTimeout: 30_000,
         },
@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "cluster",
-          include: ["test/cluster/**/*.test.ts"],
+          include: ["test/cluster/**/*.cluster.test.ts"],
           globalSetup: ["test/cluster/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writePrecompiledValidators } from "../model/precompiled-schemas.js";
 import { readSchemas } from "../model/read-schemas.js";
+import { writePinnedSchemasBundle } from "../render/upstream/pinned-schemas.js";
 
 /**
  * Build step (`npm run build`, after tsc): precompiles the validators of this
@@ -11,3 +12,5 @@ import { readSchemas } from "../model/read-schemas.js";
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 writePrecompiledValidators(readSchemas(root));
+// The pinned upstream CRDs and Kubernetes schemas, parsed once here instead of on every --verify.
+writePinnedSchemasBundle();

@@ -1,5 +1,5 @@
 import { Application, ApplicationSet, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1beta1";
+import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
@@ -47,7 +47,7 @@ const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
   ["networking.k8s.io/v1/Ingress", Ingress as unknown as ModelClass],
   ["networking.k8s.io/v1/NetworkPolicy", NetworkPolicy as unknown as ModelClass],
   ["gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute as unknown as ModelClass],
-  ["external-secrets.io/v1beta1/ExternalSecret", ExternalSecret as unknown as ModelClass],
+  ["external-secrets.io/v1/ExternalSecret", ExternalSecret as unknown as ModelClass],
   ["argoproj.io/v1alpha1/Application", Application as unknown as ModelClass],
   ["argoproj.io/v1alpha1/AppProject", AppProject as unknown as ModelClass],
   ["argoproj.io/v1alpha1/ApplicationSet", ApplicationSet as unknown as ModelClass],

@@ -1,4 +1,4 @@
-import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import { splitSecretReference } from "../../model/secret-reference.js";
@@ -21,7 +21,7 @@ export interface ExternalSecretProps {
   store?: SecretStoreRef;
 }
 
-/** The spec of an ExternalSecret (external-secrets.io/v1beta1). */
+/** The spec of an ExternalSecret (external-secrets.io/v1). */
 export interface ExternalSecretSpec {
   refreshInterval: string;
   secretStoreRef: { name: string; kind: NonNullable<SecretStoreRef["kind"]> };
@@ -58,7 +58,7 @@ export function addExternalSecret(
   spec: ExternalSecretSpec,
 ): ApiObject {
   return addResource<IExternalSecret>(scope, "external-secret", {
-    apiVersion: "external-secrets.io/v1beta1",
+    apiVersion: "external-secrets.io/v1",
     kind: "ExternalSecret",
     metadata: metadataOf(identity, SECRETS_SUFFIX),
     spec,

@@ -302,7 +302,7 @@ describe("renderService on the example repository", () => {
     it("reads secrets through an ExternalSecret from the environment's store, wired by envFrom", () => {
       const objects = render("prod", "payments");
       const externalSecret = find(objects, "ExternalSecret", "payments-secrets");
-      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1beta1");
+      expect(externalSecret.apiVersion).toBe("external-secrets.io/v1");
       expect(spec(externalSecret)).toEqual({
         refreshInterval: "1h",
         secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" },

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { checkTree, countByKind } from "./check-tree.js";
+import { checkTree, countByKind, manifestFiles } from "./check-tree.js";
 import { CRD_ROOT, readObjects, yamlFiles } from "./crds.js";
 import { KubeClient } from "./kube-client.js";
 import { renderedCopy, switchToFlux } from "./rendered-copy.js";
@@ -58,6 +58,12 @@ describe("the rendered examples against a real kube-apiserver", () => {
     });
     expect(result.problems).toEqual([]);
     expect(result.accepted.length).toBeGreaterThan(100);
+    // the largest example (the service file with the most objects) went through whole
+    const largest = manifestFiles(ROOT)
+      .services.sort((a, b) => b.objects.length - a.objects.length)
+      .at(0);
+    const acceptedThere = result.accepted.filter((a) => a.file === largest?.file && a.mode !== "pod dry-run");
+    expect(acceptedThere).toHaveLength(largest?.objects.length ?? -1);
     expect(countByKind(result.accepted)).toMatchObject({
       Namespace: expect.any(Number),
       Deployment: expect.any(Number),

@@ -17,6 +17,7 @@ export default defineConfig({
           exclude: ["test/cluster/**/*.cluster.test.ts", "**/node_modules/**"],
           globalSetup: ["test/support/build-cli.ts"],
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -27,6 +28,8 @@ export default defineConfig({
           globalSetup: ["test/cluster/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // after the unit project: the API servers and controllers do not compete with it for CPU
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -8,7 +8,7 @@ import { type GitHttpServer, startGitHttpServer } from "./git-http-server.js";
 import { KubeClient, type KubeObject } from "./kube-client.js";
 import {
   createPlatformRepository,
-  git,
+  gitAsync,
   type PlatformRepository,
   shopService,
 } from "./platform-repository.js";
@@ -127,14 +127,8 @@ afterAll(async () => {
 });
 
 describe("Flux applies a merge to a real API server", () => {
-  it("serves the repository over HTTPS with git's smart protocol", () => {
-    const heads = git(
-      dir,
-      "-c",
-      `http.sslCAInfo=${cluster.caFile}`,
-      "ls-remote",
-      `${gitServer?.url}/platform.git`,
-    );
+  it("serves the repository over HTTPS with git's smart protocol", async () => {
+    const heads = await gitAsync(dir, ["ls-remote", `${gitServer?.url}/platform.git`], cluster.caFile);
     expect(heads).toMatch(/^[0-9a-f]{40}\trefs\/heads\/main$/m);
   });
 

@@ -1,6 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { run } from "../../scripts/run.js";
 import { editYaml } from "./rendered-copy.js";
@@ -15,6 +16,22 @@ export function git(cwd: string, ...args: string[]): string {
     encoding: "utf8",
     stdio: "pipe",
   });
+}
+
+/**
+ * Runs git in `cwd` without blocking the event loop (which a git server in
+ * this same process needs to answer), trusting `caFile` for HTTPS; resolves
+ * with its output.
+ */
+export async function gitAsync(cwd: string, args: readonly string[], caFile?: string): Promise<string> {
+  // git's gnutls build reads a CA file from GIT_SSL_CAINFO (not from -c http.sslCAInfo)
+  const env = caFile ? { ...process.env, GIT_SSL_CAINFO: caFile } : process.env;
+  const { stdout } = await promisify(execFile)(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args],
+    { cwd, encoding: "utf8", env },
+  );
+  return stdout;
 }
 
 /** A platform repository being edited in `work` and pushed to the served bare repository. */

@@ -70,6 +70,21 @@ describe("idp render", () => {
     ]);
   });
 
+  it("--verify finds every object of the examples served and valid by the pinned schemas", async () => {
+    const root = await renderedRepo();
+    const verified = await run(["render", "--root", root, "--check", "--verify", "--format", "json"]);
+    expect(verified.exitCode, verified.stdout + verified.stderr).toBe(0);
+    const report = JSON.parse(verified.stdout) as {
+      diagnostics: unknown[];
+      verified: number;
+      unverified: number;
+    };
+    expect(report.diagnostics).toEqual([]);
+    expect(report.verified).toBeGreaterThan(200);
+    expect(report.unverified).toBe(0);
+    // from source the schemas are compiled, not loaded precompiled: about 10 s on its own
+  }, 120_000);
+
   it("prunes the output of a deleted service, and only inside manifests/", async () => {
     const root = await renderedRepo();
     writeFileSync(join(root, "notes.txt"), "keep me\n");

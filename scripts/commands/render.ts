@@ -2,6 +2,7 @@ import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
+import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
@@ -116,10 +117,20 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
 async function verifyTree(files: RenderedTree["files"]) {
   // Loaded only when asked for: the upstream schemas are large.
   const { verifyObjects } = await import("../render/verify.js");
+  const { kindsOfCrdObjects } = await import("../render/upstream/pinned-schemas.js");
   const result = { diagnostics: [] as Diagnostic[], verified: 0, unverified: 0 };
+  // the claim kinds of each environment are defined by the CRDs its _platform renders
+  const rendered = new Map<string, Map<string, PinnedKind>>();
+  for (const [path, file] of files) {
+    const [environment, folder] = path.split("/");
+    if (folder !== "_platform" || environment === undefined) continue;
+    const kinds = kindsOfCrdObjects(`manifests/${path}`, file.objects);
+    rendered.set(environment, new Map(kinds.map((kind) => [`${kind.apiVersion}/${kind.kind}`, kind])));
+  }
   for (const [path, file] of files) {
     const lines = documentStartLines(file.text);
-    const found = verifyObjects(`manifests/${path}`, file.objects, lines);
+    const crds = rendered.get(path.split("/")[0] ?? "") ?? new Map();
+    const found = verifyObjects(`manifests/${path}`, file.objects, lines, crds);
     result.diagnostics.push(...found.diagnostics);
     result.verified += found.verified;
     result.unverified += found.unverified;

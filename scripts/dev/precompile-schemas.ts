@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { writePrecompiledValidators } from "../model/precompiled-schemas.js";
 import { readSchemas } from "../model/read-schemas.js";
 import { writePinnedSchemasBundle } from "../render/upstream/pinned-schemas.js";
+import { writePrecompiledChecks } from "../render/upstream/precompiled-checks.js";
 
 /**
  * Build step (`npm run build`, after tsc): precompiles the validators of this
@@ -14,3 +15,5 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 writePrecompiledValidators(readSchemas(root));
 // The pinned upstream CRDs and Kubernetes schemas, parsed once here instead of on every --verify.
 writePinnedSchemasBundle();
+// ...and the checks of the kinds we render, as standalone code (compiling them takes about 10 s).
+writePrecompiledChecks();

@@ -1,128 +1,80 @@
-import { Application, ApplicationSet, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
-import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1";
-import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
-import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
-import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
-import { Deployment } from "kubernetes-models/apps/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { CronJob } from "kubernetes-models/batch/v1";
-import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import {
-  ConfigMap,
-  LimitRange,
-  Namespace,
-  ResourceQuota,
-  Secret,
-  Service,
-  ServiceAccount,
-} from "kubernetes-models/v1";
 import { type Diagnostic, error } from "../report/diagnostic.js";
 import type { KubeObject } from "./kube-object.js";
-
-interface Model {
-  validate(): void;
-}
-type ModelClass = new (data: never) => Model;
-
-/**
- * The kinds we render, checked against the upstream schemas of the
- * kubernetes-models packages (Kubernetes core, Argo CD, External Secrets,
- * Gateway API, Flux). Every core apiVersion here is served by Kubernetes 1.28.
- * Dependency claims are CRDs of each company's own; they have no upstream
- * schema and are counted as not verified.
- */
-const MODELS: ReadonlyMap<string, ModelClass> = new Map<string, ModelClass>([
-  ["v1/Namespace", Namespace as unknown as ModelClass],
-  ["v1/Service", Service as unknown as ModelClass],
-  ["v1/ServiceAccount", ServiceAccount as unknown as ModelClass],
-  ["v1/ConfigMap", ConfigMap as unknown as ModelClass],
-  ["v1/Secret", Secret as unknown as ModelClass],
-  ["v1/ResourceQuota", ResourceQuota as unknown as ModelClass],
-  ["v1/LimitRange", LimitRange as unknown as ModelClass],
-  ["apps/v1/Deployment", Deployment as unknown as ModelClass],
-  ["batch/v1/CronJob", CronJob as unknown as ModelClass],
-  ["autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler as unknown as ModelClass],
-  ["policy/v1/PodDisruptionBudget", PodDisruptionBudget as unknown as ModelClass],
-  ["networking.k8s.io/v1/Ingress", Ingress as unknown as ModelClass],
-  ["networking.k8s.io/v1/NetworkPolicy", NetworkPolicy as unknown as ModelClass],
-  ["gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute as unknown as ModelClass],
-  ["external-secrets.io/v1/ExternalSecret", ExternalSecret as unknown as ModelClass],
-  ["argoproj.io/v1alpha1/Application", Application as unknown as ModelClass],
-  ["argoproj.io/v1alpha1/AppProject", AppProject as unknown as ModelClass],
-  ["argoproj.io/v1alpha1/ApplicationSet", ApplicationSet as unknown as ModelClass],
-  ["source.toolkit.fluxcd.io/v1/GitRepository", GitRepository as unknown as ModelClass],
-  ["kustomize.toolkit.fluxcd.io/v1/Kustomization", Kustomization as unknown as ModelClass],
-]);
-
-/** API groups whose kinds must all be known here: anything else in them is a typo or an API 1.28 does not serve. */
-const CHECKED_GROUPS = new Set([
-  "v1",
-  "apps",
-  "batch",
-  "autoscaling",
-  "policy",
-  "networking.k8s.io",
-  "gateway.networking.k8s.io",
-  "external-secrets.io",
-  "argoproj.io",
-  "source.toolkit.fluxcd.io",
-  "kustomize.toolkit.fluxcd.io",
-]);
+import { crdCheck, type ObjectCheck, pinnedChecks } from "./upstream/object-validator.js";
+import { kindKey, type PinnedKind, readPinnedSchemas } from "./upstream/pinned-schemas.js";
+import { precompiledCheck } from "./upstream/precompiled-checks.js";
+import { servedBy } from "./upstream/served.js";
 
 /** What verifying one file found. */
 export interface Verification {
   diagnostics: Diagnostic[];
   verified: number;
-  /** Objects of kinds with no upstream schema (dependency claims). */
+  /** Objects no schema could be found for (always reported as errors too). */
   unverified: number;
 }
 
+/** The CRDs an environment's `_platform` renders (the claim kinds), by `apiVersion/kind`. */
+export type RenderedKinds = ReadonlyMap<string, PinnedKind>;
+
+const HINT = "this is a bug in the platform's rendering, not in your service file: report it";
+
+let checksOfPinned: ((kind: PinnedKind) => ObjectCheck) | undefined;
+const checksOfRendered = new WeakMap<PinnedKind, ObjectCheck>();
+
+function checkFor(kind: PinnedKind, by: "pinned" | "rendered"): ObjectCheck {
+  if (by === "rendered") {
+    let check = checksOfRendered.get(kind);
+    if (!check) {
+      check = crdCheck(kind.schema);
+      checksOfRendered.set(kind, check);
+    }
+    return check;
+  }
+  const precompiled = precompiledCheck(kindKey(kind.apiVersion, kind.kind));
+  if (precompiled) return precompiled;
+  checksOfPinned ??= pinnedChecks(readPinnedSchemas());
+  return checksOfPinned(kind);
+}
+
 /**
- * Checks rendered objects against the upstream schemas of their kinds.
- * `file` is where they are written (relative to the root) and `lines` the
+ * Checks rendered objects against the schemas a real cluster would judge
+ * them by: the pinned CRDs (upstream/crds) and Kubernetes OpenAPI v3 schemas
+ * (upstream/kubernetes) and, for the claim kinds, the CRDs the environment's
+ * `_platform` renders (`rendered`). Unknown fields, wrong types and values
+ * outside an enum are errors, and so is a kind nothing serves. `file` is
+ * where the objects are written (relative to the root) and `lines` the
  * 1-based line each object's document starts on, so findings point there.
  */
 export function verifyObjects(
   file: string,
   objects: readonly KubeObject[],
   lines: readonly number[],
+  rendered: RenderedKinds = new Map(),
 ): Verification {
+  const pinned = readPinnedSchemas();
   const diagnostics: Diagnostic[] = [];
   let verified = 0;
   let unverified = 0;
   objects.forEach((object, index) => {
     const at = { line: lines[index] ?? 1, column: 1 };
-    const key = `${object.apiVersion}/${object.kind}`;
-    const Model = MODELS.get(key);
-    const group = object.apiVersion.includes("/") ? (object.apiVersion.split("/")[0] ?? "") : "v1";
-    if (!Model) {
-      if (CHECKED_GROUPS.has(group)) {
-        diagnostics.push(
-          error(
-            "verify.unknown-kind",
-            `${key} is not a kind this platform renders for Kubernetes 1.28`,
-            file,
-            at,
-          ),
-        );
-      } else {
-        unverified++;
-      }
+    const name = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name}`;
+    const served = servedBy(object, pinned, rendered);
+    if (served.by === "none") {
+      unverified++;
+      diagnostics.push(error("verify.unknown-kind", `${name}: ${served.reason}`, file, at, served.hint));
       return;
     }
     verified++;
-    try {
-      new Model(structuredClone(object) as never).validate();
-    } catch (caught) {
-      const detail = caught instanceof Error ? caught.message : String(caught);
+    const problems = checkFor(served.kind, served.by)(object);
+    if (problems.length > 0) {
+      const schema = `${kindKey(object.apiVersion, object.kind)} schema of ${served.kind.source}`;
       diagnostics.push(
         error(
           "verify.schema",
-          `${object.kind} ${object.metadata.name} does not match the upstream ${key} schema: ${detail}`,
+          `${name} does not match the ${schema}: ${problems.join("; ")}`,
           file,
           at,
-          "this is a bug in the platform's rendering, not in your service file: report it",
+          HINT,
         ),
       );
     }

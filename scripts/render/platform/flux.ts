@@ -51,6 +51,8 @@ export interface FluxKustomizationProps extends ObjectMetaProps {
   readonly targetNamespace?: string;
   /** The ServiceAccount (in `namespace`) Flux impersonates. @default Flux's own account */
   readonly serviceAccountName?: string;
+  /** Kustomizations that must be ready first (a service's: the platform's, which defines its claim kinds). @default none */
+  readonly dependsOn?: readonly { name: string; namespace: string }[];
 }
 
 /**
@@ -69,6 +71,7 @@ export function addFluxKustomization(scope: Construct, id: string, props: FluxKu
       sourceRef: { kind: "GitRepository", name: props.source.name, namespace: props.source.namespace },
       targetNamespace: props.targetNamespace,
       serviceAccountName: props.serviceAccountName,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     },
   });
 }

@@ -174,7 +174,11 @@ describe("the example repository", () => {
       expect(spec(application).destination.server).toBe(env.spec.cluster.server);
       expect(spec(application).syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
       const project = spec(only(objects, "AppProject", `${env.name}-platform`, "argocd"));
-      expect(project.clusterResourceWhitelist).toEqual([{ group: "", kind: "Namespace" }]);
+      expect(project.clusterResourceWhitelist).toEqual([
+        { group: "", kind: "Namespace" },
+        { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
+        { group: "apiextensions.crossplane.io", kind: "CompositeResourceDefinition" },
+      ]);
       expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual([
         "argocd",
         ...teams.map(namespaceOf),
@@ -191,7 +195,24 @@ describe("the example repository", () => {
           new RegExp(`^environments/${env.name}\\.yaml`),
         );
       }
-      const kinds = objects.map((o) => o.kind);
+      const claimKinds = new Set(
+        Object.values(env.spec.dependencyClasses ?? {}).flatMap((sizes) =>
+          Object.values(sizes).map((c) => `${c.claim.apiVersion}/${c.claim.kind}`),
+        ),
+      );
+      const definitions = [
+        "CompositeResourceDefinition",
+        "CustomResourceDefinition",
+        "CustomResourceDefinition",
+      ];
+      const all = objects.map((o) => o.kind);
+      expect(all.slice(0, definitions.length * claimKinds.size)).toEqual(
+        [...claimKinds].flatMap(() => definitions),
+      );
+      for (const o of objects.slice(0, definitions.length * claimKinds.size)) {
+        expect(o.metadata.annotations?.["argocd.argoproj.io/sync-wave"]).toBe("-1");
+      }
+      const kinds = all.slice(definitions.length * claimKinds.size);
       const perTeam = ["Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy"];
       expect(kinds.slice(0, perTeam.length * teams.length)).toEqual(teams.flatMap(() => perTeam));
       expect(kinds.slice(perTeam.length * teams.length)).toEqual([
@@ -315,6 +336,8 @@ describe("a Flux environment", () => {
         prune: true,
         targetNamespace: `${service.team}-staging`,
         serviceAccountName: "gitops-reconciler",
+        // the claim kinds are defined by _platform: it is applied first
+        dependsOn: [{ name: "staging-platform", namespace: "flux-system" }],
       });
       only(objects, "ServiceAccount", "gitops-reconciler", service.namespace);
       const binding = only(objects, "RoleBinding", "gitops-reconciler", service.namespace);

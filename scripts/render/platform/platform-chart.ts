@@ -5,6 +5,13 @@
  *
  * Object order (fixed; the output is deterministic and has no timestamps):
  *
+ *   0. per claim kind of the environment's dependency classes, by group and kind (cluster-scoped;
+ *      Argo CD sync wave -1):
+ *      CompositeResourceDefinition x<plural>.<group>  Crossplane XRD with claimNames and the
+ *                                               connection secret keys the outputs read
+ *      CustomResourceDefinition <plural>.<group>  the claim kind, spec schema from the classes,
+ *                                               writeConnectionSecretToRef required
+ *      CustomResourceDefinition x<plural>.<group> the composite kind
  *   1. per team, teams by name:
  *      Namespace       namespaceFor(env, team)  Pod Security "restricted" (enforce pinned to
  *                                               v1.28, audit and warn at latest), idp/team,
@@ -38,7 +45,8 @@
  *      Kustomization   <env>-<service>          per service, by name, in the team namespace:
  *                                               ./manifests/<env>/<service>, targetNamespace the
  *                                               team namespace, serviceAccountName gitops-reconciler;
- *                                               idp/source is the environment and service files
+ *                                               idp/source is the environment and service files;
+ *                                               dependsOn <env>-platform (claim kinds exist first)
  *
  * Every object carries `app.kubernetes.io/managed-by: idp` and `idp/environment`
  * (team objects also `idp/team`) and the annotation `idp/source` naming the
@@ -66,7 +74,7 @@
  *   1. install Argo CD into gitops.namespace (argocd), with the ApplicationSet
  *      controller, or Flux into flux-system for `controller: flux`; and the
  *      CRDs the services use: External Secrets Operator (with the store of
- *      spec.secretStore), the dependency claim CRDs (Crossplane), the Gateway
+ *      spec.secretStore), Crossplane (the claim kinds are defined here), the Gateway
  *      API CRDs for `routing.kind: gateway`, and the ingress controller;
  *   2. Argo CD: give it read access to gitops.repoURL (a repository Secret),
  *      and register the cluster under the exact URL of spec.cluster.server
@@ -98,6 +106,8 @@ import { SOURCE_ANNOTATION } from "../labels.js";
 import { addAppProject, claimKinds, type GroupKind, SERVICE_KINDS } from "./app-project.js";
 import { addPlatformApplication } from "./application.js";
 import { addTeamApplicationSet } from "./application-set.js";
+import { addClaimDefinition } from "./claim-crds.js";
+import { claimDefinitions } from "./claim-definitions.js";
 import { addDefaultDeny } from "./default-deny.js";
 import { addFluxKustomization, addFluxSource, addFluxTenant } from "./flux.js";
 import { addTeamLimitRange } from "./limit-range.js";
@@ -132,6 +142,15 @@ const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: "argoproj.io", kind: "Application" },
 ];
 
+/** The cluster-scoped kinds that define the claim kinds (only when the environment has dependency classes). */
+const DEFINITION_KINDS: readonly GroupKind[] = [
+  { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
+  { group: "apiextensions.crossplane.io", kind: "CompositeResourceDefinition" },
+];
+
+/** Claim definitions sync before everything else, so the kinds exist before any Application uses them. */
+const DEFINITION_WAVE = { "argocd.argoproj.io/sync-wave": "-1" };
+
 /** ApplicationSets sync after the namespaces and projects they rely on. */
 const APPLICATION_SET_WAVE = { "argocd.argoproj.io/sync-wave": "1" };
 
@@ -151,6 +170,7 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
     .filter((s) => s.environment === env.name)
     .sort((a, b) => compareNames(a.name, b.name));
   const objects = synthChart(`platform-${env.name}`, undefined, (scope) => {
+    addClaimDefinitions(scope, env, gitops);
     for (const team of teams) {
       const namespace = teamNamespace(env, team);
       const labels = teamLabels(env, team);
@@ -193,6 +213,28 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
   return objects;
 }
 
+/**
+ * The definitions of the environment's claim kinds (an XRD and the claim and
+ * composite CRDs per kind), first in the folder; for Argo CD in sync wave -1,
+ * before the ApplicationSets (wave 1) that create the Applications whose
+ * claims use them. For Flux the service Kustomizations depend on the platform
+ * Kustomization instead.
+ */
+function addClaimDefinitions(scope: Construct, env: EnvironmentModel, gitops: GitOpsSettings): void {
+  const labels = platformLabels(env);
+  const annotations =
+    gitops.controller === "flux"
+      ? platformAnnotations(env)
+      : { ...platformAnnotations(env), ...DEFINITION_WAVE };
+  for (const definition of claimDefinitions(env.spec)) {
+    addClaimDefinition(scope, `claim:${definition.group}/${definition.kind}`, {
+      definition,
+      labels,
+      annotations,
+    });
+  }
+}
+
 function addArgoObjects(
   scope: Construct,
   env: EnvironmentModel,
@@ -210,7 +252,10 @@ function addArgoObjects(
     repoURL: gitops.repoURL,
     server,
     destinationNamespaces: [gitops.namespace, ...teams.map((t) => teamNamespace(env, t))],
-    clusterResources: [{ group: "", kind: "Namespace" }],
+    clusterResources: [
+      { group: "", kind: "Namespace" },
+      ...(claimKinds(env.spec).length > 0 ? DEFINITION_KINDS : []),
+    ],
     namespaceResources: PLATFORM_NAMESPACED_KINDS,
     labels,
     annotations,
@@ -296,6 +341,7 @@ function addFluxObjects(
       source,
       targetNamespace: service.namespace,
       serviceAccountName: FLUX_TENANT_ACCOUNT,
+      dependsOn: [{ name: platformApplicationName(env), namespace: gitops.namespace }],
       labels: { ...(team ? teamLabels(env, team) : labels), "idp/service": service.name },
       annotations: { [SOURCE_ANNOTATION]: `${env.file},${service.file}` },
     });

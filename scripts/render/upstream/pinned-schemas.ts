@@ -37,6 +37,10 @@ export interface PinnedSchemas {
   crdGroups: Set<string>;
   /** upstream/kubernetes/<file> → its components.schemas. */
   kubernetes: Map<string, Record<string, unknown>>;
+  /** A hash of every file under upstream/ these came from (what precompiled checks are keyed by). */
+  hash: string;
+  /** The kinds the platform renders, by `apiVersion/kind` (sources.json: each project's and Kubernetes' `kinds`). */
+  rendered: string[];
 }
 
 interface Bundle {
@@ -68,8 +72,13 @@ export function groupOf(apiVersion: string): string {
 
 /** The CustomResourceDefinitions of one YAML text as kinds, one per version. */
 export function kindsOfCrds(source: string, text: string): PinnedKind[] {
+  return kindsOfCrdObjects(source, loadAll(text));
+}
+
+/** The CustomResourceDefinitions among parsed objects (others are skipped) as kinds, one per version. */
+export function kindsOfCrdObjects(source: string, objects: readonly unknown[]): PinnedKind[] {
   const kinds: PinnedKind[] = [];
-  for (const document of loadAll(text) as CrdDocument[]) {
+  for (const document of objects as CrdDocument[]) {
     if (document?.kind !== "CustomResourceDefinition" || !document.spec) continue;
     const { group, names, scope, versions } = document.spec;
     for (const version of versions) {
@@ -160,6 +169,8 @@ export function readPinnedSchemas(dir: string = UPSTREAM_DIR): PinnedSchemas {
       bundle.kinds.filter((kind) => kind.origin === "crd").map((kind) => groupOf(kind.apiVersion)),
     ),
     kubernetes: new Map(bundle.kubernetes),
+    hash,
+    rendered: renderedKinds(dir),
   };
   if (dir === UPSTREAM_DIR) cached = result;
   return result;
@@ -172,6 +183,14 @@ export function writePinnedSchemasBundle(dir: string = UPSTREAM_DIR): void {
   const bundle = parseUpstream(files, texts);
   bundle.hash = hashOf(files, texts);
   writeFileSync(BUNDLE_FILE, JSON.stringify(bundle));
+}
+
+function renderedKinds(dir: string): string[] {
+  const sources = JSON.parse(readFileSync(join(dir, "crds", "sources.json"), "utf8")) as {
+    projects: { kinds?: string[] }[];
+    kubernetes: { kinds?: string[] };
+  };
+  return [...sources.projects, sources.kubernetes].flatMap((project) => project.kinds ?? []);
 }
 
 function hashOf(files: readonly string[], texts: readonly string[]): string {

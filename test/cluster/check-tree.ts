@@ -22,6 +22,8 @@ export interface TreeCheck {
   accepted: Accepted[];
   /** Every refusal and warning: `<file>: <Kind> <namespace>/<name>: <message>`. */
   problems: string[];
+  /** Warnings matched by `tolerate`, in the same form: known, listed, not failures. */
+  tolerated: string[];
 }
 
 /** A manifest file and its objects. */
@@ -77,16 +79,18 @@ function describe(object: KubeObject): string {
  *
  * Every request is a server-side apply by field manager `idp` with strict
  * field validation; any refusal and any warning is a problem naming the file
- * and the object. A kind the server does not serve (no CRD) is a problem too.
+ * and the object, except warnings matched by `tolerate` (listed apart). A
+ * kind the server does not serve (no CRD) is a problem too.
  */
 export async function checkTree(
   client: KubeClient,
   root: string,
-  options: { environments?: readonly string[] } = {},
+  options: { environments?: readonly string[]; tolerate?: readonly RegExp[] } = {},
 ): Promise<TreeCheck> {
   await client.discover();
   const { platform, services } = manifestFiles(root, options.environments);
-  const result: TreeCheck = { accepted: [], problems: [] };
+  const result: TreeCheck = { accepted: [], problems: [], tolerated: [] };
+  const tolerated = (warning: string) => (options.tolerate ?? []).some((pattern) => pattern.test(warning));
 
   const submit = async (
     file: string,
@@ -105,10 +109,16 @@ export async function checkTree(
       result.problems.push(`${file}: ${describe(object)}: refused (${mode}): ${refusal(answer)}`);
       return false;
     }
+    let warned = false;
     for (const warning of answer.warnings) {
-      result.problems.push(`${file}: ${describe(object)}: warning (${mode}): ${warning}`);
+      const line = `${file}: ${describe(object)}: warning (${mode}): ${warning}`;
+      if (tolerated(warning)) result.tolerated.push(line);
+      else {
+        result.problems.push(line);
+        warned = true;
+      }
     }
-    if (answer.warnings.length > 0) return false;
+    if (warned) return false;
     result.accepted.push({ file, kind: object.kind, name: object.metadata.name, mode });
     return true;
   };

@@ -7,13 +7,18 @@ import { KubeClient, type KubeEndpoint } from "./kube-client.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { createPki, type TestPki } from "./pki.js";
 
-/** What the cluster suites share: one API server per job, both on one etcd. */
+/** What the cluster suites share: API servers on one etcd, each under its own prefix. */
 export interface TestCluster {
   dir: string;
   pki: TestPki;
   etcd: Etcd;
-  /** Checks rendered trees (namespaces and _platform applied, everything else dry-run). */
-  dryRun: ApiServer & { kubeconfig: string };
+  /**
+   * Per environment, a server that checks its rendered tree (namespaces and
+   * _platform applied, everything else dry-run). One per environment, as in
+   * production (each environment names its own cluster): the claim CRDs of
+   * two environments have one name and different schemas.
+   */
+  dryRun: Record<string, ApiServer & { kubeconfig: string }>;
   /** Where the Flux controllers apply a merged commit; nothing else touches it. */
   gitops: ApiServer & { kubeconfig: string };
   /** The CRDs installed on both servers. */
@@ -28,19 +33,24 @@ export interface TestCluster {
 export interface ProvidedCluster {
   dir: string;
   caFile: string;
-  dryRun: KubeEndpoint & { kubeconfig: string };
+  dryRun: Record<string, KubeEndpoint & { kubeconfig: string }>;
   gitops: KubeEndpoint & { kubeconfig: string };
   crds: string[];
   readyMs: number;
 }
 
 /**
- * Starts etcd and two kube-apiservers on loopback in `dir` (in parallel,
- * separated by their etcd prefix), installs `crdFiles` into both and fills
- * the aggregated ClusterRoles. If anything fails, whatever started is stopped
- * before the error is thrown.
+ * Starts etcd and kube-apiservers on loopback in `dir` (in parallel,
+ * separated by their etcd prefix): one `dry-run-<env>` per name of
+ * `environments` and one `gitops`; installs `crdFiles` into each and fills the
+ * aggregated ClusterRoles of `gitops`. If anything fails, whatever started is
+ * stopped before the error is thrown.
  */
-export async function startTestCluster(dir: string, crdFiles: readonly string[]): Promise<TestCluster> {
+export async function startTestCluster(
+  dir: string,
+  environments: readonly string[],
+  crdFiles: readonly string[],
+): Promise<TestCluster> {
   const started = Date.now();
   const pki = createPki(dir);
   const etcd = await startEtcd(dir);
@@ -50,20 +60,22 @@ export async function startTestCluster(dir: string, crdFiles: readonly string[])
     await etcd.process.stop();
   };
   try {
-    const [dryRun, gitops] = await Promise.all(
-      ["dry-run", "gitops"].map(async (name) => {
+    const names = ["gitops", ...environments.map((env) => `dry-run-${env}`)];
+    const servers_ = await Promise.all(
+      names.map(async (name) => {
         const server = await startApiServer({ dir, name, etcdUrl: etcd.url, pki });
         servers.push(server);
         return { ...server, kubeconfig: writeKubeconfig(join(dir, `${name}.kubeconfig`), server.endpoint) };
       }),
     );
-    if (!dryRun || !gitops) throw new Error("an API server did not start");
+    const [gitops, ...dryRuns] = servers_;
+    if (!gitops) throw new Error("the gitops API server did not start");
     const readyMs = Date.now() - started;
-    const [crds] = await Promise.all([
-      installCrds(new KubeClient(dryRun.endpoint), crdFiles),
-      installCrds(new KubeClient(gitops.endpoint), crdFiles),
-    ]);
+    const [crds] = await Promise.all(servers_.map((s) => installCrds(new KubeClient(s.endpoint), crdFiles)));
     await aggregateClusterRoles(new KubeClient(gitops.endpoint));
+    const dryRun = Object.fromEntries(
+      environments.map((env, i) => [env, dryRuns[i] as (typeof servers_)[0]]),
+    );
     return { dir, pki, etcd, dryRun, gitops, crds: crds ?? [], readyMs, stop };
   } catch (error) {
     await stop();

@@ -26,7 +26,10 @@ export function readObjects(file: string): KubeObject[] {
     .filter((object): object is KubeObject => object !== null && typeof object === "object");
 }
 
-/** Waits until the CustomResourceDefinition `name` is Established. */
+/**
+ * Waits until the CustomResourceDefinition `name` is Established (a large one,
+ * such as Argo CD's ApplicationSet, takes seconds on a busy machine).
+ */
 export async function waitEstablished(client: KubeClient, name: string): Promise<void> {
   await poll(
     `CustomResourceDefinition ${name} to be Established`,
@@ -36,7 +39,7 @@ export async function waitEstablished(client: KubeClient, name: string): Promise
         ?.conditions ?? []) as { type: string; status: string }[];
       return conditions.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs: 120_000, intervalMs: 100 },
   );
 }
 

@@ -39,7 +39,7 @@ export default defineConfig({
         },
       },
       {
-        // Flux's controllers applying merges: not yet part of `npm test` (see README, "The cluster test")
+        // Flux's controllers applying merges: green alone, not yet part of `npm test` (README, "The cluster test")
         extends: true,
         test: {
           name: "flux",

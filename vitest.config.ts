@@ -4,9 +4,8 @@ import { defineConfig } from "vitest/config";
  * Two projects: `unit` (every suite but the cluster's) and `cluster`, whose
  * global setup starts etcd, kube-apiserver and the CRDs once for its suites
  * (built by tools/cluster-tools.sh). `npm test` runs both; `npm run
- * test:cluster` runs the cluster project alone. The project `flux` (Flux's
- * controllers applying merges) runs with `npm run test:flux` only, until it
- * has run green on the pinned controllers.
+ * test:cluster` runs the cluster project alone, Flux's controllers applying
+ * merges among its suites.
  */
 export default defineConfig({
   test: {
@@ -16,11 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["scripts/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [
-            "test/cluster/**/*.cluster.test.ts",
-            "test/cluster/**/*.flux.test.ts",
-            "**/node_modules/**",
-          ],
+          exclude: ["test/cluster/**/*.cluster.test.ts", "**/node_modules/**"],
           globalSetup: ["test/support/build-cli.ts"],
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
@@ -36,18 +31,6 @@ export default defineConfig({
           hookTimeout: 180_000,
           // after the unit project: the API servers and controllers do not compete with it for CPU
           sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        // Flux's controllers applying merges: green alone, not yet part of `npm test` (README, "The cluster test")
-        extends: true,
-        test: {
-          name: "flux",
-          include: ["test/cluster/**/*.flux.test.ts"],
-          globalSetup: ["test/cluster/global-setup.ts"],
-          testTimeout: 180_000,
-          hookTimeout: 300_000,
-          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,19 +1,9 @@
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { run } from "../scripts/run.js";
+import { fixtureRepos, snapshotTree } from "./support/fixture-repo.js";
 
 /**
  * Tenant isolation, attack by attack: each attack is performed on a copy of
@@ -23,33 +13,7 @@ import { run } from "../scripts/run.js";
  * docs/threat-model.md ("Tenant isolation") names these tests.
  */
 
-const FIXTURE = join(import.meta.dirname, "fixtures", "minimal");
-const temps: string[] = [];
-
-function makeRepo(): string {
-  const root = mkdtempSync(join(tmpdir(), "idp-tenant-"));
-  temps.push(root);
-  cpSync(FIXTURE, root, { recursive: true });
-  return root;
-}
-
-afterEach(() => {
-  for (const root of temps.splice(0)) rmSync(root, { recursive: true, force: true });
-});
-
-/** Every file under root with the hash of its bytes. */
-function snapshot(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(root, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
-    }
-  };
-  walk(root);
-  return files;
-}
+const makeRepo = fixtureRepos("idp-tenant");
 
 const WEB = "services/web/service.yaml";
 const DEV = "environments/dev.yaml";
@@ -132,13 +96,13 @@ async function expectRefused(
   if (expected.hint) expect(at.hint).toContain(expected.hint);
   expect(diagnostics.filter((d) => d.code === expected.code && d.file === expected.file)).toHaveLength(1);
 
-  const before = snapshot(root);
+  const before = snapshotTree(root);
   const render = await run(["render", "--root", root, "--format", "json"]);
   expect(render.exitCode).toBe(1);
   const rendered = JSON.parse(render.stdout).diagnostics as Finding[];
   expect(rendered.map((d) => d.code)).toContain(expected.code);
   expect(existsSync(join(root, "manifests"))).toBe(false);
-  expect(snapshot(root)).toEqual(before);
+  expect(snapshotTree(root)).toEqual(before);
   return at;
 }
 

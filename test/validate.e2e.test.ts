@@ -1,18 +1,9 @@
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../scripts/run.js";
+import { snapshotTree } from "./support/fixture-repo.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "minimal");
 const temps: string[] = [];
@@ -28,22 +19,6 @@ function makeRepo(): string {
 afterEach(() => {
   for (const root of temps.splice(0)) rmSync(root, { recursive: true, force: true });
 });
-
-/** Every file under root with the hash of its bytes: "nothing else was touched" is this not changing. */
-function snapshot(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile())
-        files.set(relative(root, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
-      else files.set(relative(root, path), "link");
-    }
-  };
-  walk(root);
-  return files;
-}
 
 function edit(root: string, file: string, change: (text: string) => string): void {
   const path = join(root, file);
@@ -517,7 +492,7 @@ describe("idp validate refuses bad input with one clear diagnostic", () => {
   it.each(cases)("$name", async ({ arrange, code, file, line, column, message, hint }) => {
     const root = makeRepo();
     arrange(root);
-    const before = snapshot(root);
+    const before = snapshotTree(root);
     const outcome = await run(["validate", "--root", root, "--format", "json"]);
     expect(outcome.stderr).toBe("");
     expect(outcome.exitCode).toBe(1);
@@ -535,7 +510,7 @@ describe("idp validate refuses bad input with one clear diagnostic", () => {
     if (message) expect(found?.message).toContain(message);
     if (hint) expect(found?.hint).toContain(hint);
     expect(diagnostics.filter((d) => d.code === code && d.file === file && d.line === line)).toHaveLength(1);
-    expect(snapshot(root)).toEqual(before);
+    expect(snapshotTree(root)).toEqual(before);
   });
 
   it("never prints a secret value it refuses", async () => {

@@ -241,6 +241,8 @@ describe("attack: a pull request moves a service to its author's team", () => {
     // gina (storefront) takes checkout from payments and raises its replicas.
     edit(root, CHECKOUT, "team: payments", "team: storefront");
     edit(root, CHECKOUT, "staging: { replicas: 2 }", "staging: { replicas: 8 }");
+    // Its secret moves with it: storefront may read only storefront/ (resolve.secret-scope).
+    edit(root, CHECKOUT, "STRIPE_KEY: payments/stripe#api_key", "STRIPE_KEY: storefront/stripe#api_key");
     commit(root, "checkout moves to storefront");
   }
 

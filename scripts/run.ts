@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
 import type { CommandResult } from "./commands/result.js";
 import { ToolError, UsageError } from "./errors.js";
+import { PLAN_RULES, type PlanRules } from "./plan/rules.js";
 import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
 import { printable, printableLines } from "./report/terminal-text.js";
 
@@ -128,16 +129,27 @@ function buildProgram(
     )
     .requiredOption("--base <ref>", "compare with this ref (its merge base with HEAD): main, origin/main")
     .option("--author <login>", "the GitHub login of the change's author (ownership rules)")
-    .action(async (raw: { root: string; format: string; base: string; author?: string }) => {
-      const { planCommand } = await import("./commands/plan.js");
-      done(
-        await planCommand({
-          ...options(raw),
-          base: raw.base,
-          ...(raw.author ? { author: checkLogin(raw.author) } : {}),
-        }),
-      );
-    });
+    .addOption(
+      new Option(
+        "--rules <which>",
+        "base-only: read the change as data only, never compile its schemas or run its policy (privileged jobs)",
+      )
+        .choices(PLAN_RULES)
+        .default("base-and-head"),
+    )
+    .action(
+      async (raw: { root: string; format: string; base: string; author?: string; rules: PlanRules }) => {
+        const { planCommand } = await import("./commands/plan.js");
+        done(
+          await planCommand({
+            ...options(raw),
+            base: raw.base,
+            rules: raw.rules,
+            ...(raw.author ? { author: checkLogin(raw.author) } : {}),
+          }),
+        );
+      },
+    );
 
   program
     .command("comment")

@@ -30,6 +30,7 @@ interface Step {
   env?: Record<string, string>;
   with?: Record<string, unknown>;
   "continue-on-error"?: boolean;
+  "working-directory"?: string;
 }
 
 interface Job {
@@ -128,7 +129,11 @@ function checkPullRequestReadOnly({ file, workflow }: Loaded): string[] {
   return problems;
 }
 
-/** The workflow_run workflow holds write tokens: it must never fetch or run the pull request's code. */
+/**
+ * The workflow_run workflow holds write tokens: it must never run the pull request's code. It
+ * may fetch the head only as data: into refs/idp/ and a worktree under $RUNNER_TEMP, in a step
+ * that runs nothing else, and planned only by this branch's `idp plan --rules base-only`.
+ */
 function checkWorkflowRunIsolated({ file, workflow }: Loaded): string[] {
   if (!("workflow_run" in workflow.on)) return [];
   const problems: string[] = [];
@@ -155,8 +160,27 @@ function checkWorkflowRunIsolated({ file, workflow }: Loaded): string[] {
         problems.push(`${file}: the artifact does not come from the triggering run`);
     }
     const run = step.run ?? "";
-    if (/\bgit (fetch|pull|checkout|switch)\b|gh pr checkout/.test(run))
-      problems.push(`${file}: a run step fetches code: ${run.split("\n")[0]}`);
+    if (/\bgit (pull|checkout|switch)\b|gh pr checkout/.test(run))
+      problems.push(`${file}: a run step checks out code: ${run.split("\n")[0]}`);
+    if (/\bgit (-c \S+ )*(fetch|worktree)\b/.test(run)) {
+      for (const line of run.split("\n").filter((l) => /\bgit (-c \S+ )*fetch\b/.test(l)))
+        if (!/"\+refs\/pull\/\$PR_NUMBER\/head:refs\/idp\/pr-head"/.test(line + run))
+          problems.push(
+            `${file}: a fetch that is not the pull request's head into refs/idp/: ${line.trim()}`,
+          );
+      if (/\bgit .*worktree add\b/.test(run) && !/worktree add --detach "\$RUNNER_TEMP\/pr-head"/.test(run))
+        problems.push(`${file}: the pull request's worktree is not a detached one under $RUNNER_TEMP`);
+      if (/\b(npm|npx|node|bash|sh|make)\b|\bsource\b|\bcd\b/.test(run))
+        problems.push(`${file}: the step that fetches the pull request also runs something`);
+    }
+    if (step["working-directory"] !== undefined)
+      problems.push(`${file}: a step runs in another directory: ${step["working-directory"]}`);
+    if (/pr-head/.test(run) && !/git .*worktree add/.test(run)) {
+      if (!/\bnpm run -s idp -- plan --root "\$RUNNER_TEMP\/pr-head" --rules base-only\b/.test(run))
+        problems.push(`${file}: the pull request's head is used other than by idp plan --rules base-only`);
+      if (/\bnpm (ci|install|i)\b|--prefix|\bcd\b|npx/.test(run))
+        problems.push(`${file}: a step installs or runs in the pull request's head`);
+    }
     // Nothing from the artifact is executed: only read as data.
     if (
       /(source|bash|sh|node|npx|\.)\s+"?\$RUNNER_TEMP\/idp-plan/.test(run) ||
@@ -291,15 +315,71 @@ describe("workflow safety (static)", () => {
     const download = all.find((s) => s.uses?.startsWith("actions/download-artifact@"));
     expect(download?.with).toMatchObject({ name: "idp-plan", "github-token": "${{ secrets.GITHUB_TOKEN }}" });
     const post = all.at(-1);
+    // The comment comes from the plan this job computed, never from the artifact's plan.json.
     expect(post?.run).toBe(
-      'npm run -s idp -- comment --pr "$PR_NUMBER" --repo "$GITHUB_REPOSITORY" --plan "$RUNNER_TEMP/idp-plan/plan.json" --sha "$HEAD_SHA"',
+      'npm run -s idp -- comment --pr "$PR_NUMBER" --repo "$GITHUB_REPOSITORY" --plan "$RUNNER_TEMP/idp-privileged/plan.json" --sha "$HEAD_SHA"',
     );
+    expect(post?.if).toBe("steps.head.outputs.ready == 'true'");
     expect(post?.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
     expect(post?.env?.GITHUB_TOKEN).toBe("${{ secrets.GITHUB_TOKEN }}");
     // The number is validated before it is used.
     const check = all.find((s) => s.id === "pr");
     expect(check?.run).toContain("^[1-9][0-9]{0,9}$");
     expect(post?.env?.PR_NUMBER).toBe("${{ steps.pr.outputs.number }}");
+  });
+
+  it("pr-comment: plans the pull request's head as data with the default branch's idp plan --rules base-only", () => {
+    const all = Object.values(byFile["pr-comment.yml"].workflow.jobs)[0]?.steps ?? [];
+    const checkouts = all.filter((s) => s.uses?.startsWith("actions/checkout@"));
+    // One checkout, of the default branch: no ref, no repository, no token left behind.
+    expect(checkouts.map((s) => s.with)).toEqual([{ "fetch-depth": 0, "persist-credentials": false }]);
+    // npm ci runs once, before anything of the pull request is fetched, in the default branch's checkout.
+    const npm = all.filter((s) => /\bnpm (ci|install|i)\b/.test(s.run ?? ""));
+    expect(npm.map((s) => s.run?.trim())).toEqual(["npm ci"]);
+    const head = all.find((s) => s.id === "head");
+    expect(all.indexOf(npm[0] as Step)).toBeLessThan(all.indexOf(head as Step));
+    expect(head?.run).toContain('"+refs/pull/$PR_NUMBER/head:refs/idp/pr-head"');
+    expect(head?.run).toContain(
+      'git -c core.hooksPath=/dev/null worktree add --detach "$RUNNER_TEMP/pr-head" "$HEAD_SHA"',
+    );
+    expect(head?.run).not.toMatch(/\b(npm|npx|node)\b/);
+    expect(head?.env?.GIT_LFS_SKIP_SMUDGE).toBe("1");
+    const plan = all.find((s) => s.id === "plan");
+    expect(plan?.run).toContain(
+      'npm run -s idp -- plan --root "$RUNNER_TEMP/pr-head" --rules base-only \\\n  --base "$BASE_SHA" --author "$PR_AUTHOR" --format json > "$RUNNER_TEMP/idp-privileged/plan.json"',
+    );
+    expect(plan?.env).toEqual({
+      BASE_SHA: "${{ steps.pr.outputs.base }}",
+      PR_AUTHOR: "${{ steps.pr.outputs.author }}",
+    });
+    // No npm run (or anything else) in the pull request's folder but this plan.
+    const inHead = all.filter((s) => (s.run ?? "").includes("pr-head")).map((s) => s.id);
+    expect(inHead).toEqual(["head", "plan"]);
+    // The base and author come from the API, checked before they reach GITHUB_OUTPUT.
+    expect(all.find((s) => s.id === "pr")?.run).toContain("^[0-9a-f]{40}$");
+  });
+
+  it("pr-comment: the isolation check catches installing, running or checking out the pull request", () => {
+    const unsafe = (run: string) =>
+      checkWorkflowRunIsolated(
+        load(
+          "unsafe.yml",
+          `name: u\non:\n  workflow_run:\n    workflows: [x]\n    types: [completed]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c\n        with: { path: "\${{ runner.temp }}/p", run-id: "\${{ github.event.workflow_run.id }}" }\n      - run: |\n${run
+            .split("\n")
+            .map((l) => `          ${l}`)
+            .join("\n")}\n`,
+        ),
+      );
+    const fetch = 'git fetch origin "+refs/pull/$PR_NUMBER/head:refs/idp/pr-head"';
+    const worktree = 'git worktree add --detach "$RUNNER_TEMP/pr-head" "$HEAD_SHA"';
+    expect(unsafe(`${fetch}\n${worktree}`)).toEqual([]);
+    expect(unsafe(`${fetch}\n${worktree}\ncd "$RUNNER_TEMP/pr-head"\nnpm ci`)).not.toEqual([]);
+    expect(unsafe('npm ci --prefix "$RUNNER_TEMP/pr-head"')).not.toEqual([]);
+    expect(unsafe('npm run -s idp -- plan --root "$RUNNER_TEMP/pr-head" --base "$BASE_SHA"')).toEqual([
+      "unsafe.yml: the pull request's head is used other than by idp plan --rules base-only",
+    ]);
+    expect(unsafe('git fetch origin "pull/$PR_NUMBER/head" && git checkout FETCH_HEAD')).not.toEqual([]);
+    expect(unsafe('git worktree add "$GITHUB_WORKSPACE/head" FETCH_HEAD')).not.toEqual([]);
   });
 
   it("main: read-only check, and a separate job with write access that opens a pull request", () => {

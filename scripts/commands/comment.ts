@@ -35,7 +35,9 @@ export interface CommentOptions {
  * not allowed. It reads only the plan file, never the pull request's code, so
  * it is safe in a privileged workflow.
  *
- * The plan file is untrusted data (a pull request's run wrote it): it is read
+ * In pr-comment.yml the plan is the one that job computed itself with
+ * `idp plan --rules base-only` on the pull request's head read as data; the
+ * file is still treated as untrusted data wherever it comes from: it is read
  * only up to MAX_PLAN_BYTES, checked against a strict schema, and the verdict
  * and the comment are recomputed from its structured data by our own code;
  * its `verdict` and `markdown` are never used. A refused file is published as

@@ -2,6 +2,7 @@ import { formatPlanMarkdown, type SourceLinks } from "../plan/format-markdown.js
 import { formatPlanText } from "../plan/format-text.js";
 import { planChange } from "../plan/plan-change.js";
 import { planToJson } from "../plan/plan-json.js";
+import type { PlanRules } from "../plan/rules.js";
 import type { OutputFormat } from "../report/format.js";
 import { formatGithub } from "../report/github.js";
 import type { CommandResult } from "./result.js";
@@ -14,6 +15,8 @@ export interface PlanCommandOptions {
   base: string;
   /** The pull request's author (GitHub login), for ownership rules. */
   author?: string;
+  /** `--rules`: `base-only` reads the change as data only (see PlanOptions.rules). */
+  rules?: PlanRules;
   /** Environment variables to read GITHUB_SERVER_URL and GITHUB_REPOSITORY from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -28,6 +31,7 @@ export async function planCommand(options: PlanCommandOptions): Promise<CommandR
   const plan = await planChange(options.root, {
     base: options.base,
     ...(options.author ? { author: options.author } : {}),
+    ...(options.rules ? { rules: options.rules } : {}),
   });
   const links = sourceLinks(options.env ?? process.env, plan.headSha);
   const exitCode = plan.verdict.ok ? 0 : 1;

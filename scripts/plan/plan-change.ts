@@ -16,6 +16,7 @@ import { judgeChange } from "./judge.js";
 import type { EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
 import type { ResolvedSide } from "./render-keys.js";
+import type { PlanRules } from "./rules.js";
 import { decideVerdict } from "./verdict.js";
 
 /** What `idp plan` compares and who made the change. */
@@ -26,6 +27,8 @@ export interface PlanOptions {
   author?: string;
   /** YYYY-MM-DD (UTC) for freeze windows and exception expiry; default today (IDP_TODAY pins it). */
   today?: string;
+  /** Which rules run (`--rules`; see PlanRules); default `base-and-head`. */
+  rules?: PlanRules;
 }
 
 /** The folders a base is exported with when all of it is needed. */
@@ -66,6 +69,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   const policiesChanged = files.some((f) => f.startsWith("policies/"));
   const schemasChanged = files.some((f) => f.startsWith("schemas/"));
   const rulesChanged = policiesChanged || schemasChanged;
+  const baseOnly = options.rules === "base-only";
   const wholeBase = async (): Promise<BaseTree> => ({
     ...(await git.exportTree(baseSha, BASE_FOLDERS)),
     whole: true,
@@ -75,16 +79,20 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
     : {
         ...(await git.exportPaths(baseSha, [
           ...AUTHORITY_FOLDERS,
+          // Base-only: the base's schemas judge even when the head's are the same bytes.
+          ...(baseOnly ? ["schemas"] : []),
           ...files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")),
         ])),
         whole: false,
       };
   try {
-    const ownValidators = compileSchemas(readSchemas(root));
     // The base's schemas judge; they are the head's own unless the change edits them.
-    const judgingValidators = schemasChanged ? compileSchemas(readSchemas(tree.path)) : ownValidators;
+    // Base-only never compiles the head's schemas: they are the pull request's content.
+    const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
+    const judgingValidators =
+      ownValidators && !schemasChanged ? ownValidators : compileSchemas(readSchemas(tree.path));
     const judged = validateRepository(root, judgingValidators);
-    const own = schemasChanged ? validateRepository(root, ownValidators) : judged;
+    const own = ownValidators && schemasChanged ? validateRepository(root, ownValidators) : judged;
     let base: Resolution | undefined = tree.whole
       ? undefined
       : resolveBaseFromHead(own, tree.path, files, judgingValidators);
@@ -110,14 +118,17 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       policyRoot: tree.path,
       change,
       today: options.today ?? currentDay(),
-      ...(rulesChanged ? { own } : {}),
+      // Base-only never evaluates the head's own policy: that is running the pull request's content.
+      ...(rulesChanged && !baseOnly ? { own } : {}),
     });
     const secrets = new Set(judgement.secrets);
     const notes: string[] = [];
     if (rulesChanged) {
       const edited = [policiesChanged ? "policies/" : "", schemasChanged ? "schemas/" : ""].filter(Boolean);
       notes.push(
-        `this change edits ${edited.join(" and ")}: it is judged by the rules of its base (${short(baseSha)}); what its own rules would say is shown apart and does not decide the verdict`,
+        baseOnly
+          ? `this change edits ${edited.join(" and ")}: it is judged by the rules of its base (${short(baseSha)}); its own rules were not run (the pull request is read as data only)`
+          : `this change edits ${edited.join(" and ")}: it is judged by the rules of its base (${short(baseSha)}); what its own rules would say is shown apart and does not decide the verdict`,
       );
     }
     let environments: EnvironmentPlan[] = [];

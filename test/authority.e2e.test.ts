@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run } from "../scripts/run.js";
+import { git, pinToday, temporaryFolders } from "./support/suite.js";
 
 // Authority comes from the base branch (issue #12): every attack below is made in a
 // real git repository and judged by the real CLI with the committed wasm policy.
@@ -11,19 +12,8 @@ import { run } from "../scripts/run.js";
 const ROOT = join(import.meta.dirname, "..");
 const FOLDERS = ["environments", "teams", "services", "schemas", "policies"];
 const TODAY = "2026-11-25";
-const temps: string[] = [];
-const savedToday = process.env.IDP_TODAY;
-
-beforeAll(() => {
-  process.env.IDP_TODAY = TODAY;
-});
-afterAll(() => {
-  if (savedToday === undefined) delete process.env.IDP_TODAY;
-  else process.env.IDP_TODAY = savedToday;
-});
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const temps = temporaryFolders();
+pinToday(TODAY);
 
 interface Reported {
   code: string;
@@ -33,14 +23,6 @@ interface Reported {
   column: number;
   message: string;
   hint?: string;
-}
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: "pipe",
-  });
 }
 
 /** The examples committed on main, with the branch `change` checked out; `setup` edits the base first. */

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateRepository } from "../bench/generate-repository.js";
 import { planCommand } from "../scripts/commands/plan.js";
 import { parsePlanReport } from "../scripts/github/plan-report.js";
@@ -10,30 +10,12 @@ import { MAX_PLAN_BYTES } from "../scripts/github/plan-schema.js";
 import { GITHUB_COMMENT_LIMIT, PLAN_MARKER } from "../scripts/plan/format-markdown.js";
 import type { EnvironmentPlan, ServicePlan } from "../scripts/plan/plan.js";
 import { planChange } from "../scripts/plan/plan-change.js";
+import { git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const TODAY = "2026-11-25";
-const temps: string[] = [];
-const savedToday = process.env.IDP_TODAY;
-
-beforeAll(() => {
-  process.env.IDP_TODAY = TODAY;
-});
-afterAll(() => {
-  if (savedToday === undefined) delete process.env.IDP_TODAY;
-  else process.env.IDP_TODAY = savedToday;
-});
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: "pipe",
-  });
-}
+const temps = temporaryFolders();
+pinToday(TODAY);
 
 /** A git repository holding a copy of the examples, committed on main, with a branch `change` checked out. */
 function repository(folders = ["environments", "teams", "services", "schemas", "policies"]): string {

@@ -1,33 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planCommand } from "../scripts/commands/plan.js";
 import { validateCommand } from "../scripts/commands/validate.js";
+import { git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const temps: string[] = [];
-const savedToday = process.env.IDP_TODAY;
-
-beforeAll(() => {
-  process.env.IDP_TODAY = "2026-11-25";
-});
-afterAll(() => {
-  if (savedToday === undefined) delete process.env.IDP_TODAY;
-  else process.env.IDP_TODAY = savedToday;
-});
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: "pipe",
-  });
-}
+const temps = temporaryFolders();
+pinToday("2026-11-25");
 
 /** A copy of the examples in a git repository; `prepare` edits it before the base commit on main. */
 function repository(prepare: (root: string) => void = () => undefined): string {

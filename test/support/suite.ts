@@ -1,0 +1,36 @@
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, beforeAll } from "vitest";
+
+/**
+ * Pins IDP_TODAY (freeze windows, exception expiry) for the suite that calls
+ * this at its top level, and restores what was there after it.
+ */
+export function pinToday(day: string): void {
+  const saved = process.env.IDP_TODAY;
+  beforeAll(() => {
+    process.env.IDP_TODAY = day;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.IDP_TODAY;
+    else process.env.IDP_TODAY = saved;
+  });
+}
+
+/** A list of temporary folders, each removed after every test of the suite that calls this. */
+export function temporaryFolders(): string[] {
+  const temps: string[] = [];
+  afterEach(() => {
+    for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return temps;
+}
+
+/** Runs git in root with a fixed committer (argument array, never a shell) and returns its stdout. */
+export function git(root: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: "pipe",
+  });
+}

@@ -401,3 +401,40 @@ describe("tenant isolation: rendered object names never collide in a namespace",
     await expectValid(root);
   });
 });
+
+describe("environments sharing a cluster never own the same objects", () => {
+  const PROD_CLUSTER = "cluster: { name: prod-1, server: https://prod-1.k8s.example.test }";
+  const ON_DEV_CLUSTER = "cluster: { name: dev-1, server: https://dev-1.k8s.example.test }";
+
+  it("refuses two environments on one cluster that both define a claim kind", async () => {
+    const root = makeRepo();
+    replace(root, PROD, PROD_CLUSTER, ON_DEV_CLUSTER);
+    await expectRefused(root, {
+      code: "resolve.shared-cluster",
+      file: PROD,
+      line: 7,
+      message:
+        "prod and dev both run on cluster https://dev-1.k8s.example.test and both define the claim kind database.example.test/PostgreSQLInstance",
+      hint: "give each environment its own cluster",
+    });
+  });
+
+  it("refuses two environments on one cluster whose team namespaces are the same", async () => {
+    const root = makeRepo();
+    replace(root, PROD, PROD_CLUSTER, ON_DEV_CLUSTER);
+    replace(root, PROD, 'namespace: "{team}"', 'namespace: "{team}-dev"');
+    await expectRefused(root, {
+      code: "resolve.shared-cluster",
+      file: PROD,
+      line: 7,
+      message: "and the namespace shop-dev",
+    });
+  });
+
+  it("accepts environments on one cluster with their own namespaces and claim kinds", async () => {
+    const root = makeRepo();
+    replace(root, PROD, PROD_CLUSTER, ON_DEV_CLUSTER);
+    replace(root, PROD, "kind: PostgreSQLInstance", "kind: ProdPostgreSQLInstance");
+    await expectValid(root);
+  });
+});

@@ -16,6 +16,7 @@ import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js"
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
 import { checkSecretScope } from "./secret-scope.js";
 import { checkSecrets, checkServiceFile, checkWorkloadShape } from "./service-checks.js";
+import { checkSharedClusters } from "./shared-clusters.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
 
 /** Schema-valid documents of each kind, and names of files that exist but failed validation. */
@@ -72,6 +73,7 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
   checkEnvironments(environments, teams, findings);
   for (const environment of environments) checkNamespaceTemplate(environment, findings);
   checkReservedNames(environments, teams, findings);
+  checkSharedClusters(environments, teams, findings);
 
   const known = {
     teams: new Set([...teams.map((t) => t.name), ...(input.broken?.teams ?? [])]),

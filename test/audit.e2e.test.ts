@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCommand } from "../scripts/commands/audit.js";
 import { ToolError, UsageError } from "../scripts/errors.js";
+import { edit } from "./support/suite.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "minimal");
 
@@ -33,13 +34,6 @@ function git(root: string, args: string[], who: Person = CAROL, date = "2026-11-
       GIT_CONFIG_GLOBAL: "/dev/null",
     },
   });
-}
-
-function edit(root: string, file: string, from: string, to: string): void {
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
 }
 
 function commit(root: string, message: string, who: Person, date: string): string {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../scripts/run.js";
-import { git, pinToday, temporaryFolders } from "./support/suite.js";
+import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
 
 // Authority comes from the base branch (issue #12): every attack below is made in a
 // real git repository and judged by the real CLI with the committed wasm policy.
@@ -36,18 +36,6 @@ function repository(setup?: (root: string) => void): string {
   git(root, "commit", "-qm", "base");
   git(root, "checkout", "-q", "-b", "change");
   return root;
-}
-
-function edit(root: string, file: string, from: string, to: string): void {
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
-}
-
-function commit(root: string, message: string): void {
-  git(root, "add", "-A");
-  git(root, "commit", "-qm", message);
 }
 
 /** `idp validate --base main --author AUTHOR --format json`. */

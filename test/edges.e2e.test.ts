@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateCommand } from "../scripts/commands/validate.js";
 import { SHALLOW_HISTORY } from "../scripts/git/history.js";
 import { run } from "../scripts/run.js";
+import { edit } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test", "fixtures", "minimal");
@@ -43,13 +44,6 @@ function git(cwd: string, ...args: string[]): string {
     encoding: "utf8",
     stdio: "pipe",
   });
-}
-
-function edit(root: string, file: string, from: string, to: string): void {
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
 }
 
 function commitAll(root: string, message: string, date: string): void {

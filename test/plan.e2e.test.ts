@@ -10,7 +10,7 @@ import { MAX_PLAN_BYTES } from "../scripts/github/plan-schema.js";
 import { GITHUB_COMMENT_LIMIT, PLAN_MARKER } from "../scripts/plan/format-markdown.js";
 import type { EnvironmentPlan, ServicePlan } from "../scripts/plan/plan.js";
 import { planChange } from "../scripts/plan/plan-change.js";
-import { git, pinToday, temporaryFolders } from "./support/suite.js";
+import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const TODAY = "2026-11-25";
@@ -31,18 +31,6 @@ function commitBase(root: string): void {
   git(root, "add", "-A");
   git(root, "commit", "-qm", "base");
   git(root, "checkout", "-q", "-b", "change");
-}
-
-function edit(root: string, file: string, from: string, to: string): void {
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
-}
-
-function commit(root: string, message: string): void {
-  git(root, "add", "-A");
-  git(root, "commit", "-qm", message);
 }
 
 function environment(plan: { environments: EnvironmentPlan[] }, name: string): EnvironmentPlan {

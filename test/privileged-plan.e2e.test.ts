@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { run } from "../scripts/run.js";
 import { type FakeGitHub, startFakeGitHub } from "./github/fake-github.js";
 import { OpenApiChecker } from "./github/openapi-check.js";
+import { edit } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const CLI = join(ROOT, "bin", "idp.js");
@@ -48,13 +49,6 @@ function git(cwd: string, ...args: string[]): string {
     encoding: "utf8",
     stdio: "pipe",
   }).trim();
-}
-
-function edit(root: string, file: string, from: string, to: string): void {
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
 }
 
 /** What a pull request's code does if anything runs it: writes the marker, prints an "ok" plan. */

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
 /**
@@ -33,4 +34,18 @@ export function git(root: string, ...args: string[]): string {
     encoding: "utf8",
     stdio: "pipe",
   });
+}
+
+/** Replaces the first `from` in root/file with `to`; throws when `from` is not there, so a stale edit cannot pass silently. */
+export function edit(root: string, file: string, from: string, to: string): void {
+  const path = join(root, file);
+  const text = readFileSync(path, "utf8");
+  if (!text.includes(from)) throw new Error(`edit did not apply to ${file}: ${from}`);
+  writeFileSync(path, text.replace(from, to));
+}
+
+/** Commits everything in root's work tree with `message`. */
+export function commit(root: string, message: string): void {
+  git(root, "add", "-A");
+  git(root, "commit", "-qm", message);
 }

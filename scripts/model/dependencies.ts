@@ -67,7 +67,10 @@ function offered(names: readonly string[], what: string, asked: string): string 
   return suggestion ? `did you mean "${suggestion}"? ${list}` : list;
 }
 
-/** Every `${...}` in env names a declared call or dependency, and an output it has. */
+/**
+ * Every `${...}` in env names a declared call or dependency, and an output it
+ * has. Secret outputs may stand anywhere in a value (see resolveVariables).
+ */
 export function checkPlaceholders(
   service: ResolvedService,
   origin: (dotted: string) => Origin,
@@ -75,7 +78,7 @@ export function checkPlaceholders(
 ): void {
   for (const [key, value] of Object.entries(service.env)) {
     for (const placeholder of findPlaceholders(value)) {
-      const problem = placeholderProblem(service, placeholder, value === placeholder.text);
+      const problem = placeholderProblem(service, placeholder);
       if (problem) {
         findings.error(
           "resolve.placeholder",
@@ -96,7 +99,6 @@ interface Problem {
 function placeholderProblem(
   service: ResolvedService,
   placeholder: ReturnType<typeof findPlaceholders>[number],
-  whole: boolean,
 ): Problem | undefined {
   const { source, name, output } = placeholder;
   if (source === undefined || name === undefined || output === undefined) {
@@ -137,11 +139,7 @@ function placeholderProblem(
       hint: `it provides ${Object.keys(outputs).sort().join(", ") || "no outputs"}`,
     };
   }
-  if ("secretKey" in found && !whole) {
-    return {
-      message: "is a secret output and must be the whole value, so it is passed as a secret reference",
-      hint: `give ${output} a variable of its own: NAME: \${dependencies.${name}.${output}}`,
-    };
-  }
+  // A secret output may be the whole value or a part of it: either way render
+  // reads it from the connection secret, never writing it as text.
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
 import { checkObjectNames } from "./object-names.js";
+import { checkProbePorts } from "./probe-ports.js";
 import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
@@ -208,6 +209,7 @@ function resolveService(
   checkWorkloadShape(resolved, merged, origin, findings);
   checkQuantities(merged.resources, (path) => origin(["resources", ...path].join(".")), findings, env.name);
   checkSecrets(resolved, origin, findings);
+  checkProbePorts(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;

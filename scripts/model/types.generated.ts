@@ -25,7 +25,7 @@ export type ServiceSpec = ServiceSettings & {
   };
 };
 /**
- * A health check: a string is an HTTP GET path on the first port; an object has exactly one of http, grpc or exec, plus optional timings.
+ * A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc or exec, plus optional timings.
  */
 export type Probe = string | HttpProbe | GrpcProbe | ExecProbe;
 /**
@@ -37,6 +37,10 @@ export type HttpProbe = ProbeTimings & {
    */
   http: HttpGetAction;
 };
+/**
+ * A port the container declares, by its container port number (targetPort, or the port shorthand's number) or by its name under ports (the port shorthand is named http). A Service port that differs from the container port is refused.
+ */
+export type ProbePort = number | string;
 /**
  * A health check by the gRPC health protocol.
  */
@@ -158,7 +162,7 @@ export interface ServiceSettings {
    */
   resources?: Resources;
   /**
-   * Plain, non-secret environment variables. Values may use placeholders: ${calls.NAME.host|port|address|url} and ${dependencies.NAME.OUTPUT}. Quote values YAML would read as numbers or booleans.
+   * Environment variables. Values may use placeholders: ${calls.NAME.host|port|address|url} and ${dependencies.NAME.OUTPUT}; write $${ for a literal ${. A secret output of a dependency may be the whole value or a part of one (REDIS_ADDR: ${dependencies.cache.host}:6379): it is read from the dependency's connection secret when the container starts, never written as text. Other values are plain, non-secret text. Quote values YAML would read as numbers or booleans.
    */
   env?: {
     /**
@@ -278,11 +282,11 @@ export interface ResourceLimits {
  */
 export interface Probes {
   /**
-   * When the pod may receive traffic: an HTTP GET path on the first port, or a probe object.
+   * When the pod may receive traffic: an HTTP GET path on the first http port, or a probe object.
    */
   readiness?: Probe;
   /**
-   * When the container is restarted: an HTTP GET path on the first port, or a probe object.
+   * When the container is restarted: an HTTP GET path on the first http port, or a probe object.
    */
   liveness?: Probe;
 }
@@ -316,18 +320,18 @@ export interface HttpGetAction {
    */
   path: string;
   /**
-   * The container port requested. Absent means the first port.
+   * The container port requested, by number or name; it must be a declared port whose protocol is http. Absent means the first http port.
    */
-  port?: number;
+  port?: ProbePort;
 }
 /**
  * A gRPC health check.
  */
 export interface GrpcAction {
   /**
-   * The container port serving grpc.health.v1.
+   * The container port serving grpc.health.v1, by number or name; it must be a declared port whose protocol is grpc.
    */
-  port: number;
+  port: ProbePort;
 }
 /**
  * A piece of infrastructure the service needs, by class: the environment's dependencyClasses[type][size] says what it becomes.

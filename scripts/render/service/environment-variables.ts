@@ -13,12 +13,29 @@ export interface SecretKeyVariable {
   key: string;
 }
 
+/**
+ * A variable whose value mixes plain text with secret outputs: `value` holds
+ * the plain text (every `$` doubled) and a `$(NAME)` reference to each secret
+ * part, which Kubernetes expands when it starts the container.
+ */
+export interface ComposedVariable {
+  name: string;
+  value: string;
+}
+
+/** One entry of the container's `env` list. */
+export type ContainerVariable = SecretKeyVariable | ComposedVariable;
+
 /** `env` with every `${...}` placeholder resolved. */
 export interface ResolvedVariables {
   /** Plain values (the ConfigMap's data), in declaration order. */
   plain: Record<string, string>;
-  /** Variables that are a secret dependency output: never plain values. */
-  secretKeys: SecretKeyVariable[];
+  /**
+   * The container's `env` list, in declaration order: whole secret outputs
+   * as secretKeyRefs, and each composed value preceded by the secretKeyRefs
+   * of its secret parts (see `secretPartName`). Never a secret's value.
+   */
+  env: ContainerVariable[];
 }
 
 /** The name of a dependency's claim and of its connection secret. */
@@ -27,17 +44,43 @@ export function dependencyObjectName(service: ResolvedService, dependency: strin
 }
 
 /**
+ * The name of the variable that carries the `part`-th (from 1) secret output
+ * of the composed variable `variable`: `IDP.<variable>.<part>`, such as
+ * `IDP.REDIS_ADDR.1`. It cannot collide with anything a service declares:
+ * `env` and `secrets` names are letters, digits and `_` (the schema's
+ * envVarName), and these contain dots, which Kubernetes allows in env names.
+ * Two composed variables never share one either, since the variable name and
+ * the part number are both in it.
+ */
+export function secretPartName(variable: string, part: number): string {
+  return `IDP.${variable}.${part}`;
+}
+
+/**
+ * Escapes literal text for a `value` that Kubernetes expands: it turns `$$`
+ * into `$` and `$(NAME)` into NAME's value, so every `$` is doubled (`$(` in
+ * the text becomes `$$(`, which stays a literal `$(`).
+ */
+export function escapeForExpansion(text: string): string {
+  return text.replaceAll("$", () => "$$");
+}
+
+/**
  * Resolves the placeholders of `service.env`: `${calls.NAME.host|port|address|url}`
  * from the called service's Service, `${dependencies.NAME.OUTPUT}` from the
- * dependency class (a `value` output is substituted; a `secretKey` output,
- * which resolve only allows as the whole value, becomes a secretKeyRef on the
- * claim's connection secret). `$${` is the escape for a literal `${`.
- * Resolve has already reported bad placeholders as diagnostics, so anything
- * unresolvable here is a tool error.
+ * dependency class. A `value` output is substituted. A `secretKey` output
+ * as the whole value becomes a secretKeyRef on the claim's connection
+ * secret; inside a longer value, each secret output becomes a secretKeyRef
+ * variable of its own (`secretPartName`), listed just before the composed
+ * variable, whose value refers to it as `$(NAME)`. Kubernetes expands a
+ * reference only to a variable defined earlier in the list, hence the order.
+ * A composed value never goes into the ConfigMap. `$${` is the escape for a
+ * literal `${`. Resolve has already reported bad placeholders as
+ * diagnostics, so anything unresolvable here is a tool error.
  */
 export function resolveVariables(service: ResolvedService, index: ServiceIndex): ResolvedVariables {
   const plain: Record<string, string> = {};
-  const secretKeys: SecretKeyVariable[] = [];
+  const env: ContainerVariable[] = [];
   let calls: Map<string, CallAddress> | undefined;
   for (const name in service.env) {
     const value = service.env[name] as string;
@@ -45,33 +88,41 @@ export function resolveVariables(service: ResolvedService, index: ServiceIndex):
       plain[name] = value;
       continue;
     }
-    const placeholders = findPlaceholders(value);
-    let text = "";
+    // Each part as plain text or as a secret; joined below once it is known whether any is secret.
+    const parts: (string | { secretName: string; key: string })[] = [];
     let from = 0;
-    let secret: SecretKeyVariable | undefined;
-    for (const placeholder of placeholders) {
-      text += unescapeDollar(value.slice(from, placeholder.offset));
+    for (const placeholder of findPlaceholders(value)) {
+      parts.push(unescapeDollar(value.slice(from, placeholder.offset)));
       from = placeholder.offset + placeholder.text.length;
       if (placeholder.source === "calls") {
         calls ??= new Map();
-        text += callOutput(service, placeholder, index, calls);
-        continue;
-      }
-      const output = dependencyOutput(service, name, placeholder);
-      if (typeof output === "string") {
-        text += output;
-      } else if (placeholders.length === 1 && value === placeholder.text) {
-        secret = { name, ...output };
+        parts.push(callOutput(service, placeholder, index, calls));
       } else {
-        throw new Error(
-          `env.${name} of ${service.name}: ${placeholder.text} is a secret output and must be the whole value`,
-        );
+        parts.push(dependencyOutput(service, name, placeholder));
       }
     }
-    if (secret) secretKeys.push(secret);
-    else plain[name] = text + unescapeDollar(value.slice(from));
+    parts.push(unescapeDollar(value.slice(from)));
+    const [before, only, after] = parts;
+    if (parts.every((part) => typeof part === "string")) {
+      plain[name] = parts.join("");
+    } else if (parts.length === 3 && before === "" && after === "" && typeof only === "object") {
+      env.push({ name, ...only });
+    } else {
+      let composed = "";
+      let count = 0;
+      for (const part of parts) {
+        if (typeof part === "string") {
+          composed += escapeForExpansion(part);
+        } else {
+          const helper = secretPartName(name, ++count);
+          env.push({ name: helper, ...part });
+          composed += `$(${helper})`;
+        }
+      }
+      env.push({ name, value: composed });
+    }
   }
-  return { plain, secretKeys };
+  return { plain, env };
 }
 
 function unescapeDollar(literal: string): string {

@@ -1,7 +1,7 @@
 import type { Container, EnvFromSource, EnvVar, PodTemplateSpec, ResourceRequirements } from "../k8s.js";
 import { withEntry } from "../labels.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
-import type { SecretKeyVariable } from "./environment-variables.js";
+import type { ContainerVariable } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
 import { containerProbe } from "./probes.js";
 
@@ -36,10 +36,11 @@ export interface PodTemplateProps {
    */
   secretName?: string;
   /**
-   * Variables read from dependencies' connection secrets.
+   * The container's `env` list, in this order: variables read from
+   * dependencies' connection secrets and composed values (`resolveVariables`).
    * @default none
    */
-  secretKeys?: readonly SecretKeyVariable[];
+  env?: readonly ContainerVariable[];
   /** The configuration hash annotated on the pod template. */
   configHash: string;
   /**
@@ -73,11 +74,15 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
   if (props.configMapName) envFrom.push({ configMapRef: { name: props.configMapName } });
   if (props.secretName) envFrom.push({ secretRef: { name: props.secretName } });
   const env: EnvVar[] = [];
-  for (const variable of props.secretKeys ?? []) {
-    env.push({
-      name: variable.name,
-      valueFrom: { secretKeyRef: { name: variable.secretName, key: variable.key } },
-    });
+  for (const variable of props.env ?? []) {
+    env.push(
+      "value" in variable
+        ? { name: variable.name, value: variable.value }
+        : {
+            name: variable.name,
+            valueFrom: { secretKeyRef: { name: variable.secretName, key: variable.key } },
+          },
+    );
   }
   const { readiness, liveness } = service.probes;
   const container: Container = {

@@ -1,3 +1,4 @@
+import { chooseProbePort, type ProbeProtocol } from "../../model/probe-ports.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
 import type { Probe as KubeProbe } from "../k8s.js";
@@ -11,38 +12,43 @@ const DEFAULT_FAILURE_THRESHOLD = 3;
 /**
  * Turns a probe of the service file into a container probe (the core/v1
  * Probe as the L1 classes type it, which, unlike cdk8s-plus-28's Probe, also
- * says gRPC). A string is an HTTP GET of that path on the first port's
- * container port; `http` without a port uses the same port; HTTP GETs use the
- * HTTP scheme; timings are copied when given (Kubernetes defaults when absent)
- * and `failureThreshold` is always written.
+ * says gRPC). A string is an HTTP GET of that path on the first http port;
+ * `http` without a port uses the same port; a port named by number or name
+ * is written as its container port number (`chooseProbePort`, which resolve
+ * has already checked, so a port it refuses here is a tool error). HTTP GETs
+ * use the HTTP scheme; timings are copied when given (Kubernetes defaults
+ * when absent) and `failureThreshold` is always written.
  */
 export function containerProbe(service: ResolvedService, which: string, probe: Probe): KubeProbe {
   if (typeof probe === "string") {
     return {
       failureThreshold: DEFAULT_FAILURE_THRESHOLD,
-      httpGet: { path: probe, port: firstPort(service, which), scheme: "HTTP" },
+      httpGet: { path: probe, port: probedPort(service, which, "http", undefined), scheme: "HTTP" },
     };
   }
   if ("http" in probe) {
-    const port = probe.http.port ?? firstPort(service, which);
+    const port = probedPort(service, which, "http", probe.http.port);
     return {
       ...probeTimings(probe),
       httpGet: { path: probe.http.path, port, scheme: "HTTP" },
     };
   }
   if ("exec" in probe) return { ...probeTimings(probe), exec: { command: probe.exec } };
-  if ("grpc" in probe) return { ...probeTimings(probe), grpc: { port: probe.grpc.port } };
+  if ("grpc" in probe) {
+    return { ...probeTimings(probe), grpc: { port: probedPort(service, which, "grpc", probe.grpc.port) } };
+  }
   throw new Error(`probes.${which} of ${service.name} has none of http, grpc or exec`);
 }
 
-function firstPort(service: ResolvedService, which: string): number {
-  const port = service.ports[0];
-  if (!port) {
-    throw new Error(
-      `probes.${which} of ${service.name} is an HTTP check on the first port, but the service has no ports`,
-    );
-  }
-  return port.targetPort;
+function probedPort(
+  service: ResolvedService,
+  which: string,
+  protocol: ProbeProtocol,
+  asked: number | string | undefined,
+): number {
+  const choice = chooseProbePort(service.ports, protocol, asked);
+  if ("problem" in choice) throw new Error(`probes.${which} of ${service.name} ${choice.problem}`);
+  return choice.port.targetPort;
 }
 
 /** The timings of a probe; absent ones stay absent (undefined is dropped on rendering). */

@@ -43,8 +43,8 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  *
  * Deterministic: the same input gives the same objects, with no time or
  * randomness. Keys are left in construction order; serialisation sorts them.
- * Input that resolve has refused (an unknown call, a secret output inside a
- * longer value) is not expected here and throws a plain Error.
+ * Input that resolve has refused (an unknown call, an output a dependency
+ * does not have) is not expected here and throws a plain Error.
  */
 export function renderService(service: ResolvedService, context: RenderContext): KubeObject[] {
   return synthChart(`${service.environment}-${service.name}`, service.namespace, (scope) =>
@@ -81,7 +81,7 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     serviceAccountName: serviceAccount.name,
     ...(configMap ? { configMapName: configMap.name } : {}),
     ...(secrets ? { secretName: `${service.name}-${SECRETS_SUFFIX}` } : {}),
-    secretKeys: variables.secretKeys,
+    env: variables.env,
     configHash: configHash(variables.plain, secrets),
     ...(service.type === "cron" ? { restartPolicy: "Never" as const } : {}),
   });

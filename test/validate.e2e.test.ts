@@ -447,6 +447,69 @@ const cases: Case[] = [
     column: 16,
   },
   {
+    name: "gRPC probe on the Service port instead of the container port",
+    arrange: (root) => {
+      replace(
+        API,
+        "{ name: grpc, port: 5050, targetPort: 5050, protocol: grpc }",
+        "{ name: grpc, port: 5000, targetPort: 8080, protocol: grpc }",
+      )(root);
+      replace(API, "readiness: { grpc: { port: 5050 } }", "readiness: { grpc: { port: 5000 } }")(root);
+      replace(API, "liveness: { grpc: { port: 5050 }", "liveness: { grpc: { port: 8080 }")(root);
+    },
+    code: "resolve.probe-port",
+    file: API,
+    line: 17,
+    column: 32,
+    message: "probes.readiness asks for port 5000, the Service port of grpc; the container listens on 8080",
+    hint: "use port: 8080 (or its name, grpc)",
+  },
+  {
+    name: "HTTP path probe on a gRPC-only service",
+    arrange: replace(API, "readiness: { grpc: { port: 5050 } }", "readiness: /ready"),
+    code: "resolve.probe-port",
+    file: API,
+    line: 17,
+    column: 16,
+    message:
+      "probes.readiness is an HTTP check on the first http port, but the container declares no http port",
+    hint: "declared ports: grpc 5050 (grpc); check a gRPC server with { grpc: { port: grpc } }",
+  },
+  {
+    name: "HTTP probe naming a gRPC port",
+    arrange: replace(
+      API,
+      "readiness: { grpc: { port: 5050 } }",
+      "readiness: { http: { path: /ready, port: grpc } }",
+    ),
+    code: "resolve.probe-port",
+    file: API,
+    line: 17,
+    column: 46,
+    message: "probes.readiness is an HTTP check on port grpc (5050), which speaks grpc",
+    hint: "use a grpc probe",
+  },
+  {
+    name: "gRPC probe on an HTTP port",
+    arrange: replace(WEB, "    liveness: /healthz\n", "    liveness: { grpc: { port: 8080 } }\n"),
+    code: "resolve.probe-port",
+    file: WEB,
+    line: 28,
+    column: 31,
+    message: "probes.liveness is a gRPC check on port http (8080), which speaks http",
+    hint: "declared ports: http 8080 (http)",
+  },
+  {
+    name: "probe naming an undeclared port",
+    arrange: replace(API, "liveness: { grpc: { port: 5050 }", "liveness: { grpc: { port: grcp }"),
+    code: "resolve.probe-port",
+    file: API,
+    line: 18,
+    column: 31,
+    message: 'probes.liveness asks for a port named "grcp", which the container does not declare',
+    hint: 'did you mean "grpc"? declared ports: grpc 5050 (grpc)',
+  },
+  {
     name: "memory limit below request",
     arrange: replace(API, "memory: 512Mi }", "memory: 128Mi }"),
     code: "resolve.limit-below-request",

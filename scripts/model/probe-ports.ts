@@ -43,7 +43,7 @@ export function chooseProbePort(
   asked: number | string | undefined,
 ): ProbePortChoice {
   const declared = declaredPorts(ports);
-  const label = protocol === "http" ? "HTTP" : "gRPC";
+  const label = protocol === "http" ? "an HTTP" : "a gRPC";
   if (asked === undefined) {
     const port = ports.find((p) => p.protocol === "http");
     if (port) return { port };
@@ -87,11 +87,11 @@ export function chooseProbePort(
   if (port.protocol !== protocol) {
     const fitting = ports.filter((p) => p.protocol === protocol);
     return {
-      problem: `is a ${label} check on port ${port.name} (${port.targetPort}), which speaks ${port.protocol}`,
+      problem: `is ${label} check on port ${port.name} (${port.targetPort}), which speaks ${port.protocol}`,
       hint:
         fitting.length > 0
           ? `point it at ${fitting.map((p) => `${p.name} (${p.targetPort})`).join(" or ")}; ${declared}`
-          : `${declared}; use ${port.protocol === "tcp" ? "an exec" : `a ${port.protocol}`} probe, or declare a port with protocol: ${protocol}`,
+          : `${declared}; use ${{ tcp: "an exec", http: "an http", grpc: "a grpc" }[port.protocol]} probe, or declare a port with protocol: ${protocol}`,
       onPort: true,
     };
   }

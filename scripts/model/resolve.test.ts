@@ -209,14 +209,27 @@ describe("resolveRepository reports a finding once, naming every environment it 
     ]);
   });
 
-  it("refuses a secret output inside a longer value", () => {
+  it("accepts secret outputs anywhere in a value, beside plain text and other placeholders", () => {
     const result = resolveWith(
       service(
-        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { URL: "x${dependencies.db.uri}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { URL: "x${dependencies.db.uri}?port=${dependencies.db.port}&again=${dependencies.db.uri}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
       ),
     );
-    expect(result.diagnostics.map((d) => d.message)).toEqual([
-      "env.URL: ${dependencies.db.uri} is a secret output and must be the whole value, so it is passed as a secret reference",
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("still refuses a secret output the class does not have, inside a longer value", () => {
+    const result = resolveWith(
+      service(
+        '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { URL: "x${dependencies.db.password}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
+      ),
+    );
+    expect(result.diagnostics.map((d) => [d.message, d.line, d.column])).toEqual([
+      [
+        'env.URL: ${dependencies.db.password} asks for "password", which postgres (small) does not provide in dev',
+        9,
+        17,
+      ],
     ]);
   });
 
@@ -224,6 +237,34 @@ describe("resolveRepository reports a finding once, naming every environment it 
     const result = resolveWith(
       service(
         '  type: worker\n  image: ghcr.io/x/web:1.0.0\n  env: { A: "db:${dependencies.db.port}", B: "$${HOME}" }\n  dependencies: { db: { type: postgres } }\n  environments:\n    prod: { enabled: false }\n',
+      ),
+    );
+    expect(result.diagnostics).toEqual([]);
+  });
+});
+
+describe("probe ports", () => {
+  it("checks a probe against the ports of each environment, on the probe's port line", () => {
+    const result = resolveWith(
+      service(
+        "  type: web\n  image: ghcr.io/x/web:1.0.0\n  ports: [{ name: grpc, port: 5050, protocol: grpc }]\n  probes:\n    readiness: { grpc: { port: 5050 } }\n  environments:\n    prod: { ports: [{ name: grpc, port: 5050, targetPort: 9000, protocol: grpc }] }\n",
+      ),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.column, d.hint])).toEqual([
+      [
+        "resolve.probe-port",
+        "probes.readiness asks for port 5050, the Service port of grpc; the container listens on 9000 in prod",
+        11,
+        32,
+        "probes reach the container, not the Service: use port: 9000 (or its name, grpc)",
+      ],
+    ]);
+  });
+
+  it("accepts a probe that names its port, in every environment", () => {
+    const result = resolveWith(
+      service(
+        "  type: web\n  image: ghcr.io/x/web:1.0.0\n  ports: [{ name: grpc, port: 5050, protocol: grpc }, { name: web, port: 80, targetPort: 8080 }]\n  probes:\n    readiness: { grpc: { port: grpc } }\n    liveness: /healthz\n  environments:\n    prod: { ports: [{ name: grpc, port: 5050, targetPort: 9000, protocol: grpc }, { name: web, port: 80, targetPort: 8081 }] }\n",
       ),
     );
     expect(result.diagnostics).toEqual([]);

@@ -15,6 +15,7 @@ import { parseAllDocuments } from "yaml";
 import { validateRepository } from "../scripts/model/validate-repository.js";
 import type { KubeObject } from "../scripts/render/kube-object.js";
 import { renderRepository } from "../scripts/render/render-repository.js";
+import { containerEnvironment, type EnvEntry } from "./support/kube-env-expansion.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const GOLDEN = join(import.meta.dirname, "golden");
@@ -99,6 +100,20 @@ describe("intent: what the golden files must keep saying", () => {
       spec: { concurrencyPolicy: string };
     };
     expect(cron.spec.concurrencyPolicy).toBe("Forbid");
+  });
+
+  it("composes cart's REDIS_ADDR from the sessions secret in env, after its secretKeyRef, never in a ConfigMap", () => {
+    for (const env of tree.environments) {
+      const path = `${env}/cart/manifest.yaml`;
+      const deployment = find(path, "Deployment").spec as { template: Pod };
+      const container = deployment.template.spec.containers[0] as { env: EnvEntry[] };
+      const names = container.env.map((e) => e.name);
+      expect(names.indexOf("IDP.REDIS_ADDR.1"), path).toBeLessThan(names.indexOf("REDIS_ADDR"));
+      expect(
+        containerEnvironment(container.env, { "cart-sessions": { host: "h", url: "u" } }).REDIS_ADDR,
+      ).toBe("h:6379");
+      expect(objectsOf(path).filter((o) => o.kind === "ConfigMap")).toEqual([]);
+    }
   });
 
   it("keeps search out of prod", () => {

@@ -45,7 +45,7 @@ describe("schema errors read like a person wrote them", () => {
         where: "7:24",
         code: "schema.alternative",
         message: "spec.probes.readiness must be a string, HttpProbe, GrpcProbe or ExecProbe, got 5",
-        hint: "A health check: a string is an HTTP GET path on the first port; an object has exactly one of http, grpc or exec, plus optional timings.",
+        hint: "A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc or exec, plus optional timings.",
       },
     ],
     [

@@ -63,7 +63,8 @@ export function containerEnvironment(
 ): Record<string, string> {
   const defined: Record<string, string> = { ...envFrom };
   for (const entry of env) {
-    const mapping = (name: string) => (Object.hasOwn(defined, name) ? (defined[name] as string) : `$(${name})`);
+    const mapping = (name: string) =>
+      Object.hasOwn(defined, name) ? (defined[name] as string) : `$(${name})`;
     const ref = entry.valueFrom?.secretKeyRef;
     if (entry.value !== undefined && entry.value !== "") {
       defined[entry.name] = expand(entry.value, mapping);

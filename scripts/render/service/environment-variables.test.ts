@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { containerEnvironment, type EnvEntry, expand } from "../../../test/support/kube-env-expansion.js";
 import type { ResolvedDependency, ResolvedService } from "../../model/resolved.js";
 import type { RenderContext } from "../context.js";
 import { callAddress } from "./call-address.js";
-import { resolveVariables } from "./environment-variables.js";
+import { escapeForExpansion, resolveVariables, secretPartName } from "./environment-variables.js";
 import { containerProbe } from "./probes.js";
 import { indexServices } from "./service-index.js";
 
@@ -77,7 +79,7 @@ describe("resolveVariables", () => {
     ["escape beside a placeholder", "$${X}${calls.api.port}", "${X}5050"],
     ["lone dollar", "cost: $5", "cost: $5"],
   ])("%s", (_, value, expected) => {
-    expect(resolve({ V: value })).toEqual({ plain: { V: expected }, secretKeys: [] });
+    expect(resolve({ V: value })).toEqual({ plain: { V: expected }, env: [] });
   });
 
   it("turns a whole-value secret output into a secretKeyRef on <service>-<dependency>, in order", () => {
@@ -85,7 +87,7 @@ describe("resolveVariables", () => {
       resolve({ A: "a", DATABASE_URL: "${dependencies.db.uri}", DB_HOST: "${dependencies.db.host}" }),
     ).toEqual({
       plain: { A: "a" },
-      secretKeys: [
+      env: [
         { name: "DATABASE_URL", secretName: "web-db", key: "uri" },
         { name: "DB_HOST", secretName: "web-db", key: "host" },
       ],
@@ -93,10 +95,6 @@ describe("resolveVariables", () => {
   });
 
   it.each([
-    [
-      "${dependencies.db.uri}?sslmode=require",
-      "env.V of web: ${dependencies.db.uri} is a secret output and must be the whole value",
-    ],
     ["${calls.nope.host}", "web calls nope, which is not rendered in environment dev"],
     [
       "${dependencies.cache.url}",
@@ -105,6 +103,115 @@ describe("resolveVariables", () => {
     ["${nonsense}", "env.V of web: ${nonsense} is not a placeholder"],
   ])("refuses %s, which resolve reports first", (value, message) => {
     expect(() => resolve({ V: value })).toThrow(message);
+  });
+});
+
+/** The rendered env list as the pod template writes it (secretKeyRef or value). */
+function envList(env: Record<string, string>): EnvEntry[] {
+  return resolve(env).env.map((v) =>
+    "value" in v
+      ? { name: v.name, value: v.value }
+      : { name: v.name, valueFrom: { secretKeyRef: { name: v.secretName, key: v.key } } },
+  );
+}
+
+/** What web's connection secret web-db holds in the imagined cluster. */
+const SECRETS = { "web-db": { host: "db-7.internal", uri: "postgres://u:p@db-7.internal:5432/app" } };
+
+describe("resolveVariables with secret outputs inside longer values", () => {
+  it("lists each secret part as its own secretKeyRef just before the composed variable, in declaration order", () => {
+    const resolved = resolve({
+      A: "a",
+      REDIS_ADDR: "${dependencies.db.host}:${dependencies.db.port}",
+      B: "b",
+      DSN: "host=${dependencies.db.host} uri=${dependencies.db.uri} app=${calls.api.host}",
+      WHOLE: "${dependencies.db.uri}",
+    });
+    expect(resolved).toEqual({
+      plain: { A: "a", B: "b" },
+      env: [
+        { name: "IDP.REDIS_ADDR.1", secretName: "web-db", key: "host" },
+        { name: "REDIS_ADDR", value: "$(IDP.REDIS_ADDR.1):5432" },
+        { name: "IDP.DSN.1", secretName: "web-db", key: "host" },
+        { name: "IDP.DSN.2", secretName: "web-db", key: "uri" },
+        { name: "DSN", value: "host=$(IDP.DSN.1) uri=$(IDP.DSN.2) app=api" },
+        { name: "WHOLE", secretName: "web-db", key: "uri" },
+      ],
+    });
+  });
+
+  it.each([
+    ["a literal $( stays literal", "$(HOME)/${dependencies.db.host}", "$$(HOME)/$(IDP.V.1)"],
+    ["a literal $$ stays two dollars", "a$$b${dependencies.db.host}", "a$$$$b$(IDP.V.1)"],
+    ["a lone $ and a trailing $", "cost $5 ${dependencies.db.host}$", "cost $$5 $(IDP.V.1)$$"],
+    ["$${ is a literal ${, escaped for Kubernetes too", "$${X}${dependencies.db.host}", "$${X}$(IDP.V.1)"],
+  ])("escapes plain parts: %s", (_, value, rendered) => {
+    expect(resolve({ V: value }).env).toEqual([
+      { name: "IDP.V.1", secretName: "web-db", key: "host" },
+      { name: "V", value: rendered },
+    ]);
+  });
+
+  it("never puts a composed value, or any part of it, in the ConfigMap data", () => {
+    const { plain } = resolve({
+      PLAIN: "x",
+      ADDR: "${dependencies.db.host}:${dependencies.db.port}",
+      URL: "${dependencies.db.uri}",
+    });
+    expect(plain).toEqual({ PLAIN: "x" });
+  });
+
+  it("names secret parts so they cannot collide with a variable a service declares", () => {
+    const schema = JSON.parse(
+      readFileSync(new URL("../../../schemas/service.schema.json", import.meta.url), "utf8"),
+    );
+    const envVarName = new RegExp(schema.$defs.envVarName.pattern);
+    for (const [variable, part] of [
+      ["REDIS_ADDR", 1],
+      ["A", 12],
+      ["A_1", 2],
+    ] as const) {
+      expect(envVarName.test(secretPartName(variable, part))).toBe(false);
+    }
+    // injective: the variable and the part number are both readable back
+    expect(secretPartName("A_1", 2)).not.toBe(secretPartName("A", 12));
+    expect(secretPartName("A", 12)).toBe("IDP.A.12");
+  });
+});
+
+describe("composed values as the kubelet expands them (no cluster)", () => {
+  it("gives the container exactly the text the value describes, with the secret read at start", () => {
+    const literals = ["", "plain", "$", "$$", "$(HOME)", "$$(HOME)", "a$", "${HOME}", "cost: $5", "$)", "$("];
+    for (const literal of literals) {
+      // written in the service file with $${ for a literal ${; "|" keeps a trailing $ from escaping the placeholder
+      const written = literal.replaceAll("${", () => "$${");
+      const value = `${written}|\${dependencies.db.host}|${written}:\${dependencies.db.port}/\${dependencies.db.uri}`;
+      const environment = containerEnvironment(envList({ V: value }), SECRETS);
+      expect(environment.V, JSON.stringify(literal)).toBe(
+        `${literal}|db-7.internal|${literal}:5432/postgres://u:p@db-7.internal:5432/app`,
+      );
+    }
+  });
+
+  it("depends on the order: a reference to a variable listed later is left unexpanded", () => {
+    const list = envList({ REDIS_ADDR: "${dependencies.db.host}:${dependencies.db.port}" });
+    expect(containerEnvironment(list, SECRETS).REDIS_ADDR).toBe("db-7.internal:5432");
+    // the same entries with the composed variable first: what Kubernetes does with a wrong order
+    expect(containerEnvironment([...list].reverse(), SECRETS).REDIS_ADDR).toBe("$(IDP.REDIS_ADDR.1):5432");
+  });
+
+  it("models the rule the pinned Kubernetes API states for EnvVar.value", () => {
+    const spec = JSON.parse(
+      readFileSync(new URL("../../../upstream/kubernetes/apis__apps__v1.json", import.meta.url), "utf8"),
+    );
+    const rule: string = spec.components.schemas["io.k8s.api.core.v1.EnvVar"].properties.value.description;
+    expect(rule).toContain("expanded using the previously defined environment variables");
+    expect(rule).toContain('"$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)"');
+    expect(rule).toContain("the reference in the input string will be unchanged");
+    expect(expand("$$(VAR_NAME)", () => "x")).toBe("$(VAR_NAME)");
+    expect(expand("$(MISSING)", (name) => `$(${name})`)).toBe("$(MISSING)");
+    expect(escapeForExpansion("$(VAR_NAME) $$ $")).toBe("$$(VAR_NAME) $$$$ $$");
+    expect(expand(escapeForExpansion("$(VAR_NAME) $$ $"), () => "x")).toBe("$(VAR_NAME) $$ $");
   });
 });
 
@@ -130,7 +237,7 @@ describe("containerProbe", () => {
   it("refuses an HTTP path probe on a service without ports, naming the probe", () => {
     const worker = makeService({ name: "w", type: "worker", ports: [] });
     expect(() => containerProbe(worker, "readiness", "/ready")).toThrow(
-      "probes.readiness of w is an HTTP check on the first port, but the service has no ports",
+      "probes.readiness of w is an HTTP check on the first http port, but the container declares no ports",
     );
   });
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { containerEnvironment } from "../../../test/support/kube-env-expansion.js";
 import type { LoadedDocument } from "../../model/document.js";
 import { parseYamlDocument } from "../../model/parse-yaml.js";
 import { resolveRepository } from "../../model/resolve.js";
@@ -469,6 +470,47 @@ describe("renderService on the example repository", () => {
       ]);
     });
 
+    it("composes a value from a secret output and plain text through a secretKeyRef listed before it", () => {
+      const objects = render("prod", "cart");
+      expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+      const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+      expect(container.env).toEqual([
+        { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "cart-sessions", key: "url" } } },
+        { name: "IDP.REDIS_ADDR.1", valueFrom: { secretKeyRef: { name: "cart-sessions", key: "host" } } },
+        { name: "REDIS_ADDR", value: "$(IDP.REDIS_ADDR.1):6379" },
+      ]);
+      expect(
+        containerEnvironment(container.env, { "cart-sessions": { url: "redis://r", host: "r-1" } }),
+      ).toEqual({
+        REDIS_URL: "redis://r",
+        "IDP.REDIS_ADDR.1": "r-1",
+        REDIS_ADDR: "r-1:6379",
+      });
+    });
+
+    it("never writes a variable with a secret part into a ConfigMap, in any example", () => {
+      for (const context of byEnv.values()) {
+        for (const service of context.services) {
+          const secretParts = new Set(
+            service.dependencies.flatMap((d) =>
+              Object.entries(d.class.outputs)
+                .filter(([, output]) => "secretKey" in output)
+                .map(([name]) => `\${dependencies.${d.name}.${name}}`),
+            ),
+          );
+          const withSecret = Object.keys(service.env).filter((key) =>
+            [...secretParts].some((part) => service.env[key]?.includes(part)),
+          );
+          for (const object of renderService(service, context)) {
+            if (object.kind !== "ConfigMap") continue;
+            const data = (object as Json).data as Record<string, string>;
+            expect(Object.keys(data).filter((key) => withSecret.includes(key))).toEqual([]);
+            expect(Object.values(data).join("\n")).not.toMatch(/\$\{dependencies\.|\$\(IDP\./);
+          }
+        }
+      }
+    });
+
     it("lets the service out to its dependencies on their port, or 443", () => {
       const egress = (env: string, name: string) => spec(find(render(env, name), "NetworkPolicy")).egress;
       expect(egress("prod", "catalog")).toContainEqual({ ports: [{ protocol: "TCP", port: 5432 }] });
@@ -677,6 +719,31 @@ dependencies: { cache: { type: cache } }`,
     expect(spec(find(objects, "NetworkPolicy")).egress).toContainEqual({
       ports: [{ protocol: "TCP", port: 443 }],
     });
+  });
+
+  it("keeps plain values in the ConfigMap and composed secret values in env, each after its secret parts", () => {
+    const objects = renderInline(
+      {
+        worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+env:
+  LOG_LEVEL: info
+  CACHE: "redis://\${dependencies.cache.url}/0?name=$(HOSTNAME)&port=\${dependencies.cache.port}"
+  TEMPLATE: "$(HOSTNAME) $\${HOME}"
+dependencies: { cache: { type: cache } }`,
+      },
+      "worker",
+    );
+    expect(find(objects, "ConfigMap").data).toEqual({ LOG_LEVEL: "info", TEMPLATE: "$(HOSTNAME) ${HOME}" });
+    const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+    expect(container.envFrom).toEqual([{ configMapRef: { name: "worker-env" } }]);
+    expect(container.env).toEqual([
+      { name: "IDP.CACHE.1", valueFrom: { secretKeyRef: { name: "worker-cache", key: "url" } } },
+      { name: "CACHE", value: "redis://$(IDP.CACHE.1)/0?name=$$(HOSTNAME)&port=not-a-number" },
+    ]);
+    expect(
+      containerEnvironment(container.env, { "worker-cache": { url: "c:1" } }, { HOSTNAME: "pod-1" }).CACHE,
+    ).toBe("redis://c:1/0?name=$(HOSTNAME)&port=not-a-number");
   });
 
   it("renders a PodDisruptionBudget for autoscale with max above 1, even at min 1", () => {

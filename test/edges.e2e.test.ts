@@ -77,7 +77,7 @@ describe("integers beyond int32 are schema errors on their line", () => {
       "a probe's periodSeconds",
       "periodSeconds: 10 }",
       "periodSeconds: 2147483648 }",
-      20,
+      21,
       "spec.probes.liveness.periodSeconds",
       "2147483647",
     ],
@@ -113,7 +113,7 @@ describe("integers beyond int32 are schema errors on their line", () => {
     const result = await validateCommand({ root, format: "json" });
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout).diagnostics).toEqual([
-      expect.objectContaining({ code: "schema.maximum", file: "services/cart/service.yaml", line: 24 }),
+      expect.objectContaining({ code: "schema.maximum", file: "services/cart/service.yaml", line: 25 }),
     ]);
   });
 

@@ -113,6 +113,26 @@ describe("values SEC004 flags are redacted in every output", () => {
     expect(result.stdout).toContain("   19 |     STRIPE_API: [REDACTED]\n");
   });
 
+  it("hides a credential written beside secret parts of a composed value, and shows the rest as $(...) references", async () => {
+    const password = "hunter2-Correct-Horse";
+    const root = repository();
+    setEnv(
+      root,
+      `    SESSIONS_DSN: "redis://admin:${password}@\${dependencies.sessions.host}:6379/0"\n` +
+        "    SESSIONS_AT: ${dependencies.sessions.host}:${dependencies.sessions.port}/$(db)\n",
+    );
+    const out = await outputs(root);
+    for (const printed of Object.values(out)) expect(printed).not.toContain(password);
+    const diff = JSON.parse(out.json).environments[0].services.find(
+      (s: { name: string }) => s.name === "cart",
+    ).diff as string;
+    expect(diff).toContain("+            - name: IDP.SESSIONS_AT.1");
+    expect(diff).toContain('+              value: "$(IDP.SESSIONS_AT.1):6379/$$(db)"');
+    // the composed value is in the Deployment's env, not the ConfigMap's data (which holds only the redacted marker)
+    expect(diff).not.toMatch(/^\+\s+SESSIONS_AT:/m);
+    expect(diff).toContain('+  SESSIONS_DSN: "[REDACTED 1]"');
+  });
+
   it("prints harmless env values as they are", async () => {
     const root = repository();
     setEnv(root, "    LOG_LEVEL: debug-verbose\n");

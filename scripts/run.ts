@@ -123,6 +123,23 @@ function buildProgram(
       },
     );
 
+  common(program.command("diff"))
+    .description(
+      "how manifests/ differs from a fresh render: a unified diff per stale, missing or orphaned file; writes nothing, exit 1 on any difference",
+    )
+    .action(async (raw: { root: string; format: string }) => {
+      const { renderCommand } = await import("./commands/render.js");
+      done(
+        await renderCommand({
+          ...options(raw),
+          check: true,
+          allowEmpty: false,
+          verify: false,
+          diffOnly: true,
+        }),
+      );
+    });
+
   common(program.command("plan"))
     .description(
       "what this change does: findings judged by the base's rules, object changes and manifest diffs per environment and service, a verdict",

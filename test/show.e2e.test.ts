@@ -158,7 +158,7 @@ describe("idp show", () => {
     for (const format of ["text", "yaml"]) {
       const outcome = await run(["show", "web", "--env", "prod", "--format", format, "--root", root]);
       expect(outcome.exitCode, outcome.stderr).toBe(0);
-      expect(outcome.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+      for (const raw of ["\u001b", "\u0007", "\u202e"]) expect(outcome.stdout).not.toContain(raw);
       expect(shownLine(outcome.stdout, /^ {2}EVIL:/)).toMatch(
         /^ {2}EVIL: "x\\u001b\]0;pwned\\u0007\\u202egnp\.exe"/,
       );

@@ -2,6 +2,8 @@ import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { showCommand } from "../scripts/commands/show.js";
+import { validateRepository } from "../scripts/model/validate-repository.js";
 import { run } from "../scripts/run.js";
 import { fixtureRepos, snapshotTree } from "./support/fixture-repo.js";
 import { commit, edit, git, pinToday } from "./support/suite.js";
@@ -184,4 +186,68 @@ describe("idp show", () => {
       /^ {2}SESSION_KEY: shop\/web#session_key {2}# /,
     );
   });
+});
+
+describe("idp show on the repository's own examples", () => {
+  const examples = validateRepository(ROOT);
+
+  it("prints what resolve resolved, and every source points at the text of the value it annotates", async () => {
+    expect(examples.services.length).toBeGreaterThan(10);
+    const texts = new Map<string, string[]>();
+    const lines = (file: string) => {
+      let cached = texts.get(file);
+      if (!cached) {
+        cached = readFileSync(join(ROOT, file), "utf8").split("\n");
+        texts.set(file, cached);
+      }
+      return cached;
+    };
+    for (const service of examples.services) {
+      const options = {
+        root: ROOT,
+        service: service.name,
+        environment: service.environment,
+        manifests: false,
+      };
+      const yaml = await showCommand({ ...options, format: "yaml" });
+      const { origins: _origins, dependencies, ...settings } = service;
+      const {
+        file: _file,
+        dependencies: shownDependencies,
+        ...shown
+      } = parse(yaml.stdout) as Record<string, unknown>;
+      // show leaves out what is empty (no calls, no secrets, no description)
+      const expected = Object.fromEntries(
+        Object.entries(
+          JSON.parse(JSON.stringify({ ...settings, file: undefined })) as Record<string, unknown>,
+        ).filter(
+          ([, v]) =>
+            v !== "" &&
+            !(Array.isArray(v) && v.length === 0) &&
+            !(typeof v === "object" && v !== null && Object.keys(v).length === 0),
+        ),
+      );
+      expect(shown).toEqual(expected);
+      expect(Object.keys(shownDependencies ?? {})).toEqual(dependencies.map((d) => d.name));
+
+      const json = JSON.parse((await showCommand({ ...options, format: "json" })).stdout) as {
+        environments: {
+          sources: {
+            path: string;
+            source: { file?: string; line?: number; column?: number; note?: string };
+          }[];
+        }[];
+      };
+      for (const { path, source } of json.environments[0]?.sources ?? []) {
+        if (!source.file || source.note) continue;
+        const value = path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], shown);
+        if (typeof value === "object" || value === undefined) continue;
+        const at = (lines(source.file)[(source.line ?? 0) - 1] ?? "").slice((source.column ?? 1) - 1);
+        expect(
+          [value, `"${value}"`, `'${value}'`].some((v) => at.startsWith(String(v))),
+          `${service.name}/${service.environment} ${path} at ${source.file}:${source.line}:${source.column}: ${at}`,
+        ).toBe(true);
+      }
+    }
+  }, 120_000);
 });

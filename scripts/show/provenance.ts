@@ -74,7 +74,11 @@ export function showService(input: ProvenanceInput): ShownNode {
   add("environment", scalar(service.environment, at(environment.file, ["metadata", "name"], "environment")));
   add(
     "namespace",
-    scalar(service.namespace, at(environment.file, ["spec", "namespace"], "environment") ?? BUILT_IN),
+    scalar(
+      service.namespace,
+      at(environment.file, ["spec", "namespace"], "environment", "its namespace template, filled in") ??
+        BUILT_IN,
+    ),
   );
   add("type", scalar(service.type, at(service.file, ["spec", "type"], "service spec")));
   add("image", leaf("image", service.image));

@@ -127,6 +127,17 @@ describe("idp show", () => {
     expect(both.stdout).toContain("# manifests/prod/web/manifest.yaml\n");
   });
 
+  it("says where a service is not enabled, and renders nothing there", async () => {
+    const root = await repository();
+    edit(root, WEB, "      replicas: 1\n", "      replicas: 1\n    prod: { enabled: false }\n");
+    const note = `# web is not enabled in prod (${WEB}:${lineOf(root, WEB, "prod: { enabled: false }")} spec.environments.prod.enabled)\n`;
+    const settings = await run(["show", "web", "--root", root]);
+    expect(settings.exitCode, settings.stderr).toBe(0);
+    expect(settings.stdout.split("---\n")[1]).toBe(note);
+    const manifests = await run(["show", "web", "--env", "prod", "--manifests", "--root", root]);
+    expect(manifests).toMatchObject({ exitCode: 0, stdout: note });
+  });
+
   it.each([
     [["show", "wbe"], 'idp: no service named "wbe"; did you mean "web"?\n'],
     [["show", "web", "--env", "prd"], 'idp: no environment named "prd"; did you mean "prod"?\n'],

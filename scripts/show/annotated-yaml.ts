@@ -70,9 +70,10 @@ function comment(source: Source | undefined, annotate: boolean): string {
 /** `services/cart/service.yaml:14:5 (override spec.environments.prod)`, or the layer alone for a built-in default. */
 export function describeSource(source: Source): string {
   const where = source.file
-    ? `${printable(source.file)}:${source.line}:${source.column} (${source.layer})`
+    ? `${source.file}:${source.line}:${source.column} (${source.layer})`
     : source.layer;
-  return source.note ? `${where}; ${source.note}` : where;
+  // The file and the layer (an environment's name) come from the repository: inert like every value.
+  return printable(source.note ? `${where}; ${source.note}` : where);
 }
 
 /** One scalar as YAML that parses back to it, inert on a terminal. */

@@ -120,6 +120,30 @@ describe("idp diff", () => {
   });
 });
 
+describe("drift output is inert", () => {
+  it("a hostile hand edit reaches no terminal, workflow log or comment raw", async () => {
+    const root = await repository();
+    const hostile =
+      "Mal\u001b]0;owned\u0007ory\u202e\u009b31m\rX\n::error file=forged::x\n</details>@org/team";
+    edit(root, PROD_WEB, "  replicas: 2\n", `  replicas: 2\n# ${hostile}\n`);
+    const text = await run(["diff", "--root", root]);
+    expect(text.exitCode).toBe(1);
+    for (const raw of ["\u001b", "\u0007", "\u202e", "\u009b", "\r"]) expect(text.stdout).not.toContain(raw);
+    expect(text.stdout).toContain("-# Mal\\u001b]0;owned\\u0007ory\\u202e\\u009b31m\\u000dX\n");
+    const github = await run(["render", "--check", "--format", "github", "--root", root]);
+    const commands = github.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(
+      commands.map((line) => line.slice(0, line.indexOf(" ") === -1 ? undefined : line.indexOf(" "))),
+    ).toEqual(["::error", "::group::how", "::endgroup::"]);
+    const markdown = await run(["render", "--check", "--format", "markdown", "--root", root]);
+    // inside a fenced block nothing is HTML or a mention; the fence itself cannot be closed by the content
+    const fenced = markdown.stdout.slice(markdown.stdout.indexOf("```diff"));
+    expect(fenced).toContain("-</details>@org/team\n");
+    for (const raw of ["\u001b", "\u202e", "\r"]) expect(markdown.stdout).not.toContain(raw);
+    expect(markdown.stdout.slice(0, markdown.stdout.indexOf("```diff"))).not.toContain("</details>");
+  });
+});
+
 describe("render --check shows the drift (issue #14)", () => {
   it("text: prints the unified diff of each stale file", async () => {
     const root = await repository();

@@ -17,12 +17,16 @@ export function formatDriftText(files: readonly DriftedFile[]): string {
     .map((f) =>
       f.diff === ""
         ? `# ${printableSource(f.file)}: not a regular file; a render replaces it\n`
-        : f.diff
-            .split("\n")
-            .map((line) => printableSource(line))
-            .join("\n"),
+        : inert(f.diff),
     )
     .join("");
+}
+
+function inert(diff: string): string {
+  return diff
+    .split("\n")
+    .map((line) => printableSource(line))
+    .join("\n");
 }
 
 /** The diffs for a pull-request comment or a job summary: per file a heading and a fenced `diff` block. */
@@ -30,7 +34,9 @@ export function formatDriftMarkdown(files: readonly DriftedFile[]): string {
   return files
     .map((f) => {
       const heading = `**${code(f.file)}** ${escapeMarkdown(f.status)}`;
-      const body = f.diff === "" ? "_not a regular file; a render replaces it_" : fence("diff", f.diff);
+      // Escaped like terminal text too: a bidi override would make the rendered diff read otherwise.
+      const body =
+        f.diff === "" ? "_not a regular file; a render replaces it_" : fence("diff", inert(f.diff));
       return `${heading}\n\n${body}\n`;
     })
     .join("\n");

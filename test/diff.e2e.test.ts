@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -97,6 +97,14 @@ describe("idp diff", () => {
     rmSync(join(root, "drift.patch"));
     const check = await run(["render", "--check", "--root", root]);
     expect(check.exitCode, check.stdout).toBe(0);
+  });
+
+  it("lists an entry that is not a regular file without following it", async () => {
+    const root = await repository();
+    symlinkSync("/etc/hostname", join(root, "manifests/dev/link.yaml"));
+    const outcome = await run(["diff", "--root", root]);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toBe("# manifests/dev/link.yaml: not a regular file; a render replaces it\n");
   });
 
   it("--format json lists each file with its status, first changed line and diff", async () => {

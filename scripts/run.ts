@@ -123,6 +123,52 @@ function buildProgram(
       },
     );
 
+  program
+    .command("show")
+    .argument("<service>", "the service to show")
+    .description(
+      "the service as resolved in each environment, each value with the file and line that set it; --manifests for what it renders",
+    )
+    .option("--env <env>", "only this environment")
+    .option("--manifests", "print the manifests the service renders instead of its settings", false)
+    .addOption(new Option("--root <dir>", "the repository to work on").default("."))
+    .addOption(
+      new Option("--format <format>", "annotated YAML (text), plain YAML, or JSON with every value's source")
+        .choices(["text", "yaml", "json"])
+        .default("text"),
+    )
+    .action(
+      async (service: string, raw: { root: string; format: string; env?: string; manifests: boolean }) => {
+        const { showCommand } = await import("./commands/show.js");
+        done(
+          await showCommand({
+            root: resolve(cwd, raw.root),
+            service,
+            ...(raw.env !== undefined ? { environment: raw.env } : {}),
+            manifests: raw.manifests,
+            format: raw.format as "text" | "yaml" | "json",
+          }),
+        );
+      },
+    );
+
+  common(program.command("diff"))
+    .description(
+      "how manifests/ differs from a fresh render: a unified diff per stale, missing or orphaned file; writes nothing, exit 1 on any difference",
+    )
+    .action(async (raw: { root: string; format: string }) => {
+      const { renderCommand } = await import("./commands/render.js");
+      done(
+        await renderCommand({
+          ...options(raw),
+          check: true,
+          allowEmpty: false,
+          verify: false,
+          diffOnly: true,
+        }),
+      );
+    });
+
   common(program.command("plan"))
     .description(
       "what this change does: findings judged by the base's rules, object changes and manifest diffs per environment and service, a verdict",

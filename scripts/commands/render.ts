@@ -1,12 +1,16 @@
-import { withPolicies } from "../check-repository.js";
+import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
+import { describeDrift, driftDiagnostics } from "../render/drift.js";
 import { startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
-import { writeManifests } from "../render/write.js";
+import { manifestsDirName } from "../render/write/tree.js";
+import { manifestsReadme, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
+import { formatDriftReport } from "../report/drift.js";
 import { formatReport } from "../report/emit.js";
 import type { OutputFormat } from "../report/format.js";
+import { Redactor } from "../report/redact.js";
 import { plural } from "../report/text.js";
 import type { CommandResult } from "./result.js";
 
@@ -20,6 +24,8 @@ export interface RenderOptions {
   allowEmpty: boolean;
   /** Check every rendered object against the upstream schemas of its kind. */
   verify: boolean;
+  /** With `check`, `idp diff`: a terminal gets the diffs alone on stdout, the summary on stderr. */
+  diffOnly?: boolean;
 }
 
 /**
@@ -36,7 +42,9 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers });
-  const validated = hasErrors(checked.diagnostics) ? checked : withPolicies(options.root, checked);
+  const validated: CheckedRepository = hasErrors(checked.diagnostics)
+    ? checked
+    : withPolicies(options.root, checked);
   if (!rendering || hasErrors(validated.diagnostics)) {
     rendering?.cancel();
     const output = formatReport(
@@ -73,8 +81,14 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     check: options.check,
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
+    readDrift: options.check,
   });
   diagnostics.push(...written.diagnostics);
+  // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
+  const drifted = options.check
+    ? describeDrift(written, freshText(tree), new Redactor(validated.policy?.secrets ?? []))
+    : [];
+  diagnostics.push(...driftDiagnostics(drifted));
   const drift = written.added.length + written.changed.length + written.removed.length;
   const failed = hasErrors(diagnostics) || (options.check && drift > 0);
   const services = [...tree.files.keys()].filter(
@@ -94,24 +108,34 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     ...written.changed.map((p) => `  ~ ${p}`),
     ...written.removed.map((p) => `  - ${p}`),
   ];
-  const report = formatReport(
-    {
-      summary:
-        listing.length > 0 && options.format === "text" ? `${summary}\n${listing.join("\n")}` : summary,
-      diagnostics,
-      data: {
-        ok: !failed,
-        added: written.added,
-        changed: written.changed,
-        removed: written.removed,
-        unchanged: written.unchanged,
-        ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
-      },
+  const shown = {
+    summary:
+      listing.length > 0 && options.format === "text" && !options.check
+        ? `${summary}\n${listing.join("\n")}`
+        : summary,
+    diagnostics,
+    data: {
+      ok: !failed,
+      added: written.added,
+      changed: written.changed,
+      removed: written.removed,
+      unchanged: written.unchanged,
+      ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
     },
-    options.format,
-    validated.sources,
-  );
-  return { exitCode: failed ? 1 : 0, stdout: report };
+  };
+  if (options.check) {
+    const printed = formatDriftReport(shown, drifted, options.format, validated.sources, options.diffOnly);
+    return { exitCode: failed ? 1 : 0, ...printed };
+  }
+  return { exitCode: failed ? 1 : 0, stdout: formatReport(shown, options.format, validated.sources) };
+}
+
+/** The text a render writes, by path relative to the root (`manifests/README.md` included). */
+function freshText(tree: RenderedTree): (file: string) => string | undefined {
+  return (file) => {
+    const path = file.slice(`${manifestsDirName}/`.length);
+    return path === "README.md" ? manifestsReadme : tree.files.get(path)?.text;
+  };
 }
 
 async function verifyTree(files: RenderedTree["files"]) {

@@ -8,6 +8,7 @@ import {
   hasText,
   manifestsDirName,
   type PlannedFile,
+  readManifestText,
   readTree,
   recoverInterruptedWrite,
   replaceTree,
@@ -28,6 +29,12 @@ export interface WriteOptions {
   allowEmpty: boolean;
   /** The environments defined now; every path must start with one of them. */
   environments: readonly string[];
+  /**
+   * In check mode, also read what is on disk for each changed and removed
+   * file (under the same lock as the comparison), for `render --check` and
+   * `idp diff` to show how it differs.
+   */
+  readDrift?: boolean;
 }
 
 /**
@@ -42,6 +49,11 @@ export interface WriteResult {
   unchanged: number;
   /** `render.empty-environment` refusals; when any is an error, nothing was written. */
   diagnostics: Diagnostic[];
+  /**
+   * With `readDrift`: the text on disk of each changed and removed file, by
+   * path relative to the root; undefined for an entry that is not a regular file.
+   */
+  onDisk?: Map<string, string | undefined>;
 }
 
 /** `manifests/README.md`, written with every tree and never pruned. */
@@ -103,7 +115,9 @@ export function writeManifests(
     // Under the lock too: a render swapping trees meanwhile would show a half-replaced manifests/.
     const release = acquireRenderLock(root, options.lockWaitMs ?? CHECK_LOCK_WAIT_MS);
     try {
-      return compareWithDisk(root, wanted, options).result;
+      const { result } = compareWithDisk(root, wanted, options);
+      if (options.readDrift) result.onDisk = readDrifted(root, [...result.changed, ...result.removed]);
+      return result;
     } finally {
       release();
     }
@@ -118,6 +132,12 @@ export function writeManifests(
   } finally {
     release();
   }
+}
+
+/** The on-disk text of each `manifests/...` path; undefined for what is not a regular file. */
+function readDrifted(root: string, paths: readonly string[]): Map<string, string | undefined> {
+  const prefix = `${manifestsDirName}/`;
+  return new Map(paths.map((path) => [path, readManifestText(root, path.slice(prefix.length))]));
 }
 
 function checkRoot(root: string): void {

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   renameSync,
   rmSync,
@@ -61,6 +62,20 @@ export function readTree(root: string): Map<string, EntryKind> {
     throw ioError(`could not read ${manifestsDirName}/`, error);
   }
   return tree;
+}
+
+/**
+ * The text of `manifests/<path>` as UTF-8, or undefined when it is not a
+ * regular file (a symbolic link is never followed out of the tree).
+ */
+export function readManifestText(root: string, path: string): string | undefined {
+  const file = join(root, manifestsDirName, path);
+  try {
+    if (!lstatSync(file).isFile()) return undefined;
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw ioError(`could not read ${manifestsDirName}/${path}`, error);
+  }
 }
 
 let scratch = Buffer.allocUnsafe(64 * 1024);

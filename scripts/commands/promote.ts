@@ -98,7 +98,7 @@ export async function promoteCommand(options: PromoteOptions): Promise<CommandRe
       `promote to ${plan.to} refused: ${describeMoves(plan.moves).join("; ")} fails the checks of ${plan.to}; nothing was written`,
       staged.checked,
     );
-  const applied = applyChange(root, edits, staged.tree);
+  const applied = applyChange(root, edits, staged.tree, staged.codeowners);
   if (hasErrors(applied.diagnostics))
     return refused(options, `promote to ${plan.to} refused: nothing was written`, {
       ...staged.checked,

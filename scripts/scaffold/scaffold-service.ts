@@ -80,5 +80,5 @@ export async function scaffoldService(
     },
   });
   if (!staged.tree) return { file, text, staged };
-  return { file, text, staged, applied: applyChange(root, edits, staged.tree) };
+  return { file, text, staged, applied: applyChange(root, edits, staged.tree, staged.codeowners) };
 }

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
 import { promisify } from "node:util";
 import { type SimpleGit, simpleGit } from "simple-git";
 import { ToolError } from "../errors.js";
@@ -115,11 +116,14 @@ export class GitBranch {
     );
   }
 
-  /** Removes a worktree made by addWorktree, changes and all. */
+  /** Removes a worktree made by addWorktree, changes and all; when git cannot, the folder goes and git forgets it. */
   async removeWorktree(folder: string): Promise<void> {
-    await this.#do(`remove the worktree ${folder}`, () =>
-      this.#git.raw(["worktree", "remove", "--force", folder]),
-    );
+    try {
+      await this.#git.raw(["worktree", "remove", "--force", folder]);
+    } catch {
+      rmSync(folder, { recursive: true, force: true });
+      await this.#do("forget a removed worktree", () => this.#git.raw(["worktree", "prune"]));
+    }
   }
 
   /** Deletes the local branch `name`. */

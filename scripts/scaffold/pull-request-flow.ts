@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ToolError, UsageError } from "../errors.js";
@@ -132,11 +132,12 @@ export async function proposeChange<T>(
     await tree.pushHead(REMOTE);
     pushed = true;
     progress(`pushed ${branch} to ${REMOTE}`);
+    progress("computing the plan for the pull request's body…");
     const published = await openFor(folder, target, made.change, commit);
     progress(`opened #${published.number}: ${published.url}`);
     return { result: made.result, published };
   } finally {
-    await git.removeWorktree(folder).catch(() => rmSync(folder, { recursive: true, force: true }));
+    await git.removeWorktree(folder).catch(() => undefined);
     if (!pushed) await git.deleteBranch(branch).catch(() => undefined);
   }
 }

@@ -229,7 +229,11 @@ describe("idp new service --pr", () => {
     expect(files[0]).toBe("Add service wishlist");
     expect(files).toContain("services/wishlist/service.yaml");
     expect(files).toContain("manifests/prod/wishlist/manifest.yaml");
+    expect(files).toContain(".github/CODEOWNERS");
+    // The change was made in a worktree of its own: the checkout stays on main, untouched.
     expect(status(root)).toBe("");
-    expect(git(root, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("idp/new-service-wishlist");
+    expect(git(root, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("main");
+    expect(existsSync(join(root, "services/wishlist"))).toBe(false);
+    expect(git(root, "worktree", "list").trim().split("\n")).toHaveLength(1);
   }, 60_000);
 });

@@ -213,8 +213,8 @@ describe("idp plan on real git histories", () => {
     edit(
       root,
       "services/search/service.yaml",
-      "ghcr.io/acme-dev/search:0.5.0-rc.1",
-      "ghcr.io/acme-dev/search:latest",
+      "ghcr.io/acme/search:0.5.0-rc.1",
+      "ghcr.io/acme/search:latest",
     );
     commit(root, "allow latest");
     const result = await planCommand({ root, format: "json", base: "main", env: {} });
@@ -235,7 +235,7 @@ describe("idp plan on real git histories", () => {
     // The manifests still show what the change does.
     expect(
       service(plan, "dev", "search").objects.find((o: { kind: string }) => o.kind === "Deployment")?.summary,
-    ).toEqual(["image ghcr.io/acme-dev/search 0.5.0-rc.1 → latest", "version label 0.5.0-rc.1 → latest"]);
+    ).toEqual(["image ghcr.io/acme/search 0.5.0-rc.1 → latest", "version label 0.5.0-rc.1 → latest"]);
     expect(plan.markdown).toContain("What this change's own rules would say: 0 new, 1 no longer reported");
   });
 

@@ -7,7 +7,9 @@ import { git, useRenderedRepositories } from "./support/rendered-repository.js";
 
 const { repository, temp } = useRenderedRepositories("idp-promote-");
 
+import { codeownersCommand } from "../scripts/commands/codeowners.js";
 import { promoteCommand } from "../scripts/commands/promote.js";
+import { validateCommand } from "../scripts/commands/validate.js";
 import { UsageError } from "../scripts/errors.js";
 
 function edit(root: string, file: string, from: string, to: string): void {
@@ -152,14 +154,86 @@ describe("idp promote", () => {
     expect(git(root, "status", "--porcelain")).toBe("");
   }, 30_000);
 
-  it("--all promotes every service whose image differs, leaving the rest", async () => {
+  it("--all --to staging (the README's example) promotes every release candidate dev runs, and every check passes after", async () => {
     const root = repository();
     const result = await promoteCommand({ root, format: "json", to: "staging", all: true, pr: false });
-    // dev runs release candidates from ghcr.io/acme-dev, which staging does not allow: refused as a whole.
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain("policy.SEC001");
-    expect(git(root, "status", "--porcelain")).toBe("");
+    expect(result.exitCode).toBe(0);
+    const data = JSON.parse(result.stdout) as { moves: Array<{ service: string }>; refused: unknown[] };
+    expect(data.moves.map((m) => m.service)).toEqual([
+      "catalog",
+      "checkout",
+      "nightly-report",
+      "payments",
+      "search",
+      "storefront",
+    ]);
+    expect(data.refused).toEqual([]);
+    expect(readFileSync(join(root, "manifests/staging/checkout/manifest.yaml"), "utf8")).toContain(
+      "image: ghcr.io/acme/checkout:1.5.0-rc.1",
+    );
+    expect((await validateCommand({ root, format: "text" })).exitCode).toBe(0);
+    expect(
+      (await renderCommand({ root, format: "text", check: true, allowEmpty: false, verify: false })).exitCode,
+    ).toBe(0);
+    expect((await codeownersCommand({ root, format: "text", check: true })).exitCode).toBe(0);
+  }, 60_000);
 
+  it("--all promotes each service that passes and reports each one that does not, exit 1", async () => {
+    const root = repository();
+    // checkout's dev build comes from acme-dev, which staging does not allow (SEC001); the others are fine.
+    await change(root, CHECKOUT, "ghcr.io/acme/checkout:1.5.0-rc.1", "ghcr.io/acme-dev/checkout:1.5.0-rc.1");
+    const result = await promoteCommand({ root, format: "text", to: "staging", all: true, pr: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "error policy.SEC001: image ghcr.io/acme-dev/checkout:1.5.0-rc.1 is not from a registry allowed in environment staging",
+    );
+    expect(result.stdout).toContain(
+      "  ✗ checkout: ghcr.io/acme/checkout:1.4.2 -> ghcr.io/acme-dev/checkout:1.5.0-rc.1 fails the checks of staging (policy.SEC001)",
+    );
+    expect(result.stdout).toContain(
+      "not promoted, 1 of 6 (each fails the checks of staging, see above): checkout",
+    );
+    // Only checkout's finding is reported: the refusal does not read as if every service failed.
+    expect(result.stdout.match(/error policy\./g)).toHaveLength(1);
+    expect(result.stdout).toContain(
+      "promoted dev -> staging: catalog: ghcr.io/acme/catalog:1.8.0 -> ghcr.io/acme/catalog:1.9.0-rc.1;",
+    );
+    const changed = git(root, "status", "--porcelain").split("\n").filter(Boolean);
+    expect(changed).toContain(" M services/catalog/service.yaml");
+    expect(changed).toContain(" M manifests/staging/search/manifest.yaml");
+    expect(
+      changed.filter((line) => line.includes("checkout")),
+      changed.join(";"),
+    ).toEqual([]);
+  }, 60_000);
+
+  it("--all refuses when every service that differs fails, saying so, and writes nothing", async () => {
+    const root = repository();
+    const result = await promoteCommand({ root, format: "text", to: "prod", all: true, pr: false });
+    // staging runs what prod runs: nothing to do.
+    expect(result.stdout).toContain("nothing to promote from staging to prod");
+    edit(
+      root,
+      CHECKOUT,
+      "    staging: { replicas: 2 }",
+      "    staging: { image: ghcr.io/acme/checkout:main-4f2a9c1, replicas: 2 }",
+    );
+    edit(
+      root,
+      "services/cart/service.yaml",
+      "    dev: { replicas: 1 }",
+      "    dev: { replicas: 1 }\n    staging: { image: ghcr.io/acme/cart:main-1 }",
+    );
+    const both = await promoteCommand({ root, format: "text", to: "prod", all: true, pr: false });
+    expect(both.exitCode).toBe(1);
+    expect(both.stdout).toContain(
+      "promote to prod refused: each of the 2 services that differ fails the checks of prod (listed below); nothing was written",
+    );
+    expect(git(root, "status", "--porcelain")).toBe("");
+  }, 60_000);
+
+  it("--all into prod promotes what staging runs, leaving the rest", async () => {
+    const root = repository();
     edit(
       root,
       "services/cart/service.yaml",

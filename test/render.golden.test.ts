@@ -91,7 +91,7 @@ describe("intent: what the golden files must keep saying", () => {
           image: string;
         }
       ).image;
-    expect(image("dev")).toBe("ghcr.io/acme-dev/checkout:1.5.0-rc.1");
+    expect(image("dev")).toBe("ghcr.io/acme/checkout:1.5.0-rc.1");
     expect(image("prod")).toBe("ghcr.io/acme/checkout:1.4.2");
   });
 

@@ -1,7 +1,12 @@
-import { readCodeowners, writeCodeowners } from "../codeowners/file.js";
-import { CODEOWNERS_FILE, firstDifferentLine, generateCodeowners } from "../codeowners/generate.js";
+import { CODEOWNERS_FILE } from "../codeowners/generate.js";
+import {
+  REGENERATE_CODEOWNERS,
+  readCodeownersState,
+  staleCodeowners,
+  syncCodeowners,
+} from "../codeowners/sync.js";
 import { validateRepository } from "../model/validate-repository.js";
-import { error, hasErrors, sortDiagnostics } from "../report/diagnostic.js";
+import { hasErrors, sortDiagnostics } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";
 import type { OutputFormat } from "../report/format.js";
 import type { CommandResult } from "./result.js";
@@ -14,13 +19,12 @@ export interface CodeownersOptions {
   check: boolean;
 }
 
-const REGENERATE = "run npm run -s idp -- codeowners";
-
 /**
  * `idp codeowners`: generates `.github/CODEOWNERS` from `teams/` and each
  * service's team. Invalid input writes nothing (ownership from a partial
  * picture would silently drop reviewers). With --check it writes nothing and
- * exits 1 when the committed file is stale.
+ * exits 1 when the committed file is stale. `idp render` keeps an existing
+ * file in step too.
  */
 export async function codeownersCommand(options: CodeownersOptions): Promise<CommandResult> {
   const validated = validateRepository(options.root);
@@ -29,37 +33,28 @@ export async function codeownersCommand(options: CodeownersOptions): Promise<Com
     const summary = "codeowners refused: fix the errors above first; nothing was written";
     return report(1, summary, validated.diagnostics, { ok: false }, options, sources);
   }
-  const generated = generateCodeowners(validated);
-  const diagnostics = sortDiagnostics([...validated.diagnostics, ...generated.diagnostics]);
-  if (generated.text === undefined) {
+  const state = readCodeownersState(options.root, validated);
+  const diagnostics = sortDiagnostics([...validated.diagnostics, ...state.diagnostics]);
+  if (state.text === undefined) {
     const summary = "codeowners refused: ownership is incomplete; nothing was written";
     return report(1, summary, diagnostics, { ok: false }, options, sources);
   }
-  const current = readCodeowners(options.root);
-  if (current !== undefined) sources.set(CODEOWNERS_FILE, current);
-  const fresh = current === generated.text;
+  if (state.current !== undefined) sources.set(CODEOWNERS_FILE, state.current);
+  const fresh = !state.stale;
   const data = { ok: fresh || !options.check, file: CODEOWNERS_FILE, stale: !fresh };
   if (options.check) {
     if (fresh) return report(0, `${CODEOWNERS_FILE} is up to date`, diagnostics, data, options, sources);
-    const stale = error(
-      "codeowners.stale",
-      current === undefined
-        ? `${CODEOWNERS_FILE} is missing: teams and services have no code owners`
-        : `${CODEOWNERS_FILE} is stale: it differs from what teams/ and services/ say`,
-      CODEOWNERS_FILE,
-      { line: firstDifferentLine(generated.text, current), column: 1 },
-      `${REGENERATE} and commit the result`,
-    );
+    const stale = staleCodeowners(state, `${REGENERATE_CODEOWNERS} and commit the result`);
     return report(
       1,
-      `${CODEOWNERS_FILE} is stale; ${REGENERATE} and commit the result`,
+      `${CODEOWNERS_FILE} is stale; ${REGENERATE_CODEOWNERS} and commit the result`,
       sortDiagnostics([...diagnostics, stale]),
       data,
       options,
       sources,
     );
   }
-  if (!fresh) writeCodeowners(options.root, generated.text);
+  syncCodeowners(options.root, state);
   const summary = fresh ? `${CODEOWNERS_FILE} is up to date` : `wrote ${CODEOWNERS_FILE}`;
   return report(0, summary, diagnostics, { ...data, written: !fresh }, options, sources);
 }

@@ -1,4 +1,6 @@
 import { type CheckedRepository, withPolicies } from "../check-repository.js";
+import { CODEOWNERS_FILE } from "../codeowners/generate.js";
+import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { describeDrift, driftDiagnostics } from "../render/drift.js";
 import { startRender, startRenderWorkers } from "../render/parallel-render.js";
@@ -59,7 +61,9 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     return { exitCode: 1, stdout: output };
   }
   const tree = await rendering.finish();
-  const diagnostics: Diagnostic[] = [...validated.diagnostics];
+  // CODEOWNERS is derived from teams and services too: it moves with the manifests.
+  const owners = derivedCodeowners(options.root, validated);
+  const diagnostics: Diagnostic[] = [...validated.diagnostics, ...(owners?.diagnostics ?? [])];
   const verification = options.verify ? await verifyTree(tree.files) : undefined;
   if (verification) diagnostics.push(...verification.diagnostics);
   if (hasErrors(diagnostics)) {
@@ -67,7 +71,9 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       exitCode: 1,
       stdout: formatReport(
         {
-          summary: "render refused: rendered objects failed verification; nothing was written",
+          summary: verification
+            ? "render refused: rendered objects failed verification; nothing was written"
+            : "render refused: fix the errors above first; nothing was written",
           diagnostics,
           data: { ok: false },
         },
@@ -89,7 +95,16 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     ? describeDrift(written, freshText(tree), new Redactor(validated.policy?.secrets ?? []))
     : [];
   diagnostics.push(...driftDiagnostics(drifted));
-  const drift = written.added.length + written.changed.length + written.removed.length;
+  const ownersWritten =
+    !hasErrors(written.diagnostics) &&
+    !options.check &&
+    owners !== undefined &&
+    syncCodeowners(options.root, owners);
+  const ownersDrift = options.check && owners?.stale === true;
+  if (owners && ownersDrift)
+    diagnostics.push(staleCodeowners(owners, "run idp render and commit the result"));
+  const manifestDrift = written.added.length + written.changed.length + written.removed.length;
+  const drift = manifestDrift + (ownersDrift ? 1 : 0);
   const failed = hasErrors(diagnostics) || (options.check && drift > 0);
   const services = [...tree.files.keys()].filter(
     (p) => p.endsWith(`/${MANIFEST_FILE}`) && !p.includes("/_platform/"),
@@ -100,13 +115,14 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     ? `render refused: nothing was written (${scope})`
     : options.check
       ? drift > 0
-        ? `manifests/ is stale: ${changes}; run idp render and commit the result`
+        ? `${manifestDrift > 0 ? `manifests/ is stale: ${changes}` : ""}${manifestDrift > 0 && ownersDrift ? " and " : ""}${ownersDrift ? `${CODEOWNERS_FILE} is stale` : ""}; run idp render and commit the result`
         : `manifests/ is up to date: ${scope}`
       : `rendered ${scope}: ${changes}`;
   const listing = [
     ...written.added.map((p) => `  + ${p}`),
     ...written.changed.map((p) => `  ~ ${p}`),
     ...written.removed.map((p) => `  - ${p}`),
+    ...(ownersWritten || ownersDrift ? [`  ~ ${CODEOWNERS_FILE}`] : []),
   ];
   const shown = {
     summary:
@@ -120,6 +136,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       changed: written.changed,
       removed: written.removed,
       unchanged: written.unchanged,
+      ...(owners ? { codeowners: ownersDrift ? "stale" : ownersWritten ? "written" : "up to date" } : {}),
       ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
     },
   };

@@ -50,6 +50,7 @@ export function parseServiceType(type: string): ServiceType {
 
 /** What scaffolding did: the staged check, and what was written when it passed. */
 export interface ScaffoldOutcome {
+  request: NewServiceRequest;
   file: string;
   text: string;
   staged: StagedChange;
@@ -79,6 +80,6 @@ export async function scaffoldService(
       date: today(),
     },
   });
-  if (!staged.tree) return { file, text, staged };
-  return { file, text, staged, applied: applyChange(root, edits, staged.tree) };
+  if (!staged.tree) return { request, file, text, staged };
+  return { request, file, text, staged, applied: applyChange(root, edits, staged.tree, staged.codeowners) };
 }

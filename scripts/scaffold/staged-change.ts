@@ -11,6 +11,8 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type CheckedRepository, type CheckOptions, checkRepository } from "../check-repository.js";
+import { CODEOWNERS_FILE } from "../codeowners/generate.js";
+import { type CodeownersState, derivedCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
 import { fileContent, type RenderedTree } from "../render/render-jobs.js";
@@ -29,6 +31,8 @@ export interface StagedChange {
   checked: CheckedRepository;
   /** The rendered tree; undefined when the copy has errors (then nothing may be kept). */
   tree?: RenderedTree;
+  /** `.github/CODEOWNERS` after the edits, when the repository keeps one. */
+  codeowners?: CodeownersState;
 }
 
 /**
@@ -53,7 +57,12 @@ export async function stageChange(
     }
     const checked = checkRepository(copy, options);
     if (hasErrors(checked.diagnostics)) return { checked };
-    return { checked, tree: await renderRepositoryInParallel(checked) };
+    // Everything derived from the services moves with them: the manifests and the code owners.
+    const codeowners = derivedCodeowners(root, checked);
+    if (codeowners && hasErrors(codeowners.diagnostics))
+      return { checked: { ...checked, diagnostics: [...checked.diagnostics, ...codeowners.diagnostics] } };
+    const tree = await renderRepositoryInParallel(checked);
+    return { checked, tree, ...(codeowners ? { codeowners } : {}) };
   } catch (cause) {
     if (cause instanceof ToolError) throw cause;
     throw new ToolError(`could not check the change on a copy of ${root}`, { cause });
@@ -66,6 +75,8 @@ export async function stageChange(
 export interface AppliedChange {
   /** The source files written, relative to the root. */
   files: string[];
+  /** Generated files other than manifests that were rewritten (`.github/CODEOWNERS`). */
+  generated: string[];
   manifests: WriteResult;
   /** Refusals of the manifest write (render.empty-environment); when any is an error, everything was rolled back. */
   diagnostics: Diagnostic[];
@@ -74,11 +85,16 @@ export interface AppliedChange {
 /**
  * Keeps a change that passed {@link stageChange}: writes the edited source
  * files into the repository, then the rendered manifests (atomically, as
- * `idp render` does). When the manifest write refuses or fails, the source
- * files are put back as they were, so the repository is never left half
- * changed.
+ * `idp render` does) and `.github/CODEOWNERS` when it is kept and changes.
+ * When the manifest write refuses or fails, the source files are put back as
+ * they were, so the repository is never left half changed.
  */
-export function applyChange(root: string, edits: FileEdits, tree: RenderedTree): AppliedChange {
+export function applyChange(
+  root: string,
+  edits: FileEdits,
+  tree: RenderedTree,
+  codeowners?: CodeownersState,
+): AppliedChange {
   const originals = new Map<string, string | undefined>();
   const createdFolders: string[] = [];
   const restore = () => {
@@ -108,8 +124,13 @@ export function applyChange(root: string, edits: FileEdits, tree: RenderedTree):
       allowEmpty: false,
       environments: tree.environments,
     });
-    if (hasErrors(manifests.diagnostics)) restore();
-    return { files: [...edits.keys()], manifests, diagnostics: manifests.diagnostics };
+    if (hasErrors(manifests.diagnostics)) {
+      restore();
+      return { files: [...edits.keys()], generated: [], manifests, diagnostics: manifests.diagnostics };
+    }
+    if (codeowners?.stale) originals.set(CODEOWNERS_FILE, codeowners.current);
+    const generated = codeowners && syncCodeowners(root, codeowners) ? [CODEOWNERS_FILE] : [];
+    return { files: [...edits.keys()], generated, manifests, diagnostics: manifests.diagnostics };
   } catch (cause) {
     restore();
     if (cause instanceof ToolError) throw cause;
@@ -120,5 +141,5 @@ export function applyChange(root: string, edits: FileEdits, tree: RenderedTree):
 /** Every path a kept change touched, relative to the root: its source files and the manifests written. */
 export function touchedPaths(applied: AppliedChange): string[] {
   const { added, changed, removed } = applied.manifests;
-  return [...new Set([...applied.files, ...added, ...changed, ...removed])].sort();
+  return [...new Set([...applied.files, ...applied.generated, ...added, ...changed, ...removed])].sort();
 }

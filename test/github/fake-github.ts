@@ -93,6 +93,8 @@ export interface FakeGitHubOptions {
   app?: FakeApp;
   /** Serve under this path, as GitHub Enterprise Server does ("/api/v3"); default the root. */
   basePath?: string;
+  /** What `GET /repos/{owner}/{repo}` names as the default branch; default "main". */
+  defaultBranch?: string;
 }
 
 /** A running fake GitHub, its state and its log. */
@@ -121,7 +123,7 @@ const FORBIDDEN = {
 
 /**
  * Starts an HTTP server on 127.0.0.1 (random port) that speaks the GitHub REST
- * endpoints `idp comment` uses, with in-memory state: issue comments (listed
+ * endpoints `idp comment` and `--pr` use, with in-memory state: the repository (`GET /repos/{owner}/{repo}`, its default branch), issue comments (listed
  * 30 or `per_page` at a time with Link headers, created, updated), check runs
  * (created, updated; annotations appended), commit statuses, `GET /user`,
  * `GET /app` and installation access tokens for a GitHub App (its JWT checked
@@ -215,6 +217,28 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const body = (op.body ?? {}) as Body;
     if (p.owner !== undefined && !repos.has(repo)) return notFound;
     switch (op.operationId) {
+      case "repos/get": {
+        const [owner, name] = repo.split("/");
+        return {
+          status: 200,
+          body: {
+            id: 1,
+            name,
+            full_name: repo,
+            owner: { login: owner, id: 1, type: "Organization" },
+            private: true,
+            html_url: `https://github.example/${repo}`,
+            default_branch: options.defaultBranch ?? "main",
+            permissions: {
+              admin: false,
+              maintain: false,
+              push: grant?.write === true,
+              triage: true,
+              pull: true,
+            },
+          },
+        };
+      }
       case "users/get-authenticated":
         if (grant?.type === "Bot") return { status: 403, body: FORBIDDEN };
         return { status: 200, body: { login: grant?.login, id: 1, type: "User" } };

@@ -1,12 +1,15 @@
 import { afterEach, beforeAll } from "vitest";
-import { type FakeGitHub, startFakeGitHub } from "../github/fake-github.js";
+import { type FakeGitHub, type ScriptedResponse, startFakeGitHub } from "../github/fake-github.js";
 import { OpenApiChecker } from "../github/openapi-check.js";
 import { git } from "./rendered-repository.js";
 
 /** A fake GitHub per test, ready to accept one pull request. */
 export interface PullRequestFake {
-  /** Starts the fake for a token that may write, answering `pulls/create` with pull request `number`. */
-  open(number: number): Promise<FakeGitHub>;
+  /**
+   * Starts the fake for a token that may write, answering `pulls/create` with
+   * pull request `number`, or with `reply` when given (a refusal).
+   */
+  open(number: number, reply?: ScriptedResponse): Promise<FakeGitHub>;
 }
 
 /**
@@ -25,17 +28,20 @@ export function usePullRequestFake(): PullRequestFake {
     fake = undefined;
   });
   return {
-    async open(number) {
+    async open(number, reply) {
       fake = await startFakeGitHub({
         checker,
         tokens: {
           ghp_person: { login: "octocat", type: "User", write: true, checks: false, statuses: true },
         },
       });
-      fake.script("pulls/create", {
-        status: 201,
-        body: { number, html_url: `https://github.example/acme/shop/pull/${number}` },
-      });
+      fake.script(
+        "pulls/create",
+        reply ?? {
+          status: 201,
+          body: { number, html_url: `https://github.example/acme/shop/pull/${number}` },
+        },
+      );
       return fake;
     },
   };

@@ -40,6 +40,7 @@ export function useRenderedRepositories(prefix: string): RenderedRepositories {
     template = mkdtempSync(join(tmpdir(), `${prefix}template-`));
     for (const folder of FOLDERS) cpSync(join(ROOT, folder), join(template, folder), { recursive: true });
     cpSync(join(ROOT, ".gitignore"), join(template, ".gitignore"));
+    cpSync(join(ROOT, ".github/CODEOWNERS"), join(template, ".github/CODEOWNERS"));
     const rendered = await renderCommand({
       root: template,
       format: "text",

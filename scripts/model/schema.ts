@@ -3,6 +3,7 @@ import { ToolError } from "../errors.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
 import type { LoadedDocument, ValuePath } from "./document.js";
 import { KINDS, type Kind } from "./kinds.js";
+import { colonSpaceHint } from "./colon-space.js";
 import { closestName } from "./names.js";
 import { PRECOMPILED_FILE, precompiledChecks } from "./precompiled-schemas.js";
 import type { SchemaSources } from "./read-schemas.js";
@@ -102,7 +103,22 @@ export function validateDocument(
   if (validate(document.value)) return [];
   const rootSchema = validate.schema as JsonSchema;
   const errors = settleAlternatives(validate.errors ?? [], branch);
-  return errors.map((e) => toDiagnostic(e, document, rootSchema));
+  return uniqueDiagnostics(errors.map((e) => toDiagnostic(e, document, rootSchema)));
+}
+
+/**
+ * A value checked by two schema objects (a property that also `$ref`s a
+ * shared definition, say) fails both with the same words: one mistake, one
+ * diagnostic.
+ */
+function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.line}\u0000${d.column}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -172,18 +188,22 @@ function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: Json
     case "unevaluatedProperties": {
       const field = String(e.params.additionalProperty ?? e.params.unevaluatedProperty);
       const known = knownProperties(parent, rootSchema);
-      const suggestion = closestName(field, known);
+      // The fields this mapping lacks come first: `teir:` next to `team:` means `tier`.
+      const present = isObject(e.data) ? e.data : {};
+      const suggestion = closestName(field, known, (candidate) => !Object.hasOwn(present, candidate));
       const where = name ? ` in ${name}` : "";
+      const colon = known.includes(field.split(":")[0] ?? "") ? colonSpaceHint(field) : undefined;
       return error(
         "schema.unknown-field",
         `unknown field "${field}"${where}`,
         file,
         document.locate([...path, field], "key"),
-        suggestion
-          ? `did you mean "${suggestion}"?`
-          : known.length > 0
-            ? `known fields here: ${known.join(", ")}`
-            : "remove it",
+        colon ??
+          (suggestion
+            ? `did you mean "${suggestion}"?`
+            : known.length > 0
+              ? `known fields here: ${known.join(", ")}`
+              : "remove it"),
       );
     }
     case "type":
@@ -192,6 +212,7 @@ function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: Json
         `${name} must be ${article(String(e.params.type))}, got ${got}`,
         file,
         document.locate(path),
+        typeof e.data === "string" ? colonSpaceHint(e.data) : undefined,
       );
     case "enum": {
       const allowed = (e.params.allowedValues as unknown[]).map(String);

@@ -50,6 +50,14 @@ export function validateRepository(root: string, validators?: SchemaValidators):
   const environments = check("Environment", loaded.environments);
   const teams = check("Team", loaded.teams);
   const services = check("Service", loaded.services);
+  // A file that did not even parse still exists: no "unknown service" elsewhere because of it.
+  for (const { file, text } of loaded.failed) {
+    if (text !== undefined) sources.set(file, text);
+    const name = nameFromPath(file);
+    if (file.startsWith("services/")) services.broken.push(name);
+    else if (file.startsWith("teams/")) teams.broken.push(name);
+    else environments.broken.push(name);
+  }
   if (loaded.environments.length === 0 && !diagnostics.some((d) => d.file.startsWith("environments/"))) {
     diagnostics.push(
       error(
@@ -88,7 +96,12 @@ export function validateRepository(root: string, validators?: SchemaValidators):
 function nameOf(doc: LoadedDocument): string {
   const value = doc.value as { metadata?: { name?: unknown } };
   if (typeof value?.metadata?.name === "string") return value.metadata.name;
-  const parts = doc.file.split("/");
+  return nameFromPath(doc.file);
+}
+
+/** `services/<name>/service.yaml`, `teams/<name>.yaml`, `environments/<name>.yaml`. */
+function nameFromPath(file: string): string {
+  const parts = file.split("/");
   return parts[0] === "services" ? (parts[1] ?? "") : (parts[1] ?? "").replace(/\.yaml$/, "");
 }
 

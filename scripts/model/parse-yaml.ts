@@ -19,8 +19,8 @@ import {
   type YAMLMap,
 } from "yaml";
 import { type Diagnostic, error, type Position } from "../report/diagnostic.js";
-import type { LoadedDocument, ValuePath } from "./document.js";
 import { colonSpaceHint } from "./colon-space.js";
+import type { LoadedDocument, ValuePath } from "./document.js";
 import { composePlain } from "./yaml-fast-path.js";
 
 /** Files above this many bytes are refused before decoding: no config file of ours comes near it. */
@@ -457,7 +457,8 @@ function syntaxDiagnostic(
   const at = positionOf(yamlError.pos[0]);
   // `port:8080` makes yaml complain about something else; the line itself says what is wrong.
   const line = text.split(/\r?\n/, at.line)[at.line - 1] ?? "";
-  const hint = colonSpaceHint(line) ?? SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.";
+  const hint =
+    colonSpaceHint(line) ?? SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.";
   return error("load.syntax", `YAML syntax error: ${cleanMessage(yamlError.message)}`, file, at, hint);
 }
 

@@ -1,9 +1,9 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
+import { colonSpaceHint } from "./colon-space.js";
 import type { LoadedDocument, ValuePath } from "./document.js";
 import { KINDS, type Kind } from "./kinds.js";
-import { colonSpaceHint } from "./colon-space.js";
 import { closestName } from "./names.js";
 import { PRECOMPILED_FILE, precompiledChecks } from "./precompiled-schemas.js";
 import type { SchemaSources } from "./read-schemas.js";

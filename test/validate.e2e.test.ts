@@ -642,6 +642,39 @@ describe("idp validate refuses bad input with one clear diagnostic", () => {
     expect(diagnostics.every((d) => d.code === "load.syntax")).toBe(true);
   });
 
+  it("a schema error does not hide the file's other mistakes: an unknown team, environment or call", async () => {
+    const root = makeRepo();
+    replace(WEB, "  replicas: 2\n", "  replicas: two\n")(root);
+    replace(WEB, "  team: shop\n", "  team: shopp\n")(root);
+    replace(WEB, "  calls: [api]\n", "  calls: [api, apl]\n")(root);
+    replace(WEB, "    dev:\n", "    dve:\n")(root);
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    expect(outcome.exitCode).toBe(1);
+    const diagnostics = JSON.parse(outcome.stdout).diagnostics as {
+      code: string;
+      line: number;
+      hint?: string;
+    }[];
+    expect(diagnostics.map((d) => [d.code, d.line, d.hint])).toEqual([
+      ["resolve.unknown-team", 6, 'did you mean "shop"?'],
+      ["schema.type", 16, undefined],
+      ["resolve.unknown-service", 29, 'did you mean "api"?'],
+      ["resolve.unknown-environment", 33, 'did you mean "dev"?'],
+    ]);
+  });
+
+  it("a value that fails its schema is not reported again by resolve", async () => {
+    const root = makeRepo();
+    replace(WEB, "  team: shop\n", "  team: Shop_Team\n")(root);
+    replace(WEB, "  calls: [api]\n", "  calls: [api, Not_A_Name]\n")(root);
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    const diagnostics = JSON.parse(outcome.stdout).diagnostics as { code: string; line: number }[];
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["schema.pattern", 6],
+      ["schema.pattern", 29],
+    ]);
+  });
+
   it("reports every error of a file at once, in file order", async () => {
     const root = makeRepo();
     replace(JOB, "  type: cron\n", "  type: cronn\n")(root);

@@ -97,13 +97,68 @@ export function validateDocument(
   kind: Kind,
   document: LoadedDocument,
 ): Diagnostic[] {
-  if (validators.accepts(kind, document.value)) return [];
+  return checkDocument(validators, kind, document).diagnostics;
+}
+
+/** What the schema says of one document: the diagnostics, and which values they are about. */
+export interface SchemaOutcome {
+  diagnostics: Diagnostic[];
+  /**
+   * JSON pointers of the values found wrong (an unknown or missing field is
+   * its own pointer, not its parent's): a value not at or under one of them
+   * passed its schema, so later checks may still look at it.
+   */
+  invalid: string[];
+}
+
+/** validateDocument, also saying where the errors are. */
+export function checkDocument(
+  validators: SchemaValidators,
+  kind: Kind,
+  document: LoadedDocument,
+): SchemaOutcome {
+  if (validators.accepts(kind, document.value)) return { diagnostics: [], invalid: [] };
   const { byKind, branch } = validators.compiled();
   const validate = byKind[kind];
-  if (validate(document.value)) return [];
+  if (validate(document.value)) return { diagnostics: [], invalid: [] };
   const rootSchema = validate.schema as JsonSchema;
   const errors = settleAlternatives(validate.errors ?? [], branch);
-  return uniqueDiagnostics(errors.map((e) => toDiagnostic(e, document, rootSchema)));
+  return {
+    diagnostics: uniqueDiagnostics(errors.map((e) => toDiagnostic(e, document, rootSchema))),
+    invalid: [...new Set(errors.map(invalidPointer))],
+  };
+}
+
+/** The value an error is about: the field itself for an unknown, missing or badly named key. */
+function invalidPointer(e: ErrorObject): string {
+  const field =
+    e.params.additionalProperty ??
+    e.params.unevaluatedProperty ??
+    e.params.missingProperty ??
+    e.params.propertyName;
+  if (typeof field !== "string") return e.instancePath;
+  return `${e.instancePath}/${field.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+
+/**
+ * Which parts of a document passed its schema, from the pointers of its
+ * errors: a value when no error is about it or anything inside it, a key
+ * when no error is about the entry itself (errors inside its value leave the
+ * key's name good).
+ */
+export function soundValues(invalid: readonly string[]): {
+  value: (path: ValuePath) => boolean;
+  key: (path: ValuePath) => boolean;
+} {
+  const pointerOf = (path: ValuePath) =>
+    path.map((step) => `/${String(step).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+  return {
+    value: (path) => {
+      const pointer = pointerOf(path);
+      return !invalid.some((p) => p === pointer || p.startsWith(`${pointer}/`));
+    },
+    key: (path) => !invalid.includes(pointerOf(path)),
+  };
 }
 
 /**

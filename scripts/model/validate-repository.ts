@@ -6,7 +6,7 @@ import type { Kind } from "./kinds.js";
 import { loadRepository } from "./load.js";
 import { readSchemas } from "./read-schemas.js";
 import { type Resolution, resolveRepository } from "./resolve.js";
-import { compileSchemas, type SchemaValidators, validateDocument } from "./schema.js";
+import { checkDocument, compileSchemas, type SchemaValidators } from "./schema.js";
 
 /** The outcome of load → validate → resolve over a whole repository. */
 export interface ValidatedRepository extends Resolution {
@@ -38,14 +38,18 @@ export function validateRepository(root: string, validators?: SchemaValidators):
   const check = (kind: Kind, documents: readonly LoadedDocument[]) => {
     const valid: LoadedDocument[] = [];
     const broken: string[] = [];
+    const invalid: { document: LoadedDocument; invalid: string[] }[] = [];
     for (const doc of documents) {
       sources.set(doc.file, doc.text);
-      const found = validateDocument(compiled, kind, doc);
-      diagnostics.push(...found);
-      if (found.length === 0) valid.push(doc);
-      else broken.push(nameOf(doc));
+      const found = checkDocument(compiled, kind, doc);
+      diagnostics.push(...found.diagnostics);
+      if (found.diagnostics.length === 0) valid.push(doc);
+      else {
+        broken.push(nameOf(doc));
+        invalid.push({ document: doc, invalid: found.invalid });
+      }
     }
-    return { valid, broken };
+    return { valid, broken, invalid };
   };
   const environments = check("Environment", loaded.environments);
   const teams = check("Team", loaded.teams);
@@ -74,6 +78,7 @@ export function validateRepository(root: string, validators?: SchemaValidators):
     teams: teams.valid,
     services: services.valid,
     broken: { environments: environments.broken, teams: teams.broken, services: services.broken },
+    invalidServices: services.invalid,
   });
   diagnostics.push(...resolution.diagnostics);
   return {

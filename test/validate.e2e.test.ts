@@ -74,6 +74,15 @@ const cases: Case[] = [
     column: 1,
   },
   {
+    name: "a quote never closed points where the string opens",
+    arrange: replace(WEB, "  description: The shop front end\n", '  description: "The shop front end\n'),
+    code: "load.syntax",
+    file: WEB,
+    line: 7,
+    column: 16,
+    hint: "This quoted string is never closed",
+  },
+  {
     name: "duplicate key",
     arrange: replace(WEB, "kind: Service\n", "kind: Service\nkind: Service\n"),
     code: "load.duplicate-key",

@@ -454,12 +454,41 @@ function syntaxDiagnostic(
   yamlError: YAMLError,
   positionOf: PositionOf,
 ): Diagnostic {
-  const at = positionOf(yamlError.pos[0]);
+  const unclosed = unclosedQuote(text, yamlError);
+  const at = positionOf(unclosed ?? yamlError.pos[0]);
   // `port:8080` makes yaml complain about something else; the line itself says what is wrong.
   const line = text.split(/\r?\n/, at.line)[at.line - 1] ?? "";
   const hint =
-    colonSpaceHint(line) ?? SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.";
+    unclosed !== undefined
+      ? "This quoted string is never closed: add the closing quote (without it, the string runs to the end of the file)."
+      : (colonSpaceHint(line) ?? SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.");
   return error("load.syntax", `YAML syntax error: ${cleanMessage(yamlError.message)}`, file, at, hint);
+}
+
+/**
+ * yaml reports a missing closing quote where the file ends; the mistake is
+ * where the string opens. Inside an unclosed string every quote is escaped
+ * (`\\"` in double quotes, `''` in single quotes), so the opening quote is
+ * the last one that is not: after an even run of backslashes, or the first
+ * of an odd run of single quotes.
+ */
+function unclosedQuote(text: string, yamlError: YAMLError): number | undefined {
+  const quote = /^Missing closing (["'])quote/.exec(yamlError.message)?.[1];
+  if (quote === undefined) return undefined;
+  for (let i = Math.min(yamlError.pos[0], text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let backslashes = 0;
+      while (text[i - 1 - backslashes] === "\\") backslashes++;
+      if (backslashes % 2 === 0) return i;
+    } else {
+      let first = i;
+      while (text[first - 1] === "'") first--;
+      if ((i - first + 1) % 2 === 1) return first;
+      i = first;
+    }
+  }
+  return undefined;
 }
 
 /** yaml's messages may span lines and quote whole tokens; keep one readable line. */

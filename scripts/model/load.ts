@@ -230,7 +230,7 @@ function readUpTo(fd: number, limit: number): Uint8Array {
 
 function lstatOrCode(target: string): Stats | string {
   try {
-    // A missing file is common here (service.yml): no exception for it.
+    // A missing file is an answer here, not a failure: no exception for it.
     return lstatSync(target, { throwIfNoEntry: false }) ?? "ENOENT";
   } catch (cause) {
     return errorCode(cause);

@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
 import { colonSpaceHint } from "./colon-space.js";
-import type { LoadedDocument, ValuePath } from "./document.js";
+import type { LoadedDocument, SoundValues, ValuePath } from "./document.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { closestName } from "./names.js";
 import { PRECOMPILED_FILE, precompiledChecks } from "./precompiled-schemas.js";
@@ -146,10 +146,7 @@ function invalidPointer(e: ErrorObject): string {
  * when no error is about the entry itself (errors inside its value leave the
  * key's name good).
  */
-export function soundValues(invalid: readonly string[]): {
-  value: (path: ValuePath) => boolean;
-  key: (path: ValuePath) => boolean;
-} {
+export function soundValues(invalid: readonly string[]): SoundValues {
   const pointerOf = (path: ValuePath) =>
     path.map((step) => `/${String(step).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
   return {

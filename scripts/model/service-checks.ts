@@ -1,4 +1,4 @@
-import type { LoadedDocument, ValuePath } from "./document.js";
+import type { LoadedDocument, SoundValues, ValuePath } from "./document.js";
 import { suggest } from "./environments.js";
 import type { Findings } from "./findings.js";
 import type { Origin } from "./merge.js";
@@ -51,7 +51,7 @@ export function checkServiceFile(
 
 /**
  * The references of a service file to other files: its folder, its team,
- * the environments it overrides and the services it calls. `isSound` says
+ * the environments it overrides and the services it calls. `sound` says
  * which values passed the schema: a file that failed it elsewhere still has
  * these checked (every mistake of the file in one run), and a value that
  * failed is left to its schema diagnostic (one mistake, one diagnostic).
@@ -60,11 +60,11 @@ export function checkServiceReferences(
   doc: LoadedDocument,
   known: KnownNames,
   findings: Findings,
-  isSound: SoundValues = { value: () => true, key: () => true },
+  sound: SoundValues = { value: () => true, key: () => true },
 ): void {
   const at = (path: ValuePath): Origin => ({ file: doc.file, path });
   const text = (value: unknown, path: ValuePath): string | undefined =>
-    typeof value === "string" && isSound.value(path) ? value : undefined;
+    typeof value === "string" && sound.value(path) ? value : undefined;
   const root = record(doc.value);
   const metadata = record(root.metadata);
   const folder = doc.file.split("/")[1];
@@ -85,7 +85,7 @@ export function checkServiceReferences(
   }
   const spec = record(root.spec);
   for (const environment of Object.keys(record(spec.environments))) {
-    if (isSound.key(["spec", "environments", environment]) && !known.environments.has(environment)) {
+    if (sound.key(["spec", "environments", environment]) && !known.environments.has(environment)) {
       findings.error(
         "resolve.unknown-environment",
         `spec.environments.${environment} overrides an environment that does not exist`,
@@ -108,12 +108,6 @@ export function checkServiceReferences(
       if (callee !== undefined) checkCall(callee, [...path, index], self, known, at, findings);
     });
   }
-}
-
-/** Which parts of a document passed its schema: a value (with all inside it), or just a key. */
-export interface SoundValues {
-  value: (path: ValuePath) => boolean;
-  key: (path: ValuePath) => boolean;
 }
 
 function record(value: unknown): Record<string, unknown> {

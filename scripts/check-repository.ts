@@ -55,7 +55,7 @@ export function withPolicies(
     ...validated,
     policy,
     diagnostics,
-    sources: redactor.sources(validated.sources, diagnostics),
+    sources: redactor.sources(new Map([...validated.sources, ...policy.sources]), diagnostics),
   };
 }
 

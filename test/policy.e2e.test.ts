@@ -136,6 +136,40 @@ describe("exceptions", () => {
   });
 
   it.each([
+    [
+      "a YAML syntax error",
+      "- rule: SEC001\n  target: services/cart\n  reason: {x\n  approvedBy: carol\n",
+      ["    4 |   approvedBy: carol", "      |   ^"],
+    ],
+    [
+      "a schema error",
+      exception("2027-01-31").replace("reason: vendor", "reasons: vendor"),
+      [
+        'policies/exceptions.yaml:5:3: error schema.unknown-field: unknown field "reasons" in [0]',
+        "    5 |   reasons: vendor image until the 2027 rebuild",
+        "      |   ^",
+      ],
+    ],
+    [
+      "a governance violation",
+      exception("2027-01-31").replace("approvedBy: carol", "approvedBy: alice"),
+      ["    6 |   approvedBy: alice", "      |               ^"],
+    ],
+  ])("prints %s in policies/exceptions.yaml with its source line", async (_name, text, expected) => {
+    const root = repo();
+    writeFileSync(join(root, "policies/exceptions.yaml"), text);
+    const saved = { ...process.env };
+    process.env.IDP_TODAY = "2026-11-25";
+    try {
+      const outcome = await run(["validate", "--root", root]);
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.stdout).toContain(expected.join("\n"));
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it.each([
     ["an unknown rule", exception("2027-01-31", "SEC999"), "policy.exception-unknown-rule", 2],
     [
       "an unknown target",

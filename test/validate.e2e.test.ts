@@ -74,6 +74,15 @@ const cases: Case[] = [
     column: 1,
   },
   {
+    name: "a quote never closed points where the string opens",
+    arrange: replace(WEB, "  description: The shop front end\n", '  description: "The shop front end\n'),
+    code: "load.syntax",
+    file: WEB,
+    line: 7,
+    column: 16,
+    hint: "This quoted string is never closed",
+  },
+  {
     name: "duplicate key",
     arrange: replace(WEB, "kind: Service\n", "kind: Service\nkind: Service\n"),
     code: "load.duplicate-key",
@@ -213,7 +222,82 @@ const cases: Case[] = [
     line: 1,
     column: 1,
   },
+  {
+    name: "a service file directly in services/",
+    arrange: (root) => cpSync(join(root, JOB), join(root, "services/wishlist.yaml")),
+    code: "load.stray-file",
+    file: "services/wishlist.yaml",
+    line: 1,
+    column: 1,
+    hint: "Move it to services/wishlist/service.yaml",
+  },
+  {
+    name: "Service.yaml with a capital letter",
+    arrange: (root) => {
+      mkdirSync(join(root, "services/extra"));
+      cpSync(join(root, JOB), join(root, "services/extra/Service.yaml"));
+    },
+    code: "load.file-name",
+    file: "services/extra/Service.yaml",
+    line: 1,
+    column: 1,
+    hint: "Rename it to services/extra/service.yaml",
+  },
+  {
+    name: "a second YAML file in a service folder",
+    arrange: write("services/web/overrides.yaml", "spec: { replicas: 3 }\n"),
+    code: "load.stray-file",
+    file: "services/web/overrides.yaml",
+    line: 1,
+    column: 1,
+    hint: "services/web/service.yaml",
+  },
+  {
+    name: "an environment file with an upper-case extension",
+    arrange: (root) => cpSync(join(root, DEV), join(root, "environments/qa.YAML")),
+    code: "load.extension",
+    file: "environments/qa.YAML",
+    line: 1,
+    column: 1,
+    hint: "Rename it to environments/qa.yaml",
+  },
+  {
+    name: "no space after a colon (YAML reads one string)",
+    arrange: replace(WEB, "  port: 8080\n", "  port:8080\n"),
+    code: "load.syntax",
+    file: WEB,
+    line: 12,
+    column: 3,
+    hint: "Put a space after the colon: `port: 8080`",
+  },
+  {
+    name: "no space after a colon in a flow mapping",
+    arrange: replace(WEB, "{ type: postgres,", "{ type:postgres,"),
+    code: "schema.unknown-field",
+    file: WEB,
+    line: 31,
+    column: 11,
+    hint: "Put a space after the colon: `type: postgres`",
+  },
   // schema
+  {
+    name: "image without a tag, reported once",
+    arrange: replace(WEB, "ghcr.io/example/web:1.2.3", "ghcr.io/example/web"),
+    code: "schema.pattern",
+    file: WEB,
+    line: 11,
+    column: 10,
+    message: "spec.image must be an image reference with a tag or digest",
+  },
+  {
+    name: "a transposed field name suggests the missing field",
+    arrange: replace(WEB, "  tier: standard\n", "  teir: standard\n"),
+    code: "schema.unknown-field",
+    file: WEB,
+    line: 8,
+    column: 3,
+    hint: 'did you mean "tier"?',
+  },
   {
     name: "wrong type",
     arrange: replace(WEB, "  replicas: 2\n", "  replicas: two\n"),
@@ -620,6 +704,49 @@ describe("idp validate refuses bad input with one clear diagnostic", () => {
     expect(outcome.stdout).not.toContain("TOP-SECRET");
   });
 
+  it("a service that does not parse is still a service: its callers are not reported", async () => {
+    const root = makeRepo();
+    replace(API, "  type: web\n", "  type: [web\n")(root);
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    expect(outcome.exitCode).toBe(1);
+    const diagnostics = JSON.parse(outcome.stdout).diagnostics as { code: string; file: string }[];
+    expect(diagnostics.filter((d) => d.file !== API)).toEqual([]);
+    expect(diagnostics.every((d) => d.code === "load.syntax")).toBe(true);
+  });
+
+  it("a schema error does not hide the file's other mistakes: an unknown team, environment or call", async () => {
+    const root = makeRepo();
+    replace(WEB, "  replicas: 2\n", "  replicas: two\n")(root);
+    replace(WEB, "  team: shop\n", "  team: shopp\n")(root);
+    replace(WEB, "  calls: [api]\n", "  calls: [api, apl]\n")(root);
+    replace(WEB, "    dev:\n", "    dve:\n")(root);
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    expect(outcome.exitCode).toBe(1);
+    const diagnostics = JSON.parse(outcome.stdout).diagnostics as {
+      code: string;
+      line: number;
+      hint?: string;
+    }[];
+    expect(diagnostics.map((d) => [d.code, d.line, d.hint])).toEqual([
+      ["resolve.unknown-team", 6, 'did you mean "shop"?'],
+      ["schema.type", 16, undefined],
+      ["resolve.unknown-service", 29, 'did you mean "api"?'],
+      ["resolve.unknown-environment", 33, 'did you mean "dev"?'],
+    ]);
+  });
+
+  it("a value that fails its schema is not reported again by resolve", async () => {
+    const root = makeRepo();
+    replace(WEB, "  team: shop\n", "  team: Shop_Team\n")(root);
+    replace(WEB, "  calls: [api]\n", "  calls: [api, Not_A_Name]\n")(root);
+    const outcome = await run(["validate", "--root", root, "--format", "json"]);
+    const diagnostics = JSON.parse(outcome.stdout).diagnostics as { code: string; line: number }[];
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ["schema.pattern", 6],
+      ["schema.pattern", 29],
+    ]);
+  });
+
   it("reports every error of a file at once, in file order", async () => {
     const root = makeRepo();
     replace(JOB, "  type: cron\n", "  type: cronn\n")(root);
@@ -644,6 +771,21 @@ describe("idp validate output formats", () => {
         `${WEB}:16:13: error schema.type: spec.replicas must be an integer, got "two"`,
         "   16 |   replicas: two",
         "      |             ^",
+      ].join("\n"),
+    );
+  });
+
+  it("prints the source line and a caret under a YAML syntax error", async () => {
+    const root = makeRepo();
+    replace(WEB, "  port: 8080\n", "  port:8080\n")(root);
+    const outcome = await run(["validate", "--root", root]);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toContain(
+      [
+        `${WEB}:12:3: error load.syntax: YAML syntax error: Implicit keys need to be on a single line`,
+        "   12 |   port:8080",
+        "      |   ^",
+        "  hint: Put a space after the colon: `port: 8080` (`port:8080` is read as one string)",
       ].join("\n"),
     );
   });

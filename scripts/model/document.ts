@@ -21,3 +21,14 @@ export interface LoadedDocument {
    */
   locate(path: ValuePath, at?: "key" | "value"): Position;
 }
+
+/**
+ * Which parts of a document passed its schema: a value (with everything
+ * inside it), or only the key of a mapping entry (whose value may still be
+ * wrong). Checks that run on a document that failed its schema look only at
+ * sound parts, so a mistake is never reported twice.
+ */
+export interface SoundValues {
+  value: (path: ValuePath) => boolean;
+  key: (path: ValuePath) => boolean;
+}

@@ -174,6 +174,31 @@ describe("discoverRepository", () => {
       [["load.symlink", "teams/ghost.yaml"]],
     ],
     ["services as a file", { services: "oops" }, [["load.path", "services"]]],
+    [
+      "a service file directly in services/",
+      { "services/wishlist.yaml": SERVICE },
+      [["load.stray-file", "services/wishlist.yaml"]],
+    ],
+    [
+      "a service file as .yml directly in services/",
+      { "services/toys.yml": SERVICE },
+      [["load.stray-file", "services/toys.yml"]],
+    ],
+    [
+      "Service.yaml",
+      { "services/toys/Service.yaml": SERVICE },
+      [["load.file-name", "services/toys/Service.yaml"]],
+    ],
+    [
+      "SERVICE.YML",
+      { "services/toys/SERVICE.YML": SERVICE },
+      [["load.file-name", "services/toys/SERVICE.YML"]],
+    ],
+    [
+      "a team with an upper-case extension",
+      { "teams/payments.YAML": "a: 1" },
+      [["load.extension", "teams/payments.YAML"]],
+    ],
   ])("reports %s", (_name, files, expected) => {
     const found = discoverRepository(makeTree(files));
     expect(found.services).toEqual([]);
@@ -184,6 +209,27 @@ describe("discoverRepository", () => {
       expect(diagnostic).toMatchObject({ severity: "error", line: 1, column: 1 });
       expect(diagnostic.hint).toBeTruthy();
     }
+  });
+
+  it("reads service.yaml and reports the other YAML files beside it", () => {
+    const found = discoverRepository(
+      makeTree({
+        "services/toys/service.yaml": SERVICE,
+        "services/toys/extra.yaml": "a: 1",
+        "services/toys/README.md": "x",
+      }),
+    );
+    expect(found.services).toEqual(["services/toys/service.yaml"]);
+    expect(found.diagnostics.map((d) => [d.code, d.file])).toEqual([
+      ["load.stray-file", "services/toys/extra.yaml"],
+    ]);
+  });
+
+  it("tells where a stray service file goes", () => {
+    const [diagnostic] = discoverRepository(makeTree({ "services/wishlist.yaml": SERVICE })).diagnostics;
+    expect(diagnostic?.hint).toBe(
+      "Move it to services/wishlist/service.yaml (`idp new service` scaffolds one).",
+    );
   });
 
   it("tells how to rename a .yml file", () => {
@@ -209,5 +255,7 @@ describe("loadRepository", () => {
       ["load.alias", "services/cart/service.yaml", 1, 4],
       ["load.missing-file", "services/orphan/service.yaml", 1, 1],
     ]);
+    // The file that did not load keeps its text, for the source line under its diagnostic.
+    expect(loaded.failed).toEqual([{ file: "services/cart/service.yaml", text: "a: &x 1\n" }]);
   });
 });

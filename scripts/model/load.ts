@@ -37,6 +37,12 @@ export interface LoadedRepository {
   environments: LoadedDocument[];
   teams: LoadedDocument[];
   diagnostics: Diagnostic[];
+  /**
+   * Files that were found but did not load (a syntax error, say), with their
+   * text when it could be decoded: their diagnostics still get a source line,
+   * and their names still count as existing.
+   */
+  failed: { file: string; text?: string }[];
 }
 
 const START: Position = { line: 1, column: 1 };
@@ -78,8 +84,10 @@ export function readRepositoryFile(
 
 /**
  * Finds the configuration files under `root`: `services/*\/service.yaml`,
- * `environments/*.yaml` and `teams/*.yaml`. Symbolic links, `.yml` files and service
- * folders without a `service.yaml` are reported, not followed or guessed at. A
+ * `environments/*.yaml` and `teams/*.yaml`. Symbolic links, `.yml` files, YAML
+ * files that would not be read (`services/x.yaml`, `Service.yaml`, a second
+ * YAML file in a service folder) and service folders without a
+ * `service.yaml` are reported, not followed or guessed at. A
  * missing top-level folder gives an empty list: whether that is fine is the caller's call.
  */
 export function discoverRepository(root: string): RepositoryFiles {
@@ -103,16 +111,19 @@ export function loadRepository(root: string): LoadedRepository {
     }
     checked.add(file);
   }
+  const failed: LoadedRepository["failed"] = [];
   const readAll = (files: readonly string[]): LoadedDocument[] =>
     files.flatMap((file) => {
       const result = readRepositoryFile(root, file, {}, checked);
       diagnostics.push(...result.diagnostics);
-      return result.document === undefined ? [] : [result.document];
+      if (result.document !== undefined) return [result.document];
+      failed.push(result.text === undefined ? { file } : { file, text: result.text });
+      return [];
     });
   const services = readAll(found.services);
   const environments = readAll(found.environments);
   const teams = readAll(found.teams);
-  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics) };
+  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics), failed };
 }
 
 // ---------------------------------------------------------------------------
@@ -219,7 +230,7 @@ function readUpTo(fd: number, limit: number): Uint8Array {
 
 function lstatOrCode(target: string): Stats | string {
   try {
-    // A missing file is common here (service.yml): no exception for it.
+    // A missing file is an answer here, not a failure: no exception for it.
     return lstatSync(target, { throwIfNoEntry: false }) ?? "ENOENT";
   } catch (cause) {
     return errorCode(cause);
@@ -278,6 +289,18 @@ function wrongExtension(relative: string): Diagnostic {
   );
 }
 
+/** `Prod.YAML`: read only with the extension `.yaml` in lower case. */
+function upperCaseExtension(relative: string): Diagnostic {
+  const renamed = relative.replace(/\.ya?ml$/i, ".yaml");
+  return error(
+    "load.extension",
+    `${relative} is not read: the extension must be .yaml, in lower case`,
+    relative,
+    START,
+    `Rename it to ${renamed}.`,
+  );
+}
+
 function discoverServices(root: string, diagnostics: Diagnostic[]): string[] {
   const found: string[] = [];
   for (const entry of listFolder(root, "services", diagnostics)) {
@@ -286,19 +309,66 @@ function discoverServices(root: string, diagnostics: Diagnostic[]): string[] {
     else if (entry.isDirectory()) {
       const file = serviceFile(root, folder, diagnostics);
       if (file !== undefined) found.push(file);
-    }
+    } else if (isYamlName(entry.name)) diagnostics.push(strayServiceFile(folder));
   }
   return found;
 }
 
+/** `.yaml` or `.yml` in any case: a file someone meant us to read. */
+function isYamlName(name: string): boolean {
+  return /\.ya?ml$/i.test(name);
+}
+
+/** `services/wishlist.yaml`: a service lives in a folder of its own. */
+function strayServiceFile(relative: string): Diagnostic {
+  const name = relative.slice("services/".length).replace(/\.ya?ml$/i, "");
+  return error(
+    "load.stray-file",
+    `${relative} is not read: a service is the file services/<name>/service.yaml`,
+    relative,
+    START,
+    `Move it to services/${name}/service.yaml (\`idp new service\` scaffolds one).`,
+  );
+}
+
+/**
+ * The `service.yaml` of one service folder. The folder is listed rather than
+ * probed, so `Service.yaml` or `service.yml` is named (a probe would find
+ * `Service.yaml` as `service.yaml` on a case-insensitive disk, and then fail
+ * on Linux CI) and other YAML files beside it, which are never read, are
+ * reported.
+ */
 function serviceFile(root: string, folder: string, diagnostics: Diagnostic[]): string | undefined {
   const file = `${folder}/service.yaml`;
-  const misnamed = `${folder}/service.yml`;
-  const hasMisnamed = typeof lstatOrCode(path.join(root, misnamed)) !== "string";
-  if (hasMisnamed) diagnostics.push(wrongExtension(misnamed));
-  const stats = lstatOrCode(path.join(root, file));
-  if (typeof stats === "string") {
-    if (!hasMisnamed) {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path.join(root, folder), { withFileTypes: true });
+  } catch (cause) {
+    diagnostics.push(unreadable(folder, errorCode(cause)));
+    return undefined;
+  }
+  let found: Dirent | undefined;
+  let misnamed = false;
+  for (const entry of entries) {
+    const relative = `${folder}/${entry.name}`;
+    if (entry.name === "service.yaml") found = entry;
+    else if (entry.name.toLowerCase() === "service.yml" || entry.name.toLowerCase() === "service.yaml") {
+      misnamed = true;
+      diagnostics.push(misnamedServiceFile(relative, file));
+    } else if (isYamlName(entry.name) && !entry.name.startsWith(".")) {
+      diagnostics.push(
+        error(
+          "load.stray-file",
+          `${relative} is not read: only ${file} describes the service`,
+          relative,
+          START,
+          `Move its settings into ${file}, or delete it.`,
+        ),
+      );
+    }
+  }
+  if (found === undefined) {
+    if (!misnamed) {
       diagnostics.push(
         error(
           "load.missing-file",
@@ -311,13 +381,25 @@ function serviceFile(root: string, folder: string, diagnostics: Diagnostic[]): s
     }
     return undefined;
   }
-  if (stats.isSymbolicLink()) diagnostics.push(symlink(file));
-  else if (!stats.isFile()) {
+  if (found.isSymbolicLink()) diagnostics.push(symlink(file));
+  else if (!found.isFile()) {
     diagnostics.push(
       error("load.path", `${file} is not a regular file`, file, START, `Make ${file} a file.`),
     );
   } else return file;
   return undefined;
+}
+
+/** `Service.yaml`, `service.yml`: the right file under a name that is not read. */
+function misnamedServiceFile(relative: string, file: string): Diagnostic {
+  if (relative.endsWith("/service.yml")) return wrongExtension(relative);
+  return error(
+    "load.file-name",
+    `${relative} is not read: the file name is service.yaml, in lower case`,
+    relative,
+    START,
+    `Rename it to ${file}.`,
+  );
 }
 
 /** `<folder>/*.yaml`; other files (a README, say) are none of our business. */
@@ -330,7 +412,10 @@ function discoverFlat(root: string, folder: string, diagnostics: Diagnostic[]): 
       diagnostics.push(wrongExtension(relative));
       continue;
     }
-    if (!name.endsWith(".yaml")) continue;
+    if (!name.endsWith(".yaml")) {
+      if (isYamlName(name)) diagnostics.push(upperCaseExtension(relative));
+      continue;
+    }
     if (entry.isSymbolicLink()) diagnostics.push(symlink(relative));
     else if (entry.isFile()) found.push(relative);
     else {

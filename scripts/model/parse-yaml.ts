@@ -19,6 +19,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { type Diagnostic, error, type Position } from "../report/diagnostic.js";
+import { colonSpaceHint } from "./colon-space.js";
 import type { LoadedDocument, ValuePath } from "./document.js";
 import { composePlain } from "./yaml-fast-path.js";
 
@@ -34,6 +35,11 @@ const START: Position = { line: 1, column: 1 };
 export interface ParseResult {
   document?: LoadedDocument;
   diagnostics: Diagnostic[];
+  /**
+   * The decoded text whenever decoding succeeded, also when parsing failed:
+   * a syntax error is printed with its source line like any other finding.
+   */
+  text?: string;
 }
 
 /** Hostile files can hold a problem per token; past this many, more help nobody. */
@@ -125,9 +131,13 @@ function parseChecked(file: string, bytes: Uint8Array | string, topLevel: TopLev
   // lazily, when a diagnostic needs a position in an accepted file.
   const value = composePlain(decoded, topLevel, MAX_DEPTH);
   if (value !== undefined) {
-    return { document: { file, text: decoded, value, locate: lazyLocator(decoded) }, diagnostics: [] };
+    return {
+      document: { file, text: decoded, value, locate: lazyLocator(decoded) },
+      diagnostics: [],
+      text: decoded,
+    };
   }
-  return parseText(file, decoded, topLevel);
+  return { ...parseText(file, decoded, topLevel), text: decoded };
 }
 
 type TopLevel = NonNullable<LoadOptions["topLevel"]>;
@@ -149,7 +159,7 @@ function parseText(file: string, text: string, topLevel: TopLevel): ParseResult 
   const diagnostics = scanTokens(file, tokenized, positionOf);
   const composer = new Composer(COMPOSE_OPTIONS);
   const documents = [...composer.compose(tokenized)];
-  const structural = checkStream(file, documents, composer.streamInfo().errors, positionOf);
+  const structural = checkStream(file, text, documents, composer.streamInfo().errors, positionOf);
   const document = documents[0];
   if (structural.length > 0 || document === undefined) return refuse(diagnostics.concat(structural));
 
@@ -387,6 +397,7 @@ function quote(text: string): string {
 
 function checkStream(
   file: string,
+  text: string,
   documents: readonly YamlDocument[],
   streamErrors: readonly YAMLError[],
   positionOf: PositionOf,
@@ -418,7 +429,7 @@ function checkStream(
   }
   const yamlErrors = [...streamErrors, ...documents.flatMap((document) => document.errors)];
   for (const yamlError of yamlErrors.slice(0, MAX_DIAGNOSTICS)) {
-    diagnostics.push(syntaxDiagnostic(file, yamlError, positionOf));
+    diagnostics.push(syntaxDiagnostic(file, text, yamlError, positionOf));
   }
   return diagnostics;
 }
@@ -437,14 +448,47 @@ const SYNTAX_HINTS: Partial<Record<string, string>> = {
   BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes where backslashes are literal.",
 };
 
-function syntaxDiagnostic(file: string, yamlError: YAMLError, positionOf: PositionOf): Diagnostic {
-  return error(
-    "load.syntax",
-    `YAML syntax error: ${cleanMessage(yamlError.message)}`,
-    file,
-    positionOf(yamlError.pos[0]),
-    SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.",
-  );
+function syntaxDiagnostic(
+  file: string,
+  text: string,
+  yamlError: YAMLError,
+  positionOf: PositionOf,
+): Diagnostic {
+  const unclosed = unclosedQuote(text, yamlError);
+  const at = positionOf(unclosed ?? yamlError.pos[0]);
+  // `port:8080` makes yaml complain about something else; the line itself says what is wrong.
+  const line = text.split(/\r?\n/, at.line)[at.line - 1] ?? "";
+  const hint =
+    unclosed !== undefined
+      ? "This quoted string is never closed: add the closing quote (without it, the string runs to the end of the file)."
+      : (colonSpaceHint(line) ?? SYNTAX_HINTS[yamlError.code] ?? "Fix the YAML syntax at this position.");
+  return error("load.syntax", `YAML syntax error: ${cleanMessage(yamlError.message)}`, file, at, hint);
+}
+
+/**
+ * yaml reports a missing closing quote where the file ends; the mistake is
+ * where the string opens. Inside an unclosed string every quote is escaped
+ * (`\\"` in double quotes, `''` in single quotes), so the opening quote is
+ * the last one that is not: after an even run of backslashes, or the first
+ * of an odd run of single quotes.
+ */
+function unclosedQuote(text: string, yamlError: YAMLError): number | undefined {
+  const quote = /^Missing closing (["'])quote/.exec(yamlError.message)?.[1];
+  if (quote === undefined) return undefined;
+  for (let i = Math.min(yamlError.pos[0], text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let backslashes = 0;
+      while (text[i - 1 - backslashes] === "\\") backslashes++;
+      if (backslashes % 2 === 0) return i;
+    } else {
+      let first = i;
+      while (text[first - 1] === "'") first--;
+      if ((i - first + 1) % 2 === 1) return first;
+      i = first;
+    }
+  }
+  return undefined;
 }
 
 /** yaml's messages may span lines and quote whole tokens; keep one readable line. */

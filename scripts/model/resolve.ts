@@ -15,8 +15,14 @@ import { checkProbePorts } from "./probe-ports.js";
 import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
+import { soundValues } from "./schema.js";
 import { checkSecretScope } from "./secret-scope.js";
-import { checkSecrets, checkServiceFile, checkWorkloadShape } from "./service-checks.js";
+import {
+  checkSecrets,
+  checkServiceFile,
+  checkServiceReferences,
+  checkWorkloadShape,
+} from "./service-checks.js";
 import { checkSharedClusters } from "./shared-clusters.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
 
@@ -31,6 +37,13 @@ export interface ResolveInput {
    * diagnostic), but nothing is resolved against them.
    */
   broken?: { environments?: readonly string[]; teams?: readonly string[]; services?: readonly string[] };
+  /**
+   * Service files that failed their schema, with the JSON pointers of what
+   * failed: they are not resolved, but their references that did pass (the
+   * team, calls, override names) are still checked, so one run shows every
+   * mistake of the file.
+   */
+  invalidServices?: readonly { document: LoadedDocument; invalid: readonly string[] }[];
 }
 
 /** Everything resolve produces: the models, one resolved service per (service, environment), and findings. */
@@ -67,7 +80,13 @@ const FALLBACK = { replicas: 1, cpu: "100m", memory: "128Mi", autoscaleCpu: 80, 
  * points at the line that set the offending value.
  */
 export function resolveRepository(input: ResolveInput, before?: ResolvedBefore): Resolution {
-  const findings = new Findings([...input.environments, ...input.teams, ...input.services]);
+  const invalidServices = input.invalidServices ?? [];
+  const findings = new Findings([
+    ...input.environments,
+    ...input.teams,
+    ...input.services,
+    ...invalidServices.map((s) => s.document),
+  ]);
   const teams = input.teams.map(toTeamModel);
   const environments = orderByPromotion(input.environments.map(toEnvironmentModel));
   checkFileNames([...environments, ...teams], findings);
@@ -84,6 +103,9 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
       ...(input.broken?.services ?? []),
     ]),
   };
+  for (const { document, invalid } of invalidServices) {
+    checkServiceReferences(document, known, findings, soundValues(invalid));
+  }
   const reusable = reusableServices(input.environments, before);
   const services: ResolvedService[] = [];
   for (const doc of [...input.services].sort((a, b) => compareNames(a.file, b.file))) {

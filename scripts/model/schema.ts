@@ -1,7 +1,8 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
-import type { LoadedDocument, ValuePath } from "./document.js";
+import { colonSpaceHint } from "./colon-space.js";
+import type { LoadedDocument, SoundValues, ValuePath } from "./document.js";
 import { KINDS, type Kind } from "./kinds.js";
 import { closestName } from "./names.js";
 import { PRECOMPILED_FILE, precompiledChecks } from "./precompiled-schemas.js";
@@ -96,13 +97,80 @@ export function validateDocument(
   kind: Kind,
   document: LoadedDocument,
 ): Diagnostic[] {
-  if (validators.accepts(kind, document.value)) return [];
+  return checkDocument(validators, kind, document).diagnostics;
+}
+
+/** What the schema says of one document: the diagnostics, and which values they are about. */
+export interface SchemaOutcome {
+  diagnostics: Diagnostic[];
+  /**
+   * JSON pointers of the values found wrong (an unknown or missing field is
+   * its own pointer, not its parent's): a value not at or under one of them
+   * passed its schema, so later checks may still look at it.
+   */
+  invalid: string[];
+}
+
+/** validateDocument, also saying where the errors are. */
+export function checkDocument(
+  validators: SchemaValidators,
+  kind: Kind,
+  document: LoadedDocument,
+): SchemaOutcome {
+  if (validators.accepts(kind, document.value)) return { diagnostics: [], invalid: [] };
   const { byKind, branch } = validators.compiled();
   const validate = byKind[kind];
-  if (validate(document.value)) return [];
+  if (validate(document.value)) return { diagnostics: [], invalid: [] };
   const rootSchema = validate.schema as JsonSchema;
   const errors = settleAlternatives(validate.errors ?? [], branch);
-  return errors.map((e) => toDiagnostic(e, document, rootSchema));
+  return {
+    diagnostics: uniqueDiagnostics(errors.map((e) => toDiagnostic(e, document, rootSchema))),
+    invalid: [...new Set(errors.map(invalidPointer))],
+  };
+}
+
+/** The value an error is about: the field itself for an unknown, missing or badly named key. */
+function invalidPointer(e: ErrorObject): string {
+  const field =
+    e.params.additionalProperty ??
+    e.params.unevaluatedProperty ??
+    e.params.missingProperty ??
+    e.params.propertyName;
+  if (typeof field !== "string") return e.instancePath;
+  return `${e.instancePath}/${field.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+}
+
+/**
+ * Which parts of a document passed its schema, from the pointers of its
+ * errors: a value when no error is about it or anything inside it, a key
+ * when no error is about the entry itself (errors inside its value leave the
+ * key's name good).
+ */
+export function soundValues(invalid: readonly string[]): SoundValues {
+  const pointerOf = (path: ValuePath) =>
+    path.map((step) => `/${String(step).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+  return {
+    value: (path) => {
+      const pointer = pointerOf(path);
+      return !invalid.some((p) => p === pointer || p.startsWith(`${pointer}/`));
+    },
+    key: (path) => !invalid.includes(pointerOf(path)),
+  };
+}
+
+/**
+ * A value checked by two schema objects (a property that also `$ref`s a
+ * shared definition, say) fails both with the same words: one mistake, one
+ * diagnostic.
+ */
+function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.line}\u0000${d.column}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -172,18 +240,22 @@ function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: Json
     case "unevaluatedProperties": {
       const field = String(e.params.additionalProperty ?? e.params.unevaluatedProperty);
       const known = knownProperties(parent, rootSchema);
-      const suggestion = closestName(field, known);
+      // The fields this mapping lacks come first: `teir:` next to `team:` means `tier`.
+      const present = isObject(e.data) ? e.data : {};
+      const suggestion = closestName(field, known, (candidate) => !Object.hasOwn(present, candidate));
       const where = name ? ` in ${name}` : "";
+      const colon = known.includes(field.split(":")[0] ?? "") ? colonSpaceHint(field) : undefined;
       return error(
         "schema.unknown-field",
         `unknown field "${field}"${where}`,
         file,
         document.locate([...path, field], "key"),
-        suggestion
-          ? `did you mean "${suggestion}"?`
-          : known.length > 0
-            ? `known fields here: ${known.join(", ")}`
-            : "remove it",
+        colon ??
+          (suggestion
+            ? `did you mean "${suggestion}"?`
+            : known.length > 0
+              ? `known fields here: ${known.join(", ")}`
+              : "remove it"),
       );
     }
     case "type":
@@ -192,6 +264,7 @@ function toDiagnostic(e: ErrorObject, document: LoadedDocument, rootSchema: Json
         `${name} must be ${article(String(e.params.type))}, got ${got}`,
         file,
         document.locate(path),
+        typeof e.data === "string" ? colonSpaceHint(e.data) : undefined,
       );
     case "enum": {
       const allowed = (e.params.allowedValues as unknown[]).map(String);

@@ -1,4 +1,4 @@
-import type { LoadedDocument, ValuePath } from "./document.js";
+import type { LoadedDocument, SoundValues, ValuePath } from "./document.js";
 import { suggest } from "./environments.js";
 import type { Findings } from "./findings.js";
 import type { Origin } from "./merge.js";
@@ -21,39 +21,8 @@ export function checkServiceFile(
   findings: Findings,
 ): void {
   const at = (path: ValuePath): Origin => ({ file: doc.file, path });
-  const folder = doc.file.split("/")[1];
-  if (service.metadata.name !== folder) {
-    findings.error(
-      "resolve.name-mismatch",
-      `metadata.name is "${service.metadata.name}" but the service folder is services/${folder}`,
-      at(["metadata", "name"]),
-      {
-        hint: `set metadata.name: ${folder}, or move the file to services/${service.metadata.name}/service.yaml`,
-      },
-    );
-  }
-  if (!known.teams.has(service.metadata.team)) {
-    findings.error(
-      "resolve.unknown-team",
-      `team "${service.metadata.team}" does not exist`,
-      at(["metadata", "team"]),
-      {
-        hint: suggest(service.metadata.team, [...known.teams], "teams/"),
-      },
-    );
-  }
+  checkServiceReferences(doc, known, findings);
   const spec = service.spec;
-  for (const name of Object.keys(spec.environments ?? {})) {
-    if (!known.environments.has(name)) {
-      findings.error(
-        "resolve.unknown-environment",
-        `spec.environments.${name} overrides an environment that does not exist`,
-        at(["spec", "environments", name]),
-        { hint: suggest(name, [...known.environments], "environments/"), at: "key" },
-      );
-    }
-  }
-  checkCalls(spec.calls, ["spec", "calls"], service.metadata.name, known, at, findings);
   const layers: [ValuePath, ServiceSettings][] = [
     [["spec"], spec],
     ...Object.entries(spec.environments ?? {}).map(([env, override]): [ValuePath, ServiceSettings] => [
@@ -77,35 +46,91 @@ export function checkServiceFile(
         at: "key",
       });
     }
-    if (path.length > 1)
-      checkCalls(settings.calls, [...path, "calls"], service.metadata.name, known, at, findings);
   }
 }
 
-function checkCalls(
-  calls: readonly string[] | undefined,
+/**
+ * The references of a service file to other files: its folder, its team,
+ * the environments it overrides and the services it calls. `sound` says
+ * which values passed the schema: a file that failed it elsewhere still has
+ * these checked (every mistake of the file in one run), and a value that
+ * failed is left to its schema diagnostic (one mistake, one diagnostic).
+ */
+export function checkServiceReferences(
+  doc: LoadedDocument,
+  known: KnownNames,
+  findings: Findings,
+  sound: SoundValues = { value: () => true, key: () => true },
+): void {
+  const at = (path: ValuePath): Origin => ({ file: doc.file, path });
+  const text = (value: unknown, path: ValuePath): string | undefined =>
+    typeof value === "string" && sound.value(path) ? value : undefined;
+  const root = record(doc.value);
+  const metadata = record(root.metadata);
+  const folder = doc.file.split("/")[1];
+  const name = text(metadata.name, ["metadata", "name"]);
+  if (name !== undefined && name !== folder) {
+    findings.error(
+      "resolve.name-mismatch",
+      `metadata.name is "${name}" but the service folder is services/${folder}`,
+      at(["metadata", "name"]),
+      { hint: `set metadata.name: ${folder}, or move the file to services/${name}/service.yaml` },
+    );
+  }
+  const team = text(metadata.team, ["metadata", "team"]);
+  if (team !== undefined && !known.teams.has(team)) {
+    findings.error("resolve.unknown-team", `team "${team}" does not exist`, at(["metadata", "team"]), {
+      hint: suggest(team, [...known.teams], "teams/"),
+    });
+  }
+  const spec = record(root.spec);
+  for (const environment of Object.keys(record(spec.environments))) {
+    if (sound.key(["spec", "environments", environment]) && !known.environments.has(environment)) {
+      findings.error(
+        "resolve.unknown-environment",
+        `spec.environments.${environment} overrides an environment that does not exist`,
+        at(["spec", "environments", environment]),
+        { hint: suggest(environment, [...known.environments], "environments/"), at: "key" },
+      );
+    }
+  }
+  // The name the folder gives when metadata.name is itself wrong: "lists itself" needs one.
+  const self = name ?? folder ?? "";
+  const callLists: ValuePath[] = [
+    ["spec", "calls"],
+    ...Object.keys(record(spec.environments)).map((env): ValuePath => ["spec", "environments", env, "calls"]),
+  ];
+  for (const path of callLists) {
+    const layer = path.length > 2 ? record(record(spec.environments)[path[2] as string]) : spec;
+    const calls = Array.isArray(layer.calls) ? layer.calls : [];
+    calls.forEach((call: unknown, index) => {
+      const callee = text(call, [...path, index]);
+      if (callee !== undefined) checkCall(callee, [...path, index], self, known, at, findings);
+    });
+  }
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function checkCall(
+  name: string,
   path: ValuePath,
   self: string,
   known: KnownNames,
   at: (path: ValuePath) => Origin,
   findings: Findings,
 ): void {
-  (calls ?? []).forEach((name, index) => {
-    if (name === self) {
-      findings.error("resolve.calls-self", `${name} lists itself in calls`, at([...path, index]), {
-        hint: "remove it",
-      });
-    } else if (!known.services.has(name)) {
-      findings.error(
-        "resolve.unknown-service",
-        `calls names "${name}", which is not a service`,
-        at([...path, index]),
-        {
-          hint: suggest(name, [...known.services], "services/"),
-        },
-      );
-    }
-  });
+  if (name === self) {
+    findings.error("resolve.calls-self", `${name} lists itself in calls`, at(path), { hint: "remove it" });
+  } else if (!known.services.has(name)) {
+    findings.error("resolve.unknown-service", `calls names "${name}", which is not a service`, at(path), {
+      hint: suggest(name, [...known.services], "services/"),
+    });
+  }
 }
 
 /** Fields that only make sense for some workload types, ranges, and names used twice. */

@@ -6,7 +6,7 @@ import type { Kind } from "./kinds.js";
 import { loadRepository } from "./load.js";
 import { readSchemas } from "./read-schemas.js";
 import { type Resolution, resolveRepository } from "./resolve.js";
-import { compileSchemas, type SchemaValidators, validateDocument } from "./schema.js";
+import { checkDocument, compileSchemas, type SchemaValidators } from "./schema.js";
 
 /** The outcome of load → validate → resolve over a whole repository. */
 export interface ValidatedRepository extends Resolution {
@@ -38,18 +38,30 @@ export function validateRepository(root: string, validators?: SchemaValidators):
   const check = (kind: Kind, documents: readonly LoadedDocument[]) => {
     const valid: LoadedDocument[] = [];
     const broken: string[] = [];
+    const invalid: { document: LoadedDocument; invalid: string[] }[] = [];
     for (const doc of documents) {
       sources.set(doc.file, doc.text);
-      const found = validateDocument(compiled, kind, doc);
-      diagnostics.push(...found);
-      if (found.length === 0) valid.push(doc);
-      else broken.push(nameOf(doc));
+      const found = checkDocument(compiled, kind, doc);
+      diagnostics.push(...found.diagnostics);
+      if (found.diagnostics.length === 0) valid.push(doc);
+      else {
+        broken.push(nameOf(doc));
+        invalid.push({ document: doc, invalid: found.invalid });
+      }
     }
-    return { valid, broken };
+    return { valid, broken, invalid };
   };
   const environments = check("Environment", loaded.environments);
   const teams = check("Team", loaded.teams);
   const services = check("Service", loaded.services);
+  // A file that did not even parse still exists: no "unknown service" elsewhere because of it.
+  for (const { file, text } of loaded.failed) {
+    if (text !== undefined) sources.set(file, text);
+    const name = nameFromPath(file);
+    if (file.startsWith("services/")) services.broken.push(name);
+    else if (file.startsWith("teams/")) teams.broken.push(name);
+    else environments.broken.push(name);
+  }
   if (loaded.environments.length === 0 && !diagnostics.some((d) => d.file.startsWith("environments/"))) {
     diagnostics.push(
       error(
@@ -66,6 +78,7 @@ export function validateRepository(root: string, validators?: SchemaValidators):
     teams: teams.valid,
     services: services.valid,
     broken: { environments: environments.broken, teams: teams.broken, services: services.broken },
+    invalidServices: services.invalid,
   });
   diagnostics.push(...resolution.diagnostics);
   return {
@@ -88,7 +101,12 @@ export function validateRepository(root: string, validators?: SchemaValidators):
 function nameOf(doc: LoadedDocument): string {
   const value = doc.value as { metadata?: { name?: unknown } };
   if (typeof value?.metadata?.name === "string") return value.metadata.name;
-  const parts = doc.file.split("/");
+  return nameFromPath(doc.file);
+}
+
+/** `services/<name>/service.yaml`, `teams/<name>.yaml`, `environments/<name>.yaml`. */
+function nameFromPath(file: string): string {
+  const parts = file.split("/");
   return parts[0] === "services" ? (parts[1] ?? "") : (parts[1] ?? "").replace(/\.yaml$/, "");
 }
 

@@ -26,6 +26,8 @@ export interface Judgement {
   newPolicy?: NewPolicyFindings;
   /** The env values SEC004 flagged on the head, by the judging rules or the change's own: to be redacted. */
   secrets: string[];
+  /** The text of policies/ files the judging findings point into (exceptions, governance). */
+  sources: Map<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface Judgement {
 export function judgeChange(input: JudgeInput): Judgement {
   const judged = check(input.root, input.judged, input.change, input.today, input.policyRoot);
   const diagnostics = judged.diagnostics;
-  if (!input.own) return { diagnostics, secrets: judged.secrets };
+  if (!input.own) return { diagnostics, secrets: judged.secrets, sources: judged.sources };
   const mine = check(input.root, input.own, input.change, input.today, input.root);
   const own = mine.diagnostics;
   const key = (d: Diagnostic) =>
@@ -47,6 +49,7 @@ export function judgeChange(input: JudgeInput): Judgement {
   return {
     diagnostics,
     secrets: [...new Set([...judged.secrets, ...mine.secrets])],
+    sources: judged.sources,
     newPolicy: {
       diagnostics: own,
       added: own.filter((d) => !judging.has(key(d))),
@@ -62,11 +65,13 @@ function check(
   change: ChangeContext,
   today: string,
   policyRoot: string,
-): { diagnostics: Diagnostic[]; secrets: string[] } {
-  if (hasErrors(validated.diagnostics)) return { diagnostics: validated.diagnostics, secrets: [] };
+): { diagnostics: Diagnostic[]; secrets: string[]; sources: Map<string, string> } {
+  if (hasErrors(validated.diagnostics))
+    return { diagnostics: validated.diagnostics, secrets: [], sources: new Map() };
   const policy = checkPolicies(root, validated, change, today, policyRoot);
   return {
     diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
     secrets: policy.secrets,
+    sources: policy.sources,
   };
 }

@@ -162,7 +162,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       ...(judgement.newPolicy ? { newPolicy: redactNewPolicy(judgement.newPolicy, redactor) } : {}),
       environments,
       notes,
-      sources: redactor.sources(own.sources, diagnostics),
+      sources: redactor.sources(new Map([...own.sources, ...judgement.sources]), diagnostics),
     };
   } finally {
     tree.remove();

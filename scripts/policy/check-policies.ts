@@ -6,7 +6,7 @@ import type { ValidatedRepository } from "../model/validate-repository.js";
 import { type Diagnostic, warning } from "../report/diagnostic.js";
 import { BUNDLE_WASM, readPolicyBundle } from "./bundle.js";
 import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
-import { readExceptionLimits } from "./exception-limits.js";
+import { GOVERNANCE_FILE, readExceptionLimits } from "./exception-limits.js";
 import {
   EXCEPTIONS_FILE,
   type Exceptions,
@@ -27,6 +27,8 @@ export interface PolicyOutcome {
   waived: number;
   /** The env values SEC004 flagged (waived or not): every output hides them (Redactor). */
   secrets: string[];
+  /** The text of policies/ files the diagnostics point into (exceptions, governance), by path. */
+  sources: Map<string, string>;
 }
 
 /**
@@ -48,7 +50,7 @@ export function checkPolicies(
   policyRoot: string = root,
 ): PolicyOutcome {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
-  if (!bundle) return { diagnostics, evaluated: 0, waived: 0, secrets: [] };
+  if (!bundle) return { diagnostics, evaluated: 0, waived: 0, secrets: [], sources: new Map() };
   const { exceptions, reported, judgedFile } = judgingExceptions(
     root,
     repository,
@@ -120,6 +122,7 @@ export function checkPolicies(
     evaluated: repository.services.length,
     waived,
     secrets: [...new Set(secrets)],
+    sources: reported.sources,
   };
 }
 
@@ -147,6 +150,8 @@ function judgingExceptions(
   const withLimits = (found: Exceptions): Exceptions => ({
     ...found,
     diagnostics: [...limits.diagnostics, ...found.diagnostics],
+    sources:
+      limits.text === undefined ? found.sources : new Map([...found.sources, [GOVERNANCE_FILE, limits.text]]),
   });
   if (policyRoot === root || !change.files?.includes(EXCEPTIONS_FILE))
     return {

@@ -17,6 +17,8 @@ export interface ExceptionLimits {
   /** An exception's `expires` is at most this many days after the day it is checked. */
   maxDays: number;
   diagnostics: Diagnostic[];
+  /** The file's text when it was read, for the source line under its diagnostics. */
+  text?: string;
 }
 
 /**
@@ -28,14 +30,15 @@ export interface ExceptionLimits {
 export function readExceptionLimits(root: string): ExceptionLimits {
   const defaults = { maxDays: DEFAULT_MAX_EXCEPTION_DAYS, diagnostics: [] };
   if (!existsSync(join(root, GOVERNANCE_FILE))) return defaults;
-  const { document, diagnostics } = readRepositoryFile(root, GOVERNANCE_FILE);
-  if (!document) return { ...defaults, diagnostics };
+  const { document, diagnostics, text } = readRepositoryFile(root, GOVERNANCE_FILE);
+  if (!document) return { ...defaults, diagnostics, ...(text === undefined ? {} : { text }) };
   const value = document.value as { exceptions?: { maxDays?: unknown } } | null;
   const maxDays = value?.exceptions?.maxDays;
   if (typeof maxDays === "number" && Number.isInteger(maxDays) && maxDays >= 1 && maxDays <= LIMIT_CEILING)
     return { maxDays, diagnostics: [] };
   return {
     ...defaults,
+    text: document.text,
     diagnostics: [
       error(
         "policy.governance-invalid",

@@ -20,6 +20,8 @@ export interface Exceptions {
   entries: LocatedException[];
   document?: LoadedDocument;
   diagnostics: Diagnostic[];
+  /** The text of the files the diagnostics point into, by path: printed under them. */
+  sources: Map<string, string>;
 }
 
 /** What an exception is held to besides its schema. */
@@ -55,11 +57,12 @@ export function readExceptions(
   validators: SchemaValidators,
   limits: ExceptionRules,
 ): Exceptions {
-  if (!existsSync(join(root, EXCEPTIONS_FILE))) return { entries: [], diagnostics: [] };
-  const { document, diagnostics } = readRepositoryFile(root, EXCEPTIONS_FILE, { topLevel: "sequence" });
-  if (!document) return { entries: [], diagnostics };
+  if (!existsSync(join(root, EXCEPTIONS_FILE))) return { entries: [], diagnostics: [], sources: new Map() };
+  const { document, diagnostics, text } = readRepositoryFile(root, EXCEPTIONS_FILE, { topLevel: "sequence" });
+  const sources = new Map(text === undefined ? [] : [[EXCEPTIONS_FILE, text]]);
+  if (!document) return { entries: [], diagnostics, sources };
   const invalid = validateDocument(validators, "Exceptions", document);
-  if (invalid.length > 0) return { entries: [], document, diagnostics: invalid };
+  if (invalid.length > 0) return { entries: [], document, diagnostics: invalid, sources };
   const found: Diagnostic[] = [];
   const entries: LocatedException[] = [];
   (document.value as PolicyException[]).forEach((entry, index) => {
@@ -109,7 +112,7 @@ export function readExceptions(
     }
     entries.push({ ...entry, index });
   });
-  return { entries, document, diagnostics: found };
+  return { entries, document, diagnostics: found, sources };
 }
 
 /** One way an exception breaks the platform team's rules for exceptions. */

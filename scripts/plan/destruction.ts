@@ -84,21 +84,20 @@ function whyItMatters(object: ObjectChange, data: ReadonlyMap<string, string>): 
   return data.get(`${object.kind}\u0000${object.name}`);
 }
 
-/** "4 Namespaces and 2 data claims deleted in dev; 80 % of staging's objects deleted". */
+/** "4 Namespaces and 2 data claims deleted in dev; 1 data claim deleted in staging and prod; 80 of dev's 93 objects deleted (86 %)". */
 export function describeDestruction(destruction: Destruction): string {
-  const parts: string[] = [];
-  const where = [...new Set(destruction.objects.map((o) => o.environment))];
-  for (const environment of where) {
-    const here = destruction.objects.filter((o) => o.environment === environment);
+  const byWhat = new Map<string, string[]>();
+  for (const environment of new Set(destruction.objects.map((o) => o.environment))) {
     const counts = new Map<string, number>();
-    for (const object of here) {
+    for (const object of destruction.objects.filter((o) => o.environment === environment)) {
       const noun =
         object.kind === "Namespace" || object.kind === "PersistentVolumeClaim" ? object.kind : "data claim";
       counts.set(noun, (counts.get(noun) ?? 0) + 1);
     }
-    const what = [...counts].map(([noun, count]) => plural(count, noun));
-    parts.push(`${joinAnd(what)} deleted in ${environment}`);
+    const what = joinAnd([...counts].map(([noun, count]) => plural(count, noun)));
+    byWhat.set(what, [...(byWhat.get(what) ?? []), environment]);
   }
+  const parts = [...byWhat].map(([what, environments]) => `${what} deleted in ${joinAnd(environments)}`);
   for (const mass of destruction.massRemovals)
     parts.push(`${mass.removed} of ${mass.environment}'s ${mass.total} objects deleted (${percent(mass)} %)`);
   return parts.join("; ");

@@ -51,7 +51,12 @@ function renameDevNamespaces(root: string): void {
 /** cart no longer uses its redis: the `sessions` dependency (and the variable that reads it) is dropped. */
 function dropCartSessions(root: string): void {
   edit(root, "services/cart/service.yaml", "  env:\n    REDIS_URL: ${dependencies.sessions.url}\n", "");
-  edit(root, "services/cart/service.yaml", "  dependencies:\n    sessions: { type: redis }", "  # no dependencies");
+  edit(
+    root,
+    "services/cart/service.yaml",
+    "  dependencies:\n    sessions: { type: redis }",
+    "  # no dependencies",
+  );
 }
 
 /** Every `data: true` marker removed from every environment's dependency classes. */

@@ -258,7 +258,8 @@ describe("idp plan on real git histories", () => {
       `[\`services/cart/service.yaml:14\`](https://github.com/acme/platform/blob/${sha}/services/cart/service.yaml#L14)`,
     );
     expect(result.stdout).toContain("<details><summary><b>prod</b>: cart changed</summary>");
-    expect(result.stdout).toContain("- `Deployment cart` changed: replicas 2 → 60");
+    // Named with its namespace: prod's storefront namespace.
+    expect(result.stdout).toContain("- `Deployment storefront/cart` changed: replicas 2 → 60");
     expect(result.stdout).toContain("```diff\n--- a/manifests/prod/cart/manifest.yaml");
   });
 

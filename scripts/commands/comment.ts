@@ -6,6 +6,7 @@ import { type PlanReading, parsePlanReport, refusedPlanReport } from "../github/
 import { MAX_PLAN_BYTES } from "../github/plan-schema.js";
 import { type PublishResult, publishPlan } from "../github/publish-plan.js";
 import { describePullRequest, type PullRequestRef, parsePullRequest } from "../github/pull-request.js";
+import { ALLOW_DESTROY_LABEL } from "../plan/destruction.js";
 import type { SourceLinks } from "../plan/format-markdown.js";
 import type { OutputFormat } from "../report/format.js";
 import type { CommandResult } from "./result.js";
@@ -102,10 +103,21 @@ function sourceLinks(
 function describeResult(result: PublishResult): string {
   const comment = `${result.comment.action} comment ${result.comment.id}`;
   const check = result.check;
-  if (check.kind === "status") return `${comment}, commit status "${check.state}" (check runs not allowed)`;
-  return `${comment}, check run ${check.id} with ${check.annotations} annotation${check.annotations === 1 ? "" : "s"}`;
+  const gate = result.destruction
+    ? result.destruction.acknowledged
+      ? ` (destructive, acknowledged by ${result.destruction.by})`
+      : ` (destructive and not acknowledged: failing until a maintainer adds the ${ALLOW_DESTROY_LABEL} label)`
+    : "";
+  if (check.kind === "status")
+    return `${comment}, commit status "${check.state}" (check runs not allowed)${gate}`;
+  return `${comment}, check run ${check.id} with ${check.annotations} annotation${check.annotations === 1 ? "" : "s"}${gate}`;
 }
 
 function describeJson(result: PublishResult, refused: string | undefined): unknown {
-  return { comment: result.comment, check: result.check, ...(refused === undefined ? {} : { refused }) };
+  return {
+    comment: result.comment,
+    check: result.check,
+    ...(result.destruction ? { destruction: result.destruction } : {}),
+    ...(refused === undefined ? {} : { refused }),
+  };
 }

@@ -94,6 +94,18 @@ export class GitRepository {
     }
   }
 
+  /**
+   * Whether the working tree differs from HEAD under `paths` (edits, staged or
+   * not, deletions and untracked files not ignored): then what is planned is
+   * not the commit HEAD names.
+   */
+  async hasUncommittedChanges(paths: readonly string[]): Promise<boolean> {
+    return this.#do("read the status of the working tree", async () => {
+      const status = await this.#git.raw(["status", "--porcelain", "--untracked-files=all", "--", ...paths]);
+      return status.trim() !== "";
+    });
+  }
+
   /** The commit HEAD points at (the head of the change under review). */
   async headCommit(): Promise<string> {
     return this.#do("read the HEAD commit", async () => (await this.#git.raw(["rev-parse", "HEAD"])).trim());

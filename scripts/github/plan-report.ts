@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { schemaCompiler } from "../model/schema-compiler.js";
 import { formatPlanMarkdown, PLAN_MARKER, type SourceLinks } from "../plan/format-markdown.js";
 import { escapeMarkdown } from "../plan/markdown-text.js";
-import type { EnvironmentPlan, Plan } from "../plan/plan.js";
+import type { Destruction, EnvironmentPlan, Plan } from "../plan/plan.js";
 import { decideVerdict } from "../plan/verdict.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 import { PLAN_SCHEMA } from "./plan-schema.js";
@@ -17,7 +17,9 @@ export { PLAN_MARKER };
  * the file's validated structured data (see parsePlanReport).
  */
 export interface PlanReport {
-  verdict: { ok: boolean; summary: string };
+  verdict: { ok: boolean; destructive?: boolean; summary: string };
+  /** What the change destroys; the check run fails on it unless acknowledged (see publishPlan). */
+  destruction?: Destruction;
   headSha?: string;
   diagnostics: Diagnostic[];
   /** The whole comment body, starting with `PLAN_MARKER`. */
@@ -29,6 +31,8 @@ export interface PlanFileData {
   base: string;
   baseSha: string;
   headSha: string;
+  workingTree?: boolean;
+  destruction?: Destruction;
   diagnostics: Diagnostic[];
   newPolicyDiagnostics?: Diagnostic[];
   newPolicyDifference?: { added: Diagnostic[]; removed: Diagnostic[] };
@@ -76,6 +80,7 @@ export function parsePlanReport(
     report: {
       verdict: plan.verdict,
       headSha: plan.headSha,
+      ...(plan.destruction ? { destruction: plan.destruction } : {}),
       diagnostics: plan.diagnostics,
       markdown: formatPlanMarkdown(plan, links ? { links } : {}),
     },
@@ -109,7 +114,9 @@ function toPlan(data: PlanFileData): Plan {
     base: data.base,
     baseSha: data.baseSha,
     headSha: data.headSha,
-    verdict: decideVerdict(data.diagnostics, data.environments),
+    ...(data.workingTree ? { workingTree: true } : {}),
+    verdict: decideVerdict(data.diagnostics, data.environments, data.destruction),
+    ...(data.destruction ? { destruction: data.destruction } : {}),
     diagnostics: data.diagnostics,
     ...(data.newPolicyDiagnostics && data.newPolicyDifference
       ? {

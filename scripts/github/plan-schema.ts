@@ -52,6 +52,48 @@ const objectChange = {
   },
 } as const;
 
+const destroyedObject = {
+  type: "object",
+  additionalProperties: false,
+  required: ["environment", "manifest", "kind", "name", "reason"],
+  properties: {
+    environment: name,
+    manifest: name,
+    kind: objectChange.properties.kind,
+    name: objectChange.properties.name,
+    namespace: objectChange.properties.namespace,
+    reason: text(1000),
+  },
+} as const;
+
+const count = { type: "integer", minimum: 0, maximum: 10_000_000 } as const;
+
+const destruction = {
+  type: "object",
+  additionalProperties: false,
+  required: ["objects", "massRemovals", "limitPercent"],
+  properties: {
+    objects: { type: "array", maxItems: 5000, items: destroyedObject },
+    massRemovals: {
+      type: "array",
+      maxItems: 50,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["environment", "removed", "total"],
+        properties: { environment: name, removed: count, total: count },
+      },
+    },
+    limitPercent: { type: "integer", minimum: 1, maximum: 100 },
+    acknowledged: {
+      type: "object",
+      additionalProperties: false,
+      required: ["by", "detail"],
+      properties: { by: { const: "exception" }, detail: text(4000) },
+    },
+  },
+} as const;
+
 const servicePlan = {
   type: "object",
   additionalProperties: false,
@@ -88,6 +130,8 @@ export const PLAN_SCHEMA = {
     base: { type: "string", maxLength: 200, pattern: "^[A-Za-z0-9._/@^~-]+$" },
     baseSha: sha,
     headSha: sha,
+    workingTree: { type: "boolean" },
+    destruction,
     diagnostics,
     newPolicyDiagnostics: diagnostics,
     newPolicyDifference: {

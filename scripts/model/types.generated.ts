@@ -530,6 +530,10 @@ export interface Quota {
  */
 export interface DependencyClass {
   /**
+   * Whether a claim of this class holds data that is lost when the claim is deleted (a database, a cache, a bucket). `idp plan` calls a change that deletes such a claim destructive, and its check run fails until the platform acknowledges it (the idp/allow-destroy label or a PLAN001 exception). The base branch's value decides: a pull request cannot unmark a class to delete its claims quietly. Absent means false.
+   */
+  data?: boolean;
+  /**
    * The Kubernetes object rendered for each dependency of this class (a Crossplane claim or any CRD). The platform adds metadata.name, the namespace and spec.writeConnectionSecretToRef named <service>-<dependency>.
    */
   claim: Claim;

@@ -1,8 +1,9 @@
 import type { Diagnostic } from "../report/diagnostic.js";
 import { plural } from "../report/text.js";
+import { describeDestroyed } from "./destruction-text.js";
 import { code, escapeMarkdown, fence } from "./markdown-text.js";
-import type { EnvironmentPlan, ObjectChange, Plan, ServicePlan } from "./plan.js";
-import { PLATFORM_PLAN } from "./plan.js";
+import type { Destruction, EnvironmentPlan, ObjectChange, Plan, ServicePlan } from "./plan.js";
+import { headLabel, objectLabel, PLATFORM_PLAN } from "./plan.js";
 
 /** The hidden first line of the comment, by which `idp comment` finds it again. */
 export const PLAN_MARKER = "<!-- idp-plan -->";
@@ -75,7 +76,7 @@ interface Layout {
 function compose(plan: Plan, options: MarkdownOptions, layout: Layout, truncated: boolean): string {
   const out: string[] = [PLAN_MARKER, `### ${plan.verdict.summary}`, ""];
   out.push(
-    `Plan of ${code(plan.headSha.slice(0, 7))} against ${code(plan.base)} (merge base ${code(plan.baseSha.slice(0, 7))}).`,
+    `Plan of ${plan.workingTree ? escapeMarkdown(headLabel(plan)) : code(headLabel(plan))} against ${code(plan.base)} (merge base ${code(plan.baseSha.slice(0, 7))}).`,
     "",
   );
   for (const note of plan.notes) out.push(`> ${escapeMarkdown(note)}`, "");
@@ -85,6 +86,7 @@ function compose(plan: Plan, options: MarkdownOptions, layout: Layout, truncated
       "",
     );
   }
+  if (plan.destruction) out.push(destructionSection(plan.destruction), "");
   out.push("#### Findings", "", findingsTable(plan.diagnostics, options.links, layout.findings), "");
   if (plan.newPolicy) out.push(newPolicySection(plan.newPolicy, options.links), "");
   out.push("#### Changes", "");
@@ -150,6 +152,18 @@ function newPolicySection(found: NonNullable<Plan["newPolicy"]>, links: SourceLi
   return [`<details><summary>${escapeMarkdown(title)}</summary>`, "", ...body, "", "</details>"].join("\n");
 }
 
+/** What the change destroys, each with why it matters, and what acknowledges it; never cut for size. */
+function destructionSection(destruction: Destruction): string {
+  const text = describeDestroyed(destruction);
+  return [
+    `#### ⚠ ${escapeMarkdown(text.heading)}`,
+    "",
+    ...text.items.map((item) => `- ${escapeMarkdown(item)}`),
+    "",
+    escapeMarkdown(text.acknowledgement),
+  ].join("\n");
+}
+
 function environmentSection(environment: EnvironmentPlan, diffs: readonly string[]): string {
   const parts = environment.services.map((s) =>
     s.name === PLATFORM_PLAN ? `platform objects ${s.status}` : `${s.name} ${s.status}`,
@@ -182,7 +196,7 @@ function objectLines(objects: readonly ObjectChange[]): string[] {
   for (const object of objects) {
     const key = `${object.status}\u0000${object.summary.join("\u0000")}`;
     const group = groups.get(key) ?? { names: [], status: object.status, summary: object.summary };
-    group.names.push(code(`${object.kind} ${object.name}`));
+    group.names.push(code(objectLabel(object)));
     groups.set(key, group);
   }
   return [...groups.values()].map((g) => {

@@ -1,6 +1,7 @@
 import { printable } from "../report/terminal-text.js";
 import { formatCounts, formatText, plural } from "../report/text.js";
-import { type ChangeStatus, PLATFORM_PLAN, type Plan } from "./plan.js";
+import { destructionLines } from "./destruction-text.js";
+import { type ChangeStatus, headLabel, objectLabel, PLATFORM_PLAN, type Plan } from "./plan.js";
 
 const MARK: Record<ChangeStatus, string> = { added: "+", changed: "~", removed: "-" };
 
@@ -14,10 +15,11 @@ const MARK: Record<ChangeStatus, string> = { added: "+", changed: "~", removed: 
 export function formatPlanText(plan: Plan): string {
   const out: string[] = [
     plan.verdict.summary,
-    `plan of ${plan.headSha.slice(0, 7)} against ${printable(plan.base)} (merge base ${plan.baseSha.slice(0, 7)})`,
+    `plan of ${headLabel(plan)} against ${printable(plan.base)} (merge base ${plan.baseSha.slice(0, 7)})`,
   ];
   for (const note of plan.notes) out.push(`note: ${printable(note)}`);
   out.push("");
+  if (plan.destruction) out.push(...destructionLines(plan.destruction).map(printable), "");
   if (plan.diagnostics.length > 0)
     out.push(formatText(plan.diagnostics, plan.sources).trimEnd(), formatCounts(plan.diagnostics), "");
   if (plan.newPolicy) {
@@ -39,7 +41,7 @@ export function formatPlanText(plan: Plan): string {
       out.push(`  ${MARK[service.status]} ${name} (${service.status})`);
       for (const object of service.objects) {
         const summary = object.summary.length > 0 ? `: ${object.summary.join("; ")}` : "";
-        out.push(`      ${MARK[object.status]} ${printable(`${object.kind} ${object.name}${summary}`)}`);
+        out.push(`      ${MARK[object.status]} ${printable(`${objectLabel(object)}${summary}`)}`);
       }
     }
   }

@@ -12,8 +12,10 @@ import { hasErrors } from "../report/diagnostic.js";
 import { Redactor } from "../report/redact.js";
 import { plural } from "../report/text.js";
 import { kindOfFile, resolveBaseFromHead } from "./base-resolution.js";
+import { findDestruction } from "./destruction.js";
+import { acknowledgeByException, readDestructionLimit } from "./destruction-rules.js";
 import { judgeChange } from "./judge.js";
-import type { EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
+import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
 import type { ResolvedSide } from "./render-keys.js";
 import type { PlanRules } from "./rules.js";
@@ -65,7 +67,11 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   rendering.catch(() => undefined);
   const git = new GitRepository(root);
   const baseSha = await git.mergeBase(options.base);
-  const [files, headSha] = await Promise.all([git.changedFiles(baseSha), git.headCommit()]);
+  const [files, headSha, workingTree] = await Promise.all([
+    git.changedFiles(baseSha),
+    git.headCommit(),
+    git.hasUncommittedChanges(BASE_FOLDERS),
+  ]);
   const policiesChanged = files.some((f) => f.startsWith("policies/"));
   const schemasChanged = files.some((f) => f.startsWith("schemas/"));
   const rulesChanged = policiesChanged || schemasChanged;
@@ -103,6 +109,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       }
       base = validateRepository(tree.path, judgingValidators);
     }
+    const today = options.today ?? currentDay();
     const change: ChangeContext = {
       base: options.base,
       files,
@@ -117,7 +124,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       // Authority comes from the base: its compiled policies and exceptions judge, never the change's.
       policyRoot: tree.path,
       change,
-      today: options.today ?? currentDay(),
+      today,
       // Base-only never evaluates the head's own policy: that is running the pull request's content.
       ...(rulesChanged && !baseOnly ? { own } : {}),
     });
@@ -132,6 +139,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       );
     }
     let environments: EnvironmentPlan[] = [];
+    let destruction: Destruction | undefined;
     if (hasErrors(own.diagnostics)) {
       notes.push(
         "nothing was rendered: the head does not validate; fix the errors and the plan shows the manifest changes",
@@ -148,8 +156,27 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       // Credentials are judged on both sides: a removed one shows in the diff's old lines.
       for (const value of findSecretValues(policiesChanged ? tree.path : root, baseSide)) secrets.add(value);
       const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
-      const { renderChanges } = await rendering;
+      const { countObjects, renderChanges } = await rendering;
       environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
+      // What deletion loses is judged by the base: its data classes, its limit, its exceptions.
+      const limit = readDestructionLimit(tree.path);
+      if (limit.note) notes.push(limit.note);
+      const totals = new Map(
+        environments
+          .filter((e) => e.services.some((s) => s.objects.some((o) => o.status === "removed")))
+          .map((e) => [e.name, countObjects(redactedBase, e.name)]),
+      );
+      const found = findDestruction(environments, baseSide, totals, limit.percent);
+      if (found)
+        destruction = acknowledgeByException(found, {
+          baseRoot: tree.path,
+          headRoot: root,
+          validators: judgingValidators,
+          approvers: change.members?.platform ?? [],
+          today,
+          environmentFile: (name) =>
+            baseSide.environments.find((e) => e.name === name)?.file ?? `environments/${name}.yaml`,
+        });
     }
     const redactor = new Redactor(secrets);
     const diagnostics = redactor.diagnostics(judgement.diagnostics);
@@ -157,7 +184,9 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       base: options.base,
       baseSha,
       headSha,
-      verdict: decideVerdict(diagnostics, environments),
+      ...(workingTree ? { workingTree: true } : {}),
+      verdict: decideVerdict(diagnostics, environments, destruction),
+      ...(destruction ? { destruction } : {}),
       diagnostics,
       ...(judgement.newPolicy ? { newPolicy: redactNewPolicy(judgement.newPolicy, redactor) } : {}),
       environments,

@@ -2,7 +2,7 @@ import type { Plan } from "./plan.js";
 
 /**
  * The plan as one JSON-ready object, `idp plan --format json`:
- * `{verdict, base, baseSha, headSha, diagnostics, newPolicyDiagnostics?,
+ * `{verdict, base, baseSha, headSha, workingTree?, destruction?, diagnostics, newPolicyDiagnostics?,
  * newPolicyDifference?, environments, notes, markdown}`. `markdown` is
  * exactly what `--format markdown` prints, so the job that posts the comment
  * needs this file and nothing else.
@@ -13,6 +13,8 @@ export function planToJson(plan: Plan, markdown: string): Record<string, unknown
     base: plan.base,
     baseSha: plan.baseSha,
     headSha: plan.headSha,
+    ...(plan.workingTree ? { workingTree: true } : {}),
+    ...(plan.destruction ? { destruction: plan.destruction } : {}),
     diagnostics: plan.diagnostics,
     ...(plan.newPolicy
       ? {

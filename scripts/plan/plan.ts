@@ -33,8 +33,55 @@ export interface EnvironmentPlan {
 export interface Verdict {
   /** False when an error blocks the change. */
   ok: boolean;
-  /** "✅ ready to merge: 2 services change in 3 environments". */
+  /**
+   * True when the change destroys something (see Destruction): the check run
+   * fails until the platform acknowledges it, even when `ok`.
+   */
+  destructive?: boolean;
+  /** "✅ ready to merge: 2 services change in 3 environments", "⚠ destructive: …". */
   summary: string;
+}
+
+/** One object whose deletion loses something: a Namespace, a data claim, a PersistentVolumeClaim. */
+export interface DestroyedObject {
+  environment: string;
+  /** The service whose manifest held it, or `_platform`. */
+  manifest: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Why it matters, for a person: "deleting a Namespace deletes everything in it". */
+  reason: string;
+}
+
+/** An environment that loses more of its objects than the platform allows in one change. */
+export interface MassRemoval {
+  environment: string;
+  /** Objects the change deletes there. */
+  removed: number;
+  /** Objects the base has there. */
+  total: number;
+}
+
+/** How a destructive change was acknowledged by the platform team, from the base branch. */
+export interface DestructionAcknowledgement {
+  /** Only exceptions are read by the plan; labels are read by `idp comment` from the API. */
+  by: "exception";
+  /** "policies/exceptions.yaml entry 1 (approved by carol until 2027-01-31)". */
+  detail: string;
+}
+
+/**
+ * What a change destroys, judged with the base's dependency classes (which hold data)
+ * and the base's limit (`plan.destructivePercent` in policies/governance.yaml).
+ */
+export interface Destruction {
+  objects: DestroyedObject[];
+  massRemovals: MassRemoval[];
+  /** The share of an environment's objects one change may delete, in percent. */
+  limitPercent: number;
+  /** Present when every destroyed thing is covered by an exception of the base. */
+  acknowledged?: DestructionAcknowledgement;
 }
 
 /** What the head's own (changed) policies and schemas would say, for information only. */
@@ -55,7 +102,11 @@ export interface Plan {
   baseSha: string;
   /** HEAD (the working tree is what is planned; it may carry uncommitted edits). */
   headSha: string;
+  /** True when the working tree differs from HEAD: what is planned is not the commit `headSha`. */
+  workingTree?: boolean;
   verdict: Verdict;
+  /** Present when the change destroys something (see Destruction). */
+  destruction?: Destruction;
   /** Findings on the head, judged by the base's policies and schemas. */
   diagnostics: Diagnostic[];
   /** Present when the change edits `policies/` or `schemas/`. */
@@ -70,3 +121,14 @@ export interface Plan {
 
 /** The name a plan gives an environment's own objects: their folder, `manifests/<env>/_platform` (PLATFORM_FOLDER). */
 export const PLATFORM_PLAN = "_platform";
+
+/** How every plan output names an object: `Deployment shop-dev/cart`, `Namespace shop-dev` (cluster-scoped). */
+export function objectLabel(object: { kind: string; name: string; namespace?: string }): string {
+  return `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name}`;
+}
+
+/** How every plan output names what is planned: the commit, or the working tree when it has uncommitted edits. */
+export function headLabel(plan: Pick<Plan, "headSha" | "workingTree">): string {
+  const sha = plan.headSha.slice(0, 7);
+  return plan.workingTree ? `working tree (not committed; HEAD is ${sha})` : sha;
+}

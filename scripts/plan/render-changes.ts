@@ -121,3 +121,18 @@ function guarded<T>(what: string, render: () => T): T {
     throw new ToolError(`rendering ${what} failed: ${reason}`, { cause });
   }
 }
+
+/**
+ * How many objects one side renders in an environment (its platform objects
+ * and every service): what a mass removal is measured against. Renders the
+ * whole environment, so the plan asks only where the change deletes objects.
+ */
+export function countObjects(side: ResolvedSide, environment: string): number {
+  const render = renderer(side, environment);
+  if (!render) return 0;
+  const services = side.services.filter((s) => s.environment === environment);
+  return (
+    render.platform().objects.length +
+    services.reduce((sum, s) => sum + (render.service(s.name)?.objects.length ?? 0), 0)
+  );
+}

@@ -13,6 +13,7 @@ import {
   exceptionKey,
   findException,
   type LocatedException,
+  PLAN_RULES,
   readExceptions,
 } from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
@@ -57,7 +58,7 @@ export function checkPolicies(
     change,
     today,
     policyRoot,
-    bundle.rules,
+    new Set([...bundle.rules, ...PLAN_RULES]),
   );
   const servicesIn = new Map(
     repository.environments.map((e) => [e.name, repository.services.filter((s) => s.environment === e.name)]),
@@ -107,7 +108,7 @@ export function checkPolicies(
   }
   // Unused waivers are pointed at in the file as the change has it: only when that is the judging file.
   const unused = (judgedFile ? exceptions.entries : [])
-    .filter((entry) => !used.has(entry.index))
+    .filter((entry) => !used.has(entry.index) && !PLAN_RULES.has(entry.rule))
     .map((entry) =>
       warning(
         "policy.exception-unused",

@@ -10,6 +10,13 @@ import { addDays, GOVERNANCE_FILE } from "./exception-limits.js";
 /** Where exceptions live, relative to the root. */
 export const EXCEPTIONS_FILE = "policies/exceptions.yaml";
 
+/**
+ * Rules that `idp plan` applies itself rather than the policy bundle: an
+ * exception for one of them is read by the plan (PLAN001 acknowledges a
+ * destructive change), so it is a known rule and never "unused" for policy.
+ */
+export const PLAN_RULES: ReadonlySet<string> = new Set(["PLAN001"]);
+
 /** One exception with its place in the file. */
 export interface LocatedException extends PolicyException {
   index: number;

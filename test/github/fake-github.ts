@@ -88,6 +88,8 @@ export interface FakeGitHubOptions {
   repos?: string[];
   /** Pull request numbers that exist in every repository; default [7]. */
   pulls?: number[];
+  /** Labels on a pull request, by number (in every repository); default none. */
+  labels?: Record<number, string[]>;
   /** Tokens and what they may do. */
   tokens?: Record<string, Grant>;
   app?: FakeApp;
@@ -123,7 +125,9 @@ const FORBIDDEN = {
 
 /**
  * Starts an HTTP server on 127.0.0.1 (random port) that speaks the GitHub REST
- * endpoints `idp comment` and `--pr` use, with in-memory state: the repository (`GET /repos/{owner}/{repo}`, its default branch), issue comments (listed
+ * endpoints `idp comment` and `--pr` use, with in-memory state: the repository
+ * (`GET /repos/{owner}/{repo}`, its default branch), the labels of a pull
+ * request (listed in one page), issue comments (listed
  * 30 or `per_page` at a time with Link headers, created, updated), check runs
  * (created, updated; annotations appended), commit statuses, `GET /user`,
  * `GET /app` and installation access tokens for a GitHub App (its JWT checked
@@ -136,6 +140,7 @@ const FORBIDDEN = {
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const repos = new Set(options.repos ?? ["acme/shop"]);
   const pulls = new Set(options.pulls ?? [7]);
+  const labels = new Map(Object.entries(options.labels ?? {}).map(([n, names]) => [Number(n), names]));
   const tokens = new Map(Object.entries(options.tokens ?? {}));
   const scripts = new Map<string, ScriptedResponse[]>();
   const basePath = options.basePath ?? "";
@@ -262,6 +267,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           status: 200,
           body: all.slice((page - 1) * perPage, page * perPage).map(commentJson),
           headers: links.length > 0 ? { link: links.join(", ") } : {},
+        };
+      }
+      case "issues/list-labels-on-issue": {
+        if (!pulls.has(Number(p.issue_number))) return notFound;
+        return {
+          status: 200,
+          body: (labels.get(Number(p.issue_number)) ?? []).map((name, index) => ({
+            id: index + 1,
+            node_id: `LA_${index + 1}`,
+            url: `${url}/repos/${repo}/labels/${encodeURIComponent(name)}`,
+            name,
+            description: null,
+            color: "d73a4a",
+            default: false,
+          })),
         };
       }
       case "issues/create-comment": {

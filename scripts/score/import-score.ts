@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { LoadedDocument } from "../model/document.js";
 import { parseYamlDocument } from "../model/parse-yaml.js";
 import { displayPath } from "../model/schema.js";
-import { type Diagnostic, error, warning } from "../report/diagnostic.js";
+import { type Diagnostic, error, sortDiagnostics, warning } from "../report/diagnostic.js";
 import { type ImportContext, mapScoreToService } from "./import-mapping.js";
 import { validateScoreDocument } from "./score-schema.js";
 import type { ScoreWorkload } from "./score-types.js";
@@ -42,7 +42,10 @@ export function importScoreText(
     return { file, text, diagnostics: [...parsed.diagnostics, ...schemaDiagnostics] };
   const score = document.value as ScoreWorkload;
   const mapping = mapScoreToService(score, context);
-  const diagnostics = [...parsed.diagnostics, ...mapping.refusals.list.map((r) => toDiagnostic(r, document))];
+  const diagnostics = sortDiagnostics([
+    ...parsed.diagnostics,
+    ...mapping.refusals.list.map((r) => toDiagnostic(r, document)),
+  ]);
   const name = score.metadata.name;
   if (mapping.refusals.hasErrors) return { file, text, name, diagnostics };
   return { file, text, name, serviceText: formatServiceFile(mapping.service), diagnostics };
@@ -57,9 +60,10 @@ function toDiagnostic(
   refusal: ReturnType<typeof mapScoreToService>["refusals"]["list"][number],
   document: LoadedDocument,
 ): Diagnostic {
+  // A mapping (a container, a probe, the metadata) is pointed at by its key, a scalar by its value.
   const at = document.locate(
     refusal.path,
-    refusal.path.length > 0 && refusal.severity === "warning" ? "key" : undefined,
+    isMapping(valueAt(document.value, refusal.path)) || refusal.severity === "warning" ? "key" : undefined,
   );
   const message = refusal.message.startsWith("Score field")
     ? refusal.message
@@ -67,4 +71,15 @@ function toDiagnostic(
   return refusal.severity === "error"
     ? error(refusal.code, message, document.file, at, refusal.hint)
     : warning(refusal.code, message, document.file, at, refusal.hint);
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const key of path)
+    node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+function isMapping(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

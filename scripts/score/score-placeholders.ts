@@ -39,7 +39,7 @@ export function parseScoreValue(value: string): ValuePart[] {
 /** Writes parts as a Score value: `$` doubled in literal text, references as `${a.b.c}`. */
 export function formatScoreValue(parts: readonly ValuePart[]): string {
   return parts
-    .map((p) => (p.kind === "text" ? p.text.replaceAll("$", "$$") : `\${${p.path.join(".")}}`))
+    .map((p) => (p.kind === "text" ? p.text.replaceAll("$", () => "$$") : `\${${p.path.join(".")}}`))
     .join("");
 }
 
@@ -52,7 +52,7 @@ export function parseOurValue(value: string): ValuePart[] {
   const parts: ValuePart[] = [];
   let from = 0;
   const literal = (end: number) => {
-    const text = value.slice(from, end).replaceAll("$${", "${");
+    const text = value.slice(from, end).replaceAll("$${", () => "${");
     if (text) parts.push({ kind: "text", text });
   };
   for (const p of findPlaceholders(value)) {
@@ -73,7 +73,7 @@ export function parseOurValue(value: string): ValuePart[] {
 export function formatOurValue(parts: readonly ValuePart[]): string | { problem: string } {
   let out = "";
   for (const p of parts) {
-    if (p.kind === "text") out += p.text.replaceAll("${", "$${");
+    if (p.kind === "text") out += p.text.replaceAll("${", () => "$${");
     else {
       if (out.endsWith("$"))
         return { problem: "a literal $ right before a placeholder cannot be written in our format" };

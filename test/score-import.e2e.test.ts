@@ -273,7 +273,7 @@ describe("idp import score: guard rails", () => {
     const result = await importScore(root, [ad], "--team", "payments");
     expect(result.exitCode).toBe(1);
     expect(result.errors).toEqual([
-      `${ad}:3:3 score.exists the service ad already exists (services/ad/service.yaml)`,
+      `${ad}:3:9 score.exists the service ad already exists (services/ad/service.yaml)`,
     ]);
     expect(snapshotTree(root)).toEqual(before);
     const forced = await importScore(root, [ad], "--team", "payments", "--force");

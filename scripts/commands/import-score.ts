@@ -122,7 +122,7 @@ function clashes(root: string, imported: readonly ImportedWorkload[], force: boo
   const seen = new Map<string, string>();
   for (const w of imported) {
     if (w.name === undefined || w.serviceText === undefined) continue;
-    const at = locateName(w.text);
+    const at = w.nameAt ?? { line: 1, column: 1 };
     const other = seen.get(w.name);
     if (other !== undefined)
       found.push(
@@ -147,16 +147,6 @@ function clashes(root: string, imported: readonly ImportedWorkload[], force: boo
       );
   }
   return found;
-}
-
-/** Where `name:` of the metadata is (the file parsed, so the first `  name:` line under metadata). */
-function locateName(text: string): { line: number; column: number } {
-  const lines = text.split("\n");
-  const start = lines.findIndex((l) => l.startsWith("metadata:"));
-  const index = lines.findIndex((l, i) => i > start && /^\s+name:/.test(l));
-  return index === -1
-    ? { line: 1, column: 1 }
-    : { line: index + 1, column: (lines[index]?.search(/\S/) ?? 0) + 1 };
 }
 
 function displayName(cwd: string, file: string): string {

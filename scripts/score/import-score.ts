@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { LoadedDocument } from "../model/document.js";
 import { parseYamlDocument } from "../model/parse-yaml.js";
 import { displayPath } from "../model/schema.js";
-import { type Diagnostic, error, sortDiagnostics, warning } from "../report/diagnostic.js";
+import { type Diagnostic, error, type Position, sortDiagnostics, warning } from "../report/diagnostic.js";
 import { type ImportContext, mapScoreToService } from "./import-mapping.js";
 import { validateScoreDocument } from "./score-schema.js";
 import type { ScoreWorkload } from "./score-types.js";
@@ -12,8 +12,9 @@ export interface ImportedWorkload {
   /** The Score file as named on the command line, and its text (for printing source lines). */
   file: string;
   text: string;
-  /** The service name (metadata.name), when the file parsed. */
+  /** The service name (metadata.name), when the file parsed, and where it is written. */
   name?: string;
+  nameAt?: Position;
   /** The text of services/<name>/service.yaml; undefined when any diagnostic is an error. */
   serviceText?: string;
   diagnostics: Diagnostic[];
@@ -47,8 +48,9 @@ export function importScoreText(
     ...mapping.refusals.list.map((r) => toDiagnostic(r, document)),
   ]);
   const name = score.metadata.name;
-  if (mapping.refusals.hasErrors) return { file, text, name, diagnostics };
-  return { file, text, name, serviceText: formatServiceFile(mapping.service), diagnostics };
+  const nameAt = document.locate(["metadata", "name"]);
+  if (mapping.refusals.hasErrors) return { file, text, name, nameAt, diagnostics };
+  return { file, text, name, nameAt, serviceText: formatServiceFile(mapping.service), diagnostics };
 }
 
 /** The bytes of a service file: the modeline, then the document as block YAML. */

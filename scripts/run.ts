@@ -248,6 +248,29 @@ function buildProgram(
       },
     );
 
+  common(
+    program.command("import").command("score").argument("<files...>", "Score workload files (score.yaml)"),
+  )
+    .description(
+      "write services/<name>/service.yaml from Score workload files, checked (Score schema, validate, policy, render) before anything is written",
+    )
+    .option("--team <team>", "the owning team (else each file's idp/team annotation)")
+    .option("--force", "replace services that already exist", false)
+    .action(async (files: string[], raw: { root: string; format: string; team?: string; force: boolean }) => {
+      const { importScoreCommand } = await import("./commands/import-score.js");
+      done(await importScoreCommand({ ...options(raw), files, team: raw.team, force: raw.force, cwd }));
+    });
+
+  common(
+    program.command("export").command("score").argument("<service>", "the service (folder under services/)"),
+  )
+    .description("write a service as a Score workload file (valid against the pinned Score schema)")
+    .option("--out <file>", "write it to this file instead of stdout")
+    .action(async (service: string, raw: { root: string; format: string; out?: string }) => {
+      const { exportScoreCommand } = await import("./commands/export-score.js");
+      done(await exportScoreCommand({ ...options(raw), service, out: raw.out, cwd }));
+    });
+
   common(program.command("promote").argument("[service]", "the service (optional with --all)"))
     .description("set for ENV the image the service runs in the environment ENV promotes from; re-render")
     .requiredOption("--to <env>", "the environment to promote into")

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
@@ -32,5 +33,44 @@ describe("upstream/crds/sources.json", () => {
     for (const path of project.paths) {
       expect(existsSync(join(root, "upstream/crds", project.name, basename(path))), path).toBe(true);
     }
+  });
+});
+
+interface ScoreProject {
+  name: string;
+  repository: string;
+  tag?: string;
+  commit: string;
+  licence: string;
+  files: { path: string; sha256: string }[];
+}
+const scoreSources = JSON.parse(readFileSync(join(root, "upstream/score/sources.json"), "utf8")) as {
+  projects: ScoreProject[];
+};
+
+describe("upstream/score/sources.json", () => {
+  it.each(scoreSources.projects)(
+    "records every file of $name with its hash, and nothing else is there",
+    (project) => {
+      expect(project.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(project.licence).toBe("Apache-2.0");
+      const folder = join(root, "upstream/score", project.name);
+      const onDisk = readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+        .sort();
+      expect(onDisk).toEqual(project.files.map((f) => f.path).sort());
+      for (const file of project.files) {
+        const hash = createHash("sha256")
+          .update(readFileSync(join(folder, file.path)))
+          .digest("hex");
+        expect(hash, file.path).toBe(file.sha256);
+      }
+      expect(project.files.map((f) => f.path)).toContain("LICENSE");
+    },
+  );
+
+  it("pins the specification at a release tag", () => {
+    expect(scoreSources.projects.find((p) => p.name === "spec")?.tag).toBe("0.4.1");
   });
 });

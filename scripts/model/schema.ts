@@ -121,6 +121,53 @@ export function checkDocument(
   const { byKind, branch } = validators.compiled();
   const validate = byKind[kind];
   if (validate(document.value)) return { diagnostics: [], invalid: [] };
+  return explainErrors(validate, branch, document);
+}
+
+/** One schema compiled on its own (a format we read but do not own, such as Score's). */
+export interface CompiledSchema {
+  readonly validate: ValidateFunction;
+  readonly branch: CompiledSchemas["branch"];
+}
+
+/**
+ * Compiles one upstream schema with ajv as ours are (strict mode relaxed),
+ * so documents of another format get the same diagnostics (file:line:column, closest field
+ * name). A schema that does not compile is a ToolError.
+ */
+export function compileSchema(source: JsonSchema, name: string): CompiledSchema {
+  const ajv = schemaCompiler({ upstream: true });
+  const key = typeof source.$id === "string" ? source.$id : `idp:${name}`;
+  const places = new WeakMap<object, string>();
+  indexSchema(source, `${key}#`, places);
+  try {
+    ajv.addSchema(source, typeof source.$id === "string" ? undefined : key);
+    const validate = ajv.getSchema(key);
+    if (!validate) throw new Error("ajv did not register it");
+    return {
+      validate,
+      branch: (parent, keyword, index) => {
+        const place = places.get(parent);
+        return place === undefined ? undefined : ajv.getSchema(`${place}/${keyword}/${index}`);
+      },
+    };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ToolError(`the ${name} schema does not compile: ${reason}`, { cause });
+  }
+}
+
+/** Validates a document against one compiled schema: every error a Diagnostic, as validateDocument does. */
+export function validateAgainst(schema: CompiledSchema, document: LoadedDocument): Diagnostic[] {
+  if (schema.validate(document.value)) return [];
+  return explainErrors(schema.validate, schema.branch, document).diagnostics;
+}
+
+function explainErrors(
+  validate: ValidateFunction,
+  branch: CompiledSchemas["branch"],
+  document: LoadedDocument,
+): SchemaOutcome {
   const rootSchema = validate.schema as JsonSchema;
   const errors = settleAlternatives(validate.errors ?? [], branch);
   return {

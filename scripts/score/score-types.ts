@@ -1,0 +1,63 @@
+/**
+ * A Score workload (score.dev/v1b1) as the pinned schema defines it:
+ * upstream/score/spec/score-v1b1.json. Only what a file that passed the
+ * schema can hold.
+ */
+export interface ScoreWorkload {
+  apiVersion: string;
+  metadata: ScoreMetadata;
+  service?: { ports?: Record<string, ScoreServicePort> };
+  containers: Record<string, ScoreContainer>;
+  resources?: Record<string, ScoreResource>;
+}
+
+export interface ScoreMetadata {
+  name: string;
+  annotations?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+export interface ScoreServicePort {
+  port: number;
+  protocol?: "TCP" | "UDP";
+  targetPort?: number;
+}
+
+export interface ScoreContainer {
+  image: string;
+  command?: string[];
+  args?: string[];
+  variables?: Record<string, string>;
+  files?: unknown;
+  volumes?: unknown;
+  resources?: { limits?: ScoreQuantities; requests?: ScoreQuantities };
+  livenessProbe?: ScoreProbe;
+  readinessProbe?: ScoreProbe;
+  before?: unknown;
+}
+
+export interface ScoreQuantities {
+  cpu?: string;
+  memory?: string;
+}
+
+export interface ScoreProbe {
+  httpGet?: ScoreHttpGet;
+  exec?: { command: string[] };
+}
+
+export interface ScoreHttpGet {
+  host?: string;
+  scheme?: "HTTP" | "HTTPS";
+  path: string;
+  port: number;
+  httpHeaders?: { name: string; value: string }[];
+}
+
+export interface ScoreResource {
+  type: string;
+  class?: string;
+  id?: string;
+  metadata?: { annotations?: Record<string, string>; [extra: string]: unknown };
+  params?: Record<string, unknown>;
+}

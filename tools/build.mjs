@@ -3,8 +3,9 @@
 // `bin/idp.js` calls ensureBuilt() before every run, so `npx idp`, `npm run idp` and CI never run a
 // stale dist/ and never pay for a build (5 to 10 s) when nothing changed: the check compares the
 // inputs' sizes and times with the stamp (a few ms), and their bytes when those differ. `node tools/build.mjs` builds when stale; `--force` always builds.
-import { createHash } from "node:crypto";
+
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
@@ -73,7 +74,7 @@ export function isBuildFresh(root = TOOL_ROOT) {
   const hash = stored.slice(0, stored.indexOf("\n"));
   if (stampText(root, hash) === stored) return true;
   if (inputsHash(root) !== hash) return false;
-  writeFileSync(stamp, stampText(root, hash));
+  writeStamp(root, hash);
   return true;
 }
 
@@ -82,7 +83,11 @@ export function isBuildFresh(root = TOOL_ROOT) {
  * stdout (`idp plan --format json > plan.json`) stays what the command printed.
  * Returns an error message when the build failed, else undefined.
  */
-export function ensureBuilt({ root = TOOL_ROOT, force = false, log = (line) => process.stderr.write(line) } = {}) {
+export function ensureBuilt({
+  root = TOOL_ROOT,
+  force = false,
+  log = (line) => process.stderr.write(line),
+} = {}) {
   if (!force && isBuildFresh(root)) return undefined;
   return withLock(root, () => {
     // Another process may have built while this one waited for the lock.
@@ -96,18 +101,27 @@ export function ensureBuilt({ root = TOOL_ROOT, force = false, log = (line) => p
     // tsc emits even when a file fails to type-check; the CLI may still run, but is not stamped.
     if (!existsSync(join(root, "dist", "scripts", "cli.js")))
       return "the build produced no dist/scripts/cli.js (see tsc's errors above)";
-    const precompile = spawnSync(process.execPath, [join("dist", "scripts", "dev", "precompile-schemas.js")], {
-      cwd: root,
-      stdio: ["ignore", 2, 2],
-    });
+    const precompile = spawnSync(
+      process.execPath,
+      [join("dist", "scripts", "dev", "precompile-schemas.js")],
+      {
+        cwd: root,
+        stdio: ["ignore", 2, 2],
+      },
+    );
     if (precompile.status !== 0) return "the schema precompile failed (see above)";
     if (tsc.status !== 0) {
       log("idp: tsc reported errors (above); running what it emitted, the build is not stamped\n");
       return undefined;
     }
-    writeFileSync(join(root, STAMP), stampText(root, hash));
+    writeStamp(root, hash);
     return undefined;
   });
+}
+
+/** Records that dist/ was built from the current inputs (whose hash the caller may have taken before building). */
+export function writeStamp(root = TOOL_ROOT, hash = inputsHash(root)) {
+  writeFileSync(join(root, STAMP), stampText(root, hash));
 }
 
 function typescriptCompiler(root) {

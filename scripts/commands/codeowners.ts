@@ -14,7 +14,7 @@ export interface CodeownersOptions {
   check: boolean;
 }
 
-const REGENERATE = "run npm run -s idp -- codeowners";
+const REGENERATE = "run npx idp codeowners";
 
 /**
  * `idp codeowners`: generates `.github/CODEOWNERS` from `teams/` and each

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
 import type { CommandResult } from "./commands/result.js";
 import { ToolError, UsageError } from "./errors.js";
+import { findRepositoryRoot } from "./model/repository-root.js";
 import { PLAN_RULES, type PlanRules } from "./plan/rules.js";
 import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
 import { printable, printableLines } from "./report/terminal-text.js";
@@ -76,11 +77,16 @@ function buildProgram(
 
   const common = (command: Command): Command =>
     command
-      .addOption(new Option("--root <dir>", "the repository to work on").default("."))
+      .addOption(
+        new Option(
+          "--root <dir>",
+          "the repository to work on (default: the nearest folder from here up with environments/ and services/)",
+        ),
+      )
       .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"));
 
-  const options = (raw: { root: string; format: string }): CommonOptions => ({
-    root: resolve(cwd, raw.root),
+  const options = (raw: { root?: string; format: string }): CommonOptions => ({
+    root: raw.root === undefined ? findRepositoryRoot(cwd) : resolve(cwd, raw.root),
     format: parseFormat(raw.format),
   });
 
@@ -93,7 +99,7 @@ function buildProgram(
       "judge the change since this ref (changed files and services: ownership, freeze windows)",
     )
     .option("--author <login>", "the GitHub login of the change's author (ownership rules); needs --base")
-    .action(async (raw: { root: string; format: string; base?: string; author?: string }) => {
+    .action(async (raw: { root?: string; format: string; base?: string; author?: string }) => {
       if (raw.author && !raw.base)
         throw new UsageError("--author needs --base: ownership is judged on the files a change touches");
       const { validateCommand } = await import("./commands/validate.js");
@@ -110,7 +116,13 @@ function buildProgram(
       false,
     )
     .action(
-      async (raw: { root: string; format: string; check: boolean; allowEmpty: boolean; verify: boolean }) => {
+      async (raw: {
+        root?: string;
+        format: string;
+        check: boolean;
+        allowEmpty: boolean;
+        verify: boolean;
+      }) => {
         const { renderCommand } = await import("./commands/render.js");
         done(
           await renderCommand({
@@ -138,7 +150,7 @@ function buildProgram(
         .default("base-and-head"),
     )
     .action(
-      async (raw: { root: string; format: string; base: string; author?: string; rules: PlanRules }) => {
+      async (raw: { root?: string; format: string; base: string; author?: string; rules: PlanRules }) => {
         const { planCommand } = await import("./commands/plan.js");
         done(
           await planCommand({
@@ -178,7 +190,7 @@ function buildProgram(
   common(program.command("codeowners"))
     .description("generate .github/CODEOWNERS from teams/ and each service's team")
     .option("--check", "write nothing; exit 1 when .github/CODEOWNERS is stale", false)
-    .action(async (raw: { root: string; format: string; check: boolean }) => {
+    .action(async (raw: { root?: string; format: string; check: boolean }) => {
       const { codeownersCommand } = await import("./commands/codeowners.js");
       done(await codeownersCommand({ ...options(raw), check: raw.check }));
     });
@@ -195,7 +207,7 @@ function buildProgram(
     .action(
       async (
         name: string,
-        raw: { root: string; format: string; team?: string; type?: string; pr: boolean },
+        raw: { root?: string; format: string; team?: string; type?: string; pr: boolean },
       ) => {
         const { newServiceCommand } = await import("./commands/new-service.js");
         done(await newServiceCommand({ ...options(raw), name, team: raw.team, type: raw.type, pr: raw.pr }));
@@ -211,7 +223,7 @@ function buildProgram(
     .action(
       async (
         service: string | undefined,
-        raw: { root: string; format: string; to: string; from?: string; all: boolean; pr: boolean },
+        raw: { root?: string; format: string; to: string; from?: string; all: boolean; pr: boolean },
       ) => {
         const { promoteCommand } = await import("./commands/promote.js");
         done(
@@ -242,7 +254,7 @@ function buildProgram(
     .action(
       async (
         service: string | undefined,
-        raw: { root: string; format: string; env?: string; since?: string; at?: string; field?: string },
+        raw: { root?: string; format: string; env?: string; since?: string; at?: string; field?: string },
       ) => {
         const { auditCommand } = await import("./commands/audit.js");
         done(

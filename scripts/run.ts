@@ -75,7 +75,8 @@ function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
-  const common = (command: Command): Command =>
+  // A command lists only the formats it prints: any other is refused (exit 2), never ignored.
+  const common = (command: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command =>
     command
       .addOption(
         new Option(
@@ -83,7 +84,7 @@ function buildProgram(
           "the repository to work on (default: the nearest folder from here up with environments/ and services/)",
         ),
       )
-      .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"));
+      .addOption(new Option("--format <format>", "output format").choices(formats).default("text"));
 
   const options = (raw: { root?: string; format: string }): CommonOptions => ({
     root: raw.root === undefined ? findRepositoryRoot(cwd) : resolve(cwd, raw.root),
@@ -195,8 +196,10 @@ function buildProgram(
       done(await codeownersCommand({ ...options(raw), check: raw.check }));
     });
 
+  // Markdown is for findings in a comment; github annotates the refusal's findings.
   common(
     program.command("new").command("service").argument("<name>", "the service name (folder under services/)"),
+    ["text", "json", "github"],
   )
     .description(
       "scaffold a valid service (checked and rendered before anything is kept); --pr opens the pull request",
@@ -214,7 +217,11 @@ function buildProgram(
       },
     );
 
-  common(program.command("promote").argument("[service]", "the service (optional with --all)"))
+  common(program.command("promote").argument("[service]", "the service (optional with --all)"), [
+    "text",
+    "json",
+    "github",
+  ])
     .description("set for ENV the image the service runs in the environment ENV promotes from; re-render")
     .requiredOption("--to <env>", "the environment to promote into")
     .option("--from <env>", "must be the environment --to promotes from (refuses skipping one)")
@@ -239,7 +246,8 @@ function buildProgram(
       },
     );
 
-  common(program.command("audit"))
+  // History holds no findings to annotate: no github format.
+  common(program.command("audit"), ["text", "json", "markdown"])
     .description(
       "history from git: who changed which field of which service in which environment, when, in which pull request",
     )

@@ -277,7 +277,7 @@ describe("workflow safety (static)", () => {
     const checkout = all.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with).toMatchObject({ "fetch-depth": 0, "persist-credentials": false });
     const setup = all.find((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(setup?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(setup?.with).toMatchObject({ "node-version": 22, cache: "npm" });
     for (const id of ["validate", "render", "codeowners", "plan"]) {
       const step = all.find((s) => s.id === id);
       expect(step?.["continue-on-error"], id).toBe(true);

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
 import type { CommandResult } from "./commands/result.js";
 import { ToolError, UsageError } from "./errors.js";
+import { findRepositoryRoot } from "./model/repository-root.js";
 import { PLAN_RULES, type PlanRules } from "./plan/rules.js";
 import { OUTPUT_FORMATS, type OutputFormat, parseFormat } from "./report/format.js";
 import { printable, printableLines } from "./report/terminal-text.js";
@@ -74,13 +75,19 @@ function buildProgram(
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
-  const common = (command: Command): Command =>
+  // A command lists only the formats it prints: any other is refused (exit 2), never ignored.
+  const common = (command: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command =>
     command
-      .addOption(new Option("--root <dir>", "the repository to work on").default("."))
-      .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS).default("text"));
+      .addOption(
+        new Option(
+          "--root <dir>",
+          "the repository to work on (default: the nearest folder from here up with environments/ and services/)",
+        ),
+      )
+      .addOption(new Option("--format <format>", "output format").choices(formats).default("text"));
 
-  const options = (raw: { root: string; format: string }): CommonOptions => ({
-    root: resolve(cwd, raw.root),
+  const options = (raw: { root?: string; format: string }): CommonOptions => ({
+    root: raw.root === undefined ? findRepositoryRoot(cwd) : resolve(cwd, raw.root),
     format: parseFormat(raw.format),
   });
 
@@ -93,7 +100,7 @@ function buildProgram(
       "judge the change since this ref (changed files and services: ownership, freeze windows)",
     )
     .option("--author <login>", "the GitHub login of the change's author (ownership rules); needs --base")
-    .action(async (raw: { root: string; format: string; base?: string; author?: string }) => {
+    .action(async (raw: { root?: string; format: string; base?: string; author?: string }) => {
       if (raw.author && !raw.base)
         throw new UsageError("--author needs --base: ownership is judged on the files a change touches");
       const { validateCommand } = await import("./commands/validate.js");
@@ -110,7 +117,13 @@ function buildProgram(
       false,
     )
     .action(
-      async (raw: { root: string; format: string; check: boolean; allowEmpty: boolean; verify: boolean }) => {
+      async (raw: {
+        root?: string;
+        format: string;
+        check: boolean;
+        allowEmpty: boolean;
+        verify: boolean;
+      }) => {
         const { renderCommand } = await import("./commands/render.js");
         done(
           await renderCommand({
@@ -131,18 +144,23 @@ function buildProgram(
     )
     .option("--env <env>", "only this environment")
     .option("--manifests", "print the manifests the service renders instead of its settings", false)
-    .addOption(new Option("--root <dir>", "the repository to work on").default("."))
+    .addOption(
+      new Option(
+        "--root <dir>",
+        "the repository to work on (default: the nearest folder from here up with environments/ and services/)",
+      ),
+    )
     .addOption(
       new Option("--format <format>", "annotated YAML (text), plain YAML, or JSON with every value's source")
         .choices(["text", "yaml", "json"])
         .default("text"),
     )
     .action(
-      async (service: string, raw: { root: string; format: string; env?: string; manifests: boolean }) => {
+      async (service: string, raw: { root?: string; format: string; env?: string; manifests: boolean }) => {
         const { showCommand } = await import("./commands/show.js");
         done(
           await showCommand({
-            root: resolve(cwd, raw.root),
+            root: raw.root === undefined ? findRepositoryRoot(cwd) : resolve(cwd, raw.root),
             service,
             ...(raw.env !== undefined ? { environment: raw.env } : {}),
             manifests: raw.manifests,
@@ -156,7 +174,7 @@ function buildProgram(
     .description(
       "how manifests/ differs from a fresh render: a unified diff per stale, missing or orphaned file; writes nothing, exit 1 on any difference",
     )
-    .action(async (raw: { root: string; format: string }) => {
+    .action(async (raw: { root?: string; format: string }) => {
       const { renderCommand } = await import("./commands/render.js");
       done(
         await renderCommand({
@@ -184,7 +202,7 @@ function buildProgram(
         .default("base-and-head"),
     )
     .action(
-      async (raw: { root: string; format: string; base: string; author?: string; rules: PlanRules }) => {
+      async (raw: { root?: string; format: string; base: string; author?: string; rules: PlanRules }) => {
         const { planCommand } = await import("./commands/plan.js");
         done(
           await planCommand({
@@ -224,13 +242,15 @@ function buildProgram(
   common(program.command("codeowners"))
     .description("generate .github/CODEOWNERS from teams/ and each service's team")
     .option("--check", "write nothing; exit 1 when .github/CODEOWNERS is stale", false)
-    .action(async (raw: { root: string; format: string; check: boolean }) => {
+    .action(async (raw: { root?: string; format: string; check: boolean }) => {
       const { codeownersCommand } = await import("./commands/codeowners.js");
       done(await codeownersCommand({ ...options(raw), check: raw.check }));
     });
 
+  // Markdown is for findings in a comment; github annotates the refusal's findings.
   common(
     program.command("new").command("service").argument("<name>", "the service name (folder under services/)"),
+    ["text", "json", "github"],
   )
     .description(
       "scaffold a valid service (checked and rendered before anything is kept); --pr opens the pull request",
@@ -241,7 +261,7 @@ function buildProgram(
     .action(
       async (
         name: string,
-        raw: { root: string; format: string; team?: string; type?: string; pr: boolean },
+        raw: { root?: string; format: string; team?: string; type?: string; pr: boolean },
       ) => {
         const { newServiceCommand } = await import("./commands/new-service.js");
         done(await newServiceCommand({ ...options(raw), name, team: raw.team, type: raw.type, pr: raw.pr }));
@@ -256,22 +276,28 @@ function buildProgram(
     )
     .option("--team <team>", "the owning team (else each file's idp/team annotation)")
     .option("--force", "replace services that already exist", false)
-    .action(async (files: string[], raw: { root: string; format: string; team?: string; force: boolean }) => {
-      const { importScoreCommand } = await import("./commands/import-score.js");
-      done(await importScoreCommand({ ...options(raw), files, team: raw.team, force: raw.force, cwd }));
-    });
+    .action(
+      async (files: string[], raw: { root?: string; format: string; team?: string; force: boolean }) => {
+        const { importScoreCommand } = await import("./commands/import-score.js");
+        done(await importScoreCommand({ ...options(raw), files, team: raw.team, force: raw.force, cwd }));
+      },
+    );
 
   common(
     program.command("export").command("score").argument("<service>", "the service (folder under services/)"),
   )
     .description("write a service as a Score workload file (valid against the pinned Score schema)")
     .option("--out <file>", "write it to this file instead of stdout")
-    .action(async (service: string, raw: { root: string; format: string; out?: string }) => {
+    .action(async (service: string, raw: { root?: string; format: string; out?: string }) => {
       const { exportScoreCommand } = await import("./commands/export-score.js");
       done(await exportScoreCommand({ ...options(raw), service, out: raw.out, cwd }));
     });
 
-  common(program.command("promote").argument("[service]", "the service (optional with --all)"))
+  common(program.command("promote").argument("[service]", "the service (optional with --all)"), [
+    "text",
+    "json",
+    "github",
+  ])
     .description("set for ENV the image the service runs in the environment ENV promotes from; re-render")
     .requiredOption("--to <env>", "the environment to promote into")
     .option("--from <env>", "must be the environment --to promotes from (refuses skipping one)")
@@ -280,7 +306,7 @@ function buildProgram(
     .action(
       async (
         service: string | undefined,
-        raw: { root: string; format: string; to: string; from?: string; all: boolean; pr: boolean },
+        raw: { root?: string; format: string; to: string; from?: string; all: boolean; pr: boolean },
       ) => {
         const { promoteCommand } = await import("./commands/promote.js");
         done(
@@ -296,7 +322,8 @@ function buildProgram(
       },
     );
 
-  common(program.command("audit"))
+  // History holds no findings to annotate: no github format.
+  common(program.command("audit"), ["text", "json", "markdown"])
     .description(
       "history from git: who changed which field of which service in which environment, when, in which pull request",
     )
@@ -311,7 +338,7 @@ function buildProgram(
     .action(
       async (
         service: string | undefined,
-        raw: { root: string; format: string; env?: string; since?: string; at?: string; field?: string },
+        raw: { root?: string; format: string; env?: string; since?: string; at?: string; field?: string },
       ) => {
         const { auditCommand } = await import("./commands/audit.js");
         done(

@@ -195,14 +195,13 @@ describe("idp audit on a scripted history", () => {
       since: "2026-11-04",
       field: "replicas",
     });
+    // The cron job added and removed in that period has no replicas: it is not reported.
     expect(result.stdout).toBe(
       [
-        `2026-11-08 alice (#17) ${steps.recreate}  job prod: added (image ghcr.io/example/job:0.5.0, cron)`,
-        `2026-11-07 carol (#16) ${steps.retire}  job prod: removed`,
         `2026-11-06 bob ${steps.revert}  cart prod: replicas 3 → 2`,
         `2026-11-04 bob (#13) ${steps.squash}  cart prod: replicas 2 → 3`,
         "",
-        "4 changes in 4 commits",
+        "2 changes in 2 commits",
         "",
       ].join("\n"),
     );
@@ -211,7 +210,19 @@ describe("idp audit on a scripted history", () => {
       [
         `2026-11-09 carol (#18) ${steps.defaults}  cart prod: resources.memory 256Mi → 512Mi`,
         `2026-11-09 carol (#18) ${steps.defaults}  job prod: resources.memory 256Mi → 512Mi`,
-        ...timeline(steps).filter((line) => / (added|removed)/.test(line)),
+        // Services added and removed are filtered too: by what they had under the field.
+        `2026-11-08 alice (#17) ${steps.recreate}  job dev: added (resources.memory 128Mi)`,
+        `2026-11-08 alice (#17) ${steps.recreate}  job prod: added (resources.memory 256Mi)`,
+        `2026-11-07 carol (#16) ${steps.retire}  job dev: removed (resources.memory 128Mi)`,
+        `2026-11-07 carol (#16) ${steps.retire}  job prod: removed (resources.memory 128Mi)`,
+        `2026-11-02 bob (#11) ${steps.cart}  cart dev: added (resources.memory 128Mi)`,
+        `2026-11-02 bob (#11) ${steps.cart}  cart prod: added (resources.memory 256Mi)`,
+        `2026-11-01 carol ${steps.initial}  api dev: added (resources.memory 256Mi)`,
+        `2026-11-01 carol ${steps.initial}  api prod: added (resources.memory 256Mi)`,
+        `2026-11-01 carol ${steps.initial}  job dev: added (resources.memory 128Mi)`,
+        `2026-11-01 carol ${steps.initial}  job prod: added (resources.memory 128Mi)`,
+        `2026-11-01 carol ${steps.initial}  web dev: added (resources.memory 256Mi)`,
+        `2026-11-01 carol ${steps.initial}  web prod: added (resources.memory 256Mi)`,
         "",
         "14 changes in 5 commits",
         "",
@@ -368,8 +379,8 @@ describe("idp audit on a scripted history", () => {
           {
             service: "job",
             image: "ghcr.io/example/job:0.5.0",
-            // A cron has no replicas setting of its own: the resolved value is prod's default.
-            replicas: 2,
+            // A cron job runs no replicas: prod's default is not reported for it.
+            replicas: null,
             autoscale: null,
             resources: { cpu: "200m", memory: "512Mi", limits: { memory: "512Mi" } },
           },
@@ -383,8 +394,79 @@ describe("idp audit on a scripted history", () => {
         ],
       },
     ]);
+    // --field narrows a snapshot to the values under it; services without one (a cron job's replicas) are left out.
+    const replicas = await auditCommand({
+      root,
+      format: "text",
+      at: "2026-11-04",
+      environment: "prod",
+      field: "replicas",
+    });
+    expect(replicas.stdout).toBe(
+      [
+        `prod at 2026-11-04T23:59:59Z, as of commit ${steps.squash} (2026-11-04, bob, #13)`,
+        "service  replicas",
+        "cart     3",
+        "web      2",
+        "",
+      ].join("\n"),
+    );
+    const limits = await auditCommand({
+      root,
+      format: "json",
+      at: "2026-11-04",
+      environment: "dev",
+      field: "resources.limits",
+    });
+    expect(JSON.parse(limits.stdout)).toMatchObject({
+      field: "resources.limits",
+      environments: [
+        {
+          name: "dev",
+          services: [
+            { service: "api", fields: { "resources.limits.cpu": "1", "resources.limits.memory": "512Mi" } },
+            { service: "cart", fields: { "resources.limits.memory": "128Mi" } },
+            { service: "job", fields: { "resources.limits.memory": "128Mi" } },
+            { service: "web", fields: { "resources.limits.memory": "256Mi" } },
+          ],
+        },
+      ],
+    });
     const before = await auditCommand({ root, format: "text", at: "2026-10-01" });
     expect(before.stdout).toBe("nothing was configured at 2026-10-01T23:59:59Z\n");
+  });
+});
+
+describe("idp audit reports only what applies to the workload", () => {
+  it("a change of the environment's default replicas is no change of a cron job (which runs none)", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "idp-audit-cron-"));
+    temps.push(repo);
+    cpSync(FIXTURE, repo, { recursive: true });
+    git(repo, ["init", "-q", "-b", "main"]);
+    commit(repo, "Initial platform configuration", CAROL, "2026-11-01T09:00:00Z");
+    edit(repo, "environments/prod.yaml", "defaults: { replicas: 2,", "defaults: { replicas: 3,");
+    commit(repo, "prod: three replicas by default (#2)", CAROL, "2026-11-02T09:00:00Z");
+    // web sets its own replicas and api autoscales: nothing runs differently.
+    const result = await auditCommand({ root: repo, format: "text", since: "2026-11-02" });
+    expect(result.stdout).toBe("no changes found in 2 commits\n");
+  });
+
+  it("--field limits added entries in JSON to the field, one entry per value", async () => {
+    const result = await auditCommand({
+      root,
+      format: "json",
+      service: "cart",
+      environment: "prod",
+      field: "image",
+    });
+    expect(JSON.parse(result.stdout).entries).toEqual([
+      expect.objectContaining({
+        change: "added",
+        field: "image",
+        old: null,
+        new: "ghcr.io/example/cart:3.1.0",
+      }),
+    ]);
   });
 });
 
@@ -409,6 +491,19 @@ describe("idp audit refuses what it cannot answer", () => {
     [
       { at: "2026-11-04", since: "2026-11-01" },
       "--at shows one moment and --since a period: use one of them",
+    ],
+    [{ field: "replica" }, '--field "replica": unknown field "replica"; did you mean "replicas"?'],
+    [
+      { field: "resources.cpus" },
+      '--field "resources.cpus": unknown field "resources.cpus"; did you mean "resources.cpu"?',
+    ],
+    [
+      { field: "foo.bar" },
+      '--field "foo.bar": unknown field "foo"; the fields are name, team, tier, description, type',
+    ],
+    [
+      { field: "image.tag", at: "2026-11-04" },
+      '--field "image.tag": "image" is one value, with no fields under it: use --field image',
     ],
   ])("%o is a usage error", async (flags, message) => {
     const failure = auditCommand({ root, format: "text", ...flags });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { authorLabel, pullRequestOf, toAuthor } from "../scripts/audit/attribution.js";
 import { parseDateFlag } from "../scripts/audit/dates.js";
 import { patchDocument } from "../scripts/audit/patch-document.js";
-import { diffSettings, fieldMatches } from "../scripts/audit/settings.js";
+import { checkFieldPath, diffSettings, fieldMatches } from "../scripts/audit/settings.js";
 import { UsageError } from "../scripts/errors.js";
 import { parseLog } from "../scripts/git/history.js";
 import { parseYamlDocument } from "../scripts/model/parse-yaml.js";
@@ -126,6 +126,36 @@ describe("diffSettings", () => {
     ["env.LOG_LEVEL", "env.LOG", false],
   ])("field %s matches --field %s: %s", (field, prefix, matches) => {
     expect(fieldMatches(field, prefix)).toBe(matches);
+  });
+});
+
+describe("checkFieldPath: --field names a setting of the resolved service", () => {
+  it.each([
+    "image",
+    "name",
+    "resources",
+    "resources.limits.memory",
+    "env.LOG_LEVEL",
+    "secrets.DB_PASSWORD",
+    "dependencies.orders-db.size",
+    "probes.readiness.httpGet.path",
+    "autoscale.min",
+  ])("accepts %s", (path) => {
+    expect(checkFieldPath(path)).toBeUndefined();
+  });
+
+  it.each([
+    ["replica", 'unknown field "replica"; did you mean "replicas"?'],
+    // Field names are case-sensitive, as in the service file.
+    ["Image", 'unknown field "Image"; did you mean "image"?'],
+    ["resources.limit.memory", 'unknown field "resources.limit"; did you mean "resources.limits"?'],
+    ["dependencies.db.sizes", 'unknown field "dependencies.db.sizes"; did you mean "dependencies.db.size"?'],
+    ["env.A.B", '"env.A" is one value, with no fields under it: use --field env.A'],
+    ["ports.http", '"ports" is one value, with no fields under it: use --field ports'],
+    ["route.", "a field path is names joined by single dots, such as resources.cpu"],
+    ["autoscale.xyzzy", 'unknown field "autoscale.xyzzy"; the fields of autoscale are min, max, cpu'],
+  ])("refuses %s: %s", (path, problem) => {
+    expect(checkFieldPath(path)).toBe(problem);
   });
 });
 

@@ -106,7 +106,7 @@ describe("idp codeowners", () => {
         severity: "error",
         file: ".github/CODEOWNERS",
         line: 1,
-        hint: expect.stringContaining("run npm run -s idp -- codeowners"),
+        hint: expect.stringContaining("run npx idp codeowners"),
       }),
     ]);
     expect(existsSync(join(root, ".github"))).toBe(false);

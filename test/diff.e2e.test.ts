@@ -210,7 +210,7 @@ describe("render --check shows the drift (issue #14)", () => {
       jobs: { check: { steps: { id?: string; run?: string }[] } };
     };
     const step = workflow.jobs.check.steps.find((s) => s.id === "render")?.run ?? "";
-    const command = "npm run -s idp -- render --check --format json";
+    const command = "node bin/idp.js render --check --format json";
     expect(step).toContain(command);
     const script = step
       .replace(command, `(cat '${join(runner, "fixture.json")}'; false)`)

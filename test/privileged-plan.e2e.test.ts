@@ -112,7 +112,7 @@ interface JobRun {
 /**
  * Runs the comment job's `run:` steps after the number check (fetch, plan, post) as the
  * runner would, in a clone of `origin`'s default branch (the trusted checkout), with the
- * number check's outputs given and `npm run -s idp --` as this repository's built CLI.
+ * number check's outputs given and `node bin/idp.js` as this repository's built CLI.
  * The artifact holds `artifactPlan` as its plan.json.
  */
 async function runCommentJob(
@@ -151,7 +151,7 @@ async function runCommentJob(
       Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(value, context)]),
     );
     const file = join(runnerTemp, `${id}.sh`);
-    writeFileSync(file, step.run.replaceAll("npm run -s idp --", `node '${CLI}'`));
+    writeFileSync(file, step.run.replaceAll("node bin/idp.js", `node '${CLI}'`));
     const output = join(runnerTemp, `${id}.out`);
     writeFileSync(output, "");
     // Not spawnSync: the local GitHub server answers from this process's event loop.

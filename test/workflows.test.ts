@@ -176,7 +176,7 @@ function checkWorkflowRunIsolated({ file, workflow }: Loaded): string[] {
     if (step["working-directory"] !== undefined)
       problems.push(`${file}: a step runs in another directory: ${step["working-directory"]}`);
     if (/pr-head/.test(run) && !/git .*worktree add/.test(run)) {
-      if (!/\bnpm run -s idp -- plan --root "\$RUNNER_TEMP\/pr-head" --rules base-only\b/.test(run))
+      if (!/\bnode bin\/idp\.js plan --root "\$RUNNER_TEMP\/pr-head" --rules base-only\b/.test(run))
         problems.push(`${file}: the pull request's head is used other than by idp plan --rules base-only`);
       if (/\bnpm (ci|install|i)\b|--prefix|\bcd\b|npx/.test(run))
         problems.push(`${file}: a step installs or runs in the pull request's head`);
@@ -277,11 +277,11 @@ describe("workflow safety (static)", () => {
     const checkout = all.find((s) => s.uses?.startsWith("actions/checkout@"));
     expect(checkout?.with).toMatchObject({ "fetch-depth": 0, "persist-credentials": false });
     const setup = all.find((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(setup?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(setup?.with).toMatchObject({ "node-version": 22, cache: "npm" });
     for (const id of ["validate", "render", "codeowners", "plan"]) {
       const step = all.find((s) => s.id === id);
       expect(step?.["continue-on-error"], id).toBe(true);
-      expect(step?.run, id).toMatch(/^npm run -s idp -- /m);
+      expect(step?.run, id).toMatch(/^node bin\/idp\.js /m);
     }
     expect(all.find((s) => s.id === "validate")?.run).toContain("--format github");
     expect(all.find((s) => s.id === "render")?.run).toContain("render --check");
@@ -317,7 +317,7 @@ describe("workflow safety (static)", () => {
     const post = all.at(-1);
     // The comment comes from the plan this job computed, never from the artifact's plan.json.
     expect(post?.run).toBe(
-      'npm run -s idp -- comment --pr "$PR_NUMBER" --repo "$GITHUB_REPOSITORY" --plan "$RUNNER_TEMP/idp-privileged/plan.json" --sha "$HEAD_SHA"',
+      'node bin/idp.js comment --pr "$PR_NUMBER" --repo "$GITHUB_REPOSITORY" --plan "$RUNNER_TEMP/idp-privileged/plan.json" --sha "$HEAD_SHA"',
     );
     expect(post?.if).toBe("steps.head.outputs.ready == 'true'");
     expect(post?.env?.HEAD_SHA).toBe("${{ github.event.workflow_run.head_sha }}");
@@ -346,7 +346,7 @@ describe("workflow safety (static)", () => {
     expect(head?.env?.GIT_LFS_SKIP_SMUDGE).toBe("1");
     const plan = all.find((s) => s.id === "plan");
     expect(plan?.run).toContain(
-      'npm run -s idp -- plan --root "$RUNNER_TEMP/pr-head" --rules base-only \\\n  --base "$BASE_SHA" --author "$PR_AUTHOR" --format json > "$RUNNER_TEMP/idp-privileged/plan.json"',
+      'node bin/idp.js plan --root "$RUNNER_TEMP/pr-head" --rules base-only \\\n  --base "$BASE_SHA" --author "$PR_AUTHOR" --format json > "$RUNNER_TEMP/idp-privileged/plan.json"',
     );
     expect(plan?.env).toEqual({
       BASE_SHA: "${{ steps.pr.outputs.base }}",
@@ -375,7 +375,7 @@ describe("workflow safety (static)", () => {
     expect(unsafe(`${fetch}\n${worktree}`)).toEqual([]);
     expect(unsafe(`${fetch}\n${worktree}\ncd "$RUNNER_TEMP/pr-head"\nnpm ci`)).not.toEqual([]);
     expect(unsafe('npm ci --prefix "$RUNNER_TEMP/pr-head"')).not.toEqual([]);
-    expect(unsafe('npm run -s idp -- plan --root "$RUNNER_TEMP/pr-head" --base "$BASE_SHA"')).toEqual([
+    expect(unsafe('node bin/idp.js plan --root "$RUNNER_TEMP/pr-head" --base "$BASE_SHA"')).toEqual([
       "unsafe.yml: the pull request's head is used other than by idp plan --rules base-only",
     ]);
     expect(unsafe('git fetch origin "pull/$PR_NUMBER/head" && git checkout FETCH_HEAD')).not.toEqual([]);
@@ -395,7 +395,7 @@ describe("workflow safety (static)", () => {
 
   it("main: the render step's annotations are escaped as --format github escapes them (a message cannot start a command)", () => {
     const step = (byFile["main.yml"].workflow.jobs.check?.steps ?? []).find((s) => s.id === "render");
-    const command = "npm run -s idp -- render --check --format json";
+    const command = "node bin/idp.js render --check --format json";
     expect(step?.run).toContain(command);
     expect(step?.run).not.toMatch(/"::\\\(/); // no annotation built by hand in jq
     const hostile: Diagnostic[] = [
@@ -574,7 +574,7 @@ const IDP_TODAY = "2026-06-15";
 /**
  * Runs the `run:` steps of the pull-request job as the runner would (bash -eo pipefail, the
  * step's env: evaluated from the event, the runner's own variables), skipping `uses:` steps
- * and `npm ci`, and with `npm run -s idp --` replaced by the locally built CLI.
+ * and `npm ci`, and with `node bin/idp.js` replaced by the locally built CLI.
  */
 function runPullRequestJob(work: string, payload: Payload): Map<string, StepRun> {
   const workflow = load("pull-request.yml").workflow;
@@ -610,7 +610,7 @@ function runPullRequestJob(work: string, payload: Payload): Map<string, StepRun>
     const env = Object.fromEntries(
       Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(value, context())]),
     );
-    const script = step.run.replaceAll("npm run -s idp --", `node '${CLI}'`);
+    const script = step.run.replaceAll("node bin/idp.js", `node '${CLI}'`);
     const file = join(runnerTemp, `${id}.sh`);
     writeFileSync(file, script);
     const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
@@ -658,7 +658,7 @@ describe("the pull-request job, run locally on a pull_request.opened payload", (
 
   beforeAll(() => {
     // The CLI built once for every suite (test/support/build-cli.ts) stands in for
-    // `npm run -s idp --` (which builds, then runs it).
+    // `node bin/idp.js` in the workflow.
     // A well-formed change: a new image tag, manifests re-rendered, as the author would commit it.
     const goodRepo = pullRequestCheckout(payload, (work) => {
       const path = join(work, SEARCH);

@@ -10,7 +10,14 @@ import {
   type ServiceEvent,
   traceLineages,
 } from "./replay.js";
-import { type FieldChange, fieldMatches, type ServiceSettings } from "./settings.js";
+import {
+  checkFieldPath,
+  diffSettings,
+  type FieldChange,
+  fieldMatches,
+  type ServiceSettings,
+  type SettingValue,
+} from "./settings.js";
 
 /** What to audit: every filter is optional. */
 export interface AuditOptions {
@@ -43,7 +50,10 @@ export interface AuditEvent {
   service: string;
   environment: string;
   change: "added" | "removed" | "changed";
-  /** The fields that changed (for `changed`; a rename shows as `name`). */
+  /**
+   * The fields that changed (for `changed`; a rename shows as `name`); with
+   * `--field`, for `added` and `removed` too: the values under that field.
+   */
   fields: FieldChange[];
   /** The settings after (added) or before (removed). */
   settings?: ServiceSettings;
@@ -64,7 +74,17 @@ export interface AuditSnapshot {
   at: string;
   /** The last main-line commit at or before that moment that touched the configuration; null before the first. */
   commit: CommitRef | null;
-  environments: { name: string; services: { service: string; settings: ServiceSettings }[] }[];
+  environments: { name: string; services: SnapshotService[] }[];
+  /** The `--field` the snapshot is limited to, if any. */
+  field?: string;
+}
+
+/** One service in a snapshot: its settings, and with `--field` the values under that path. */
+export interface SnapshotService {
+  service: string;
+  settings: ServiceSettings;
+  /** With `--field`: each matching settings path and its value (services without one are left out). */
+  fields?: { field: string; value: SettingValue }[];
 }
 
 /**
@@ -77,6 +97,11 @@ export interface AuditSnapshot {
 export async function auditHistory(options: AuditOptions): Promise<AuditTimeline | AuditSnapshot> {
   if (options.at !== undefined && options.since !== undefined)
     throw new UsageError("--at shows one moment and --since a period: use one of them");
+  const field = options.field;
+  if (field !== undefined) {
+    const problem = checkFieldPath(field);
+    if (problem) throw new UsageError(`--field ${JSON.stringify(field)}: ${problem}`);
+  }
   const since = options.since === undefined ? undefined : parseDateFlag("--since", options.since, "start");
   const at = options.at === undefined ? undefined : parseDateFlag("--at", options.at, "end");
   const git = new GitHistory(options.root);
@@ -97,7 +122,11 @@ export async function auditHistory(options: AuditOptions): Promise<AuditTimeline
       .filter(([name]) => options.environment === undefined || name === options.environment)
       .map(([name, services]) => ({
         name,
-        services: [...services].map(([service, settings]) => ({ service, settings })),
+        services: [...services].flatMap(([service, settings]): SnapshotService[] => {
+          if (field === undefined) return [{ service, settings }];
+          const fields = matchingFields({}, settings, field).map((f) => ({ field: f.field, value: f.after }));
+          return fields.length > 0 ? [{ service, settings, fields }] : [];
+        }),
       }));
     const commit = commits[last];
     const refs = commit ? await commitRefs(git, [commit]) : new Map<string, CommitRef>();
@@ -106,6 +135,7 @@ export async function auditHistory(options: AuditOptions): Promise<AuditTimeline
       at: isoTime(at),
       commit: commit ? (refs.get(commit.sha) ?? null) : null,
       environments,
+      ...(field !== undefined ? { field } : {}),
     };
   }
 
@@ -128,14 +158,8 @@ export async function auditHistory(options: AuditOptions): Promise<AuditTimeline
     for (const event of replay.step(commit)) {
       if (since !== undefined && commit.time < since) continue;
       if (options.environment !== undefined && event.environment !== options.environment) continue;
-      if (options.field !== undefined && event.change === "changed") {
-        const prefix = options.field;
-        const fields = event.fields.filter((f) => fieldMatches(f.field, prefix));
-        if (fields.length === 0) continue;
-        found.push({ ...event, fields });
-      } else {
-        found.push(event);
-      }
+      const kept = field === undefined ? event : limitToField(event, field);
+      if (kept) found.push(kept);
     }
   }
   const refs = await commitRefs(git, [...new Set(found.map((e) => e.commit))]);
@@ -158,6 +182,25 @@ export async function auditHistory(options: AuditOptions): Promise<AuditTimeline
     index = first - 1;
   }
   return { kind: "timeline", events, commitsRead: commits.length };
+}
+
+/**
+ * The event as far as it concerns `field`, or undefined when it does not:
+ * a service added or removed is shown by the values it had under the field.
+ */
+function limitToField(event: ServiceEvent, field: string): ServiceEvent | undefined {
+  const fields =
+    event.change === "changed"
+      ? event.fields.filter((f) => fieldMatches(f.field, field))
+      : event.change === "added"
+        ? matchingFields({}, event.settings ?? {}, field)
+        : matchingFields(event.settings ?? {}, {}, field);
+  return fields.length > 0 ? { ...event, fields } : undefined;
+}
+
+/** The leaf changes from `before` to `after` under `field`. */
+function matchingFields(before: ServiceSettings, after: ServiceSettings, field: string): FieldChange[] {
+  return diffSettings(before, after).filter((f) => fieldMatches(f.field, field));
 }
 
 /** The lineages that ever had the name; a name no service ever had is a usage error, with a suggestion. */

@@ -3,7 +3,7 @@ import type { OutputFormat } from "../report/format.js";
 import { printable } from "../report/terminal-text.js";
 import { plural } from "../report/text.js";
 import { authorLabel } from "./attribution.js";
-import type { AuditEvent, AuditSnapshot, AuditTimeline, CommitRef } from "./audit.js";
+import type { AuditEvent, AuditSnapshot, AuditTimeline, CommitRef, SnapshotService } from "./audit.js";
 import type { FieldChange, ServiceSettings, SettingValue } from "./settings.js";
 
 /** One field change in the JSON output: the shape SPEC's audit entries have. */
@@ -52,8 +52,11 @@ export function timelineEntries(timeline: AuditTimeline): AuditEntry[] {
       environment: event.environment,
       change: event.change,
     };
-    if (event.change === "added") return [{ ...base, field: null, old: null, new: event.settings ?? null }];
-    if (event.change === "removed") return [{ ...base, field: null, old: event.settings ?? null, new: null }];
+    // Without --field, a service added or removed is one entry with all its settings.
+    if (event.change === "added" && event.fields.length === 0)
+      return [{ ...base, field: null, old: null, new: event.settings ?? null }];
+    if (event.change === "removed" && event.fields.length === 0)
+      return [{ ...base, field: null, old: event.settings ?? null, new: null }];
     return event.fields.map((f) => ({ ...base, field: f.field, old: f.before, new: f.after }));
   });
 }
@@ -69,9 +72,13 @@ function commitLabel(commit: CommitRef): string {
 
 /** What happened to one service in one environment, for a person: `image a → b; replicas 2 → 3`. */
 export function describeEvent(event: AuditEvent): string {
-  if (event.change === "added") return `added (${describeSettings(event.settings ?? {})})`;
-  if (event.change === "removed") return "removed";
-  return event.fields.map(describeField).join("; ");
+  if (event.change === "changed") return event.fields.map(describeField).join("; ");
+  // With --field, what the service had under that field.
+  const values = (pick: (f: FieldChange) => SettingValue) =>
+    event.fields.map((f) => `${f.field} ${showValue(pick(f))}`).join(", ");
+  if (event.change === "added")
+    return `added (${event.fields.length > 0 ? values((f) => f.after) : describeSettings(event.settings ?? {})})`;
+  return event.fields.length > 0 ? `removed (${values((f) => f.before)})` : "removed";
 }
 
 function describeField(change: FieldChange): string {
@@ -170,33 +177,42 @@ function snapshotHeading(snapshot: AuditSnapshot, environment: string): string {
   return `${environment} at ${snapshot.at}, ${from}`;
 }
 
+/**
+ * A snapshot's table for one environment: the header and one row per
+ * service. Without --field: image, scale, cpu and memory; with it, one column
+ * per settings path under the field that some service has.
+ */
+function snapshotTable(snapshot: AuditSnapshot, services: SnapshotService[]): string[][] {
+  if (snapshot.field === undefined) {
+    const rows = snapshotRows(services).map((row) => [
+      row.service,
+      row.image,
+      row.scale,
+      row.cpu,
+      row.memory,
+    ]);
+    return [["service", "image", "scale", "cpu", "memory"], ...rows];
+  }
+  const columns = [...new Set(services.flatMap((s) => (s.fields ?? []).map((f) => f.field)))];
+  const rows = services.map((s) => {
+    const values = new Map((s.fields ?? []).map((f) => [f.field, showValue(f.value)]));
+    return [s.service, ...columns.map((column) => values.get(column) ?? "")];
+  });
+  return [["service", ...columns], ...rows];
+}
+
 function snapshotText(snapshot: AuditSnapshot): string {
   if (snapshot.environments.length === 0) return `nothing was configured at ${printable(snapshot.at)}\n`;
   const blocks = snapshot.environments.map(({ name, services }) => {
-    const rows = snapshotRows(services).map((row) => ({
-      service: printable(row.service),
-      image: printable(row.image),
-      scale: printable(row.scale),
-      cpu: printable(row.cpu),
-      memory: printable(row.memory),
-    }));
-    const header: SnapshotRow = {
-      service: "service",
-      image: "image",
-      scale: "scale",
-      cpu: "cpu",
-      memory: "memory",
-    };
-    const table = [header, ...rows];
-    const keys = ["service", "image", "scale", "cpu", "memory"] as const;
-    const widths = keys.map((key) => Math.max(...table.map((row) => row[key].length)));
+    const table = snapshotTable(snapshot, services).map((row) => row.map((cell) => printable(cell)));
+    const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
     const lines = table.map((row) =>
-      keys
-        .map((key, i) => row[key].padEnd(widths[i] as number))
+      row
+        .map((cell, i) => cell.padEnd(widths[i] as number))
         .join("  ")
         .trimEnd(),
     );
-    const body = rows.length === 0 ? ["(no services)"] : lines;
+    const body = services.length === 0 ? ["(no services)"] : lines;
     return [printable(snapshotHeading(snapshot, name)), ...body].join("\n");
   });
   return `${blocks.join("\n\n")}\n`;
@@ -205,11 +221,12 @@ function snapshotText(snapshot: AuditSnapshot): string {
 function snapshotMarkdown(snapshot: AuditSnapshot): string {
   if (snapshot.environments.length === 0) return `**nothing was configured at ${snapshot.at}**\n`;
   const blocks = snapshot.environments.map(({ name, services }) => {
-    const rows = snapshotRows(services).map(
-      (row) =>
-        `| ${escapeMarkdown(row.service)} | ${code(row.image)} | ${escapeMarkdown(row.scale)} | ${escapeMarkdown(row.cpu)} | ${escapeMarkdown(row.memory)} |`,
-    );
-    return `**${escapeMarkdown(snapshotHeading(snapshot, name))}**\n\n| service | image | scale | cpu | memory |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}\n`;
+    const [header = [], ...rows] = snapshotTable(snapshot, services);
+    // Images are shown as code, as in the timeline; everything else escaped.
+    const imageColumn = header.indexOf("image");
+    const cells = (row: string[]) =>
+      `| ${row.map((cell, i) => (i === imageColumn && i > 0 ? code(cell) : escapeMarkdown(cell))).join(" | ")} |`;
+    return `**${escapeMarkdown(snapshotHeading(snapshot, name))}**\n\n${cells(header)}\n|${" --- |".repeat(header.length)}\n${rows.map(cells).join("\n")}\n`;
   });
   return `${blocks.join("\n")}`;
 }
@@ -226,15 +243,20 @@ function snapshotJson(snapshot: AuditSnapshot) {
           pr: snapshot.commit.pr,
         }
       : null,
+    ...(snapshot.field !== undefined ? { field: snapshot.field } : {}),
     environments: snapshot.environments.map(({ name, services }) => ({
       name,
-      services: services.map(({ service, settings }) => ({
-        service,
-        image: settings.image ?? null,
-        replicas: settings.replicas ?? null,
-        autoscale: settings.autoscale ?? null,
-        resources: settings.resources ?? null,
-      })),
+      services: services.map(({ service, settings, fields }) =>
+        fields
+          ? { service, fields: Object.fromEntries(fields.map((f) => [f.field, f.value])) }
+          : {
+              service,
+              image: settings.image ?? null,
+              replicas: settings.replicas ?? null,
+              autoscale: settings.autoscale ?? null,
+              resources: settings.resources ?? null,
+            },
+      ),
     })),
   };
 }

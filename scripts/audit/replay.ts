@@ -88,7 +88,7 @@ export interface ServiceEvent {
   service: string;
   environment: string;
   change: "added" | "removed" | "changed";
-  /** The fields that changed (changed only). */
+  /** The fields that changed (changed only; the audit narrows added and removed ones to a --field). */
   fields: FieldChange[];
   /** The settings after (added) or before (removed). */
   settings?: ServiceSettings;

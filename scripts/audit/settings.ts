@@ -1,3 +1,4 @@
+import { closestName } from "../model/names.js";
 import type { ResolvedService } from "../model/resolved.js";
 
 /** A JSON value as the audit compares it. */
@@ -24,14 +25,30 @@ export interface FieldChange {
   after: SettingValue;
 }
 
+/** The resolved service's fields that are settings (its name, file and environment are where it is, not how). */
+type SettingKey = Exclude<keyof ResolvedService, "name" | "environment" | "file" | "origins">;
+
+/**
+ * Settings that only some workload kinds have. Resolve still gives a cron
+ * job the environment's default replicas, but no CronJob runs replicas: the
+ * audit never reports them for it.
+ */
+const ONLY_FOR: Partial<Record<SettingKey, readonly ResolvedService["type"][]>> = {
+  replicas: ["web", "worker"],
+  autoscale: ["web", "worker"],
+  schedule: ["cron"],
+  ports: ["web"],
+  route: ["web"],
+};
+
 /**
  * The settings of a resolved service that the audit tracks (its file and
- * origins are not settings). Shares the resolved service's values: resolve
- * builds fresh objects for every (service, environment), and nothing here
- * changes them.
+ * origins are not settings), as far as they apply to its kind. Shares the
+ * resolved service's values: resolve builds fresh objects for every
+ * (service, environment), and nothing here changes them.
  */
 export function settingsOf(service: ResolvedService): ServiceSettings {
-  const settings: Record<string, unknown> = {
+  const settings: Record<SettingKey, unknown> = {
     team: service.team,
     tier: service.tier,
     description: service.description,
@@ -54,8 +71,74 @@ export function settingsOf(service: ResolvedService): ServiceSettings {
       service.dependencies.map((d) => [d.name, { type: d.type, size: d.size }] as const),
     ),
   };
-  for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
+  for (const key of Object.keys(settings) as SettingKey[]) {
+    if (settings[key] === undefined || ONLY_FOR[key]?.includes(service.type) === false) delete settings[key];
+  }
   return settings as ServiceSettings;
+}
+
+/** What a settings path may continue with: nothing (one value), anything, named keys, or any key (`*`). */
+type FieldShape = "value" | "anything" | { readonly [key: string]: FieldShape };
+
+const PROBE: FieldShape = "anything";
+
+/**
+ * Every settings path `--field` may name, shaped like `settingsOf`'s output
+ * (lists are one value: they are compared whole), plus `name`, which a
+ * rename changes. Typed by the resolved service, so a new setting cannot be
+ * left out.
+ */
+const SETTING_FIELDS: Record<SettingKey | "name", FieldShape> = {
+  name: "value",
+  team: "value",
+  tier: "value",
+  description: "value",
+  type: "value",
+  namespace: "value",
+  image: "value",
+  command: "value",
+  args: "value",
+  ports: "value",
+  route: { host: "value", path: "value" },
+  schedule: "value",
+  replicas: "value",
+  autoscale: { min: "value", max: "value", cpu: "value" },
+  resources: { cpu: "value", memory: "value", limits: { cpu: "value", memory: "value" } },
+  env: { "*": "value" },
+  secrets: { "*": "value" },
+  probes: { readiness: PROBE, liveness: PROBE },
+  calls: "value",
+  dependencies: { "*": { type: "value", size: "value" } },
+};
+
+/**
+ * Checks a `--field` path against the settings a resolved service has;
+ * returns what is wrong with it (with the closest field), or undefined.
+ */
+export function checkFieldPath(path: string): string | undefined {
+  const segments = path.split(".");
+  let shape: FieldShape = SETTING_FIELDS;
+  for (const [index, segment] of segments.entries()) {
+    const here = segments.slice(0, index).join(".");
+    if (shape === "anything") return undefined;
+    if (shape === "value") return `"${here}" is one value, with no fields under it: use --field ${here}`;
+    if (segment === "") return "a field path is names joined by single dots, such as resources.cpu";
+    const named: { readonly [key: string]: FieldShape } = shape;
+    const next = named[segment] ?? named["*"];
+    if (next === undefined) {
+      const known = Object.keys(named);
+      const suggestion = closestName(segment, known);
+      const full = (name: string) => (here === "" ? name : `${here}.${name}`);
+      return (
+        `unknown field "${full(segment)}"` +
+        (suggestion
+          ? `; did you mean "${full(suggestion)}"?`
+          : `; the fields${here ? ` of ${here}` : ""} are ${known.join(", ")}`)
+      );
+    }
+    shape = next;
+  }
+  return undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readCodeowners, writeCodeowners } from "./file.js";
 import { CODEOWNERS_FILE, firstDifferentLine, generateCodeowners, type OwnershipSource } from "./generate.js";
 
 /** How to bring `.github/CODEOWNERS` up to date: idp codeowners, or idp render which also writes it. */
-export const REGENERATE_CODEOWNERS = "run npm run -s idp -- codeowners";
+export const REGENERATE_CODEOWNERS = "run npx idp codeowners";
 
 /** `.github/CODEOWNERS` as it is and as teams/ and services/ say it should be. */
 export interface CodeownersState {

@@ -37,7 +37,7 @@ export function renderServiceTemplate(input: ServiceTemplateInput): string {
   const lines = [
     "# yaml-language-server: $schema=../../schemas/service.schema.json",
     `# Scaffolded by idp new service. Every field is described in schemas/service.schema.json;`,
-    "# check a change with: npm run -s idp -- validate",
+    "# check a change with: npx idp validate",
     "apiVersion: idp/v1",
     "kind: Service",
     "metadata:",

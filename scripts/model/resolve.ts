@@ -196,6 +196,8 @@ function resolveService(
   }) as ResolvedService;
   if (merged.command) resolved.command = [...merged.command];
   if (merged.args) resolved.args = [...merged.args];
+  if (merged.terminationGracePeriodSeconds !== undefined)
+    resolved.terminationGracePeriodSeconds = merged.terminationGracePeriodSeconds;
   if (merged.route) resolved.route = { host: merged.route.host, path: merged.route.path ?? "/" };
   if (merged.schedule !== undefined) resolved.schedule = merged.schedule;
   if (merged.autoscale && type !== "cron") {

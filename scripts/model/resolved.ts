@@ -38,6 +38,8 @@ export interface ResolvedService {
   image: string;
   command?: string[];
   args?: string[];
+  /** Seconds between SIGTERM and SIGKILL; absent means the Kubernetes default, 30. */
+  terminationGracePeriodSeconds?: number;
   ports: ResolvedPort[];
   route?: { host: string; path: string };
   schedule?: string;

@@ -25,9 +25,9 @@ export type ServiceSpec = ServiceSettings & {
   };
 };
 /**
- * A health check: a string is an HTTP GET path on the first port; an object has exactly one of http, grpc or exec, plus optional timings.
+ * A health check: a string is an HTTP GET path on the first port; an object has exactly one of http, grpc, tcp or exec, plus optional timings.
  */
-export type Probe = string | HttpProbe | GrpcProbe | ExecProbe;
+export type Probe = string | HttpProbe | GrpcProbe | TcpProbe | ExecProbe;
 /**
  * A health check by HTTP GET.
  */
@@ -45,6 +45,15 @@ export type GrpcProbe = ProbeTimings & {
    * A gRPC health check (grpc.health.v1).
    */
   grpc: GrpcAction;
+};
+/**
+ * A health check by opening a TCP connection: success is the connection being accepted. For ports that speak neither HTTP nor gRPC (a database protocol, a raw socket).
+ */
+export type TcpProbe = ProbeTimings & {
+  /**
+   * A TCP connection check.
+   */
+  tcp: TcpAction;
 };
 /**
  * A health check by a command run in the container.
@@ -127,6 +136,10 @@ export interface ServiceSettings {
    * Arguments to the entrypoint, replacing the image's CMD. Absent means the image's own.
    */
   args?: string[];
+  /**
+   * Seconds a pod gets to shut down after SIGTERM (finish requests, flush, close connections) before it is killed. Absent means 30 (the Kubernetes default, written out). At most 600: a longer grace holds rollouts and node drains.
+   */
+  terminationGracePeriodSeconds?: number;
   /**
    * Web shorthand: the container listens for HTTP on this port, exposed as Service port 80 named http. Use either port or ports.
    */
@@ -319,6 +332,15 @@ export interface HttpGetAction {
    * The container port requested. Absent means the first port.
    */
   port?: number;
+  /**
+   * HTTP headers sent with the request, by name, in the order written (such as a Host header for a virtual host, or a header that marks health checks in logs). Plain text in git and in the rendered manifests: never a credential (policy SEC006 refuses what looks like one). Absent means none.
+   */
+  headers?: {
+    /**
+     * The header value.
+     */
+    [k: string]: string;
+  };
 }
 /**
  * A gRPC health check.
@@ -326,6 +348,15 @@ export interface HttpGetAction {
 export interface GrpcAction {
   /**
    * The container port serving grpc.health.v1.
+   */
+  port: number;
+}
+/**
+ * A TCP connection check.
+ */
+export interface TcpAction {
+  /**
+   * The container port connected to.
    */
   port: number;
 }

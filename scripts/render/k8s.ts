@@ -122,6 +122,7 @@ export function addKubeObject<Kind extends keyof KindProps>(
 export type Container = Json<K8s.Container>;
 export type EnvFromSource = Json<K8s.EnvFromSource>;
 export type EnvVar = Json<K8s.EnvVar>;
+export type HttpHeader = Json<K8s.HttpHeader>;
 export type HpaScalingRulesV2 = Json<K8s.HpaScalingRulesV2>;
 export type LimitRangeItem = Json<K8s.LimitRangeItem>;
 export type NetworkPolicyEgressRule = Json<K8s.NetworkPolicyEgressRule>;

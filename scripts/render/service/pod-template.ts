@@ -14,7 +14,7 @@ export const CONTAINER_NAME = "app";
 /** The emptyDir volume mounted at /tmp, the only writable path of the container. */
 const TMP_VOLUME = "tmp";
 
-/** Seconds a pod gets between SIGTERM and SIGKILL (Kubernetes' default, written out). */
+/** Seconds a pod gets between SIGTERM and SIGKILL when the service sets none (Kubernetes' default, written out). */
 const TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
 /** What a pod's containers restart on: a Deployment's always, a CronJob's Never or OnFailure. */
@@ -125,7 +125,8 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
       dnsPolicy: "ClusterFirst",
       hostNetwork: false,
       setHostnameAsFQDN: false,
-      terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+      terminationGracePeriodSeconds:
+        service.terminationGracePeriodSeconds ?? TERMINATION_GRACE_PERIOD_SECONDS,
     },
   };
 }

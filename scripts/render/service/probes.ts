@@ -1,6 +1,6 @@
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
-import type { Probe as KubeProbe } from "../k8s.js";
+import type { HttpHeader, Probe as KubeProbe } from "../k8s.js";
 
 /**
  * Kubernetes' own default, written out on every probe (as cdk8s-plus did, so
@@ -13,7 +13,8 @@ const DEFAULT_FAILURE_THRESHOLD = 3;
  * Probe as the L1 classes type it, which, unlike cdk8s-plus-28's Probe, also
  * says gRPC). A string is an HTTP GET of that path on the first port's
  * container port; `http` without a port uses the same port; HTTP GETs use the
- * HTTP scheme; timings are copied when given (Kubernetes defaults when absent)
+ * HTTP scheme and send `headers` in the order written; `tcp` opens a
+ * connection to its port; timings are copied when given (Kubernetes defaults when absent)
  * and `failureThreshold` is always written.
  */
 export function containerProbe(service: ResolvedService, which: string, probe: Probe): KubeProbe {
@@ -27,12 +28,13 @@ export function containerProbe(service: ResolvedService, which: string, probe: P
     const port = probe.http.port ?? firstPort(service, which);
     return {
       ...probeTimings(probe),
-      httpGet: { path: probe.http.path, port, scheme: "HTTP" },
+      httpGet: { path: probe.http.path, port, scheme: "HTTP", httpHeaders: httpHeaders(probe.http.headers) },
     };
   }
+  if ("tcp" in probe) return { ...probeTimings(probe), tcpSocket: { port: probe.tcp.port } };
   if ("exec" in probe) return { ...probeTimings(probe), exec: { command: probe.exec } };
   if ("grpc" in probe) return { ...probeTimings(probe), grpc: { port: probe.grpc.port } };
-  throw new Error(`probes.${which} of ${service.name} has none of http, grpc or exec`);
+  throw new Error(`probes.${which} of ${service.name} has none of http, grpc, tcp or exec`);
 }
 
 function firstPort(service: ResolvedService, which: string): number {
@@ -43,6 +45,13 @@ function firstPort(service: ResolvedService, which: string): number {
     );
   }
   return port.targetPort;
+}
+
+/** Headers in the order written; none is no `httpHeaders` field at all. */
+function httpHeaders(headers: Readonly<Record<string, string>> | undefined): HttpHeader[] | undefined {
+  if (headers === undefined) return undefined;
+  const entries = Object.entries(headers);
+  return entries.length === 0 ? undefined : entries.map(([name, value]) => ({ name, value }));
 }
 
 /** The timings of a probe; absent ones stay absent (undefined is dropped on rendering). */

@@ -688,6 +688,48 @@ dependencies: { cache: { type: cache } }`,
     expect(objects.some((o) => o.kind === "PodDisruptionBudget")).toBe(true);
   });
 
+  it("sends probe headers in the order written and renders tcp probes as tcpSocket", () => {
+    const objects = renderInline(
+      {
+        db: `type: web
+image: ghcr.io/x/db:1.0.0
+ports: [{ name: http, port: 80, targetPort: 8080 }, { name: pg, port: 5432, protocol: tcp }]
+probes:
+  readiness: { http: { path: /ready, headers: { Host: db.internal, X-Probe: kubelet } }, periodSeconds: 5 }
+  liveness: { tcp: { port: 5432 }, initialDelaySeconds: 15 }`,
+      },
+      "db",
+    );
+    const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+    expect(container.readinessProbe).toEqual({
+      failureThreshold: 3,
+      periodSeconds: 5,
+      httpGet: {
+        path: "/ready",
+        port: 8080,
+        scheme: "HTTP",
+        httpHeaders: [
+          { name: "Host", value: "db.internal" },
+          { name: "X-Probe", value: "kubelet" },
+        ],
+      },
+    });
+    expect(container.livenessProbe).toEqual({
+      failureThreshold: 3,
+      initialDelaySeconds: 15,
+      tcpSocket: { port: 5432 },
+    });
+  });
+
+  it.each([
+    ["web", "port: 8080\nterminationGracePeriodSeconds: 90", "Deployment", 90],
+    ["web", "port: 8080", "Deployment", 30],
+    ["cron", 'schedule: "0 3 * * *"\nterminationGracePeriodSeconds: 5', "CronJob", 5],
+  ])("gives a %s pod the grace period it sets, 30 by default (%s)", (type, body, kind, seconds) => {
+    const objects = renderInline({ svc: `type: ${type}\nimage: ghcr.io/x/svc:1.0.0\n${body}` }, "svc");
+    expect(podSpecOf(find(objects, kind)).spec.terminationGracePeriodSeconds).toBe(seconds);
+  });
+
   it("refuses gateway routing without a gateway, with a plain message", () => {
     expect(() =>
       renderInline(

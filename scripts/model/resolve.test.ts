@@ -230,6 +230,46 @@ describe("resolveRepository reports a finding once, naming every environment it 
   });
 });
 
+describe("egress", () => {
+  it("keeps the entries as written, an override replacing the list", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  egress:
+    - { host: api.stripe.com, ports: [443] }
+  environments:
+    prod:
+      egress: [{ cidr: 203.0.113.0/24, ports: [5432, 443] }]
+`),
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.services.map((s) => [s.environment, s.egress])).toEqual([
+      ["dev", [{ host: "api.stripe.com", ports: [443] }]],
+      ["prod", [{ cidr: "203.0.113.0/24", ports: [5432, 443] }]],
+    ]);
+  });
+
+  it("refuses a CIDR with host bits on its own line, with a hint", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  egress:
+    - { host: api.stripe.com, ports: [443] }
+    - { cidr: 10.0.0.1/8, ports: [443] }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.column, d.hint])).toEqual([
+      [
+        "resolve.egress-cidr",
+        "egress[1].cidr 10.0.0.1/8 has host bits set after the prefix",
+        11,
+        15,
+        "write the network address and its prefix length, such as 203.0.113.0/24 or 2001:db8::/32",
+      ],
+    ]);
+  });
+});
+
 describe("environment checks", () => {
   it("finds a promotion cycle", () => {
     const result = resolveRepository({

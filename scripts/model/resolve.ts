@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../report/diagnostic.js";
 import { checkPlaceholders, resolveDependencies } from "./dependencies.js";
 import type { LoadedDocument } from "./document.js";
+import { checkEgress } from "./egress-check.js";
 import {
   checkEnvironments,
   checkFileNames,
@@ -188,6 +189,7 @@ function resolveService(
     probes: { ...merged.probes },
     calls: [...(merged.calls ?? [])],
     dependencies: [],
+    egress: (merged.egress ?? []).map((rule) => ({ ...rule, ports: [...rule.ports] })),
   };
   // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
   const resolved = Object.defineProperty(fields, "origins", {
@@ -210,6 +212,7 @@ function resolveService(
   checkWorkloadShape(resolved, merged, origin, findings);
   checkQuantities(merged.resources, (path) => origin(["resources", ...path].join(".")), findings, env.name);
   checkSecrets(resolved, origin, findings);
+  checkEgress(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;

@@ -1,5 +1,5 @@
 import type { Origin } from "./merge.js";
-import type { DependencyClass, EnvironmentSpec, Probe, TeamSpec } from "./types.generated.js";
+import type { DependencyClass, EgressRule, EnvironmentSpec, Probe, TeamSpec } from "./types.generated.js";
 
 /** A service port after the `port` shorthand is expanded. */
 export interface ResolvedPort {
@@ -56,6 +56,8 @@ export interface ResolvedService {
   probes: { readiness?: Probe; liveness?: Probe };
   calls: string[];
   dependencies: ResolvedDependency[];
+  /** Destinations outside the cluster, as written (a host or a CIDR, and ports); [] when none. */
+  egress: EgressRule[];
   /** Dotted setting path ("resources.cpu") → the file and line that set it. */
   origins: ReadonlyMap<string, Origin>;
 }

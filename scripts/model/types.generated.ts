@@ -67,6 +67,10 @@ export type ExecProbe = ProbeTimings & {
   exec: [string, ...string[]];
 };
 /**
+ * One external destination: a host name or a CIDR, and its TCP ports.
+ */
+export type EgressRule = EgressHost | EgressCidr;
+/**
  * Settings for one environment, replacing those of spec; every spec setting except type and environments, plus enabled.
  */
 export type EnvironmentOverride = ServiceSettings & {
@@ -204,6 +208,13 @@ export interface ServiceSettings {
   dependencies?: {
     [k: string]: Dependency;
   };
+  /**
+   * Destinations outside the cluster this service connects to (an external API, a partner's network), each a host name or a CIDR with the TCP ports. The NetworkPolicy allows nothing else out besides DNS, called services and dependencies. A CIDR becomes an ipBlock rule; a host name cannot be expressed in a NetworkPolicy, so host entries open their ports to every public IPv4 address (private, link-local and loopback ranges excepted) and are listed in the idp/egress-hosts annotation for review. Absent means no external egress.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  egress?: [EgressRule, ...EgressRule[]];
 }
 /**
  * A port the container listens on.
@@ -372,6 +383,170 @@ export interface Dependency {
    * A size of the class, as defined in every environment's dependencyClasses. Absent means the size named default.
    */
   size?: string;
+}
+/**
+ * An external host by name. Rendered as its ports to every public IPv4 address: NetworkPolicy matches addresses, not names.
+ */
+export interface EgressHost {
+  /**
+   * The host name, such as api.stripe.com.
+   */
+  host: string;
+  /**
+   * The TCP ports connected to.
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: A TCP port number.
+   */
+  ports:
+    | [number]
+    | [number, number]
+    | [number, number, number]
+    | [number, number, number, number]
+    | [number, number, number, number, number]
+    | [number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number, number]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+}
+/**
+ * External addresses by CIDR, rendered as a NetworkPolicy ipBlock.
+ */
+export interface EgressCidr {
+  /**
+   * An IPv4 or IPv6 network in CIDR notation, with no host bits set, such as 203.0.113.0/24. A /0 opens every address: production needs a policy exception (NET001).
+   */
+  cidr: string;
+  /**
+   * The TCP ports connected to.
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: A TCP port number.
+   */
+  ports:
+    | [number]
+    | [number, number]
+    | [number, number, number]
+    | [number, number, number, number]
+    | [number, number, number, number, number]
+    | [number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number, number]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
 }
 
 // schemas/environment.schema.json

@@ -128,6 +128,7 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
     probes: service.probes,
     calls: service.calls,
     dependencies: service.dependencies.map((d) => ({ name: d.name, type: d.type, size: d.size })),
+    egress: service.egress,
   });
 }
 

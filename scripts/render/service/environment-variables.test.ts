@@ -23,6 +23,7 @@ function makeService(fields: Partial<ResolvedService> & { name: string }): Resol
     probes: {},
     calls: [],
     dependencies: [],
+    egress: [],
     origins: new Map(),
     replicas: 1,
     ...fields,

@@ -730,6 +730,55 @@ probes:
     expect(podSpecOf(find(objects, kind)).spec.terminationGracePeriodSeconds).toBe(seconds);
   });
 
+  it("allows egress to CIDRs as ipBlocks and to hosts as their ports on public IPv4, annotated", () => {
+    const objects = renderInline(
+      {
+        worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+egress:
+  - { host: api.stripe.com, ports: [443] }
+  - { cidr: 203.0.113.0/24, ports: [5432] }
+  - { host: hooks.slack.com, ports: [8443, 443] }`,
+      },
+      "worker",
+    );
+    const policy = find(objects, "NetworkPolicy");
+    expect(policy.metadata.annotations?.["idp/egress-hosts"]).toBe(
+      "api.stripe.com:443 hooks.slack.com:8443,443",
+    );
+    expect(spec(policy).egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: "203.0.113.0/24" } }], ports: [{ protocol: "TCP", port: 5432 }] },
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: "0.0.0.0/0",
+              except: [
+                "10.0.0.0/8",
+                "100.64.0.0/10",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+              ],
+            },
+          },
+        ],
+        ports: [
+          { protocol: "TCP", port: 443 },
+          { protocol: "TCP", port: 8443 },
+        ],
+      },
+    ]);
+  });
+
+  it("annotates no egress hosts and opens nothing outside when a service declares no egress", () => {
+    const objects = renderInline({ worker: "type: worker\nimage: ghcr.io/x/worker:1.0.0" }, "worker");
+    const policy = find(objects, "NetworkPolicy");
+    expect(policy.metadata.annotations?.["idp/egress-hosts"]).toBeUndefined();
+    expect(JSON.stringify(spec(policy).egress)).not.toContain("ipBlock");
+  });
+
   it("refuses gateway routing without a gateway, with a plain message", () => {
     expect(() =>
       renderInline(

@@ -138,5 +138,6 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
       : {}),
     called: service.calls.map((name) => calledService(service, name, index)),
     dependencies: service.dependencies,
+    egress: service.egress,
   });
 }

@@ -270,6 +270,33 @@ describe("egress", () => {
   });
 });
 
+describe("sidecars and init containers", () => {
+  it("refuses a name another container of the pod has, and a limit below its request, on their lines", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  initContainers:
+    - { name: setup, image: ghcr.io/x/setup:1.0.0, resources: { cpu: 10m, memory: 16Mi } }
+  sidecars:
+    - { name: setup, image: ghcr.io/x/proxy:1.0.0, resources: { cpu: 10m, memory: 64Mi, limits: { memory: 32Mi } } }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.duplicate-container",
+        "sidecars[0] is named setup, a name another container of the pod has",
+        12,
+      ],
+      ["resolve.limit-below-request", "limits.memory (32Mi) is below the memory request (64Mi)", 12],
+    ]);
+    expect(result.services[0]?.sidecars[0]?.resources).toEqual({
+      cpu: "10m",
+      memory: "64Mi",
+      limits: { memory: "32Mi" },
+    });
+  });
+});
+
 describe("environment checks", () => {
   it("finds a promotion cycle", () => {
     const result = resolveRepository({

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../report/diagnostic.js";
+import { resolveContainers } from "./containers.js";
 import { checkPlaceholders, resolveDependencies } from "./dependencies.js";
 import type { LoadedDocument } from "./document.js";
 import { checkEgress } from "./egress-check.js";
@@ -189,6 +190,8 @@ function resolveService(
     probes: { ...merged.probes },
     calls: [...(merged.calls ?? [])],
     dependencies: [],
+    initContainers: [],
+    sidecars: [],
     egress: (merged.egress ?? []).map((rule) => ({ ...rule, ports: [...rule.ports] })),
   };
   // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
@@ -213,6 +216,7 @@ function resolveService(
   checkQuantities(merged.resources, (path) => origin(["resources", ...path].join(".")), findings, env.name);
   checkSecrets(resolved, origin, findings);
   checkEgress(resolved, origin, findings);
+  Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;

@@ -11,6 +11,24 @@ export interface ResolvedPort {
   protocol: "http" | "grpc" | "tcp";
 }
 
+/** CPU and memory requests as written, and limits (the memory limit defaults to the request). */
+export interface ResolvedResources {
+  cpu: string;
+  memory: string;
+  limits: { cpu?: string; memory: string };
+}
+
+/** A sidecar or init container, as written, with its resources resolved. */
+export interface ResolvedContainer {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  /** Plain variables, taken literally (no placeholders). */
+  env: Record<string, string>;
+  resources: ResolvedResources;
+}
+
 /** A dependency with the class its environment provides for it. */
 export interface ResolvedDependency {
   name: string;
@@ -46,11 +64,11 @@ export interface ResolvedService {
   /** Fixed replica count; absent when `autoscale` is set. */
   replicas?: number;
   autoscale?: { min: number; max: number; cpu: number };
-  resources: {
-    cpu: string;
-    memory: string;
-    limits: { cpu?: string; memory: string };
-  };
+  resources: ResolvedResources;
+  /** Containers that run to completion before the main one; [] when none. */
+  initContainers: ResolvedContainer[];
+  /** Native sidecars (init containers with restartPolicy Always) beside the main one; [] when none. */
+  sidecars: ResolvedContainer[];
   env: Record<string, string>;
   secrets: Record<string, string>;
   probes: { readiness?: Probe; liveness?: Probe };

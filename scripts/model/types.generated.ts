@@ -215,6 +215,36 @@ export interface ServiceSettings {
    * @maxItems 32
    */
   egress?: [EgressRule, ...EgressRule[]];
+  /**
+   * Containers that run to completion, one after the other, before the main container (and the sidecars) start: a migration, a file fetched into a volume. Restricted like the main container (same user, no privileges, read-only root filesystem with /tmp and the volumes writable), images under the same registry rules, resources required. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  initContainers?:
+    | [Container]
+    | [Container, Container]
+    | [Container, Container, Container]
+    | [Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container, Container];
+  /**
+   * Containers that run beside the main container for the pod's whole life (a log shipper, a proxy), rendered as Kubernetes native sidecars (init containers with restartPolicy Always: started before the main container, stopped after it, and they do not keep a cron job's pod from finishing). Restricted like the main container, images under the same registry rules, resources required. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  sidecars?:
+    | [Container]
+    | [Container, Container]
+    | [Container, Container, Container]
+    | [Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container, Container];
 }
 /**
  * A port the container listens on.
@@ -547,6 +577,59 @@ export interface EgressCidr {
         number,
         number,
       ];
+}
+/**
+ * An extra container of the pod (a sidecar or an init container).
+ */
+export interface Container {
+  /**
+   * The container name, unique in the pod; app is the main container's.
+   */
+  name: string;
+  /**
+   * The container image, as repository:tag or repository@sha256:<digest>, from one of the environment's registries (the same rules as the main image).
+   */
+  image: string;
+  /**
+   * The entrypoint, replacing the image's ENTRYPOINT. Absent means the image's own.
+   *
+   * @minItems 1
+   */
+  command?: [string, ...string[]];
+  /**
+   * Arguments to the entrypoint, replacing the image's CMD. Absent means the image's own.
+   */
+  args?: string[];
+  /**
+   * Plain, non-secret environment variables of this container (no ${...} placeholders: those are resolved in spec.env only). Policy SEC004 refuses what looks like a credential.
+   */
+  env?: {
+    /**
+     * The value, taken literally.
+     */
+    [k: string]: string;
+  };
+  /**
+   * CPU and memory requests of this container, and optional limits. Required: the pod's requests are the sum of its containers'.
+   */
+  resources: ContainerResources;
+}
+/**
+ * CPU and memory requests of one container. Without limits, the memory limit equals the request and there is no CPU limit.
+ */
+export interface ContainerResources {
+  /**
+   * CPU request: cores as a number (0.5) or a quantity string ("50m").
+   */
+  cpu: number | string;
+  /**
+   * Memory request: a quantity string such as "64Mi".
+   */
+  memory: number | string;
+  /**
+   * Upper bounds. Absent means memory limit = request, no CPU limit.
+   */
+  limits?: ResourceLimits;
 }
 
 // schemas/environment.schema.json

@@ -133,6 +133,7 @@ export type NetworkPolicySpec = Json<K8s.NetworkPolicySpec>;
 export type PodTemplateSpec = Json<K8s.PodTemplateSpec>;
 export type Probe = Json<K8s.Probe>;
 export type ResourceRequirements = Json<K8s.ResourceRequirements>;
+export type SecurityContext = Json<K8s.SecurityContext>;
 
 /** An object with the type and object meta every Kubernetes resource has. */
 interface Resource {

@@ -24,6 +24,8 @@ function makeService(fields: Partial<ResolvedService> & { name: string }): Resol
     calls: [],
     dependencies: [],
     egress: [],
+    initContainers: [],
+    sidecars: [],
     origins: new Map(),
     replicas: 1,
     ...fields,

@@ -1,4 +1,12 @@
-import type { Container, EnvFromSource, EnvVar, PodTemplateSpec, ResourceRequirements } from "../k8s.js";
+import type { ResolvedContainer, ResolvedResources } from "../../model/resolved.js";
+import type {
+  Container,
+  EnvFromSource,
+  EnvVar,
+  PodTemplateSpec,
+  ResourceRequirements,
+  SecurityContext,
+} from "../k8s.js";
 import { withEntry } from "../labels.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { SecretKeyVariable } from "./environment-variables.js";
@@ -16,6 +24,23 @@ const TMP_VOLUME = "tmp";
 
 /** Seconds a pod gets between SIGTERM and SIGKILL when the service sets none (Kubernetes' default, written out). */
 const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/**
+ * Every container's: non-root with the fixed user, no privileges, nothing but
+ * /tmp and volumes writable. A fresh object each time: shared ones could be
+ * serialized as YAML aliases.
+ */
+function containerSecurityContext(): SecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: POD_USER,
+    runAsGroup: POD_USER,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  };
+}
 
 /** What a pod's containers restart on: a Deployment's always, a CronJob's Never or OnFailure. */
 export type RestartPolicy = "Always" | "OnFailure" | "Never";
@@ -90,19 +115,15 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
     env: env.length > 0 ? env : undefined,
     envFrom: envFrom.length > 0 ? envFrom : undefined,
     volumeMounts: [{ name: TMP_VOLUME, mountPath: "/tmp" }],
-    resources: resourceRequirements(props.identity),
+    resources: resourceRequirements(service.resources),
     readinessProbe: readiness === undefined ? undefined : containerProbe(service, "readiness", readiness),
     livenessProbe: liveness === undefined ? undefined : containerProbe(service, "liveness", liveness),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: POD_USER,
-      runAsGroup: POD_USER,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext: containerSecurityContext(),
   };
+  const initContainers: Container[] = [
+    ...service.initContainers.map((c) => extraContainer(c, undefined)),
+    ...service.sidecars.map((c) => extraContainer(c, "Always")),
+  ];
   return {
     metadata: {
       labels: props.identity.workloadLabels,
@@ -120,6 +141,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
         fsGroupChangePolicy: "Always",
         seccompProfile: { type: "RuntimeDefault" },
       },
+      initContainers: initContainers.length > 0 ? initContainers : undefined,
       containers: [container],
       volumes: [{ name: TMP_VOLUME, emptyDir: {} }],
       dnsPolicy: "ClusterFirst",
@@ -148,9 +170,32 @@ function containerPorts(identity: ServiceIdentity): Container["ports"] {
   });
 }
 
+/**
+ * An init container, or with restartPolicy Always a native sidecar: the main
+ * container's security context, the /tmp volume, its own image, command,
+ * plain env and resources. `restartPolicy` on a container is Kubernetes 1.29+
+ * (GA in 1.33), newer than the 1.28 types, hence the widened type.
+ */
+function extraContainer(container: ResolvedContainer, restartPolicy: "Always" | undefined): Container {
+  const env = Object.entries(container.env).map(([name, value]) => ({ name, value }));
+  const rendered: Container & { restartPolicy?: "Always" } = {
+    name: container.name,
+    image: container.image,
+    imagePullPolicy: "IfNotPresent",
+    command: container.command,
+    args: container.args,
+    env: env.length > 0 ? env : undefined,
+    volumeMounts: [{ name: TMP_VOLUME, mountPath: "/tmp" }],
+    resources: resourceRequirements(container.resources),
+    securityContext: containerSecurityContext(),
+    restartPolicy,
+  };
+  return rendered;
+}
+
 /** Requests and limits exactly as written in the service file ("1Gi" stays "1Gi"). */
-function resourceRequirements(identity: ServiceIdentity): ResourceRequirements {
-  const { cpu, memory, limits } = identity.service.resources;
+function resourceRequirements(resources: ResolvedResources): ResourceRequirements {
+  const { cpu, memory, limits } = resources;
   return {
     requests: { cpu, memory },
     limits: limits.cpu ? { cpu: limits.cpu, memory: limits.memory } : { memory: limits.memory },

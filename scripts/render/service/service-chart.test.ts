@@ -779,6 +779,58 @@ egress:
     expect(JSON.stringify(spec(policy).egress)).not.toContain("ipBlock");
   });
 
+  it("renders init containers, then native sidecars, restricted like the main container", () => {
+    const objects = renderInline(
+      {
+        job: `type: cron
+image: ghcr.io/x/job:1.0.0
+schedule: "0 3 * * *"
+initContainers:
+  - { name: migrate, image: ghcr.io/x/migrate:1.0.0, args: [up], resources: { cpu: 50m, memory: 64Mi } }
+sidecars:
+  - name: shipper
+    image: ghcr.io/x/shipper:2.0.0
+    command: [/bin/ship]
+    env: { TARGET: logs.internal }
+    resources: { cpu: 10m, memory: 32Mi, limits: { cpu: 100m, memory: 64Mi } }`,
+      },
+      "job",
+    );
+    const pod = podSpecOf(find(objects, "CronJob")).spec;
+    const restricted = {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    };
+    expect(pod.initContainers).toEqual([
+      {
+        name: "migrate",
+        image: "ghcr.io/x/migrate:1.0.0",
+        imagePullPolicy: "IfNotPresent",
+        args: ["up"],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } },
+        securityContext: restricted,
+      },
+      {
+        name: "shipper",
+        image: "ghcr.io/x/shipper:2.0.0",
+        imagePullPolicy: "IfNotPresent",
+        command: ["/bin/ship"],
+        env: [{ name: "TARGET", value: "logs.internal" }],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+        securityContext: restricted,
+        restartPolicy: "Always",
+      },
+    ]);
+    expect(pod.containers.map((c: Json) => c.name)).toEqual(["app"]);
+  });
+
   it("refuses gateway routing without a gateway, with a plain message", () => {
     expect(() =>
       renderInline(

@@ -94,6 +94,25 @@ describe("intent: what the golden files must keep saying", () => {
     expect(image("prod")).toBe("ghcr.io/acme/checkout:1.4.2");
   });
 
+  it("runs email-worker in prod with its relay as a native sidecar, 60 s to stop, and SMTP out on 587 only", () => {
+    const deployment = find("prod/email-worker/manifest.yaml", "Deployment") as KubeObject & {
+      spec: { template: Pod };
+    };
+    const pod = deployment.spec.template.spec as Pod["spec"] & {
+      initContainers: { name: string; restartPolicy?: string }[];
+    };
+    expect(pod.initContainers.map((c) => [c.name, c.restartPolicy])).toEqual([["bounce-relay", "Always"]]);
+    expect(pod.terminationGracePeriodSeconds).toBe(60);
+    const policy = find("prod/email-worker/manifest.yaml", "NetworkPolicy") as KubeObject & {
+      spec: { egress: { to?: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] };
+    };
+    expect(policy.metadata.annotations?.["idp/egress-hosts"]).toBe("smtp.eu.mailgun.org:587");
+    const external = policy.spec.egress.filter((rule) => rule.to?.some((peer) => peer.ipBlock));
+    expect(external.map((rule) => [rule.to?.[0]?.ipBlock?.cidr, rule.ports.map((p) => p.port)])).toEqual([
+      ["0.0.0.0/0", [587]],
+    ]);
+  });
+
   it("renders nightly-report as a CronJob that never overlaps", () => {
     const cron = find("prod/nightly-report/manifest.yaml", "CronJob") as KubeObject & {
       spec: { concurrencyPolicy: string };

@@ -23,8 +23,8 @@ open_egress contains finding if {
 	some i, rule in object.get(svc, "egress", [])
 	endswith(object.get(rule, "cidr", ""), "/0")
 	message := concat("", [
-		"egress to ", rule.cidr, " opens ports ", ports_text(rule.ports), " to every address, in the cluster and outside, in environment ",
-		lib.environment_name, "; name the hosts (host:) or the narrowest CIDR, or ask the platform team for an exception for NET001",
+		"egress to ", rule.cidr, " opens ports ", ports_text(rule.ports), " to every address, in the cluster and outside;",
+		" name the hosts (host:) or the narrowest CIDR, or ask the platform team for an exception for NET001",
 	])
 	finding := lib.service_finding(svc, "NET001", message, ["egress", i, "cidr"])
 }
@@ -36,8 +36,8 @@ warn contains finding if {
 	some i, rule in object.get(svc, "egress", [])
 	host := rule.host
 	message := concat("", [
-		"egress to ", host, " is rendered as ports ", ports_text(rule.ports), " to every public IPv4 address in environment ",
-		lib.environment_name, " (a NetworkPolicy cannot match host names); where the host has fixed addresses, list them as cidr: instead",
+		"egress to ", host, " is rendered as ports ", ports_text(rule.ports), " to every public IPv4 address",
+		" (a NetworkPolicy cannot match host names); where the host has fixed addresses, list them as cidr: instead",
 	])
 	finding := lib.service_finding(svc, "NET002", message, ["egress", i, "host"])
 }

@@ -109,8 +109,9 @@ describe("renderService on the example repository", () => {
     }
   });
 
-  it("makes every pod spec meet Pod Security restricted", () => {
+  it("makes every pod spec meet Pod Security restricted, sidecars and init containers included", () => {
     let pods = 0;
+    let sidecarPods = 0;
     for (const context of byEnv.values()) {
       for (const service of context.services) {
         for (const object of renderService(service, context)) {
@@ -128,7 +129,20 @@ describe("renderService on the example repository", () => {
           });
           expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
           expect(pod.containers).toHaveLength(1);
-          for (const container of pod.containers) {
+          expect((pod.initContainers ?? []).map((c: Json) => c.name)).toEqual([
+            ...service.initContainers.map((c) => c.name),
+            ...service.sidecars.map((c) => c.name),
+          ]);
+          const extras = [...service.initContainers, ...service.sidecars];
+          const all = [
+            { rendered: pod.containers[0], image: service.image, resources: service.resources },
+            ...extras.map((c, i) => ({
+              rendered: pod.initContainers[i],
+              image: c.image,
+              resources: c.resources,
+            })),
+          ];
+          for (const { rendered: container, image, resources } of all) {
             expect(container.securityContext).toMatchObject({
               runAsNonRoot: true,
               allowPrivilegeEscalation: false,
@@ -139,20 +153,19 @@ describe("renderService on the example repository", () => {
             expect(container.securityContext.capabilities.add).toBeUndefined();
             expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
             expect(container.imagePullPolicy).toBe("IfNotPresent");
-            expect(container.image).toBe(service.image);
-            expect(container.resources.requests).toEqual({
-              cpu: service.resources.cpu,
-              memory: service.resources.memory,
-            });
-            expect(container.resources.limits.memory).toBe(service.resources.limits.memory);
-            expect(container.resources.limits.cpu).toBe(service.resources.limits.cpu);
+            expect(container.image).toBe(image);
+            expect(container.resources.requests).toEqual({ cpu: resources.cpu, memory: resources.memory });
+            expect(container.resources.limits.memory).toBe(resources.limits.memory);
+            expect(container.resources.limits.cpu).toBe(resources.limits.cpu);
           }
+          if (extras.length > 0) sidecarPods++;
           // Only our labels: no cdk8s-plus address label (the workloads are L1 objects).
           expect(Object.keys(podSpecOf(object).metadata.labels)).not.toContain("cdk8s.io/metadata.addr");
         }
       }
     }
     expect(pods).toBe(23);
+    expect(sidecarPods).toBe(3);
   });
 
   it("keeps resource quantities exactly as written, with a cpu limit only when set", () => {
@@ -495,7 +508,12 @@ describe("renderService on the example repository", () => {
         failureThreshold: 3,
       });
       expect(container.livenessProbe).toEqual({
-        httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+        httpGet: {
+          path: "/healthz",
+          port: 8080,
+          scheme: "HTTP",
+          httpHeaders: [{ name: "X-Health-Check", value: "kubelet" }],
+        },
         initialDelaySeconds: 10,
         failureThreshold: 3,
       });

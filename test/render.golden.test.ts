@@ -94,15 +94,22 @@ describe("intent: what the golden files must keep saying", () => {
     expect(image("prod")).toBe("ghcr.io/acme/checkout:1.4.2");
   });
 
-  it("runs email-worker in prod with its relay as a native sidecar, 60 s to stop, and SMTP out on 587 only", () => {
+  it("runs email-worker in prod with its relay as a native sidecar, a spool volume, its templates file, 60 s to stop, and SMTP out on 587 only", () => {
     const deployment = find("prod/email-worker/manifest.yaml", "Deployment") as KubeObject & {
       spec: { template: Pod };
     };
     const pod = deployment.spec.template.spec as Pod["spec"] & {
       initContainers: { name: string; restartPolicy?: string }[];
+      volumes: unknown[];
     };
     expect(pod.initContainers.map((c) => [c.name, c.restartPolicy])).toEqual([["bounce-relay", "Always"]]);
     expect(pod.terminationGracePeriodSeconds).toBe(60);
+    expect(pod.volumes).toContainEqual({ name: "scratch-0", emptyDir: { sizeLimit: "512Mi" } });
+    expect(pod.volumes).toContainEqual({ name: "files", configMap: { name: "email-worker-files" } });
+    const files = objectsOf("prod/email-worker/manifest.yaml").find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "email-worker-files",
+    ) as (KubeObject & { data: object }) | undefined;
+    expect(Object.keys(files?.data ?? {})).toEqual(["file-0"]);
     const policy = find("prod/email-worker/manifest.yaml", "NetworkPolicy") as KubeObject & {
       spec: { egress: { to?: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] };
     };

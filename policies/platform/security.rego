@@ -81,7 +81,8 @@ deny contains finding if {
 	finding := lib.service_finding(svc, "SEC004", message, ["env", key])
 }
 
-# SEC004 in every other plain text a service writes: its init containers' and sidecars' env.
+# SEC004 in every other plain text a service writes: its init containers' and sidecars' env,
+# its files' content and its probes' HTTP headers.
 deny contains finding if {
 	some svc in lib.services
 	some text in plain_texts(svc)
@@ -96,7 +97,34 @@ deny contains finding if {
 }
 
 # Plain text besides env, each with the name it is judged under, its facts and its path.
-plain_texts(svc) := [text |
+plain_texts(svc) := array.concat(array.concat(container_env_texts(svc), file_texts(svc)), header_texts(svc))
+
+# A file is judged by its content alone: its path is no credential name.
+file_texts(svc) := [text |
+	some i, file in object.get(svc, "files", [])
+	text := {
+		"what": concat("", ["files[", format_int(i, 10), "] (", file.path, ")"]),
+		"key": "",
+		"value": file.content,
+		"facts": object.get(file, "facts", {}),
+		"path": ["files", i, "content"],
+	}
+]
+
+header_texts(svc) := [text |
+	some which, probe in object.get(svc, "probes", {})
+	is_object(probe)
+	some name, value in object.get(object.get(probe, "http", {}), "headers", {})
+	text := {
+		"what": concat("", ["probes.", which, " header ", name]),
+		"key": name,
+		"value": value,
+		"facts": object.get(object.get(object.get(svc, "probeHeaderFacts", {}), which, {}), name, {}),
+		"path": ["probes", which, "http", "headers", name],
+	}
+]
+
+container_env_texts(svc) := [text |
 	some field in lib.container_fields
 	some i, container in object.get(svc, field, [])
 	some key, value in object.get(container, "env", {})

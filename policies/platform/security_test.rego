@@ -244,3 +244,23 @@ test_sec004_plain_sidecar_env_is_fine if {
 	container := object.union(sidecar("ghcr.io/acme/proxy:1.2.0"), {"env": {"UPSTREAM": "http://localhost:8080", "LOG_LEVEL": "info"}})
 	fx.quiet(deny_dev(fx.checkout_with({"sidecars": [container]})), "SEC004")
 }
+
+test_sec004_private_key_in_a_file if {
+	file := {"path": "/etc/app/tls.key", "content": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n", "facts": {"length": 70, "entropy": 3.5}}
+	fx.fired(deny_dev(fx.checkout_with({"files": [file]})), "SEC004", ["files", 0, "content"])
+}
+
+test_sec004_plain_file_is_fine if {
+	file := {"path": "/etc/app/config.yaml", "content": "level: info\nlisten: :8080\n", "facts": {"length": 26, "entropy": 3.9}}
+	fx.quiet(deny_dev(fx.checkout_with({"files": [file]})), "SEC004")
+}
+
+test_sec004_token_in_a_probe_header if {
+	probes := {"readiness": {"http": {"path": "/ready", "headers": {"Authorization": "Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345"}}}, "liveness": "/healthz"}
+	fx.fired(deny_dev(fx.checkout_with({"probes": probes})), "SEC004", ["probes", "readiness", "http", "headers", "Authorization"])
+}
+
+test_sec004_plain_probe_header_is_fine if {
+	probes := {"readiness": {"http": {"path": "/ready", "headers": {"X-Health-Check": "kubelet"}}}, "liveness": "/healthz"}
+	fx.quiet(deny_dev(fx.checkout_with({"probes": probes})), "SEC004")
+}

@@ -297,6 +297,30 @@ describe("sidecars and init containers", () => {
   });
 });
 
+describe("volumes and files", () => {
+  it("refuses a file inside a scratch volume and a volume at /tmp, on their paths", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  volumes:
+    - { path: /var/cache/app, emptyDir: { sizeLimit: 1Gi } }
+    - { path: /tmp/x, emptyDir: { sizeLimit: 1Gi } }
+  files:
+    - { path: /var/cache/app/seed.txt, content: seed }
+    - { path: /tmp/ok.txt, content: fine }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.mount-path",
+        "volumes[1].path /tmp/x overlaps /tmp, the platform's own scratch directory",
+        11,
+      ],
+      ["resolve.mount-path", "files[0].path /var/cache/app/seed.txt overlaps /var/cache/app", 13],
+    ]);
+  });
+});
+
 describe("environment checks", () => {
   it("finds a promotion cycle", () => {
     const result = resolveRepository({

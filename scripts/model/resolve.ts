@@ -12,6 +12,7 @@ import {
 } from "./environments.js";
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
+import { checkMountPaths } from "./mount-paths.js";
 import { checkObjectNames } from "./object-names.js";
 import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
@@ -192,6 +193,8 @@ function resolveService(
     dependencies: [],
     initContainers: [],
     sidecars: [],
+    volumes: (merged.volumes ?? []).map((v) => ({ path: v.path, emptyDir: { ...v.emptyDir } })),
+    files: (merged.files ?? []).map((f) => ({ ...f })),
     egress: (merged.egress ?? []).map((rule) => ({ ...rule, ports: [...rule.ports] })),
   };
   // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
@@ -217,6 +220,7 @@ function resolveService(
   checkSecrets(resolved, origin, findings);
   checkEgress(resolved, origin, findings);
   Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
+  checkMountPaths(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;

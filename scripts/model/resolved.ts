@@ -1,5 +1,13 @@
 import type { Origin } from "./merge.js";
-import type { DependencyClass, EgressRule, EnvironmentSpec, Probe, TeamSpec } from "./types.generated.js";
+import type {
+  DependencyClass,
+  EgressRule,
+  EnvironmentSpec,
+  File,
+  Probe,
+  ScratchVolume,
+  TeamSpec,
+} from "./types.generated.js";
 
 /** A service port after the `port` shorthand is expanded. */
 export interface ResolvedPort {
@@ -74,6 +82,10 @@ export interface ResolvedService {
   probes: { readiness?: Probe; liveness?: Probe };
   calls: string[];
   dependencies: ResolvedDependency[];
+  /** Scratch emptyDirs at a path, in every container; [] when none. */
+  volumes: ScratchVolume[];
+  /** Read-only files with inline content, in the main container; [] when none. */
+  files: File[];
   /** Destinations outside the cluster, as written (a host or a CIDR, and ports); [] when none. */
   egress: EgressRule[];
   /** Dotted setting path ("resources.cpu") → the file and line that set it. */

@@ -245,6 +245,61 @@ export interface ServiceSettings {
     | [Container, Container, Container, Container, Container, Container]
     | [Container, Container, Container, Container, Container, Container, Container]
     | [Container, Container, Container, Container, Container, Container, Container, Container];
+  /**
+   * Writable scratch directories beyond /tmp: an emptyDir with a size limit, mounted at its path in every container of the pod (the main one, init containers and sidecars), so an init container can prepare what the main one reads. Emptied when the pod goes. Absent means only /tmp.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  volumes?:
+    | [ScratchVolume]
+    | [ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+      ]
+    | [
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+      ];
+  /**
+   * Files with inline content, mounted read-only at their path in the main container: rendered as the ConfigMap <service>-files, one key per file, each mounted by subPath. The content is plain text in git and in the rendered manifests: never a credential (policy SEC004 refuses what looks like one; use secrets). A change of content rolls the pods. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  files?:
+    | [File]
+    | [File, File]
+    | [File, File, File]
+    | [File, File, File, File]
+    | [File, File, File, File, File]
+    | [File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File, File];
 }
 /**
  * A port the container listens on.
@@ -630,6 +685,37 @@ export interface ContainerResources {
    * Upper bounds. Absent means memory limit = request, no CPU limit.
    */
   limits?: ResourceLimits;
+}
+/**
+ * A writable emptyDir at a path, with a size limit.
+ */
+export interface ScratchVolume {
+  /**
+   * Where the directory is mounted, in every container of the pod.
+   */
+  path: string;
+  /**
+   * An empty directory on the node, writable by the pod's user.
+   */
+  emptyDir: {
+    /**
+     * The most the directory may hold (the pod is evicted above it), such as 1Gi.
+     */
+    sizeLimit: number | string;
+  };
+}
+/**
+ * A read-only file with inline content.
+ */
+export interface File {
+  /**
+   * The absolute path of the file in the main container.
+   */
+  path: string;
+  /**
+   * The file's text, as written (a YAML block scalar keeps lines). At most 64 KiB.
+   */
+  content: string;
 }
 
 // schemas/environment.schema.json

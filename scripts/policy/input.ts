@@ -120,6 +120,12 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
     route: service.route,
     env: service.env,
     envFacts: envFacts(service.env),
+    files: service.files.map((file) => ({
+      path: file.path,
+      content: file.content,
+      facts: facts(file.content),
+    })),
+    probeHeaderFacts: probeHeaderFacts(service),
     initContainers: service.initContainers.map(containerInput),
     sidecars: service.sidecars.map(containerInput),
     secrets: service.secrets,
@@ -130,13 +136,28 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
   });
 }
 
-/** Each env value's length and entropy, for the credential rule. */
+/** A plain text's length and entropy, for the credential rule. */
+function facts(value: string): { length: number; entropy: number } {
+  return { length: value.length, entropy: entropyOf(value) };
+}
+
+/** Each env value's facts. */
 function envFacts(
   env: Readonly<Record<string, string>>,
 ): Record<string, { length: number; entropy: number }> {
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key, { length: value.length, entropy: entropyOf(value) }]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, facts(value)]));
+}
+
+/** Per probe (readiness, liveness), each HTTP header's facts. */
+function probeHeaderFacts(
+  service: ResolvedService,
+): Record<string, Record<string, ReturnType<typeof facts>>> {
+  const out: Record<string, Record<string, ReturnType<typeof facts>>> = {};
+  for (const [which, probe] of Object.entries(service.probes)) {
+    if (typeof probe === "object" && "http" in probe && probe.http.headers)
+      out[which] = envFacts(probe.http.headers);
+  }
+  return out;
 }
 
 function containerInput(container: ResolvedContainer): Record<string, unknown> {

@@ -134,6 +134,8 @@ export type PodTemplateSpec = Json<K8s.PodTemplateSpec>;
 export type Probe = Json<K8s.Probe>;
 export type ResourceRequirements = Json<K8s.ResourceRequirements>;
 export type SecurityContext = Json<K8s.SecurityContext>;
+export type Volume = Json<K8s.Volume>;
+export type VolumeMount = Json<K8s.VolumeMount>;
 
 /** An object with the type and object meta every Kubernetes resource has. */
 interface Resource {

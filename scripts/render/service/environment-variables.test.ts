@@ -26,6 +26,8 @@ function makeService(fields: Partial<ResolvedService> & { name: string }): Resol
     egress: [],
     initContainers: [],
     sidecars: [],
+    volumes: [],
+    files: [],
     origins: new Map(),
     replicas: 1,
     ...fields,

@@ -127,7 +127,8 @@ describe("renderService on the example repository", () => {
             fsGroup: 10001,
             seccompProfile: { type: "RuntimeDefault" },
           });
-          expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
+          expect(pod.volumes[0]).toEqual({ name: "tmp", emptyDir: {} });
+          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap)).toBe(true);
           expect(pod.containers).toHaveLength(1);
           expect((pod.initContainers ?? []).map((c: Json) => c.name)).toEqual([
             ...service.initContainers.map((c) => c.name),
@@ -151,7 +152,10 @@ describe("renderService on the example repository", () => {
               capabilities: { drop: ["ALL"] },
             });
             expect(container.securityContext.capabilities.add).toBeUndefined();
-            expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+            expect(container.volumeMounts.slice(0, 1 + service.volumes.length)).toEqual([
+              { name: "tmp", mountPath: "/tmp" },
+              ...service.volumes.map((v, i) => ({ name: `scratch-${i}`, mountPath: v.path })),
+            ]);
             expect(container.imagePullPolicy).toBe("IfNotPresent");
             expect(container.image).toBe(image);
             expect(container.resources.requests).toEqual({ cpu: resources.cpu, memory: resources.memory });
@@ -847,6 +851,40 @@ sidecars:
       },
     ]);
     expect(pod.containers.map((c: Json) => c.name)).toEqual(["app"]);
+  });
+
+  it("mounts scratch volumes in every container and files read-only from <service>-files in the main one", () => {
+    const body = (content: string) => `type: worker
+image: ghcr.io/x/worker:1.0.0
+volumes: [{ path: /var/cache/app, emptyDir: { sizeLimit: 1Gi } }]
+files:
+  - { path: /etc/app/config.yaml, content: "${content}" }
+initContainers:
+  - { name: warm, image: ghcr.io/x/warm:1.0.0, resources: { cpu: 10m, memory: 16Mi } }`;
+    const objects = renderInline({ worker: body("level: info") }, "worker");
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toContain("ConfigMap/worker-files");
+    expect(find(objects, "ConfigMap", "worker-files").data).toEqual({ "file-0": "level: info" });
+    const template = spec(find(objects, "Deployment")).template;
+    expect(template.spec.volumes).toEqual([
+      { name: "tmp", emptyDir: {} },
+      { name: "scratch-0", emptyDir: { sizeLimit: "1Gi" } },
+      { name: "files", configMap: { name: "worker-files" } },
+    ]);
+    const scratch = [
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "scratch-0", mountPath: "/var/cache/app" },
+    ];
+    expect(template.spec.containers[0].volumeMounts).toEqual([
+      ...scratch,
+      { name: "files", mountPath: "/etc/app/config.yaml", subPath: "file-0", readOnly: true },
+    ]);
+    expect(template.spec.initContainers[0].volumeMounts).toEqual(scratch);
+    const changed = spec(
+      find(renderInline({ worker: body("level: debug") }, "worker"), "Deployment"),
+    ).template;
+    expect(changed.metadata.annotations["idp/config-hash"]).not.toBe(
+      template.metadata.annotations["idp/config-hash"],
+    );
   });
 
   it("refuses gateway routing without a gateway, with a plain message", () => {

@@ -112,9 +112,13 @@ describe("policy findings land on the line of the value at fault", () => {
     ]);
     expect(at("policy.NET001")).toEqual([
       ["warning", "- { cidr: 0.0.0.0/0, ports: [443] }"],
-      ["warning", "- { cidr: 0.0.0.0/0, ports: [443] }"],
       ["error", "- { cidr: 0.0.0.0/0, ports: [443] }"],
     ]);
+    expect(
+      diagnostics
+        .filter((d) => d.code === "policy.NET001")
+        .map((d) => d.message.slice(d.message.lastIndexOf("("))),
+    ).toEqual(["(in dev and staging)", "(in prod)"]);
   });
 
   it("never prints a credential it finds in a sidecar's env", async () => {

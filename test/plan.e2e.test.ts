@@ -202,8 +202,8 @@ describe("idp plan on real git histories", () => {
     edit(
       root,
       "policies/platform/security.rego",
-      'lib.image_tag(svc.image) == "latest"',
-      'lib.image_tag(svc.image) == "never"',
+      'lib.image_tag(ref.image) == "latest"',
+      'lib.image_tag(ref.image) == "never"',
     );
     execFileSync("bash", ["tools/policy-build.sh"], {
       cwd: root,

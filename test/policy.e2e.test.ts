@@ -92,6 +92,51 @@ describe("policy findings land on the line of the value at fault", () => {
     );
   });
 
+  it("reports a sidecar's foreign image at the sidecar's image line, and open prod egress at its cidr", async () => {
+    const root = repo();
+    edit(
+      root,
+      CART,
+      /\n {2}env:\n/,
+      "\n  sidecars:\n    - name: proxy\n      image: docker.io/envoyproxy/envoy:v1.31.0\n      resources: { cpu: 10m, memory: 32Mi }\n  egress:\n    - { cidr: 0.0.0.0/0, ports: [443] }\n  env:\n",
+    );
+    const { exitCode, diagnostics } = await validate(root);
+    expect(exitCode).toBe(1);
+    const lines = readFileSync(join(root, CART), "utf8").split("\n");
+    const at = (code: string) =>
+      diagnostics.filter((d) => d.code === code).map((d) => [d.severity, lines[d.line - 1]?.trim()]);
+    expect(at("policy.SEC001")).toEqual([
+      ["error", "image: docker.io/envoyproxy/envoy:v1.31.0"],
+      ["error", "image: docker.io/envoyproxy/envoy:v1.31.0"],
+      ["error", "image: docker.io/envoyproxy/envoy:v1.31.0"],
+    ]);
+    expect(at("policy.NET001")).toEqual([
+      ["warning", "- { cidr: 0.0.0.0/0, ports: [443] }"],
+      ["error", "- { cidr: 0.0.0.0/0, ports: [443] }"],
+    ]);
+    expect(
+      diagnostics
+        .filter((d) => d.code === "policy.NET001")
+        .map((d) => d.message.slice(d.message.lastIndexOf("("))),
+    ).toEqual(["(in dev and staging)", "(in prod)"]);
+  });
+
+  it("never prints a credential it finds in a sidecar's env", async () => {
+    const root = repo();
+    edit(
+      root,
+      CART,
+      /\n {2}env:\n/,
+      "\n  sidecars:\n    - name: proxy\n      image: ghcr.io/acme/proxy:1.0.0\n      env: { UPSTREAM_KEY: AKIAZ7QMYKEXAMPLE123 }\n      resources: { cpu: 10m, memory: 32Mi }\n  env:\n",
+    );
+    const outcome = await run(["validate", "--root", root]);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toContain("policy.SEC004");
+    expect(outcome.stdout).toContain("sidecars[0] env UPSTREAM_KEY looks like a credential");
+    const messages = outcome.stdout.split("\n").filter((line) => !/^\s+\d+ \|/.test(line));
+    expect(messages.join("\n")).not.toContain("AKIAZ7QMYKEXAMPLE123");
+  });
+
   it("never prints a credential it finds in env", async () => {
     const root = repo();
     edit(root, CART, /\n {2}env:\n/, "\n  env:\n    AWS_KEY: AKIAZ7QMYKEXAMPLE123\n");

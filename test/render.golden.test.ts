@@ -95,6 +95,38 @@ describe("intent: what the golden files must keep saying", () => {
     expect(image("prod")).toBe("ghcr.io/acme/checkout:1.4.2");
   });
 
+  it("runs email-worker in prod with its relay as a native sidecar, a spool volume, its templates file, 60 s to stop, and SMTP out on 587 to the relay's network only", () => {
+    const deployment = find("prod/email-worker/manifest.yaml", "Deployment") as KubeObject & {
+      spec: { template: Pod };
+    };
+    const pod = deployment.spec.template.spec as Pod["spec"] & {
+      initContainers: { name: string; restartPolicy?: string }[];
+      volumes: unknown[];
+    };
+    expect(pod.initContainers.map((c) => [c.name, c.restartPolicy])).toEqual([["bounce-relay", "Always"]]);
+    expect(pod.terminationGracePeriodSeconds).toBe(60);
+    expect(pod.volumes).toContainEqual({ name: "scratch-0", emptyDir: { sizeLimit: "512Mi" } });
+    expect(pod.volumes).toContainEqual({ name: "files", configMap: { name: "email-worker-files" } });
+    const files = objectsOf("prod/email-worker/manifest.yaml").find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "email-worker-files",
+    ) as (KubeObject & { data: object }) | undefined;
+    expect(Object.keys(files?.data ?? {})).toEqual(["file-0"]);
+    const external = (env: string) => {
+      const policy = find(`${env}/email-worker/manifest.yaml`, "NetworkPolicy") as KubeObject & {
+        spec: { egress: { to?: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] };
+      };
+      return [
+        policy.metadata.annotations?.["idp/egress-hosts"],
+        policy.spec.egress
+          .filter((rule) => rule.to?.some((peer) => peer.ipBlock))
+          .map((rule) => [rule.to?.[0]?.ipBlock?.cidr, rule.ports.map((p) => p.port)]),
+      ];
+    };
+    // The prod override replaces the host entry with the relay's network: exactly that, nothing public.
+    expect(external("prod")).toEqual([undefined, [["198.51.100.0/24", [587]]]]);
+    expect(external("dev")).toEqual(["smtp.eu.mailgun.org:587", [["0.0.0.0/0", [587]]]]);
+  });
+
   it("renders nightly-report as a CronJob that never overlaps", () => {
     const cron = find("prod/nightly-report/manifest.yaml", "CronJob") as KubeObject & {
       spec: { concurrencyPolicy: string };

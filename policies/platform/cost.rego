@@ -65,13 +65,16 @@ quota_units("memory", bytes) := bytes
 
 quota_units("pods", pods) := pods
 
-# Per team, its total requests at minimum and maximum scale. One pass over the
+# Per team, its total requests at minimum and maximum scale. A pod's requests are
+# podRequests (with sidecars and init containers counted as the scheduler counts
+# them), or the main container's resources when the input has none. One pass over the
 # services per team (teams are few), integers only: millicores, bytes and pods.
 usage_by_team[team] := usage if {
 	some team in {svc.team | some svc in lib.services}
-	rows := [[pods_min(svc), pods_max(svc), lib.millicores(svc.resources.cpu), svc.resources.memory, svc.namespace] |
+	rows := [[pods_min(svc), pods_max(svc), lib.millicores(requests.cpu), requests.memory, svc.namespace] |
 		some svc in lib.services
 		svc.team == team
+		requests := object.get(svc, "podRequests", svc.resources)
 	]
 	usage := {
 		"namespace": rows[0][4],

@@ -92,3 +92,11 @@ test_cost002_float_requests_at_the_quota if {
 	findings := main.deny with input as fx.dev_input(fleet(5, 0.4, 1048576, {"replicas": 4}))
 	fx.quiet(findings, "COST002")
 }
+
+# COST002 counts a pod's sidecars and init containers, through podRequests.
+test_cost002_counts_pod_requests_with_sidecars if {
+	# 3 pods at minimum: 0.25 cores each fits 40; 14 cores each (main + sidecars) does not.
+	svc := fx.checkout_with({"podRequests": {"cpu": 14, "memory": 268435456}})
+	fx.fired(main.deny, "COST002", ["spec", "quota", "cpu"]) with input as fx.prod_input([svc])
+	fx.quiet(main.deny, "COST002") with input as fx.prod_input([fx.checkout])
+}

@@ -52,6 +52,16 @@ file_finding(file, rule, message, path) := {
 	"path": path,
 }
 
+# The extra containers of a pod, by the field that lists them.
+container_fields := ["initContainers", "sidecars"]
+
+# Every image a service runs, with its path: the main image, then each init container's and sidecar's.
+images(svc) := array.concat([{"image": svc.image, "path": ["image"]}], [ref |
+	some field in container_fields
+	some i, container in object.get(svc, field, [])
+	ref := {"image": container.image, "path": [field, i, "image"]}
+])
+
 # "a, b, c" for a list or set of strings (sorted, so messages are stable).
 join(values) := concat(", ", sort(values))
 

@@ -8,6 +8,7 @@ package platform.main
 
 import data.platform.change
 import data.platform.cost
+import data.platform.network
 import data.platform.ownership
 import data.platform.reliability
 import data.platform.security
@@ -25,12 +26,16 @@ deny contains finding if some finding in ownership.deny
 
 deny contains finding if some finding in change.deny
 
+deny contains finding if some finding in network.deny
+
 # METADATA
 # entrypoint: true
 # description: Findings reported without failing the check.
 warn contains finding if some finding in cost.warn
 
 warn contains finding if some finding in ownership.warn
+
+warn contains finding if some finding in network.warn
 
 # METADATA
 # entrypoint: true

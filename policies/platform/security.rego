@@ -7,16 +7,17 @@ import data.platform.lib
 
 registries := object.get(lib.environment, "registries", [])
 
-# SEC001: images come from one of the environment's registries.
+# SEC001: images (the main one, init containers' and sidecars') come from one of the environment's registries.
 deny contains finding if {
 	count(registries) > 0
 	some svc in lib.services
-	not from_allowed_registry(svc.image)
+	some ref in lib.images(svc)
+	not from_allowed_registry(ref.image)
 	message := concat("", [
-		"image ", svc.image, " is not from a registry allowed in environment ", lib.environment_name,
+		"image ", ref.image, " is not from a registry allowed in environment ", lib.environment_name,
 		" (", lib.join(registries), "); push the image to one of them and reference it from there",
 	])
-	finding := lib.service_finding(svc, "SEC001", message, ["image"])
+	finding := lib.service_finding(svc, "SEC001", message, ref.path)
 }
 
 from_allowed_registry(image) if {
@@ -27,35 +28,38 @@ from_allowed_registry(image) if {
 # SEC002: no `latest` tag, and no image without both tag and digest.
 deny contains finding if {
 	some svc in lib.services
-	lib.image_tag(svc.image) == "latest"
+	some ref in lib.images(svc)
+	lib.image_tag(ref.image) == "latest"
 	message := concat("", [
-		"image ", svc.image, " uses the tag latest, which changes under you;",
+		"image ", ref.image, " uses the tag latest, which changes under you;",
 		" use a version tag such as 1.4.2 (or a @sha256: digest)",
 	])
-	finding := lib.service_finding(svc, "SEC002", message, ["image"])
+	finding := lib.service_finding(svc, "SEC002", message, ref.path)
 }
 
 deny contains finding if {
 	some svc in lib.services
-	not lib.image_has_tag(svc.image)
-	not lib.image_has_digest(svc.image)
+	some ref in lib.images(svc)
+	not lib.image_has_tag(ref.image)
+	not lib.image_has_digest(ref.image)
 	message := concat("", [
-		"image ", svc.image, " has no tag (it means latest);",
+		"image ", ref.image, " has no tag (it means latest);",
 		" add a version tag such as :1.4.2 (or a @sha256: digest)",
 	])
-	finding := lib.service_finding(svc, "SEC002", message, ["image"])
+	finding := lib.service_finding(svc, "SEC002", message, ref.path)
 }
 
 # SEC003: production runs immutable images: a semver tag or a sha256 digest.
 deny contains finding if {
 	lib.is_production
 	some svc in lib.services
-	not immutable(svc.image)
+	some ref in lib.images(svc)
+	not immutable(ref.image)
 	message := concat("", [
-		"image ", svc.image, " is not immutable, which production environment ", lib.environment_name,
+		"image ", ref.image, " is not immutable, which production environment ", lib.environment_name,
 		" requires; use a release tag such as 1.4.2 or v1.4.2 (semver), or pin a @sha256: digest",
 	])
-	finding := lib.service_finding(svc, "SEC003", message, ["image"])
+	finding := lib.service_finding(svc, "SEC003", message, ref.path)
 }
 
 immutable(image) if lib.image_has_sha256_digest(image)
@@ -76,6 +80,63 @@ deny contains finding if {
 	])
 	finding := lib.service_finding(svc, "SEC004", message, ["env", key])
 }
+
+# SEC004 in every other plain text a service writes: its init containers' and sidecars' env,
+# its files' content and its probes' HTTP headers.
+deny contains finding if {
+	some svc in lib.services
+	some text in plain_texts(svc)
+	kinds := credential_kinds(text.key, text.value, text.facts)
+	count(kinds) > 0
+	message := concat("", [
+		text.what, " looks like a credential (", lib.join(kinds), "); it is plain text in git",
+		" and in the rendered manifests: put the value in the secret store, reference it under secrets:",
+		" (in the main container's env), remove it and rotate it",
+	])
+	finding := lib.service_finding(svc, "SEC004", message, text.path)
+}
+
+# Plain text besides env, each with the name it is judged under, its facts and its path.
+plain_texts(svc) := array.concat(array.concat(container_env_texts(svc), file_texts(svc)), header_texts(svc))
+
+# A file is judged by its content alone: its path is no credential name.
+file_texts(svc) := [text |
+	some i, file in object.get(svc, "files", [])
+	text := {
+		"what": concat("", ["files[", format_int(i, 10), "] (", file.path, ")"]),
+		"key": "",
+		"value": file.content,
+		"facts": object.get(file, "facts", {}),
+		"path": ["files", i, "content"],
+	}
+]
+
+header_texts(svc) := [text |
+	some which, probe in object.get(svc, "probes", {})
+	is_object(probe)
+	some name, value in object.get(object.get(probe, "http", {}), "headers", {})
+	text := {
+		"what": concat("", ["probes.", which, " header ", name]),
+		"key": name,
+		"value": value,
+		"facts": object.get(object.get(object.get(svc, "probeHeaderFacts", {}), which, {}), name, {}),
+		"path": ["probes", which, "http", "headers", name],
+	}
+]
+
+container_env_texts(svc) := [text |
+	some field in lib.container_fields
+	some i, container in object.get(svc, field, [])
+	some key, value in object.get(container, "env", {})
+	is_string(value)
+	text := {
+		"what": concat("", [field, "[", format_int(i, 10), "] env ", key]),
+		"key": key,
+		"value": value,
+		"facts": object.get(object.get(container, "envFacts", {}), key, {}),
+		"path": [field, i, "env", key],
+	}
+]
 
 # Known credential formats, by what they are.
 secret_patterns := {

@@ -206,3 +206,61 @@ test_sec005_environment_and_team_domains if {
 	fx.quiet(deny_dev(fx.checkout_with({"route": {"host": "webhooks.pay.acme.example"}})), "SEC005")
 	fx.quiet(deny_prod(object.remove(fx.checkout, ["route"])), "SEC005")
 }
+
+# Init containers and sidecars: the same image rules, the same credential rule.
+
+sidecar(image) := {"name": "proxy", "image": image, "env": {}, "envFacts": {}}
+
+test_sec001_sidecar_from_another_registry if {
+	svc := fx.checkout_with({"sidecars": [sidecar("docker.io/envoyproxy/envoy:v1.31.0")]})
+	fx.fired(deny_prod(svc), "SEC001", ["sidecars", 0, "image"])
+}
+
+test_sec002_init_container_latest if {
+	svc := fx.checkout_with({"initContainers": [sidecar("ghcr.io/acme/migrate:1.0.0"), sidecar("ghcr.io/acme/setup:latest")]})
+	fx.fired(deny_dev(svc), "SEC002", ["initContainers", 1, "image"])
+}
+
+test_sec003_sidecar_branch_tag_in_prod if {
+	svc := fx.checkout_with({"sidecars": [sidecar("ghcr.io/acme/proxy:main")]})
+	fx.fired(deny_prod(svc), "SEC003", ["sidecars", 0, "image"])
+	fx.quiet(deny_dev(svc), "SEC003")
+}
+
+test_sec001_to_003_sidecar_pinned_and_allowed if {
+	svc := fx.checkout_with({"sidecars": [sidecar("ghcr.io/acme/proxy:1.2.0")], "initContainers": [sidecar("ghcr.io/acme/migrate:1.0.0")]})
+	findings := deny_prod(svc)
+	fx.quiet(findings, "SEC001")
+	fx.quiet(findings, "SEC002")
+	fx.quiet(findings, "SEC003")
+}
+
+test_sec004_credential_in_sidecar_env if {
+	container := object.union(sidecar("ghcr.io/acme/proxy:1.2.0"), {"env": {"UPSTREAM_TOKEN": "hunter2hunter2"}})
+	fx.fired(deny_dev(fx.checkout_with({"sidecars": [container]})), "SEC004", ["sidecars", 0, "env", "UPSTREAM_TOKEN"])
+}
+
+test_sec004_plain_sidecar_env_is_fine if {
+	container := object.union(sidecar("ghcr.io/acme/proxy:1.2.0"), {"env": {"UPSTREAM": "http://localhost:8080", "LOG_LEVEL": "info"}})
+	fx.quiet(deny_dev(fx.checkout_with({"sidecars": [container]})), "SEC004")
+}
+
+test_sec004_private_key_in_a_file if {
+	file := {"path": "/etc/app/tls.key", "content": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n", "facts": {"length": 70, "entropy": 3.5}}
+	fx.fired(deny_dev(fx.checkout_with({"files": [file]})), "SEC004", ["files", 0, "content"])
+}
+
+test_sec004_plain_file_is_fine if {
+	file := {"path": "/etc/app/config.yaml", "content": "level: info\nlisten: :8080\n", "facts": {"length": 26, "entropy": 3.9}}
+	fx.quiet(deny_dev(fx.checkout_with({"files": [file]})), "SEC004")
+}
+
+test_sec004_token_in_a_probe_header if {
+	probes := {"readiness": {"http": {"path": "/ready", "headers": {"Authorization": "Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345"}}}, "liveness": "/healthz"}
+	fx.fired(deny_dev(fx.checkout_with({"probes": probes})), "SEC004", ["probes", "readiness", "http", "headers", "Authorization"])
+}
+
+test_sec004_plain_probe_header_is_fine if {
+	probes := {"readiness": {"http": {"path": "/ready", "headers": {"X-Health-Check": "kubelet"}}}, "liveness": "/healthz"}
+	fx.quiet(deny_dev(fx.checkout_with({"probes": probes})), "SEC004")
+}

@@ -41,6 +41,15 @@ const ONLY_FOR: Partial<Record<SettingKey, readonly ResolvedService["type"][]>> 
   route: ["web"],
 };
 
+/** Lists most services leave empty: an empty one is not shown as a setting, as if absent. */
+const OPTIONAL_LISTS: ReadonlySet<SettingKey> = new Set([
+  "initContainers",
+  "sidecars",
+  "volumes",
+  "files",
+  "egress",
+]);
+
 /**
  * The settings of a resolved service that the audit tracks (its file and
  * origins are not settings), as far as they apply to its kind. Shares the
@@ -66,13 +75,22 @@ export function settingsOf(service: ResolvedService): ServiceSettings {
     env: service.env,
     secrets: service.secrets,
     probes: service.probes,
+    terminationGracePeriodSeconds: service.terminationGracePeriodSeconds,
+    initContainers: service.initContainers,
+    sidecars: service.sidecars,
+    volumes: service.volumes,
+    files: service.files,
+    egress: service.egress,
     calls: service.calls,
     dependencies: Object.fromEntries(
       service.dependencies.map((d) => [d.name, { type: d.type, size: d.size }] as const),
     ),
   };
   for (const key of Object.keys(settings) as SettingKey[]) {
-    if (settings[key] === undefined || ONLY_FOR[key]?.includes(service.type) === false) delete settings[key];
+    const value = settings[key];
+    const absent =
+      value === undefined || (OPTIONAL_LISTS.has(key) && Array.isArray(value) && value.length === 0);
+    if (absent || ONLY_FOR[key]?.includes(service.type) === false) delete settings[key];
   }
   return settings as ServiceSettings;
 }
@@ -107,6 +125,12 @@ const SETTING_FIELDS: Record<SettingKey | "name", FieldShape> = {
   env: { "*": "value" },
   secrets: { "*": "value" },
   probes: { readiness: PROBE, liveness: PROBE },
+  terminationGracePeriodSeconds: "value",
+  initContainers: "value",
+  sidecars: "value",
+  volumes: "value",
+  files: "value",
+  egress: "value",
   calls: "value",
   dependencies: { "*": { type: "value", size: "value" } },
 };

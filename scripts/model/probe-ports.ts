@@ -4,8 +4,8 @@ import { closestName } from "./names.js";
 import type { ResolvedPort, ResolvedService } from "./resolved.js";
 import type { Probe } from "./types.generated.js";
 
-/** What a probe speaks, and so the protocol its port must declare. */
-export type ProbeProtocol = "http" | "grpc";
+/** What a probe speaks, and so the protocol its port must declare (any, for a TCP connection check). */
+export type ProbeProtocol = "http" | "grpc" | "tcp";
 
 /** The declared port a probe checks, or why it has none. */
 export type ProbePortChoice =
@@ -25,6 +25,7 @@ export function probeProtocol(
   if (typeof probe === "string") return { protocol: "http", asked: undefined };
   if ("http" in probe) return { protocol: "http", asked: probe.http.port };
   if ("grpc" in probe) return { protocol: "grpc", asked: probe.grpc.port };
+  if ("tcp" in probe) return { protocol: "tcp", asked: probe.tcp.port };
   return undefined;
 }
 
@@ -43,7 +44,7 @@ export function chooseProbePort(
   asked: number | string | undefined,
 ): ProbePortChoice {
   const declared = declaredPorts(ports);
-  const label = protocol === "http" ? "an HTTP" : "a gRPC";
+  const label = { http: "an HTTP", grpc: "a gRPC", tcp: "a TCP" }[protocol];
   if (asked === undefined) {
     const port = ports.find((p) => p.protocol === "http");
     if (port) return { port };
@@ -84,14 +85,14 @@ export function chooseProbePort(
       onPort: true,
     };
   }
-  if (port.protocol !== protocol) {
+  if (protocol !== "tcp" && port.protocol !== protocol) {
     const fitting = ports.filter((p) => p.protocol === protocol);
     return {
       problem: `is ${label} check on port ${port.name} (${port.targetPort}), which speaks ${port.protocol}`,
       hint:
         fitting.length > 0
           ? `point it at ${fitting.map((p) => `${p.name} (${p.targetPort})`).join(" or ")}; ${declared}`
-          : `${declared}; use ${{ tcp: "an exec", http: "an http", grpc: "a grpc" }[port.protocol]} probe, or declare a port with protocol: ${protocol}`,
+          : `${declared}; use ${{ tcp: "a tcp", http: "an http", grpc: "a grpc" }[port.protocol]} probe, or declare a port with protocol: ${protocol}`,
       onPort: true,
     };
   }

@@ -271,6 +271,97 @@ describe("probe ports", () => {
   });
 });
 
+describe("egress", () => {
+  it("keeps the entries as written, an override replacing the list", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  egress:
+    - { host: api.stripe.com, ports: [443] }
+  environments:
+    prod:
+      egress: [{ cidr: 203.0.113.0/24, ports: [5432, 443] }]
+`),
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.services.map((s) => [s.environment, s.egress])).toEqual([
+      ["dev", [{ host: "api.stripe.com", ports: [443] }]],
+      ["prod", [{ cidr: "203.0.113.0/24", ports: [5432, 443] }]],
+    ]);
+  });
+
+  it("refuses a CIDR with host bits on its own line, with a hint", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  egress:
+    - { host: api.stripe.com, ports: [443] }
+    - { cidr: 10.0.0.1/8, ports: [443] }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.column, d.hint])).toEqual([
+      [
+        "resolve.egress-cidr",
+        "egress[1].cidr 10.0.0.1/8 has host bits set after the prefix",
+        11,
+        15,
+        "write the network address and its prefix length, such as 203.0.113.0/24 or 2001:db8::/32",
+      ],
+    ]);
+  });
+});
+
+describe("sidecars and init containers", () => {
+  it("refuses a name another container of the pod has, and a limit below its request, on their lines", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  initContainers:
+    - { name: setup, image: ghcr.io/x/setup:1.0.0, resources: { cpu: 10m, memory: 16Mi } }
+  sidecars:
+    - { name: setup, image: ghcr.io/x/proxy:1.0.0, resources: { cpu: 10m, memory: 64Mi, limits: { memory: 32Mi } } }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.duplicate-container",
+        "sidecars[0] is named setup, a name another container of the pod has",
+        12,
+      ],
+      ["resolve.limit-below-request", "limits.memory (32Mi) is below the memory request (64Mi)", 12],
+    ]);
+    expect(result.services[0]?.sidecars[0]?.resources).toEqual({
+      cpu: "10m",
+      memory: "64Mi",
+      limits: { memory: "32Mi" },
+    });
+  });
+});
+
+describe("volumes and files", () => {
+  it("refuses a file inside a scratch volume and a volume at /tmp, on their paths", () => {
+    const result = resolveWith(
+      service(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  volumes:
+    - { path: /var/cache/app, emptyDir: { sizeLimit: 1Gi } }
+    - { path: /tmp/x, emptyDir: { sizeLimit: 1Gi } }
+  files:
+    - { path: /var/cache/app/seed.txt, content: seed }
+    - { path: /tmp/ok.txt, content: fine }
+`),
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.mount-path",
+        "volumes[1].path /tmp/x overlaps /tmp, the platform's own scratch directory",
+        11,
+      ],
+      ["resolve.mount-path", "files[0].path /var/cache/app/seed.txt overlaps /var/cache/app", 13],
+    ]);
+  });
+});
+
 describe("environment checks", () => {
   it("finds a promotion cycle", () => {
     const result = resolveRepository({

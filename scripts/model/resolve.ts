@@ -1,6 +1,8 @@
 import type { Diagnostic } from "../report/diagnostic.js";
+import { resolveContainers } from "./containers.js";
 import { checkPlaceholders, resolveDependencies } from "./dependencies.js";
 import type { LoadedDocument } from "./document.js";
+import { checkEgress } from "./egress-check.js";
 import {
   checkEnvironments,
   checkFileNames,
@@ -10,6 +12,7 @@ import {
 } from "./environments.js";
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
+import { checkMountPaths } from "./mount-paths.js";
 import { checkObjectNames } from "./object-names.js";
 import { checkProbePorts } from "./probe-ports.js";
 import { checkQuantities } from "./quantities-check.js";
@@ -211,6 +214,11 @@ function resolveService(
     probes: { ...merged.probes },
     calls: [...(merged.calls ?? [])],
     dependencies: [],
+    initContainers: [],
+    sidecars: [],
+    volumes: (merged.volumes ?? []).map((v) => ({ path: v.path, emptyDir: { ...v.emptyDir } })),
+    files: (merged.files ?? []).map((f) => ({ ...f })),
+    egress: (merged.egress ?? []).map((rule) => ({ ...rule, ports: [...rule.ports] })),
   };
   // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
   const resolved = Object.defineProperty(fields, "origins", {
@@ -219,6 +227,8 @@ function resolveService(
   }) as ResolvedService;
   if (merged.command) resolved.command = [...merged.command];
   if (merged.args) resolved.args = [...merged.args];
+  if (merged.terminationGracePeriodSeconds !== undefined)
+    resolved.terminationGracePeriodSeconds = merged.terminationGracePeriodSeconds;
   if (merged.route) resolved.route = { host: merged.route.host, path: merged.route.path ?? "/" };
   if (merged.schedule !== undefined) resolved.schedule = merged.schedule;
   if (merged.autoscale && type !== "cron") {
@@ -232,6 +242,9 @@ function resolveService(
   checkQuantities(merged.resources, (path) => origin(["resources", ...path].join(".")), findings, env.name);
   checkSecrets(resolved, origin, findings);
   checkProbePorts(resolved, origin, findings);
+  checkEgress(resolved, origin, findings);
+  Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
+  checkMountPaths(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;

@@ -1,5 +1,13 @@
 import type { Origin } from "./merge.js";
-import type { DependencyClass, EnvironmentSpec, Probe, TeamSpec } from "./types.generated.js";
+import type {
+  DependencyClass,
+  EgressRule,
+  EnvironmentSpec,
+  File,
+  Probe,
+  ScratchVolume,
+  TeamSpec,
+} from "./types.generated.js";
 
 /** A service port after the `port` shorthand is expanded. */
 export interface ResolvedPort {
@@ -9,6 +17,24 @@ export interface ResolvedPort {
   /** The container port. */
   targetPort: number;
   protocol: "http" | "grpc" | "tcp";
+}
+
+/** CPU and memory requests as written, and limits (the memory limit defaults to the request). */
+export interface ResolvedResources {
+  cpu: string;
+  memory: string;
+  limits: { cpu?: string; memory: string };
+}
+
+/** A sidecar or init container, as written, with its resources resolved. */
+export interface ResolvedContainer {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  /** Plain variables, taken literally (no placeholders). */
+  env: Record<string, string>;
+  resources: ResolvedResources;
 }
 
 /** A dependency with the class its environment provides for it. */
@@ -38,22 +64,30 @@ export interface ResolvedService {
   image: string;
   command?: string[];
   args?: string[];
+  /** Seconds between SIGTERM and SIGKILL; absent means the Kubernetes default, 30. */
+  terminationGracePeriodSeconds?: number;
   ports: ResolvedPort[];
   route?: { host: string; path: string };
   schedule?: string;
   /** Fixed replica count; absent when `autoscale` is set. */
   replicas?: number;
   autoscale?: { min: number; max: number; cpu: number };
-  resources: {
-    cpu: string;
-    memory: string;
-    limits: { cpu?: string; memory: string };
-  };
+  resources: ResolvedResources;
+  /** Containers that run to completion before the main one; [] when none. */
+  initContainers: ResolvedContainer[];
+  /** Native sidecars (init containers with restartPolicy Always) beside the main one; [] when none. */
+  sidecars: ResolvedContainer[];
   env: Record<string, string>;
   secrets: Record<string, string>;
   probes: { readiness?: Probe; liveness?: Probe };
   calls: string[];
   dependencies: ResolvedDependency[];
+  /** Scratch emptyDirs at a path, in every container; [] when none. */
+  volumes: ScratchVolume[];
+  /** Read-only files with inline content, in the main container; [] when none. */
+  files: File[];
+  /** Destinations outside the cluster, as written (a host or a CIDR, and ports); [] when none. */
+  egress: EgressRule[];
   /** Dotted setting path ("resources.cpu") → the file and line that set it. */
   origins: ReadonlyMap<string, Origin>;
 }

@@ -44,8 +44,8 @@ describe("schema errors read like a person wrote them", () => {
       {
         where: "7:24",
         code: "schema.alternative",
-        message: "spec.probes.readiness must be a string, HttpProbe, GrpcProbe or ExecProbe, got 5",
-        hint: "A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc or exec, plus optional timings.",
+        message: "spec.probes.readiness must be a string, HttpProbe, GrpcProbe, TcpProbe or ExecProbe, got 5",
+        hint: "A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc, tcp or exec, plus optional timings.",
       },
     ],
     [
@@ -65,6 +65,25 @@ describe("schema errors read like a person wrote them", () => {
         where: "7:21",
         code: "schema.pattern",
         message: 'spec.resources.cpu must be a Kubernetes CPU quantity such as 250m, 0.5 or 2, got "1x"',
+      },
+    ],
+    [
+      "a grace period above the bound",
+      "  terminationGracePeriodSeconds: 3600\n",
+      {
+        where: "7:34",
+        code: "schema.maximum",
+        message: "spec.terminationGracePeriodSeconds must be <= 600, got 3600",
+      },
+    ],
+    [
+      "a probe header name with a space",
+      "  probes: { readiness: { http: { path: /ready, headers: { X Probe: a } } } }\n",
+      {
+        where: "7:59",
+        code: "schema.key",
+        message: '"X Probe" is not a valid key in spec.probes.readiness.http.headers',
+        hint: "keys must be an HTTP header name (letters, digits and -, such as X-Health-Check)",
       },
     ],
     [

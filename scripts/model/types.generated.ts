@@ -25,9 +25,9 @@ export type ServiceSpec = ServiceSettings & {
   };
 };
 /**
- * A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc or exec, plus optional timings.
+ * A health check: a string is an HTTP GET path on the first http port; an object has exactly one of http, grpc, tcp or exec, plus optional timings.
  */
-export type Probe = string | HttpProbe | GrpcProbe | ExecProbe;
+export type Probe = string | HttpProbe | GrpcProbe | TcpProbe | ExecProbe;
 /**
  * A health check by HTTP GET.
  */
@@ -51,6 +51,15 @@ export type GrpcProbe = ProbeTimings & {
   grpc: GrpcAction;
 };
 /**
+ * A health check by opening a TCP connection: success is the connection being accepted. For ports that speak neither HTTP nor gRPC (a database protocol, a raw socket).
+ */
+export type TcpProbe = ProbeTimings & {
+  /**
+   * A TCP connection check.
+   */
+  tcp: TcpAction;
+};
+/**
  * A health check by a command run in the container.
  */
 export type ExecProbe = ProbeTimings & {
@@ -61,6 +70,10 @@ export type ExecProbe = ProbeTimings & {
    */
   exec: [string, ...string[]];
 };
+/**
+ * One external destination: a host name or a CIDR, and its TCP ports.
+ */
+export type EgressRule = EgressHost | EgressCidr;
 /**
  * Settings for one environment, replacing those of spec; every spec setting except type and environments, plus enabled.
  */
@@ -132,6 +145,10 @@ export interface ServiceSettings {
    */
   args?: string[];
   /**
+   * Seconds a pod gets to shut down after SIGTERM (finish requests, flush, close connections) before it is killed. Absent means 30 (the Kubernetes default, written out). At most 600: a longer grace holds rollouts and node drains.
+   */
+  terminationGracePeriodSeconds?: number;
+  /**
    * Web shorthand: the container listens for HTTP on this port, exposed as Service port 80 named http. Use either port or ports.
    */
   port?: number;
@@ -195,6 +212,98 @@ export interface ServiceSettings {
   dependencies?: {
     [k: string]: Dependency;
   };
+  /**
+   * Destinations outside the cluster this service connects to (an external API, a partner's network), each a host name or a CIDR with the TCP ports. The NetworkPolicy allows nothing else out besides DNS, called services and dependencies. A CIDR becomes an ipBlock rule; a host name cannot be expressed in a NetworkPolicy, so host entries open their ports to every public IPv4 address (private, link-local and loopback ranges excepted) and are listed in the idp/egress-hosts annotation for review. Absent means no external egress.
+   *
+   * @minItems 1
+   * @maxItems 32
+   */
+  egress?: [EgressRule, ...EgressRule[]];
+  /**
+   * Containers that run to completion, one after the other, before the main container (and the sidecars) start: a migration, a file fetched into a volume. Restricted like the main container (same user, no privileges, read-only root filesystem with /tmp and the volumes writable), images under the same registry rules, resources required. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  initContainers?:
+    | [Container]
+    | [Container, Container]
+    | [Container, Container, Container]
+    | [Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container, Container];
+  /**
+   * Containers that run beside the main container for the pod's whole life (a log shipper, a proxy), rendered as Kubernetes native sidecars (init containers with restartPolicy Always: started before the main container, stopped after it, and they do not keep a cron job's pod from finishing). Restricted like the main container, images under the same registry rules, resources required. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  sidecars?:
+    | [Container]
+    | [Container, Container]
+    | [Container, Container, Container]
+    | [Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container]
+    | [Container, Container, Container, Container, Container, Container, Container, Container];
+  /**
+   * Writable scratch directories beyond /tmp: an emptyDir with a size limit, mounted at its path in every container of the pod (the main one, init containers and sidecars), so an init container can prepare what the main one reads. Emptied when the pod goes. Absent means only /tmp.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  volumes?:
+    | [ScratchVolume]
+    | [ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume, ScratchVolume]
+    | [
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+      ]
+    | [
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+        ScratchVolume,
+      ];
+  /**
+   * Files with inline content, mounted read-only at their path in the main container: rendered as the ConfigMap <service>-files, one key per file, each mounted by subPath. The content is plain text in git and in the rendered manifests: never a credential (policy SEC004 refuses what looks like one; use secrets). A change of content rolls the pods. Absent means none.
+   *
+   * @minItems 1
+   * @maxItems 16
+   */
+  files?:
+    | [File]
+    | [File, File]
+    | [File, File, File]
+    | [File, File, File, File]
+    | [File, File, File, File, File]
+    | [File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File]
+    | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File, File];
 }
 /**
  * A port the container listens on.
@@ -323,6 +432,15 @@ export interface HttpGetAction {
    * The container port requested, by number or name; it must be a declared port whose protocol is http. Absent means the first http port.
    */
   port?: ProbePort;
+  /**
+   * HTTP headers sent with the request, by name, in the order written (such as a Host header for a virtual host, or a header that marks health checks in logs). Plain text in git and in the rendered manifests: never a credential (policy SEC006 refuses what looks like one). Absent means none.
+   */
+  headers?: {
+    /**
+     * The header value.
+     */
+    [k: string]: string;
+  };
 }
 /**
  * A gRPC health check.
@@ -330,6 +448,15 @@ export interface HttpGetAction {
 export interface GrpcAction {
   /**
    * The container port serving grpc.health.v1, by number or name; it must be a declared port whose protocol is grpc.
+   */
+  port: ProbePort;
+}
+/**
+ * A TCP connection check.
+ */
+export interface TcpAction {
+  /**
+   * The container port connected to, by number or name; it must be a declared port (of any protocol: a TCP check only opens a connection).
    */
   port: ProbePort;
 }
@@ -345,6 +472,254 @@ export interface Dependency {
    * A size of the class, as defined in every environment's dependencyClasses. Absent means the size named default.
    */
   size?: string;
+}
+/**
+ * An external host by name. Rendered as its ports to every public IPv4 address: NetworkPolicy matches addresses, not names.
+ */
+export interface EgressHost {
+  /**
+   * The host name, such as api.stripe.com.
+   */
+  host: string;
+  /**
+   * The TCP ports connected to.
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: A TCP port number.
+   */
+  ports:
+    | [number]
+    | [number, number]
+    | [number, number, number]
+    | [number, number, number, number]
+    | [number, number, number, number, number]
+    | [number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number, number]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+}
+/**
+ * External addresses by CIDR, rendered as a NetworkPolicy ipBlock.
+ */
+export interface EgressCidr {
+  /**
+   * An IPv4 or IPv6 network in CIDR notation, with no host bits set, such as 203.0.113.0/24. A /0 opens every address: production needs a policy exception (NET001).
+   */
+  cidr: string;
+  /**
+   * The TCP ports connected to.
+   *
+   * @minItems 1
+   * @maxItems 16
+   *
+   * Items: A TCP port number.
+   */
+  ports:
+    | [number]
+    | [number, number]
+    | [number, number, number]
+    | [number, number, number, number]
+    | [number, number, number, number, number]
+    | [number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number, number, number, number]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+    | [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+}
+/**
+ * An extra container of the pod (a sidecar or an init container).
+ */
+export interface Container {
+  /**
+   * The container name, unique in the pod; app is the main container's.
+   */
+  name: string;
+  /**
+   * The container image, as repository:tag or repository@sha256:<digest>, from one of the environment's registries (the same rules as the main image).
+   */
+  image: string;
+  /**
+   * The entrypoint, replacing the image's ENTRYPOINT. Absent means the image's own.
+   *
+   * @minItems 1
+   */
+  command?: [string, ...string[]];
+  /**
+   * Arguments to the entrypoint, replacing the image's CMD. Absent means the image's own.
+   */
+  args?: string[];
+  /**
+   * Plain, non-secret environment variables of this container (no ${...} placeholders: those are resolved in spec.env only). Policy SEC004 refuses what looks like a credential.
+   */
+  env?: {
+    /**
+     * The value, taken literally.
+     */
+    [k: string]: string;
+  };
+  /**
+   * CPU and memory requests of this container, and optional limits. Required: the pod's requests are the sum of its containers'.
+   */
+  resources: ContainerResources;
+}
+/**
+ * CPU and memory requests of one container. Without limits, the memory limit equals the request and there is no CPU limit.
+ */
+export interface ContainerResources {
+  /**
+   * CPU request: cores as a number (0.5) or a quantity string ("50m").
+   */
+  cpu: number | string;
+  /**
+   * Memory request: a quantity string such as "64Mi".
+   */
+  memory: number | string;
+  /**
+   * Upper bounds. Absent means memory limit = request, no CPU limit.
+   */
+  limits?: ResourceLimits;
+}
+/**
+ * A writable emptyDir at a path, with a size limit.
+ */
+export interface ScratchVolume {
+  /**
+   * Where the directory is mounted, in every container of the pod.
+   */
+  path: string;
+  /**
+   * An empty directory on the node, writable by the pod's user.
+   */
+  emptyDir: {
+    /**
+     * The most the directory may hold (the pod is evicted above it), such as 1Gi.
+     */
+    sizeLimit: number | string;
+  };
+}
+/**
+ * A read-only file with inline content.
+ */
+export interface File {
+  /**
+   * The absolute path of the file in the main container.
+   */
+  path: string;
+  /**
+   * The file's text, as written (a YAML block scalar keeps lines). At most 64 KiB.
+   */
+  content: string;
 }
 
 // schemas/environment.schema.json

@@ -45,6 +45,11 @@ function peers(object: KubeObject, rules: "ingress" | "egress", field: "from" | 
 }
 
 function describePeer(entry: Record<string, unknown>): string {
+  const block = entry.ipBlock as { cidr?: unknown; except?: unknown } | undefined;
+  if (block && typeof block.cidr === "string") {
+    const except = Array.isArray(block.except) ? block.except.length : 0;
+    return except > 0 ? `${block.cidr} except ${except} private ranges` : block.cidr;
+  }
   const namespace = label(entry.namespaceSelector, NAMESPACE_LABEL);
   const workload = label(entry.podSelector, INSTANCE_LABEL);
   if (workload && namespace) return `${workload} (namespace ${namespace})`;

@@ -201,15 +201,16 @@ function locateFinding(
 }
 
 /**
- * A list item's place (`["calls", 1]`): the list's origin (lists are set
- * whole by one layer) with the index after it, so a finding points at the
- * entry itself rather than the start of its list.
+ * A place inside a list item (`["calls", 1]`, `["sidecars", 0, "image"]`):
+ * the list's origin (lists are set whole by one layer) with the index and
+ * the rest of the path after it, so a finding points at the entry itself
+ * rather than the start of its list.
  */
 function originOfListItem(service: ResolvedService, path: readonly (string | number)[]): Pointer | undefined {
-  const last = path.length - 1;
-  if (last < 1 || typeof path[last] !== "number" || service.origins.has(path.join("."))) return undefined;
-  const list = service.origins.get(path.slice(0, last).join("."));
-  return list ? { file: list.file, path: [...list.path, path[last] as number] } : undefined;
+  const index = path.findIndex((part) => typeof part === "number");
+  if (index < 1 || service.origins.has(path.join("."))) return undefined;
+  const list = service.origins.get(path.slice(0, index).join("."));
+  return list ? { file: list.file, path: [...list.path, ...path.slice(index)] } : undefined;
 }
 
 function waiver(exception: LocatedException): string {

@@ -1,5 +1,5 @@
 import { parseQuantity } from "../model/quantity.js";
-import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
+import type { EnvironmentModel, ResolvedContainer, ResolvedService, TeamModel } from "../model/resolved.js";
 
 /** What a pull request changes, as policy sees it; empty outside a pull request. */
 export interface ChangeContext {
@@ -116,19 +116,76 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
         memory: quantity(resources.limits.memory),
       }),
     },
+    podRequests: podRequests(service),
     route: service.route,
     env: service.env,
-    envFacts: Object.fromEntries(
-      Object.entries(service.env).map(([key, value]) => [
-        key,
-        { length: value.length, entropy: entropyOf(value) },
-      ]),
-    ),
+    envFacts: envFacts(service.env),
+    files: service.files.map((file) => ({
+      path: file.path,
+      content: file.content,
+      facts: facts(file.content),
+    })),
+    probeHeaderFacts: probeHeaderFacts(service),
+    initContainers: service.initContainers.map(containerInput),
+    sidecars: service.sidecars.map(containerInput),
     secrets: service.secrets,
     probes: service.probes,
     calls: service.calls,
     dependencies: service.dependencies.map((d) => ({ name: d.name, type: d.type, size: d.size })),
+    egress: service.egress,
   });
+}
+
+/** A plain text's length and entropy, for the credential rule. */
+function facts(value: string): { length: number; entropy: number } {
+  return { length: value.length, entropy: entropyOf(value) };
+}
+
+/** Each env value's facts. */
+function envFacts(
+  env: Readonly<Record<string, string>>,
+): Record<string, { length: number; entropy: number }> {
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, facts(value)]));
+}
+
+/** Per probe (readiness, liveness), each HTTP header's facts. */
+function probeHeaderFacts(
+  service: ResolvedService,
+): Record<string, Record<string, ReturnType<typeof facts>>> {
+  const out: Record<string, Record<string, ReturnType<typeof facts>>> = {};
+  for (const [which, probe] of Object.entries(service.probes)) {
+    if (typeof probe === "object" && "http" in probe && probe.http.headers)
+      out[which] = envFacts(probe.http.headers);
+  }
+  return out;
+}
+
+function containerInput(container: ResolvedContainer): Record<string, unknown> {
+  return {
+    name: container.name,
+    image: container.image,
+    env: container.env,
+    envFacts: envFacts(container.env),
+  };
+}
+
+/**
+ * What the scheduler reserves for one pod (cores, bytes): the main container
+ * and the sidecars together, or the largest init container if that is more
+ * (init containers run one at a time, before the sidecars start).
+ */
+function podRequests(service: ResolvedService): { cpu: number; memory: number } {
+  const sum = (what: "cpu" | "memory") =>
+    [service.resources, ...service.sidecars.map((c) => c.resources)].reduce(
+      (total, r) => total + (quantity(r[what]) ?? 0),
+      0,
+    );
+  const largestInit = (what: "cpu" | "memory") =>
+    Math.max(0, ...service.initContainers.map((c) => quantity(c.resources[what]) ?? 0));
+  return {
+    cpu: Math.max(sum("cpu"), largestInit("cpu")),
+    memory: Math.max(sum("memory"), largestInit("memory")),
+  };
 }
 
 function quantity(value: string | number | undefined): number | undefined {

@@ -7,9 +7,9 @@ import { buildPolicyInput } from "./input.js";
 export const SECRET_RULE = "SEC004";
 
 /**
- * The env values the policy flagged as credentials among `findings`: for
- * each SEC004 finding (denied or waived alike), the value at its path
- * `["env", KEY]` in the resolved service. Redaction is driven by these and
+ * The plain-text values the policy flagged as credentials among `findings`:
+ * for each SEC004 finding (denied or waived alike), the string at its path
+ * in the resolved service (`["env", KEY]`, `["sidecars", 0, "env", KEY]`). Redaction is driven by these and
  * nothing else, so what is hidden is exactly what the policy judged a
  * credential: there is no second detector to disagree with it.
  */
@@ -19,11 +19,21 @@ export function flaggedSecretValues(
 ): string[] {
   const values: string[] = [];
   for (const finding of findings) {
-    if (finding.rule !== SECRET_RULE || finding.path[0] !== "env" || finding.path.length !== 2) continue;
-    const value = services.get(finding.service ?? "")?.env[String(finding.path[1])];
+    if (finding.rule !== SECRET_RULE || finding.path.length < 2) continue;
+    const value = valueAt(services.get(finding.service ?? ""), finding.path);
     if (typeof value === "string" && value !== "") values.push(value);
   }
   return values;
+}
+
+/** The value at a key path of a resolved service, walking only its own fields. */
+function valueAt(service: ResolvedService | undefined, path: readonly (string | number)[]): unknown {
+  let value: unknown = service;
+  for (const part of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
 }
 
 /** What findSecretValues evaluates: one side of a change, resolved. */

@@ -122,6 +122,7 @@ export function addKubeObject<Kind extends keyof KindProps>(
 export type Container = Json<K8s.Container>;
 export type EnvFromSource = Json<K8s.EnvFromSource>;
 export type EnvVar = Json<K8s.EnvVar>;
+export type HttpHeader = Json<K8s.HttpHeader>;
 export type HpaScalingRulesV2 = Json<K8s.HpaScalingRulesV2>;
 export type LimitRangeItem = Json<K8s.LimitRangeItem>;
 export type NetworkPolicyEgressRule = Json<K8s.NetworkPolicyEgressRule>;
@@ -132,6 +133,9 @@ export type NetworkPolicySpec = Json<K8s.NetworkPolicySpec>;
 export type PodTemplateSpec = Json<K8s.PodTemplateSpec>;
 export type Probe = Json<K8s.Probe>;
 export type ResourceRequirements = Json<K8s.ResourceRequirements>;
+export type SecurityContext = Json<K8s.SecurityContext>;
+export type Volume = Json<K8s.Volume>;
+export type VolumeMount = Json<K8s.VolumeMount>;
 
 /** An object with the type and object meta every Kubernetes resource has. */
 interface Resource {

@@ -1,6 +1,7 @@
 import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import type { ResolvedDependency, ResolvedService } from "../../model/resolved.js";
+import type { EgressRule } from "../../model/types.generated.js";
 import {
   addKubeObject,
   type NetworkPolicyEgressRule,
@@ -9,7 +10,7 @@ import {
   type NetworkPolicyPort,
   type NetworkPolicySpec,
 } from "../k8s.js";
-import { selectorLabels } from "../labels.js";
+import { selectorLabels, withEntry } from "../labels.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The label Kubernetes puts on every namespace with the namespace's name. */
@@ -50,7 +51,39 @@ export interface NetworkPolicyProps {
    * @default none
    */
   dependencies?: readonly ResolvedDependency[];
+  /**
+   * Destinations outside the cluster (`egress:`): a CIDR is allowed out as an
+   * ipBlock on its ports; host names, which a NetworkPolicy cannot match, are
+   * allowed out on their ports to every public IPv4 address and listed in the
+   * {@link EGRESS_HOSTS_ANNOTATION} annotation.
+   * @default none
+   */
+  egress?: readonly EgressRule[];
 }
+
+/** Annotation listing the `host:port` egress entries a NetworkPolicy cannot express by name. */
+export const EGRESS_HOSTS_ANNOTATION = "idp/egress-hosts";
+
+/**
+ * What a host-name egress entry opens: every IPv4 address except the
+ * private (RFC 1918), shared (RFC 6598, often pod or node ranges),
+ * loopback and link-local ranges (cloud metadata at 169.254.169.254). The
+ * cluster and the company network stay closed; the internet is open on the
+ * entry's ports only.
+ */
+export const PUBLIC_IPV4: NetworkPolicyPeer = {
+  ipBlock: {
+    cidr: "0.0.0.0/0",
+    except: [
+      "10.0.0.0/8",
+      "100.64.0.0/10",
+      "127.0.0.0/8",
+      "169.254.0.0/16",
+      "172.16.0.0/12",
+      "192.168.0.0/16",
+    ],
+  },
+};
 
 /** Where DNS answers: the cluster's kube-dns (or CoreDNS, which keeps the label) pods. */
 const DNS_RULE: NetworkPolicyEgressRule = {
@@ -111,9 +144,42 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
   if (dependencyPorts.length > 0) {
     egress.push({ ports: dependencyPorts.map((port) => ({ protocol: "TCP", port })) });
   }
+  egress.push(...externalEgress(props.egress ?? []));
   spec.egress = egress;
 
-  return addKubeObject(scope, "network-policy", "NetworkPolicy", { metadata: metadataOf(identity), spec });
+  const hosts = egressHosts(props.egress ?? []);
+  const metadata = hosts
+    ? {
+        ...metadataOf(identity),
+        annotations: withEntry(identity.annotations, EGRESS_HOSTS_ANNOTATION, hosts),
+      }
+    : metadataOf(identity);
+  return addKubeObject(scope, "network-policy", "NetworkPolicy", { metadata, spec });
+}
+
+/**
+ * One ipBlock rule per CIDR entry, in the order written, then one rule to
+ * the public internet on every port a host entry names.
+ */
+function externalEgress(rules: readonly EgressRule[]): NetworkPolicyEgressRule[] {
+  const out: NetworkPolicyEgressRule[] = [];
+  const hostPorts = new Set<number>();
+  for (const rule of rules) {
+    if ("cidr" in rule) out.push({ to: [{ ipBlock: { cidr: rule.cidr } }], ports: tcpPorts(rule.ports) });
+    else for (const port of rule.ports) hostPorts.add(port);
+  }
+  if (hostPorts.size > 0) out.push({ to: [PUBLIC_IPV4], ports: tcpPorts([...hostPorts]) });
+  return out;
+}
+
+/** "api.stripe.com:443 hooks.slack.com:443,8443", in the order written; undefined without host entries. */
+function egressHosts(rules: readonly EgressRule[]): string | undefined {
+  const hosts = rules.flatMap((rule) => ("host" in rule ? [`${rule.host}:${rule.ports.join(",")}`] : []));
+  return hosts.length > 0 ? hosts.join(" ") : undefined;
+}
+
+function tcpPorts(ports: readonly number[]): NetworkPolicyPort[] {
+  return [...ports].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port }));
 }
 
 /** The pods of `service`, wherever its namespace. */

@@ -1,7 +1,18 @@
-import type { Container, EnvFromSource, EnvVar, PodTemplateSpec, ResourceRequirements } from "../k8s.js";
+import type { ResolvedContainer, ResolvedResources, ResolvedService } from "../../model/resolved.js";
+import type {
+  Container,
+  EnvFromSource,
+  EnvVar,
+  PodTemplateSpec,
+  ResourceRequirements,
+  SecurityContext,
+  Volume,
+  VolumeMount,
+} from "../k8s.js";
 import { withEntry } from "../labels.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
 import type { ContainerVariable } from "./environment-variables.js";
+import { fileKey } from "./files-config-map.js";
 import type { ServiceIdentity } from "./object-metadata.js";
 import { containerProbe } from "./probes.js";
 
@@ -11,11 +22,31 @@ export const POD_USER = 10001;
 /** The name of the single container of a service's pods. */
 export const CONTAINER_NAME = "app";
 
-/** The emptyDir volume mounted at /tmp, the only writable path of the container. */
+/** The emptyDir volume mounted at /tmp, writable in every container. */
 const TMP_VOLUME = "tmp";
 
-/** Seconds a pod gets between SIGTERM and SIGKILL (Kubernetes' default, written out). */
+/** The volume of the files ConfigMap. */
+const FILES_VOLUME = "files";
+
+/** Seconds a pod gets between SIGTERM and SIGKILL when the service sets none (Kubernetes' default, written out). */
 const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/**
+ * Every container's: non-root with the fixed user, no privileges, nothing but
+ * /tmp and volumes writable. A fresh object each time: shared ones could be
+ * serialized as YAML aliases.
+ */
+function containerSecurityContext(): SecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: POD_USER,
+    runAsGroup: POD_USER,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  };
+}
 
 /** What a pod's containers restart on: a Deployment's always, a CronJob's Never or OnFailure. */
 export type RestartPolicy = "Always" | "OnFailure" | "Never";
@@ -41,6 +72,11 @@ export interface PodTemplateProps {
    * @default none
    */
   env?: readonly ContainerVariable[];
+  /**
+   * The ConfigMap holding the service's `files`, mounted key by key.
+   * @default no files
+   */
+  filesConfigMapName?: string;
   /** The configuration hash annotated on the pod template. */
   configHash: string;
   /**
@@ -85,6 +121,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
     );
   }
   const { readiness, liveness } = service.probes;
+  const scratch = scratchMounts(service);
   const container: Container = {
     name: CONTAINER_NAME,
     image: service.image,
@@ -94,20 +131,16 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
     ports: containerPorts(props.identity),
     env: env.length > 0 ? env : undefined,
     envFrom: envFrom.length > 0 ? envFrom : undefined,
-    volumeMounts: [{ name: TMP_VOLUME, mountPath: "/tmp" }],
-    resources: resourceRequirements(props.identity),
+    volumeMounts: [...scratch.mounts(), ...fileMounts(service, props.filesConfigMapName)],
+    resources: resourceRequirements(service.resources),
     readinessProbe: readiness === undefined ? undefined : containerProbe(service, "readiness", readiness),
     livenessProbe: liveness === undefined ? undefined : containerProbe(service, "liveness", liveness),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: POD_USER,
-      runAsGroup: POD_USER,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext: containerSecurityContext(),
   };
+  const initContainers: Container[] = [
+    ...service.initContainers.map((c) => extraContainer(c, undefined, scratch.mounts())),
+    ...service.sidecars.map((c) => extraContainer(c, "Always", scratch.mounts())),
+  ];
   return {
     metadata: {
       labels: props.identity.workloadLabels,
@@ -125,14 +158,50 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
         fsGroupChangePolicy: "Always",
         seccompProfile: { type: "RuntimeDefault" },
       },
+      initContainers: initContainers.length > 0 ? initContainers : undefined,
       containers: [container],
-      volumes: [{ name: TMP_VOLUME, emptyDir: {} }],
+      volumes: [
+        ...scratch.volumes,
+        ...(props.filesConfigMapName
+          ? [{ name: FILES_VOLUME, configMap: { name: props.filesConfigMapName } }]
+          : []),
+      ],
       dnsPolicy: "ClusterFirst",
       hostNetwork: false,
       setHostnameAsFQDN: false,
-      terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+      terminationGracePeriodSeconds:
+        service.terminationGracePeriodSeconds ?? TERMINATION_GRACE_PERIOD_SECONDS,
     },
   };
+}
+
+/**
+ * /tmp and the service's scratch volumes (`scratch-0`, ...): the pod's
+ * volumes, and fresh mount lists for each container (a shared list could be
+ * serialized as a YAML alias).
+ */
+function scratchMounts(service: ResolvedService): { volumes: Volume[]; mounts: () => VolumeMount[] } {
+  const volumes: Volume[] = [{ name: TMP_VOLUME, emptyDir: {} }];
+  const paths = ["/tmp"];
+  service.volumes.forEach((volume, index) => {
+    volumes.push({ name: `scratch-${index}`, emptyDir: { sizeLimit: volume.emptyDir.sizeLimit } });
+    paths.push(volume.path);
+  });
+  return {
+    volumes,
+    mounts: () => volumes.map((v, i) => ({ name: v.name, mountPath: paths[i] as string })),
+  };
+}
+
+/** Each file read-only at its path, by subPath of its key in the files ConfigMap. */
+function fileMounts(service: ResolvedService, configMapName: string | undefined): VolumeMount[] {
+  if (!configMapName) return [];
+  return service.files.map((file, index) => ({
+    name: FILES_VOLUME,
+    mountPath: file.path,
+    subPath: fileKey(index),
+    readOnly: true,
+  }));
 }
 
 /**
@@ -152,9 +221,36 @@ function containerPorts(identity: ServiceIdentity): Container["ports"] {
   });
 }
 
+/**
+ * An init container, or with restartPolicy Always a native sidecar: the main
+ * container's security context, the /tmp volume, its own image, command,
+ * plain env and resources. `restartPolicy` on a container is Kubernetes 1.29+
+ * (GA in 1.33), newer than the 1.28 types, hence the widened type.
+ */
+function extraContainer(
+  container: ResolvedContainer,
+  restartPolicy: "Always" | undefined,
+  volumeMounts: VolumeMount[],
+): Container {
+  const env = Object.entries(container.env).map(([name, value]) => ({ name, value }));
+  const rendered: Container & { restartPolicy?: "Always" } = {
+    name: container.name,
+    image: container.image,
+    imagePullPolicy: "IfNotPresent",
+    command: container.command,
+    args: container.args,
+    env: env.length > 0 ? env : undefined,
+    volumeMounts,
+    resources: resourceRequirements(container.resources),
+    securityContext: containerSecurityContext(),
+    restartPolicy,
+  };
+  return rendered;
+}
+
 /** Requests and limits exactly as written in the service file ("1Gi" stays "1Gi"). */
-function resourceRequirements(identity: ServiceIdentity): ResourceRequirements {
-  const { cpu, memory, limits } = identity.service.resources;
+function resourceRequirements(resources: ResolvedResources): ResourceRequirements {
+  const { cpu, memory, limits } = resources;
   return {
     requests: { cpu, memory },
     limits: limits.cpu ? { cpu: limits.cpu, memory: limits.memory } : { memory: limits.memory },

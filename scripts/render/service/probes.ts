@@ -1,7 +1,7 @@
 import { chooseProbePort, type ProbeProtocol } from "../../model/probe-ports.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import type { Probe, ProbeTimings } from "../../model/types.generated.js";
-import type { Probe as KubeProbe } from "../k8s.js";
+import type { HttpHeader, Probe as KubeProbe } from "../k8s.js";
 
 /**
  * Kubernetes' own default, written out on every probe (as cdk8s-plus did, so
@@ -16,7 +16,8 @@ const DEFAULT_FAILURE_THRESHOLD = 3;
  * `http` without a port uses the same port; a port named by number or name
  * is written as its container port number (`chooseProbePort`, which resolve
  * has already checked, so a port it refuses here is a tool error). HTTP GETs
- * use the HTTP scheme; timings are copied when given (Kubernetes defaults
+ * use the HTTP scheme and send `headers` in the order written; `tcp` opens a
+ * connection to its port; timings are copied when given (Kubernetes defaults
  * when absent) and `failureThreshold` is always written.
  */
 export function containerProbe(service: ResolvedService, which: string, probe: Probe): KubeProbe {
@@ -30,14 +31,17 @@ export function containerProbe(service: ResolvedService, which: string, probe: P
     const port = probedPort(service, which, "http", probe.http.port);
     return {
       ...probeTimings(probe),
-      httpGet: { path: probe.http.path, port, scheme: "HTTP" },
+      httpGet: { path: probe.http.path, port, scheme: "HTTP", httpHeaders: httpHeaders(probe.http.headers) },
     };
+  }
+  if ("tcp" in probe) {
+    return { ...probeTimings(probe), tcpSocket: { port: probedPort(service, which, "tcp", probe.tcp.port) } };
   }
   if ("exec" in probe) return { ...probeTimings(probe), exec: { command: probe.exec } };
   if ("grpc" in probe) {
     return { ...probeTimings(probe), grpc: { port: probedPort(service, which, "grpc", probe.grpc.port) } };
   }
-  throw new Error(`probes.${which} of ${service.name} has none of http, grpc or exec`);
+  throw new Error(`probes.${which} of ${service.name} has none of http, grpc, tcp or exec`);
 }
 
 function probedPort(
@@ -49,6 +53,13 @@ function probedPort(
   const choice = chooseProbePort(service.ports, protocol, asked);
   if ("problem" in choice) throw new Error(`probes.${which} of ${service.name} ${choice.problem}`);
   return choice.port.targetPort;
+}
+
+/** Headers in the order written; none is no `httpHeaders` field at all. */
+function httpHeaders(headers: Readonly<Record<string, string>> | undefined): HttpHeader[] | undefined {
+  if (headers === undefined) return undefined;
+  const entries = Object.entries(headers);
+  return entries.length === 0 ? undefined : entries.map(([name, value]) => ({ name, value }));
 }
 
 /** The timings of a probe; absent ones stay absent (undefined is dropped on rendering). */

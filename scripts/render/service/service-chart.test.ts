@@ -110,8 +110,9 @@ describe("renderService on the example repository", () => {
     }
   });
 
-  it("makes every pod spec meet Pod Security restricted", () => {
+  it("makes every pod spec meet Pod Security restricted, sidecars and init containers included", () => {
     let pods = 0;
+    let sidecarPods = 0;
     for (const context of byEnv.values()) {
       for (const service of context.services) {
         for (const object of renderService(service, context)) {
@@ -127,9 +128,23 @@ describe("renderService on the example repository", () => {
             fsGroup: 10001,
             seccompProfile: { type: "RuntimeDefault" },
           });
-          expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
+          expect(pod.volumes[0]).toEqual({ name: "tmp", emptyDir: {} });
+          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap)).toBe(true);
           expect(pod.containers).toHaveLength(1);
-          for (const container of pod.containers) {
+          expect((pod.initContainers ?? []).map((c: Json) => c.name)).toEqual([
+            ...service.initContainers.map((c) => c.name),
+            ...service.sidecars.map((c) => c.name),
+          ]);
+          const extras = [...service.initContainers, ...service.sidecars];
+          const all = [
+            { rendered: pod.containers[0], image: service.image, resources: service.resources },
+            ...extras.map((c, i) => ({
+              rendered: pod.initContainers[i],
+              image: c.image,
+              resources: c.resources,
+            })),
+          ];
+          for (const { rendered: container, image, resources } of all) {
             expect(container.securityContext).toMatchObject({
               runAsNonRoot: true,
               allowPrivilegeEscalation: false,
@@ -138,22 +153,24 @@ describe("renderService on the example repository", () => {
               capabilities: { drop: ["ALL"] },
             });
             expect(container.securityContext.capabilities.add).toBeUndefined();
-            expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+            expect(container.volumeMounts.slice(0, 1 + service.volumes.length)).toEqual([
+              { name: "tmp", mountPath: "/tmp" },
+              ...service.volumes.map((v, i) => ({ name: `scratch-${i}`, mountPath: v.path })),
+            ]);
             expect(container.imagePullPolicy).toBe("IfNotPresent");
-            expect(container.image).toBe(service.image);
-            expect(container.resources.requests).toEqual({
-              cpu: service.resources.cpu,
-              memory: service.resources.memory,
-            });
-            expect(container.resources.limits.memory).toBe(service.resources.limits.memory);
-            expect(container.resources.limits.cpu).toBe(service.resources.limits.cpu);
+            expect(container.image).toBe(image);
+            expect(container.resources.requests).toEqual({ cpu: resources.cpu, memory: resources.memory });
+            expect(container.resources.limits.memory).toBe(resources.limits.memory);
+            expect(container.resources.limits.cpu).toBe(resources.limits.cpu);
           }
+          if (extras.length > 0) sidecarPods++;
           // Only our labels: no cdk8s-plus address label (the workloads are L1 objects).
           expect(Object.keys(podSpecOf(object).metadata.labels)).not.toContain("cdk8s.io/metadata.addr");
         }
       }
     }
     expect(pods).toBe(23);
+    expect(sidecarPods).toBe(3);
   });
 
   it("keeps resource quantities exactly as written, with a cpu limit only when set", () => {
@@ -537,7 +554,12 @@ describe("renderService on the example repository", () => {
         failureThreshold: 3,
       });
       expect(container.livenessProbe).toEqual({
-        httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+        httpGet: {
+          path: "/healthz",
+          port: 8080,
+          scheme: "HTTP",
+          httpHeaders: [{ name: "X-Health-Check", value: "kubelet" }],
+        },
         initialDelaySeconds: 10,
         failureThreshold: 3,
       });
@@ -753,6 +775,183 @@ dependencies: { cache: { type: cache } }`,
     );
     expect(spec(find(objects, "HorizontalPodAutoscaler"))).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
     expect(objects.some((o) => o.kind === "PodDisruptionBudget")).toBe(true);
+  });
+
+  it("sends probe headers in the order written and renders tcp probes as tcpSocket", () => {
+    const objects = renderInline(
+      {
+        db: `type: web
+image: ghcr.io/x/db:1.0.0
+ports: [{ name: http, port: 80, targetPort: 8080 }, { name: pg, port: 5432, protocol: tcp }]
+probes:
+  readiness: { http: { path: /ready, headers: { Host: db.internal, X-Probe: kubelet } }, periodSeconds: 5 }
+  liveness: { tcp: { port: 5432 }, initialDelaySeconds: 15 }`,
+      },
+      "db",
+    );
+    const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
+    expect(container.readinessProbe).toEqual({
+      failureThreshold: 3,
+      periodSeconds: 5,
+      httpGet: {
+        path: "/ready",
+        port: 8080,
+        scheme: "HTTP",
+        httpHeaders: [
+          { name: "Host", value: "db.internal" },
+          { name: "X-Probe", value: "kubelet" },
+        ],
+      },
+    });
+    expect(container.livenessProbe).toEqual({
+      failureThreshold: 3,
+      initialDelaySeconds: 15,
+      tcpSocket: { port: 5432 },
+    });
+  });
+
+  it.each([
+    ["web", "port: 8080\nterminationGracePeriodSeconds: 90", "Deployment", 90],
+    ["web", "port: 8080", "Deployment", 30],
+    ["cron", 'schedule: "0 3 * * *"\nterminationGracePeriodSeconds: 5', "CronJob", 5],
+  ])("gives a %s pod the grace period it sets, 30 by default (%s)", (type, body, kind, seconds) => {
+    const objects = renderInline({ svc: `type: ${type}\nimage: ghcr.io/x/svc:1.0.0\n${body}` }, "svc");
+    expect(podSpecOf(find(objects, kind)).spec.terminationGracePeriodSeconds).toBe(seconds);
+  });
+
+  it("allows egress to CIDRs as ipBlocks and to hosts as their ports on public IPv4, annotated", () => {
+    const objects = renderInline(
+      {
+        worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+egress:
+  - { host: api.stripe.com, ports: [443] }
+  - { cidr: 203.0.113.0/24, ports: [5432] }
+  - { host: hooks.slack.com, ports: [8443, 443] }`,
+      },
+      "worker",
+    );
+    const policy = find(objects, "NetworkPolicy");
+    expect(policy.metadata.annotations?.["idp/egress-hosts"]).toBe(
+      "api.stripe.com:443 hooks.slack.com:8443,443",
+    );
+    expect(spec(policy).egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: "203.0.113.0/24" } }], ports: [{ protocol: "TCP", port: 5432 }] },
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: "0.0.0.0/0",
+              except: [
+                "10.0.0.0/8",
+                "100.64.0.0/10",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+              ],
+            },
+          },
+        ],
+        ports: [
+          { protocol: "TCP", port: 443 },
+          { protocol: "TCP", port: 8443 },
+        ],
+      },
+    ]);
+  });
+
+  it("annotates no egress hosts and opens nothing outside when a service declares no egress", () => {
+    const objects = renderInline({ worker: "type: worker\nimage: ghcr.io/x/worker:1.0.0" }, "worker");
+    const policy = find(objects, "NetworkPolicy");
+    expect(policy.metadata.annotations?.["idp/egress-hosts"]).toBeUndefined();
+    expect(JSON.stringify(spec(policy).egress)).not.toContain("ipBlock");
+  });
+
+  it("renders init containers, then native sidecars, restricted like the main container", () => {
+    const objects = renderInline(
+      {
+        job: `type: cron
+image: ghcr.io/x/job:1.0.0
+schedule: "0 3 * * *"
+initContainers:
+  - { name: migrate, image: ghcr.io/x/migrate:1.0.0, args: [up], resources: { cpu: 50m, memory: 64Mi } }
+sidecars:
+  - name: shipper
+    image: ghcr.io/x/shipper:2.0.0
+    command: [/bin/ship]
+    env: { TARGET: logs.internal }
+    resources: { cpu: 10m, memory: 32Mi, limits: { cpu: 100m, memory: 64Mi } }`,
+      },
+      "job",
+    );
+    const pod = podSpecOf(find(objects, "CronJob")).spec;
+    const restricted = {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    };
+    expect(pod.initContainers).toEqual([
+      {
+        name: "migrate",
+        image: "ghcr.io/x/migrate:1.0.0",
+        imagePullPolicy: "IfNotPresent",
+        args: ["up"],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "64Mi" } },
+        securityContext: restricted,
+      },
+      {
+        name: "shipper",
+        image: "ghcr.io/x/shipper:2.0.0",
+        imagePullPolicy: "IfNotPresent",
+        command: ["/bin/ship"],
+        env: [{ name: "TARGET", value: "logs.internal" }],
+        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+        securityContext: restricted,
+        restartPolicy: "Always",
+      },
+    ]);
+    expect(pod.containers.map((c: Json) => c.name)).toEqual(["app"]);
+  });
+
+  it("mounts scratch volumes in every container and files read-only from <service>-files in the main one", () => {
+    const body = (content: string) => `type: worker
+image: ghcr.io/x/worker:1.0.0
+volumes: [{ path: /var/cache/app, emptyDir: { sizeLimit: 1Gi } }]
+files:
+  - { path: /etc/app/config.yaml, content: "${content}" }
+initContainers:
+  - { name: warm, image: ghcr.io/x/warm:1.0.0, resources: { cpu: 10m, memory: 16Mi } }`;
+    const objects = renderInline({ worker: body("level: info") }, "worker");
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toContain("ConfigMap/worker-files");
+    expect(find(objects, "ConfigMap", "worker-files").data).toEqual({ "file-0": "level: info" });
+    const template = spec(find(objects, "Deployment")).template;
+    expect(template.spec.volumes).toEqual([
+      { name: "tmp", emptyDir: {} },
+      { name: "scratch-0", emptyDir: { sizeLimit: "1Gi" } },
+      { name: "files", configMap: { name: "worker-files" } },
+    ]);
+    const scratch = [
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "scratch-0", mountPath: "/var/cache/app" },
+    ];
+    expect(template.spec.containers[0].volumeMounts).toEqual([
+      ...scratch,
+      { name: "files", mountPath: "/etc/app/config.yaml", subPath: "file-0", readOnly: true },
+    ]);
+    expect(template.spec.initContainers[0].volumeMounts).toEqual(scratch);
+    const changed = spec(
+      find(renderInline({ worker: body("level: debug") }, "worker"), "Deployment"),
+    ).template;
+    expect(changed.metadata.annotations["idp/config-hash"]).not.toBe(
+      template.metadata.annotations["idp/config-hash"],
+    );
   });
 
   it("refuses gateway routing without a gateway, with a plain message", () => {

@@ -11,6 +11,7 @@ import { addDependencyClaim } from "./dependency-claim.js";
 import { addDeployment } from "./deployment.js";
 import { resolveVariables } from "./environment-variables.js";
 import { addExternalSecret, externalSecretSpec, SECRETS_SUFFIX } from "./external-secret.js";
+import { addFilesConfigMap } from "./files-config-map.js";
 import { addHorizontalPodAutoscaler } from "./horizontal-pod-autoscaler.js";
 import { addHttpRoute } from "./http-route.js";
 import { addIngress } from "./ingress.js";
@@ -32,7 +33,8 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  *
  * 1. ServiceAccount `<service>`
  * 2. ConfigMap `<service>-env` (plain variables, when there are any)
- * 3. ExternalSecret `<service>-secrets` (when there are `secrets`)
+ * 3. ExternalSecret `<service>-secrets` (when there are `secrets`), then
+ *    ConfigMap `<service>-files` (when there are `files`)
  * 4. dependency claims `<service>-<dependency>`, by dependency name
  * 5. Service `<service>` (web)
  * 6. Deployment `<service>` (web, worker) or CronJob `<service>` (cron)
@@ -71,6 +73,8 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
         })
       : undefined;
   if (secrets) addExternalSecret(scope, identity, secrets);
+  const filesConfigMap =
+    service.files.length > 0 ? addFilesConfigMap(scope, identity, service.files) : undefined;
   for (const dependency of service.dependencies) addDependencyClaim(scope, { identity, dependency });
 
   const kubeService =
@@ -82,7 +86,8 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     ...(configMap ? { configMapName: configMap.name } : {}),
     ...(secrets ? { secretName: `${service.name}-${SECRETS_SUFFIX}` } : {}),
     env: variables.env,
-    configHash: configHash(variables.plain, secrets),
+    ...(filesConfigMap ? { filesConfigMapName: filesConfigMap.name } : {}),
+    configHash: configHash(variables.plain, secrets, service.files),
     ...(service.type === "cron" ? { restartPolicy: "Never" as const } : {}),
   });
   if (service.type === "cron") {
@@ -138,5 +143,6 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
       : {}),
     called: service.calls.map((name) => calledService(service, name, index)),
     dependencies: service.dependencies,
+    egress: service.egress,
   });
 }

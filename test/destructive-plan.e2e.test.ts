@@ -34,9 +34,11 @@ function renameDevNamespaces(root: string): void {
   edit(root, "environments/dev.yaml", 'namespace: "{team}-dev"', 'namespace: "{team}-development"');
 }
 
-/** cart no longer uses its redis: the `sessions` dependency (and the variable that reads it) is dropped. */
+/** cart no longer uses its redis: the `sessions` dependency (and the variables that read it) are dropped. */
 function dropCartSessions(root: string): void {
-  edit(root, "services/cart/service.yaml", "  env:\n    REDIS_URL: ${dependencies.sessions.url}\n", "");
+  const env = readFileSync(join(root, "services/cart/service.yaml"), "utf8").match(/\n {2}env:\n(?: {4}.*\n)+/);
+  if (!env) throw new Error("services/cart/service.yaml has no env block to drop");
+  edit(root, "services/cart/service.yaml", env[0], "\n");
   edit(
     root,
     "services/cart/service.yaml",
@@ -80,7 +82,7 @@ describe("a destructive plan warns before damage", () => {
       ok: true,
       destructive: true,
       summary:
-        "⚠ destructive: 4 Namespaces and 5 data claims deleted in dev; 71 of dev's 93 objects deleted (76 %); needs the idp/allow-destroy label or a PLAN001 exception",
+        "⚠ destructive: 4 Namespaces and 5 data claims deleted in dev; 72 of dev's 94 objects deleted (77 %); needs the idp/allow-destroy label or a PLAN001 exception",
     });
     expect(destroyed(plan)).toEqual([
       "dev Namespace data-dev",

@@ -36,7 +36,9 @@ function renameDevNamespaces(root: string): void {
 
 /** cart no longer uses its redis: the `sessions` dependency (and the variables that read it) are dropped. */
 function dropCartSessions(root: string): void {
-  const env = readFileSync(join(root, "services/cart/service.yaml"), "utf8").match(/\n {2}env:\n(?: {4}.*\n)+/);
+  const env = readFileSync(join(root, "services/cart/service.yaml"), "utf8").match(
+    /\n {2}env:\n(?: {4}.*\n)+/,
+  );
   if (!env) throw new Error("services/cart/service.yaml has no env block to drop");
   edit(root, "services/cart/service.yaml", env[0], "\n");
   edit(
@@ -98,7 +100,7 @@ describe("a destructive plan warns before damage", () => {
     expect(plan.destruction.objects[4].reason).toBe(
       "dependency sessions (class redis/default) holds data: deleting its claim deletes it",
     );
-    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 71, total: 93 }]);
+    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 72, total: 94 }]);
     expect(plan.destruction.limitPercent).toBe(25);
     // A queue's class is not marked as holding data: email-worker's outbox is moved, not listed.
     expect(destroyed(plan).some((d) => d.includes("outbox"))).toBe(false);
@@ -114,7 +116,7 @@ describe("a destructive plan warns before damage", () => {
       "\n#### ⚠ What this change destroys (reverting it does not bring these back)\n",
     );
     expect(plan.markdown).toContain(
-      "\n- dev: 71 of its 93 objects deleted (76 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
+      "\n- dev: 72 of its 94 objects deleted (77 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
     );
   });
 

@@ -142,6 +142,25 @@ export function showService(input: ProvenanceInput): ShownNode {
       entries: probes.map(([name, probe]) => [name, tree(probe, `probes.${name}`, setting)]),
     });
   }
+  if (service.terminationGracePeriodSeconds !== undefined)
+    add(
+      "terminationGracePeriodSeconds",
+      leaf("terminationGracePeriodSeconds", service.terminationGracePeriodSeconds),
+    );
+  // Text the credential rule (SEC004) reads is shown as env is: a flagged value as [REDACTED].
+  const containers = (list: ResolvedService["sidecars"]) =>
+    list.map((c) => ({
+      ...c,
+      env: Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, input.redact(v)])),
+    }));
+  const lists: [string, unknown[]][] = [
+    ["initContainers", containers(service.initContainers)],
+    ["sidecars", containers(service.sidecars)],
+    ["volumes", service.volumes],
+    ["files", service.files.map((f) => ({ ...f, content: input.redact(f.content) }))],
+    ["egress", service.egress],
+  ];
+  for (const [key, value] of lists) if (value.length > 0) add(key, tree(value, key, setting));
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
   return { kind: "map", entries };

@@ -17,6 +17,20 @@ const branches = (root: string) =>
   git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads").trim().split("\n").sort();
 
 /** A repository with a bare origin, and the environment `--pr` reads for a fake GitHub at `url`. */
+/** `idp new service toys --team storefront --pr`, without a terminal and without progress lines. */
+function newToysPullRequest(root: string, env: NodeJS.ProcessEnv) {
+  return newServiceCommand({
+    root,
+    format: "text",
+    name: "toys",
+    team: "storefront",
+    pr: true,
+    stdin: NOT_A_TTY,
+    env,
+    progress: () => {},
+  });
+}
+
 function withOrigin(url: string) {
   const root = repository();
   const origin = temp("idp-origin-");
@@ -44,16 +58,7 @@ describe("--pr is safe", () => {
     const fake = await github.open(42);
     const { root, origin, env } = withOrigin(fake.url);
     writeFileSync(join(root, "services/cart/service.yaml"), "# edited by hand\n", { flag: "a" });
-    const attempt = newServiceCommand({
-      root,
-      format: "text",
-      name: "toys",
-      team: "storefront",
-      pr: true,
-      stdin: NOT_A_TTY,
-      env,
-      progress: () => {},
-    });
+    const attempt = newToysPullRequest(root, env);
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toThrow(
       "these files have uncommitted changes that would not be in it: services/cart/service.yaml; commit them, or stash them (git stash -u)",
@@ -69,16 +74,7 @@ describe("--pr is safe", () => {
     // Real retry delays: a flow that retried or pushed first would take many seconds.
     const { IDP_GITHUB_RETRY_DELAY_MS: _, ...realDelays } = env;
     const started = Date.now();
-    const attempt = newServiceCommand({
-      root,
-      format: "text",
-      name: "toys",
-      team: "storefront",
-      pr: true,
-      stdin: NOT_A_TTY,
-      env: realDelays,
-      progress: () => {},
-    });
+    const attempt = newToysPullRequest(root, realDelays);
     await expect(attempt).rejects.toThrow(ToolError);
     await expect(attempt).rejects.toThrow(
       /could not reach acme\/shop at http:\/\/127\.0\.0\.1:\d+ \(within 10s\)/,
@@ -93,16 +89,7 @@ describe("--pr is safe", () => {
     const fake = await github.open(42);
     const { root, env } = withOrigin(fake.url);
     git(root, "remote", "set-url", "origin", join(temp("idp-gone-"), "missing.git"));
-    const attempt = newServiceCommand({
-      root,
-      format: "text",
-      name: "toys",
-      team: "storefront",
-      pr: true,
-      stdin: NOT_A_TTY,
-      env,
-      progress: () => {},
-    });
+    const attempt = newToysPullRequest(root, env);
     await expect(attempt).rejects.toThrow(ToolError);
     await expect(attempt).rejects.toThrow("git could not reach the remote origin (within 15s)");
     expect(branches(root)).toEqual(["main"]);

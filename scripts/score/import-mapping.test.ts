@@ -124,6 +124,21 @@ describe("mapScoreToService", () => {
       "containers.main.files.0.binaryContent: binary files are not supported: files hold text",
     ],
     [
+      "before naming no other container",
+      workload({ container: { before: { ghost: { ready: "complete" } } } }),
+      "containers.main.before.ghost: before names ghost, which is not another container of this workload",
+    ],
+    [
+      "a second container named app",
+      { ...workload(), containers: { a: { image: "x:1" }, app: sidecar } },
+      "containers.app: a container named app: app is the main container's name here",
+    ],
+    [
+      "a file without a target (the deprecated array form)",
+      workload({ container: { files: [{ content: "x" }] } }),
+      "containers.main.files.0: a file without a target path",
+    ],
+    [
       "a volume",
       workload({
         resources: { data: { type: "volume" } },

@@ -464,6 +464,10 @@ function mapFiles(m: Mapping, files: NonNullable<ScoreContainer["files"]>, path:
       refuse("binaryContent", "binary files are not supported: files hold text", "write text under content");
     if (file.mode !== undefined)
       refuse("mode", "file modes are not supported: files are mounted read-only", "remove mode");
+    if (target === "") {
+      m.refusals.refuse(at, "a file without a target path", "add target: /path/in/the/container");
+      ok = false;
+    }
     if (file.content === undefined || !ok) continue;
     let content = file.content;
     if (file.noExpand !== true) {

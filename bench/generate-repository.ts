@@ -28,6 +28,13 @@ export interface GenerateOptions {
    * the repository with the policies bundled with the tool).
    */
   policiesFrom?: string | true;
+  /**
+   * Also give some services the workload fields (a grace period, probe headers,
+   * TCP probes, a secret inside a longer value, init containers, sidecars,
+   * volumes, files, egress), chosen by a random stream of their own: every
+   * other choice, and every file when this is off, stays as it was. Default off.
+   */
+  workloadFields?: boolean;
 }
 
 /** What was written, for benchmarks that need names (a service to change, an environment to render). */
@@ -116,6 +123,8 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
   const generated: GeneratedService[] = [];
   for (const plan of plans) {
     const document = serviceDocument(plan, environments, random);
+    if (options.workloadFields)
+      addWorkloadFields(document.spec, mulberry32((options.seed ?? 1) + generated.length));
     const overrides = document.spec.environments ?? {};
     generated.push({
       name: plan.name,
@@ -617,6 +626,50 @@ function probesFor(plan: Plan, random: Random): Probes | undefined {
         };
   }
   return random() < 0.5 ? { readiness: "/ready" } : undefined;
+}
+
+/** Some of the workload fields, each with its own chance (see GenerateOptions.workloadFields). */
+function addWorkloadFields(spec: Service["spec"], random: Random): void {
+  const resources = { cpu: "20m", memory: "32Mi" };
+  if (random() < 0.3) spec.terminationGracePeriodSeconds = 30 + 15 * Math.floor(random() * 4);
+  if (spec.dependencies?.cache && random() < 0.6)
+    spec.env = { ...spec.env, REDIS_ADDR: "${dependencies.cache.host}:${dependencies.cache.port}" };
+  const readiness = spec.probes?.readiness;
+  if (typeof readiness === "string" && spec.port !== undefined && random() < 0.4)
+    spec.probes = {
+      ...spec.probes,
+      readiness: { http: { path: readiness, port: 8080, headers: { "X-Health-Check": "kubelet" } } },
+    };
+  else if (spec.ports?.[0]?.protocol === "grpc" && random() < 0.3)
+    spec.probes = { ...spec.probes, readiness: { tcp: { port: spec.ports[0].name } } };
+  if (random() < 0.25)
+    spec.initContainers = [
+      {
+        name: "migrate",
+        image: `${REGISTRY}/migrate:1.${Math.floor(random() * 9)}.0`,
+        command: ["/migrate"],
+        resources,
+      },
+    ];
+  if (random() < 0.3)
+    spec.sidecars = [
+      {
+        name: random() < 0.2 ? "main" : "log-shipper",
+        image: `${REGISTRY}/log-shipper:2.1.0`,
+        ...(random() < 0.5 ? { args: ["--listen", "127.0.0.1:9025"] } : {}),
+        ...(random() < 0.5 ? { env: { LOG_FORMAT: "json", PRICE: "$5" } } : {}),
+        resources,
+      },
+    ];
+  if (random() < 0.3) spec.volumes = [{ path: "/var/cache/app", emptyDir: { sizeLimit: "256Mi" } }];
+  if (random() < 0.3)
+    spec.files = [
+      {
+        path: "/etc/app/config.yaml",
+        content: random() < 0.5 ? "mode: fast\n" : "greeting: Hi ${name}, $$5\n",
+      },
+    ];
+  if (random() < 0.25) spec.egress = [{ host: "api.stripe.com", ports: [443] }];
 }
 
 function describe(plan: Plan): string {

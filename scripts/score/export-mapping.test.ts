@@ -71,4 +71,38 @@ describe("exportService", () => {
     expect(score.containers.main?.resources).toEqual({ requests: { cpu: "0.5", memory: "1000" } });
     expect(back.spec).toEqual({ ...doc.spec });
   });
+
+  it("writes files, probe headers, init containers and sidecars as Score fields; grace, egress and volumes as settings", () => {
+    const resources = { cpu: "20m", memory: "32Mi" };
+    const doc = service({
+      terminationGracePeriodSeconds: 45,
+      probes: {
+        readiness: { http: { path: "/ready", port: 8080, headers: { "X-Health-Check": "kubelet" } } },
+      },
+      initContainers: [
+        { name: "migrate", image: "ghcr.io/acme/migrate:2", command: ["/migrate"], resources },
+      ],
+      sidecars: [{ name: "main", image: "ghcr.io/acme/log:1", env: { COST: "$5" }, resources }],
+      volumes: [{ path: "/var/cache/shop", emptyDir: { sizeLimit: "1Gi" } }],
+      files: [{ path: "/etc/shop/a.tmpl", content: "Hi ${name}, $$5\n" }],
+      egress: [{ host: "api.stripe.com", ports: [443] }],
+    });
+    const { score, back } = roundTrip(doc);
+    const settings = JSON.parse(score.metadata.annotations?.["idp/settings"] ?? "{}");
+    expect(Object.keys(settings).sort()).toEqual(["egress", "terminationGracePeriodSeconds", "volumes"]);
+    // The sidecar is named main, so the main container is app.
+    expect(Object.keys(score.containers)).toEqual(["app", "migrate", "main"]);
+    expect(score.containers.app?.before).toEqual({
+      migrate: { ready: "complete" },
+      main: { ready: "started" },
+    });
+    expect(score.containers.app?.files).toEqual({
+      "/etc/shop/a.tmpl": { content: "Hi ${name}, $$5\n", noExpand: true },
+    });
+    expect(score.containers.app?.readinessProbe).toEqual({
+      httpGet: { path: "/ready", port: 8080, httpHeaders: [{ name: "X-Health-Check", value: "kubelet" }] },
+    });
+    expect(score.containers.main?.variables).toEqual({ COST: "$$5" });
+    expect(back.spec).toEqual(doc.spec);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ValuePath } from "../model/document.js";
-import type { Port, Probe, Resources, Route } from "../model/types.generated.js";
+import type { Container, File, Port, Probe, Resources, Route } from "../model/types.generated.js";
 import { type DependencyCatalog, scoreTypeForClass } from "./dependency-catalog.js";
 import { IDP_ANNOTATIONS, type SPEC_KEYS } from "./idp-annotations.js";
 import { mapScoreToService } from "./import-mapping.js";
@@ -39,6 +39,7 @@ export const SPEC_EXPORTS: { [K in (typeof SPEC_KEYS)[number]]: string } = {
   image: "containers.main.image",
   command: "containers.main.command",
   args: "containers.main.args",
+  terminationGracePeriodSeconds: "idp/settings (Score has no grace period)",
   port: "service.ports.http (port 80, targetPort)",
   ports: "service.ports.NAME (protocol read back from the name; other protocols: idp/settings)",
   route: "resources.route (type route, params host, path, port)",
@@ -48,9 +49,15 @@ export const SPEC_EXPORTS: { [K in (typeof SPEC_KEYS)[number]]: string } = {
   resources: "containers.main.resources (requests, limits)",
   env: "containers.main.variables (placeholders mapped)",
   secrets: "idp/settings",
-  probes: "containers.main.livenessProbe/readinessProbe (HTTP and exec; gRPC and timings: idp/settings)",
+  probes:
+    "containers.main.livenessProbe/readinessProbe (HTTP with headers, and exec; gRPC, TCP and timings: idp/settings)",
   calls: "resources.NAME (type service)",
   dependencies: "resources.NAME (type = class, class = size)",
+  egress: "idp/settings (Score has no network rules)",
+  initContainers: "containers.NAME, named in containers.main.before with ready: complete",
+  sidecars: "containers.NAME, named in containers.main.before with ready: started",
+  volumes: "idp/settings (a Score volume is provisioner-defined, not a scratch directory)",
+  files: "containers.main.files.PATH (content, noExpand: true)",
   environments: "idp/settings",
 };
 
@@ -129,12 +136,27 @@ function nativeScore(service: ServiceDocument): ScoreWorkload {
   const readiness = probes.readiness && exportProbe(probes.readiness, spec);
   if (liveness) container.livenessProbe = liveness;
   if (readiness) container.readinessProbe = readiness;
+  const files = (spec.files ?? []) as File[];
+  if (files.length > 0)
+    container.files = Object.fromEntries(files.map((f) => [f.path, { content: f.content, noExpand: true }]));
+
+  const containers: Record<string, ScoreContainer> = {};
+  const extras = [
+    ...((spec.initContainers ?? []) as Container[]).map((c) => [c, "complete"] as const),
+    ...((spec.sidecars ?? []) as Container[]).map((c) => [c, "started"] as const),
+  ].filter(([c]) => SCORE_NAME.test(c.name));
+  const mainName = extras.some(([c]) => c.name === CONTAINER_NAME) ? "app" : CONTAINER_NAME;
+  containers[mainName] = container;
+  for (const [extra, ready] of extras) {
+    containers[extra.name] = exportExtraContainer(extra);
+    container.before = { ...container.before, [extra.name]: { ready } };
+  }
 
   return {
     apiVersion: "score.dev/v1b1",
     metadata: { name: metadata.name, annotations },
     ...(ports ? { service: { ports } } : {}),
-    containers: { [CONTAINER_NAME]: container },
+    containers,
     ...(Object.keys(resources).length > 0 ? { resources } : {}),
   };
 }
@@ -193,6 +215,20 @@ function exportVariables(
   return variables;
 }
 
+/** An init container or sidecar as a Score container (its env taken literally: `$` doubled). */
+function exportExtraContainer(extra: Container): ScoreContainer {
+  const container: ScoreContainer = { image: extra.image };
+  if (extra.command !== undefined) container.command = extra.command;
+  if (extra.args !== undefined) container.args = extra.args;
+  if (extra.env !== undefined)
+    container.variables = Object.fromEntries(
+      Object.entries(extra.env).map(([k, v]) => [k, formatScoreValue([{ kind: "text", text: v }])]),
+    );
+  const resources = exportResources(extra.resources);
+  if (resources) container.resources = resources;
+  return container;
+}
+
 function exportResources(resources: Resources | undefined): ScoreContainer["resources"] | undefined {
   if (!resources) return undefined;
   const requests: Record<string, string> = {};
@@ -219,21 +255,35 @@ function exportProbe(probe: Probe, spec: Record<string, unknown>): ScoreProbe | 
   }
   if ("http" in probe) {
     const port = probeContainerPort(spec, probe.http.port);
-    return port === undefined ? undefined : { httpGet: { path: probe.http.path, port } };
+    const headers = Object.entries(probe.http.headers ?? {}).map(([name, value]) => ({ name, value }));
+    return port === undefined
+      ? undefined
+      : { httpGet: { path: probe.http.path, port, ...(headers.length > 0 ? { httpHeaders: headers } : {}) } };
   }
   if ("exec" in probe) return { exec: { command: probe.exec } };
   return undefined;
 }
 
-/** Removes the Score field a refusal is about: one variable, one resource, one port, or one container field. */
+/**
+ * Removes the Score field a refusal is about: one variable, one resource, one
+ * port, one field of the main container (written first), or a whole other
+ * container (with its before entry).
+ */
 function removeAt(score: ScoreWorkload, path: ValuePath): void {
   const [top, name, field, key] = path.map(String);
+  const mainName = Object.keys(score.containers)[0];
   if (top === "resources" && name !== undefined) delete score.resources?.[name];
   else if (top === "service" && field !== undefined) delete score.service?.ports?.[field];
-  else if (top === "containers" && name !== undefined && field !== undefined) {
-    const container = score.containers[name];
-    if (!container) return;
-    if (field === "variables" && key !== undefined && container.variables) delete container.variables[key];
-    else delete container[field as keyof ScoreContainer];
+  else if (top === "containers" && name !== undefined) {
+    const main = mainName === undefined ? undefined : score.containers[mainName];
+    const extra = name !== mainName ? name : field === "before" ? key : undefined;
+    if (extra !== undefined) {
+      delete score.containers[extra];
+      if (main?.before) delete main.before[extra];
+      if (main?.before && Object.keys(main.before).length === 0) delete main.before;
+    } else if (main && field !== undefined) {
+      if (field === "variables" && key !== undefined && main.variables) delete main.variables[key];
+      else delete main[field as keyof ScoreContainer];
+    }
   }
 }

@@ -12,7 +12,8 @@ export const IDP_ANNOTATIONS = {
   tier: "idp/tier",
   /**
    * The spec settings the Score fields do not express exactly (replicas,
-   * autoscale, schedule, secrets, per-environment overrides, gRPC probes...),
+   * autoscale, schedule, secrets, per-environment overrides, gRPC and TCP probes,
+   * grace period, egress, volumes...),
    * as a JSON object of spec keys; `null` removes a key the Score fields gave.
    */
   settings: "idp/settings",
@@ -24,6 +25,7 @@ export const SPEC_KEYS = [
   "image",
   "command",
   "args",
+  "terminationGracePeriodSeconds",
   "port",
   "ports",
   "route",
@@ -36,6 +38,11 @@ export const SPEC_KEYS = [
   "probes",
   "calls",
   "dependencies",
+  "egress",
+  "initContainers",
+  "sidecars",
+  "volumes",
+  "files",
   "environments",
 ] as const;
 

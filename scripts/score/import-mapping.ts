@@ -1,5 +1,5 @@
 import type { ValuePath } from "../model/document.js";
-import type { Port, Probe } from "../model/types.generated.js";
+import type { Container, File, Port, Probe } from "../model/types.generated.js";
 import { classForScoreType, type DependencyCatalog } from "./dependency-catalog.js";
 import { IDP_ANNOTATIONS, orderSpec, SPEC_KEYS } from "./idp-annotations.js";
 import { probeContainerPort } from "./probe-port.js";
@@ -7,6 +7,7 @@ import { Refusals } from "./refusals.js";
 import { formatOurValue, parseScoreValue, type ValuePart } from "./score-placeholders.js";
 import type {
   ScoreContainer,
+  ScoreFile,
   ScoreHttpGet,
   ScoreProbe,
   ScoreResource,
@@ -56,19 +57,12 @@ interface FieldRule<T> {
   apply: (m: Mapping, value: NonNullable<T>, path: ValuePath) => void;
 }
 
-/** A field with no counterpart in the format yet: refused, naming the field. */
-function notYet<T>(hint: string): FieldRule<T> {
-  return {
-    imports: `refused (not supported yet: ${hint})`,
-    apply: (m, _v, path) => m.refusals.notYet(path, hint),
-  };
-}
-
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SIZE_NAME = /^[a-z][-a-z0-9]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]{0,1024}$/;
 const PINNED_IMAGE = /(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
 /** Score's placeholders for a called service, and ours they become. */
@@ -96,7 +90,11 @@ export const WORKLOAD_FIELDS: { [K in keyof ScoreWorkload]-?: FieldRule<ScoreWor
     imports: "spec.dependencies, spec.calls, spec.route (below)",
     apply: (m, value) => mapResources(m, value),
   },
-  containers: { imports: "one container (below)", apply: (m, value) => mapContainers(m, value) },
+  containers: {
+    imports:
+      "the main container (the first one no other container's before names; below), and each other one as spec.initContainers (named in the main container's before with ready complete) or spec.sidecars (the rest, in file order)",
+    apply: (m, value) => mapContainers(m, value),
+  },
 };
 
 /** Fields of the one container. */
@@ -104,19 +102,7 @@ export const CONTAINER_FIELDS: { [K in keyof ScoreContainer]-?: FieldRule<ScoreC
   image: {
     imports: "spec.image (a tag or digest is required)",
     apply: (m, image, path) => {
-      if (image === ".")
-        m.refusals.refuse(
-          path,
-          "image . means an image built from source, which the platform does not build",
-          "write the pushed image reference, such as ghcr.io/acme/app:1.0.0",
-        );
-      else if (!PINNED_IMAGE.test(image.slice(image.lastIndexOf("/") + 1)))
-        m.refusals.refuse(
-          path,
-          `image ${image} has no tag or digest`,
-          `pin it, such as ${image}:1.0.0 or ${image}@sha256:<digest>`,
-        );
-      else m.spec.image = image;
+      if (pinnedImage(m, image, path)) m.spec.image = image;
     },
   },
   command: {
@@ -135,19 +121,25 @@ export const CONTAINER_FIELDS: { [K in keyof ScoreContainer]-?: FieldRule<ScoreC
     imports: "spec.env (placeholders mapped)",
     apply: (m, variables, path) => mapVariables(m, variables, path),
   },
-  files: notYet("files are not part of the service format on this branch"),
-  volumes: notYet("volumes are not part of the service format on this branch"),
-  before: notYet("init containers are not part of the service format on this branch"),
+  files: {
+    imports:
+      "spec.files: inline content (placeholders refused unless noExpand: true; $$ is a $); source, binaryContent and mode refused",
+    apply: (m, files, path) => mapFiles(m, files, path),
+  },
+  volumes: {
+    imports:
+      "refused (a Score volume is whatever the provisioner makes, often persistent; spec.volumes are scratch directories emptied with the pod, with a size limit Score does not give)",
+    apply: (m, _v, path) => refuseVolumes(m, path),
+  },
+  before: {
+    imports:
+      "the main container's: ready complete → spec.initContainers, started → spec.sidecars; healthy refused",
+    apply: () => {}, // read by mapContainers, which sorts the other containers by it
+  },
   resources: {
     imports: "spec.resources: requests → cpu/memory, limits → limits",
     apply: (m, value) => {
-      const resources: Record<string, unknown> = {};
-      if (value.requests?.cpu !== undefined) resources.cpu = value.requests.cpu;
-      if (value.requests?.memory !== undefined) resources.memory = value.requests.memory;
-      const limits: Record<string, string> = {};
-      if (value.limits?.cpu !== undefined) limits.cpu = value.limits.cpu;
-      if (value.limits?.memory !== undefined) limits.memory = value.limits.memory;
-      if (Object.keys(limits).length > 0) resources.limits = limits;
+      const resources = containerResources(value);
       if (Object.keys(resources).length > 0) m.spec.resources = resources;
     },
   },
@@ -167,7 +159,7 @@ export const HTTP_GET_FIELDS: { [K in keyof ScoreHttpGet]-?: string } = {
   port: "http.port",
   scheme: "HTTP imports; HTTPS refused",
   host: "refused (the platform probes the pod itself)",
-  httpHeaders: "refused (not supported yet: probe headers are not part of the service format on this branch)",
+  httpHeaders: "http.headers (names unique, values printable ASCII)",
 };
 
 /** Fields of a resource, for resources mapped to a dependency class. */
@@ -224,9 +216,9 @@ export const RESOURCE_TYPES: Readonly<Record<string, FieldRule<ScoreResource> & 
     },
   },
   volume: {
-    imports: "refused (not supported yet: volumes)",
+    imports: "refused (see containers.*.volumes: a provisioner-defined volume is not a scratch directory)",
     apply: (m, _r, path) => {
-      m.refusals.notYet(path, "volumes are not part of the service format on this branch");
+      refuseVolumes(m, [...path, "type"]);
       m.resources.set(String(path.at(-1)), { kind: "refused" });
     },
   },
@@ -321,19 +313,187 @@ function mapMetadata(m: Mapping, metadata: ScoreWorkload["metadata"]): void {
     );
 }
 
+/**
+ * Score starts containers together unless one's `before` names another. The
+ * main container is the first one no other container's `before` names; the
+ * others follow the main container's `before`: ready complete runs to the end
+ * first (an init container), started or unnamed runs beside it (a sidecar,
+ * which Kubernetes starts before the main container). Each kind keeps file order.
+ */
 function mapContainers(m: Mapping, containers: Record<string, ScoreContainer>): void {
   const entries = Object.entries(containers);
-  entries.slice(1).forEach(([name]) => {
-    m.refusals.notYet(
-      ["containers", name],
-      "a service runs one container; sidecars are not part of the service format on this branch",
-    );
-  });
-  const [name, container] = entries[0] ?? [];
-  if (name === undefined || container === undefined) return;
+  const named = new Set(entries.flatMap(([, c]) => Object.keys(c.before ?? {})));
+  const main = entries.find(([name]) => !named.has(name)) ?? entries[0];
+  if (main === undefined) return;
+  const [mainName, container] = main;
   for (const key of Object.keys(CONTAINER_FIELDS) as (keyof ScoreContainer)[]) {
-    applyRule(CONTAINER_FIELDS[key] as FieldRule<unknown>, m, container[key], ["containers", name, key]);
+    applyRule(CONTAINER_FIELDS[key] as FieldRule<unknown>, m, container[key], ["containers", mainName, key]);
   }
+  const before = container.before ?? {};
+  for (const [name, { ready }] of Object.entries(before)) {
+    if (!(name in containers) || name === mainName)
+      m.refusals.refuse(
+        ["containers", mainName, "before", name],
+        `before names ${name}, which is not another container of this workload`,
+        `remove it, or add a container ${name}`,
+      );
+    else if (ready === "healthy")
+      m.refusals.refuse(
+        ["containers", mainName, "before", name, "ready"],
+        "ready: healthy is not supported: an extra container has no probe here",
+        "use complete for a container that runs to its end first, started for one that runs beside",
+      );
+  }
+  const initContainers: Container[] = [];
+  const sidecars: Container[] = [];
+  for (const [name, extra] of entries) {
+    if (name === mainName) continue;
+    const mapped = mapExtraContainer(m, name, extra);
+    if (mapped) (before[name]?.ready === "complete" ? initContainers : sidecars).push(mapped);
+  }
+  if (initContainers.length > 0) m.spec.initContainers = initContainers;
+  if (sidecars.length > 0) m.spec.sidecars = sidecars;
+}
+
+/** A container besides the main one: image, command, args, plain variables and requests only. */
+function mapExtraContainer(m: Mapping, name: string, container: ScoreContainer): Container | undefined {
+  const path = ["containers", name];
+  let ok = true;
+  const refuse = (field: string, message: string, hint?: string) => {
+    m.refusals.refuse([...path, field], message, hint);
+    ok = false;
+  };
+  if (name === "app") {
+    m.refusals.refuse(path, "a container named app: app is the main container's name here", "rename it");
+    ok = false;
+  }
+  ok = pinnedImage(m, container.image, [...path, "image"]) && ok;
+  for (const field of ["files", "volumes", "livenessProbe", "readinessProbe", "before"] as const)
+    if (container[field] !== undefined)
+      refuse(
+        field,
+        `${field} of a container besides the main one are not supported: init containers and sidecars have image, command, args, variables and resources`,
+        `remove ${field}, or make ${name} the main container`,
+      );
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(container.variables ?? {})) {
+    const parts = parseScoreValue(value);
+    if (!ENV_NAME.test(key))
+      refuse(`variables`, `variable name ${key} is not an environment variable name here`);
+    else if (parts.some((p) => p.kind === "ref"))
+      refuse(
+        "variables",
+        `variable ${key} of ${name} has a placeholder: placeholders are resolved in the main container only`,
+        "write the value itself, or move the variable to the main container",
+      );
+    else env[key] = parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+  }
+  const resources = containerResources(container.resources ?? {});
+  if (resources.cpu === undefined || resources.memory === undefined)
+    refuse(
+      "resources",
+      `container ${name} needs CPU and memory requests: a pod's requests are the sum of its containers'`,
+      "add resources.requests.cpu and resources.requests.memory, such as 20m and 32Mi",
+    );
+  if (!ok) return undefined;
+  return {
+    name,
+    image: container.image,
+    ...(container.command && container.command.length > 0
+      ? { command: container.command as [string, ...string[]] }
+      : {}),
+    ...(container.args ? { args: container.args } : {}),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    resources: resources as unknown as Container["resources"],
+  };
+}
+
+/** Whether an image is pinned (a tag or digest), refusing it at `path` if not. */
+function pinnedImage(m: Mapping, image: string, path: ValuePath): boolean {
+  if (image === ".")
+    m.refusals.refuse(
+      path,
+      "image . means an image built from source, which the platform does not build",
+      "write the pushed image reference, such as ghcr.io/acme/app:1.0.0",
+    );
+  else if (!PINNED_IMAGE.test(image.slice(image.lastIndexOf("/") + 1)))
+    m.refusals.refuse(
+      path,
+      `image ${image} has no tag or digest`,
+      `pin it, such as ${image}:1.0.0 or ${image}@sha256:<digest>`,
+    );
+  else return true;
+  return false;
+}
+
+/** Score requests and limits as our resources: requests → cpu/memory, limits → limits. */
+function containerResources(value: NonNullable<ScoreContainer["resources"]>): Record<string, unknown> {
+  const resources: Record<string, unknown> = {};
+  if (value.requests?.cpu !== undefined) resources.cpu = value.requests.cpu;
+  if (value.requests?.memory !== undefined) resources.memory = value.requests.memory;
+  const limits: Record<string, string> = {};
+  if (value.limits?.cpu !== undefined) limits.cpu = value.limits.cpu;
+  if (value.limits?.memory !== undefined) limits.memory = value.limits.memory;
+  if (Object.keys(limits).length > 0) resources.limits = limits;
+  return resources;
+}
+
+/**
+ * Files with inline content. Score expands placeholders in content unless
+ * noExpand is true; the platform mounts files as written, so content with a
+ * placeholder is refused unless noExpand says it is literal (`$$` is a `$`).
+ */
+function mapFiles(m: Mapping, files: NonNullable<ScoreContainer["files"]>, path: ValuePath): void {
+  const entries: [string, ScoreFile, ValuePath][] = Array.isArray(files)
+    ? files.map((f, i) => [f.target ?? "", f, [...path, i]])
+    : Object.entries(files).map(([target, f]) => [target, f, [...path, target]]);
+  const mapped: File[] = [];
+  for (const [target, file, at] of entries) {
+    let ok = true;
+    const refuse = (field: string, message: string, hint: string) => {
+      m.refusals.refuse([...at, field], message, hint);
+      ok = false;
+    };
+    if (file.source !== undefined)
+      refuse(
+        "source",
+        "a file from source is not supported: a service file holds its files' content",
+        "write the content inline under content",
+      );
+    if (file.binaryContent !== undefined)
+      refuse("binaryContent", "binary files are not supported: files hold text", "write text under content");
+    if (file.mode !== undefined)
+      refuse("mode", "file modes are not supported: files are mounted read-only", "remove mode");
+    if (target === "") {
+      m.refusals.refuse(at, "a file without a target path", "add target: /path/in/the/container");
+      ok = false;
+    }
+    if (file.content === undefined || !ok) continue;
+    let content = file.content;
+    if (file.noExpand !== true) {
+      const parts = parseScoreValue(content);
+      const ref = parts.find((p) => p.kind === "ref");
+      if (ref) {
+        refuse(
+          "content",
+          `file content has the placeholder ${ref.raw}, which Score expands and the platform does not`,
+          "write the value itself, or set noExpand: true to keep the text as written",
+        );
+        continue;
+      }
+      content = parts.map((p) => (p.kind === "text" ? p.text : "")).join("");
+    }
+    mapped.push({ path: target, content });
+  }
+  if (mapped.length > 0) m.spec.files = mapped;
+}
+
+function refuseVolumes(m: Mapping, path: ValuePath): void {
+  m.refusals.refuse(
+    path,
+    "Score volumes are not supported: a Score volume is whatever the provisioner makes (often persistent), and the platform's volumes are scratch directories emptied with the pod",
+    "for scratch space, remove the volume and its resource and set volumes in the service file (path, emptyDir.sizeLimit)",
+  );
 }
 
 function mapPorts(m: Mapping, ports: Record<string, ScoreServicePort>): void {
@@ -532,7 +692,7 @@ function mapParts(m: Mapping, parts: ValuePart[], at: ValuePath): ValuePart[] | 
       mapped.push(part);
       continue;
     }
-    const result = mapPlaceholder(m, part.path, parts.length === 1);
+    const result = mapPlaceholder(m, part.path);
     if (typeof result === "string") mapped.push({ kind: "text", text: result });
     else if (Array.isArray(result)) mapped.push({ ...part, path: result });
     else {
@@ -547,11 +707,7 @@ function mapParts(m: Mapping, parts: ValuePart[], at: ValuePath): ValuePart[] | 
  * One Score placeholder: literal text (`${metadata.name}`), our placeholder's
  * path, or why not (no problem: the resource itself was refused already).
  */
-function mapPlaceholder(
-  m: Mapping,
-  path: string[],
-  whole: boolean,
-): string | string[] | { problem?: string; hint?: string } {
+function mapPlaceholder(m: Mapping, path: string[]): string | string[] | { problem?: string; hint?: string } {
   const [source, name, output, ...rest] = path;
   if (source === "metadata") {
     if (name === "name" && output === undefined) return m.score.metadata.name;
@@ -591,11 +747,6 @@ function mapPlaceholder(
         return {
           problem: `asks for ${output}, which the ${resource.type} class does not provide`,
           hint: `it provides ${outputs.join(", ") || "no outputs"}`,
-        };
-      if (!whole && m.context.catalog.isSecret(resource.type, output))
-        return {
-          problem: `is a secret output of ${resource.type} and cannot be part of a longer value yet`,
-          hint: `give it a variable of its own: NAME: \${resources.${name}.${output}}`,
         };
       return ["dependencies", resource.name, output];
     }
@@ -641,14 +792,21 @@ function mapHttpGet(m: Mapping, get: ScoreHttpGet, path: ValuePath): Probe | und
     m.refusals.refuse([...path, "scheme"], "HTTPS probes are not supported", "probe over HTTP");
     ok = false;
   }
-  if (get.httpHeaders !== undefined) {
-    m.refusals.notYet(
-      [...path, "httpHeaders"],
-      "probe headers are not part of the service format on this branch",
-    );
-    ok = false;
+  const headers: Record<string, string> = {};
+  for (const [i, header] of (get.httpHeaders ?? []).entries()) {
+    const at = [...path, "httpHeaders", i];
+    if (Object.hasOwn(headers, header.name) || !HEADER_VALUE.test(header.value)) {
+      m.refusals.refuse(
+        at,
+        Object.hasOwn(headers, header.name)
+          ? `header ${header.name} is sent twice: probe headers are by name here`
+          : `the value of header ${header.name} is not printable ASCII on one line of at most 1024 characters`,
+      );
+      ok = false;
+    } else headers[header.name] = header.value;
   }
   if (!ok) return undefined;
+  if (Object.keys(headers).length > 0) return { http: { path: get.path, port: get.port, headers } };
   return get.port === probeContainerPort(m.spec) ? get.path : { http: { path: get.path, port: get.port } };
 }
 

@@ -28,12 +28,24 @@ export interface ScoreContainer {
   command?: string[];
   args?: string[];
   variables?: Record<string, string>;
-  files?: unknown;
+  /** By target path; the array form (each with a target) is deprecated. */
+  files?: Record<string, ScoreFile> | ScoreFile[];
   volumes?: unknown;
   resources?: { limits?: ScoreQuantities; requests?: ScoreQuantities };
   livenessProbe?: ScoreProbe;
   readinessProbe?: ScoreProbe;
-  before?: unknown;
+  /** Containers started before this one, and what they must reach first. */
+  before?: Record<string, { ready: "started" | "healthy" | "complete" }>;
+}
+
+/** One file of a container: exactly one of content, binaryContent, source. */
+export interface ScoreFile {
+  target?: string;
+  mode?: string;
+  source?: string;
+  content?: string;
+  binaryContent?: string;
+  noExpand?: boolean;
 }
 
 export interface ScoreQuantities {

@@ -27,6 +27,7 @@ import {
   checkWorkloadShape,
 } from "./service-checks.js";
 import { checkSharedClusters } from "./shared-clusters.js";
+import { checkVolumeReplicas } from "./volume-dependencies.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
 
 /** Schema-valid documents of each kind, and names of files that exist but failed validation. */
@@ -244,8 +245,9 @@ function resolveService(
   checkProbePorts(resolved, origin, findings);
   checkEgress(resolved, origin, findings);
   Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
-  checkMountPaths(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
+  checkMountPaths(resolved, origin, findings);
+  checkVolumeReplicas(resolved, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;
 }

@@ -43,6 +43,8 @@ export interface ResolvedDependency {
   type: string;
   size: string;
   class: DependencyClass;
+  /** Where a volume class's claim is mounted in the main container; only for volume classes. */
+  path?: string;
 }
 
 /**

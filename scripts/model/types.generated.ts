@@ -472,6 +472,10 @@ export interface Dependency {
    * A size of the class, as defined in every environment's dependencyClasses. Absent means the size named default.
    */
   size?: string;
+  /**
+   * Where a volume dependency (a class with volume: in the environment) is mounted in the main container; required for a volume class, refused for any other. The service then runs one pod: a ReadWriteOnce volume attaches to one node.
+   */
+  path?: string;
 }
 /**
  * An external host by name. Rendered as its ports to every public IPv4 address: NetworkPolicy matches addresses, not names.
@@ -725,6 +729,10 @@ export interface File {
 // schemas/environment.schema.json
 
 /**
+ * What one dependency type and size becomes in this environment: managed infrastructure (claim and outputs) or a persistent volume (volume).
+ */
+export type DependencyClass = ClaimDependencyClass | VolumeDependencyClass;
+/**
  * One output of a dependency class: exactly one of secretKey or value.
  */
 export type DependencyOutput = SecretOutput | ValueOutput;
@@ -901,9 +909,9 @@ export interface Quota {
   pods?: number;
 }
 /**
- * What one dependency type and size becomes in this environment: a claim rendered once per dependency, and the outputs services can refer to.
+ * What one dependency type and size becomes in this environment when it is managed infrastructure: a claim rendered once per dependency, and the outputs services can refer to.
  */
-export interface DependencyClass {
+export interface ClaimDependencyClass {
   /**
    * Whether a claim of this class holds data that is lost when the claim is deleted (a database, a cache, a bucket). `idp plan` calls a change that deletes such a claim destructive, and its check run fails until the platform acknowledges it (the idp/allow-destroy label or a PLAN001 exception). The base branch's value decides: a pull request cannot unmark a class to delete its claims quietly. Absent means false.
    */
@@ -982,6 +990,29 @@ export interface ValueOutput {
    * The value, as a string (quote numbers, such as "5432").
    */
   value: string;
+}
+/**
+ * What one dependency type and size becomes in this environment when it is a persistent volume: a PersistentVolumeClaim <service>-<dependency> (ReadWriteOnce, of this storage class and size) mounted at the dependency's path in the main container. A ReadWriteOnce volume is attached to one node, so a service with such a dependency runs one pod (replicas 1, no autoscale) and rolls out by Recreate. It has no outputs.
+ */
+export interface VolumeDependencyClass {
+  /**
+   * Whether the volume holds data that is lost when it is deleted. A deleted PersistentVolumeClaim is always destructive in `idp plan`; set it for clarity. Absent means false.
+   */
+  data?: boolean;
+  volume: VolumeClaimTemplate;
+}
+/**
+ * The PersistentVolumeClaim each dependency of this class gets.
+ */
+export interface VolumeClaimTemplate {
+  /**
+   * The cluster's StorageClass the volume is provisioned from.
+   */
+  storageClassName: string;
+  /**
+   * The requested capacity, as a byte quantity such as 10Gi.
+   */
+  size: number | string;
 }
 /**
  * A period in which changes to the environment are refused.

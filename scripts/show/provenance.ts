@@ -253,7 +253,8 @@ function dependencies(input: ProvenanceInput, setting: Setting, at: Locate): Sho
       const sizeSource =
         setting(`dependencies.${d.name}.size`) ??
         at(environment.file, classPath, "environment", "the class's default size");
-      const claim = `${d.class.claim.apiVersion}/${d.class.claim.kind}`;
+      const claim =
+        "claim" in d.class ? `${d.class.claim.apiVersion}/${d.class.claim.kind}` : "v1/PersistentVolumeClaim";
       return [
         d.name,
         {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { containerEnvironment } from "../../../test/support/kube-env-expansion.js";
+import { outputsOf } from "../../model/dependencies.js";
 import type { LoadedDocument } from "../../model/document.js";
 import { parseYamlDocument } from "../../model/parse-yaml.js";
 import { resolveRepository } from "../../model/resolve.js";
@@ -84,7 +85,7 @@ describe("renderService on the example repository", () => {
           // Claims keep their class's labels besides ours; the workload and its pods add the
           // version; every other object has ours exactly, without the version.
           const workload = object.kind === "Deployment" || object.kind === "CronJob";
-          if (service.dependencies.some((d) => d.class.claim.kind === object.kind)) {
+          if (service.dependencies.some((d) => "claim" in d.class && d.class.claim.kind === object.kind)) {
             expect(object.metadata.labels).toMatchObject(serviceLabels(service));
           } else {
             expect(object.metadata.labels).toEqual(
@@ -468,7 +469,8 @@ describe("renderService on the example repository", () => {
       const claim = find(render("dev", "catalog"), "PostgreSQLInstance");
       spec(claim).parameters.storageGB = 999;
       const service = exampleService("dev", "catalog");
-      expect(service.dependencies[0]?.class.claim.spec).not.toHaveProperty("writeConnectionSecretToRef");
+      const first = service.dependencies[0]?.class;
+      expect(first && "claim" in first ? first.claim.spec : undefined).not.toHaveProperty("writeConnectionSecretToRef");
       expect(spec(find(render("dev", "catalog"), "PostgreSQLInstance")).parameters.storageGB).toBe(5);
     });
 
@@ -510,7 +512,7 @@ describe("renderService on the example repository", () => {
         for (const service of context.services) {
           const secretParts = new Set(
             service.dependencies.flatMap((d) =>
-              Object.entries(d.class.outputs)
+              Object.entries(outputsOf(d.class))
                 .filter(([, output]) => "secretKey" in output)
                 .map(([name]) => `\${dependencies.${d.name}.${name}}`),
             ),

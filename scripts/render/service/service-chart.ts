@@ -35,7 +35,8 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  * 2. ConfigMap `<service>-env` (plain variables, when there are any)
  * 3. ExternalSecret `<service>-secrets` (when there are `secrets`), then
  *    ConfigMap `<service>-files` (when there are `files`)
- * 4. dependency claims `<service>-<dependency>`, by dependency name
+ * 4. dependency claims `<service>-<dependency>`, by dependency name (a
+ *    PersistentVolumeClaim for a volume class, mounted by the pod)
  * 5. Service `<service>` (web)
  * 6. Deployment `<service>` (web, worker) or CronJob `<service>` (cron)
  * 7. HorizontalPodAutoscaler `<service>` (autoscale)
@@ -98,6 +99,7 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
       identity,
       template,
       ...(service.autoscale ? {} : { replicas: service.replicas ?? 1 }),
+      recreate: service.dependencies.some((d) => d.path !== undefined),
     });
     if (service.autoscale)
       addHorizontalPodAutoscaler(scope, { identity, target: deployment, ...service.autoscale });

@@ -74,9 +74,12 @@ export function resolveDependencies(
     if (volume && dependency.path === undefined) {
       findings.error(
         "resolve.volume-path",
-        `dependency ${name} is a ${dependency.type} volume in {env} and needs a path to be mounted at`,
+        `dependency ${name} (${dependency.type}) is a volume in {env} and needs a path to be mounted at`,
         origin(`dependencies.${name}`),
-        { environment: env.name, hint: "add path: (an absolute directory such as /var/lib/app) to the dependency" },
+        {
+          environment: env.name,
+          hint: "add path: (an absolute directory such as /var/lib/app) to the dependency",
+        },
       );
       continue;
     }
@@ -85,7 +88,10 @@ export function resolveDependencies(
         "resolve.volume-path",
         `dependency ${name} is a ${dependency.type} in {env}, not a volume: it has nothing to mount at ${dependency.path}`,
         origin(`dependencies.${name}.path`),
-        { environment: env.name, hint: "remove path: (only a class with volume: in the environment is mounted)" },
+        {
+          environment: env.name,
+          hint: "remove path: (only a class with volume: in the environment is mounted)",
+        },
       );
       continue;
     }

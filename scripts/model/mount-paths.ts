@@ -62,15 +62,10 @@ export function checkMountPaths(
             .map((other) => other.path)
             .find((other) => other === mount.path || inside(mount.path, other) || inside(other, mount.path));
     if (clash === undefined) return;
-    findings.error(
-      "resolve.mount-path",
-      `${mount.label} ${mount.path} overlaps ${clash}`,
-      mount.where(),
-      {
-        environment,
-        hint: "give every volume and file its own path, none inside another (files may be under /tmp)",
-      },
-    );
+    findings.error("resolve.mount-path", `${mount.label} ${mount.path} overlaps ${clash}`, mount.where(), {
+      environment,
+      hint: "give every volume and file its own path, none inside another (files may be under /tmp)",
+    });
   });
 }
 

@@ -76,7 +76,7 @@ describe("chooseProbePort", () => {
       "http",
       7000,
       "is an HTTP check on port raw (7000), which speaks tcp",
-      "declared ports: raw 7000 (tcp); use an exec probe, or declare a port with protocol: http",
+      "declared ports: raw 7000 (tcp); use a tcp probe, or declare a port with protocol: http",
       true,
     ],
     [

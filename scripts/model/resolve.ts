@@ -27,8 +27,8 @@ import {
   checkWorkloadShape,
 } from "./service-checks.js";
 import { checkSharedClusters } from "./shared-clusters.js";
-import { checkVolumeReplicas } from "./volume-dependencies.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
+import { checkVolumeReplicas } from "./volume-dependencies.js";
 
 /** Schema-valid documents of each kind, and names of files that exist but failed validation. */
 export interface ResolveInput {

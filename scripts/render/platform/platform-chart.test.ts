@@ -229,7 +229,9 @@ describe("the example repository", () => {
       }
       const claimKinds = new Set(
         Object.values(env.spec.dependencyClasses ?? {}).flatMap((sizes) =>
-          Object.values(sizes).flatMap((c) => ("claim" in c ? [`${c.claim.apiVersion}/${c.claim.kind}`] : [])),
+          Object.values(sizes).flatMap((c) =>
+            "claim" in c ? [`${c.claim.apiVersion}/${c.claim.kind}`] : [],
+          ),
         ),
       );
       const definitions = [

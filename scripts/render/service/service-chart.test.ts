@@ -130,7 +130,10 @@ describe("renderService on the example repository", () => {
             seccompProfile: { type: "RuntimeDefault" },
           });
           expect(pod.volumes[0]).toEqual({ name: "tmp", emptyDir: {} });
-          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap)).toBe(true);
+          // Volume types the restricted profile allows: emptyDir, configMap and persistentVolumeClaim are ours.
+          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap || v.persistentVolumeClaim)).toBe(
+            true,
+          );
           expect(pod.containers).toHaveLength(1);
           expect((pod.initContainers ?? []).map((c: Json) => c.name)).toEqual([
             ...service.initContainers.map((c) => c.name),
@@ -470,7 +473,9 @@ describe("renderService on the example repository", () => {
       spec(claim).parameters.storageGB = 999;
       const service = exampleService("dev", "catalog");
       const first = service.dependencies[0]?.class;
-      expect(first && "claim" in first ? first.claim.spec : undefined).not.toHaveProperty("writeConnectionSecretToRef");
+      expect(first && "claim" in first ? first.claim.spec : undefined).not.toHaveProperty(
+        "writeConnectionSecretToRef",
+      );
       expect(spec(find(render("dev", "catalog"), "PostgreSQLInstance")).parameters.storageGB).toBe(5);
     });
 
@@ -964,5 +969,53 @@ initContainers:
         "  routing: { kind: gateway }\n",
       ),
     ).toThrow("environment dev routes by gateway but names no routing.gateway");
+  });
+});
+
+describe("a volume dependency", () => {
+  const objects = renderInline(
+    {
+      worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+replicas: 1
+dependencies:
+  state: { type: store, path: /var/lib/worker }
+  cache: { type: cache }`,
+    },
+    "worker",
+    "    store:\n      default: { data: true, volume: { storageClassName: fast-rwo, size: 3Gi } }\n",
+  );
+
+  it("is a ReadWriteOnce PersistentVolumeClaim <service>-<dependency> of the class's storage class and size", () => {
+    const claim = find(objects, "PersistentVolumeClaim", "worker-state");
+    expect(claim.apiVersion).toBe("v1");
+    expect(claim.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "fast-rwo",
+      resources: { requests: { storage: "3Gi" } },
+    });
+  });
+
+  it("is mounted at its path in the main container only, and the Deployment recreates its pod", () => {
+    const deployment = find(objects, "Deployment");
+    const pod = podSpecOf(deployment).spec;
+    expect(pod.volumes).toContainEqual({
+      name: "volume-0",
+      persistentVolumeClaim: { claimName: "worker-state" },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "volume-0", mountPath: "/var/lib/worker" });
+    expect(spec(deployment).strategy).toEqual({ type: "Recreate" });
+  });
+
+  it("opens no egress: it is mounted, not connected to (the cache's port is still open)", () => {
+    const egress = spec(find(objects, "NetworkPolicy")).egress as Json[];
+    expect(egress.filter((rule) => rule.to === undefined)).toEqual([
+      { ports: [{ protocol: "TCP", port: 443 }] },
+    ]);
+  });
+
+  it("leaves a Deployment without one rolling", () => {
+    const plain = renderInline({ worker: "type: worker\nimage: ghcr.io/x/worker:1.0.0" }, "worker");
+    expect(spec(find(plain, "Deployment")).strategy.type).toBe("RollingUpdate");
   });
 });

@@ -562,3 +562,57 @@ describe("resolveRepository with an earlier resolution", () => {
     expect(now.get("api/dev")?.replicas).toBe(2);
   });
 });
+
+describe("expose: loadBalancer", () => {
+  const offered = (env: string) =>
+    env.replace("  dependencyClasses:\n", "  routing: { loadBalancers: true }\n  dependencyClasses:\n");
+  const resolveIn = (environments: { dev: string; prod: string }, spec: string) =>
+    resolveRepository({
+      environments: [
+        doc("environments/prod.yaml", environments.prod),
+        doc("environments/dev.yaml", environments.dev),
+      ],
+      teams: [doc("teams/shop.yaml", TEAM)],
+      services: [doc("services/web/service.yaml", service(spec))],
+    });
+  const WEB = `  type: web
+  image: ghcr.io/x/web:1.0.0
+  port: 8080
+  expose: loadBalancer
+`;
+
+  it("is refused on its line where the environment does not offer load balancers", () => {
+    const result = resolveIn({ dev: offered(DEV), prod: PROD }, WEB);
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.hint])).toEqual([
+      [
+        "resolve.load-balancer",
+        "expose: loadBalancer is not offered in prod (its routing.loadBalancers is not true)",
+        10,
+        "give the service a route: with a host name, set expose: cluster for prod under environments:, or ask the platform team for routing.loadBalancers: true",
+      ],
+    ]);
+    expect(result.services.find((s) => s.environment === "dev")?.expose).toBe("loadBalancer");
+  });
+
+  it("resolves where offered, and an override turns it off for one environment", () => {
+    const result = resolveIn(
+      { dev: offered(DEV), prod: PROD },
+      `${WEB}  environments:\n    prod: { expose: cluster }\n`,
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.services.map((s) => [s.environment, s.expose])).toEqual([
+      ["dev", "loadBalancer"],
+      ["prod", undefined],
+    ]);
+  });
+
+  it("is only for web services", () => {
+    const result = resolveIn(
+      { dev: offered(DEV), prod: offered(PROD) },
+      "  type: worker\n  image: ghcr.io/x/web:1.0.0\n  replicas: 1\n  expose: loadBalancer\n",
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      ["resolve.web-only", "expose is only for web services; web is a worker", 10],
+    ]);
+  });
+});

@@ -159,6 +159,10 @@ export interface ServiceSettings {
    */
   ports?: [Port, ...Port[]];
   /**
+   * Web only: how far the Service reaches. cluster keeps it a ClusterIP Service, reachable by services that call it (and by route:, through the environment's ingress controller or gateway). loadBalancer makes it a Service of type LoadBalancer: every Service port gets a public address from the cloud provider, without a host name or TLS, for protocols an HTTP route cannot carry (gRPC clients outside the cluster, raw TCP). Only where the environment sets routing.loadBalancers: true; reviewed by policy NET003 (an exception in production). Its NetworkPolicy then lets anyone in on the container ports. Absent means cluster.
+   */
+  expose?: "cluster" | "loadBalancer";
+  /**
    * Web only: a public HTTP route to the first http port. Absent means the service is reachable only inside the cluster.
    */
   route?: Route;
@@ -1073,6 +1077,10 @@ export interface Routing {
    * A cert-manager ClusterIssuer that issues certificates for route hosts. Absent means routes are rendered without TLS.
    */
   tlsIssuer?: string;
+  /**
+   * Whether services may set expose: loadBalancer here: a Service of type LoadBalancer, a public address per service from the cloud provider, outside the ingress controller or gateway. Absent means false: expose: loadBalancer is refused.
+   */
+  loadBalancers?: boolean;
 }
 /**
  * The Gateway HTTPRoutes attach to (kind: gateway).

@@ -42,6 +42,14 @@ export interface NetworkPolicyProps {
    */
   routing?: { namespace: string; targetPort: number };
   /**
+   * A LoadBalancer Service (`expose: loadBalancer`): anyone is allowed in on
+   * the container ports. The load balancer's traffic arrives from client or
+   * node addresses (externalTrafficPolicy Cluster masks the client behind a
+   * node), which no narrower peer could name.
+   * @default false
+   */
+  public?: boolean;
+  /**
    * Services this one calls: allowed out to their pods on their container ports.
    * @default none
    */
@@ -134,6 +142,7 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
         ports: [{ protocol: "TCP", port: props.routing.targetPort }],
       });
     }
+    if (props.public) ingress.push({ ports: containerPorts(service) });
     if (ingress.length > 0) spec.ingress = ingress;
   }
 

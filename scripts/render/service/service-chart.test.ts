@@ -1019,3 +1019,44 @@ dependencies:
     expect(spec(find(plain, "Deployment")).strategy.type).toBe("RollingUpdate");
   });
 });
+
+describe("expose: loadBalancer", () => {
+  const objects = renderInline(
+    {
+      api: `type: web
+image: ghcr.io/x/api:1.0.0
+ports:
+  - { name: grpc, port: 5000, targetPort: 5050, protocol: grpc }
+  - { name: metrics, port: 9090, protocol: http }
+expose: loadBalancer`,
+    },
+    "api",
+    "  routing: { loadBalancers: true }\n",
+  );
+
+  it("renders the Service as type LoadBalancer, with every port", () => {
+    const service = spec(find(objects, "Service"));
+    expect(service.type).toBe("LoadBalancer");
+    expect(service.ports.map((p: Json) => [p.port, p.targetPort])).toEqual([
+      [5000, 5050],
+      [9090, 9090],
+    ]);
+  });
+
+  it("lets anyone in on the container ports: the load balancer's traffic has no narrower source", () => {
+    expect(spec(find(objects, "NetworkPolicy")).ingress).toEqual([
+      {
+        ports: [
+          { protocol: "TCP", port: 5050 },
+          { protocol: "TCP", port: 9090 },
+        ],
+      },
+    ]);
+  });
+
+  it("leaves a web service without it a ClusterIP Service that lets nobody in unasked", () => {
+    const plain = renderInline({ api: "type: web\nimage: ghcr.io/x/api:1.0.0\nport: 8080" }, "api");
+    expect(spec(find(plain, "Service")).type).toBe("ClusterIP");
+    expect(spec(find(plain, "NetworkPolicy")).ingress).toBeUndefined();
+  });
+});

@@ -37,7 +37,7 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  *    ConfigMap `<service>-files` (when there are `files`)
  * 4. dependency claims `<service>-<dependency>`, by dependency name (a
  *    PersistentVolumeClaim for a volume class, mounted by the pod)
- * 5. Service `<service>` (web)
+ * 5. Service `<service>` (web; type LoadBalancer with `expose: loadBalancer`)
  * 6. Deployment `<service>` (web, worker) or CronJob `<service>` (cron)
  * 7. HorizontalPodAutoscaler `<service>` (autoscale)
  * 8. PodDisruptionBudget `<service>` (more than one pod can run)
@@ -79,7 +79,13 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   for (const dependency of service.dependencies) addDependencyClaim(scope, { identity, dependency });
 
   const kubeService =
-    service.type === "web" ? addService(scope, { identity, ports: service.ports }) : undefined;
+    service.type === "web"
+      ? addService(scope, {
+          identity,
+          ports: service.ports,
+          ...(service.expose === "loadBalancer" ? { loadBalancer: true } : {}),
+        })
+      : undefined;
 
   const template = podTemplate({
     identity,
@@ -135,6 +141,7 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     identity,
     ingress: service.type === "web",
     callers: index.callers.get(service.name) ?? [],
+    ...(kubeService && service.expose === "loadBalancer" ? { public: true } : {}),
     ...(routeTarget !== undefined
       ? {
           routing: {

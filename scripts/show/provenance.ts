@@ -142,6 +142,28 @@ export function showService(input: ProvenanceInput): ShownNode {
       entries: probes.map(([name, probe]) => [name, tree(probe, `probes.${name}`, setting)]),
     });
   }
+  if (service.expose) add("expose", leaf("expose", service.expose));
+  if (service.terminationGracePeriodSeconds !== undefined)
+    add(
+      "terminationGracePeriodSeconds",
+      leaf("terminationGracePeriodSeconds", service.terminationGracePeriodSeconds),
+    );
+  // Lists carry their origin as a whole (a list is replaced, never merged, by an override).
+  // Container env and file contents pass the same redaction as env: they may hold what SEC004 flags.
+  const redactEnv = (c: ResolvedService["sidecars"][number]) => ({
+    ...c,
+    env: Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, input.redact(v)])),
+  });
+  const lists = {
+    initContainers: service.initContainers.map(redactEnv),
+    sidecars: service.sidecars.map(redactEnv),
+    volumes: service.volumes,
+    files: service.files.map((f) => ({ ...f, content: input.redact(f.content) })),
+    egress: service.egress,
+  };
+  for (const [key, value] of Object.entries(lists)) {
+    if (value.length > 0) add(key, tree(value, key, setting));
+  }
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
   return { kind: "map", entries };

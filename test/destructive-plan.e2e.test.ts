@@ -84,7 +84,7 @@ describe("a destructive plan warns before damage", () => {
       ok: true,
       destructive: true,
       summary:
-        "⚠ destructive: 4 Namespaces and 5 data claims deleted in dev; 72 of dev's 94 objects deleted (77 %); needs the idp/allow-destroy label or a PLAN001 exception",
+        "⚠ destructive: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev; 73 of dev's 95 objects deleted (77 %); needs the idp/allow-destroy label or a PLAN001 exception",
     });
     expect(destroyed(plan)).toEqual([
       "dev Namespace data-dev",
@@ -94,13 +94,14 @@ describe("a destructive plan warns before damage", () => {
       "dev RedisInstance storefront-dev/cart-sessions",
       "dev PostgreSQLInstance storefront-dev/catalog-catalog-db",
       "dev PostgreSQLInstance payments-dev/checkout-orders-db",
+      "dev PersistentVolumeClaim data-dev/nightly-report-history",
       "dev Bucket data-dev/nightly-report-reports",
       "dev PostgreSQLInstance payments-dev/payments-ledger-db",
     ]);
     expect(plan.destruction.objects[4].reason).toBe(
       "dependency sessions (class redis/default) holds data: deleting its claim deletes it",
     );
-    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 72, total: 94 }]);
+    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 73, total: 95 }]);
     expect(plan.destruction.limitPercent).toBe(25);
     // A queue's class is not marked as holding data: email-worker's outbox is moved, not listed.
     expect(destroyed(plan).some((d) => d.includes("outbox"))).toBe(false);
@@ -116,7 +117,7 @@ describe("a destructive plan warns before damage", () => {
       "\n#### ⚠ What this change destroys (reverting it does not bring these back)\n",
     );
     expect(plan.markdown).toContain(
-      "\n- dev: 72 of its 94 objects deleted (77 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
+      "\n- dev: 73 of its 95 objects deleted (77 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
     );
   });
 
@@ -161,6 +162,34 @@ describe("a destructive plan warns before damage", () => {
     expect(control.verdict.summary).toBe("✅ ready to merge: 1 service changes in 3 environments");
   });
 
+  it("dropping a volume dependency deletes its PersistentVolumeClaim in every environment: ⚠ destructive", async () => {
+    const history = "    history: { type: volume, path: /var/lib/nightly-report }";
+    const root = repository();
+    edit(root, "services/nightly-report/service.yaml", history, "");
+    commit(root, "nightly-report keeps no history");
+    const plan = await planChange(root, { base: "main" });
+    expect(plan.diagnostics).toEqual([]);
+    expect(plan.verdict.destructive).toBe(true);
+    expect(destroyed(plan)).toEqual([
+      "dev PersistentVolumeClaim data-dev/nightly-report-history",
+      "staging PersistentVolumeClaim data-staging/nightly-report-history",
+      "prod PersistentVolumeClaim data/nightly-report-history",
+    ]);
+    expect(plan.destruction?.objects[0]?.reason).toBe(
+      "deleting a PersistentVolumeClaim deletes its volume and the data on it",
+    );
+    expect(plan.verdict.summary).toMatch(
+      /^⚠ destructive: 1 PersistentVolumeClaim deleted in dev, staging and prod/,
+    );
+    // Control: mounting it elsewhere changes the pods, not the claim: nothing is destroyed.
+    const moved = repository();
+    edit(moved, "services/nightly-report/service.yaml", history, history.replace("/var/lib/", "/srv/"));
+    commit(moved, "nightly-report keeps its history under /srv");
+    const control = await planChange(moved, { base: "main" });
+    expect(control.destruction).toBeUndefined();
+    expect(control.verdict.summary).toBe("✅ ready to merge: 1 service changes in 3 environments");
+  });
+
   it("more than plan.destructivePercent of an environment's objects, as the base's governance.yaml sets it", async () => {
     // email-worker's claim (a queue) holds no data: only its share of the objects can make it destructive.
     const strict = (root: string) =>
@@ -195,7 +224,7 @@ describe("a destructive plan warns before damage", () => {
     const plan = await planChange(acknowledged, { base: "main" });
     expect(plan.diagnostics).toEqual([]);
     expect(plan.verdict.summary).toMatch(
-      /^⚠ destructive, acknowledged by a PLAN001 exception: 4 Namespaces and 5 data claims deleted in dev;/,
+      /^⚠ destructive, acknowledged by a PLAN001 exception: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev;/,
     );
     expect(plan.destruction?.acknowledged).toEqual({
       by: "exception",

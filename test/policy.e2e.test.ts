@@ -121,6 +121,48 @@ describe("policy findings land on the line of the value at fault", () => {
     ).toEqual(["(in dev and staging)", "(in prod)"]);
   });
 
+  it("expose: loadBalancer: refused where not offered, a NET003 warning in dev, denied in prod", async () => {
+    const CATALOG = "services/catalog/service.yaml";
+    const root = repo();
+    edit(root, CATALOG, "  port: 8080\n", "  port: 8080\n  expose: loadBalancer\n");
+    const first = await validate(root);
+    expect(first.exitCode).toBe(1);
+    const where = (diagnostics: Reported[], code: string) =>
+      diagnostics.filter((d) => d.code === code).map((d) => [d.severity, d.file, d.line, d.column]);
+    // dev offers load balancers (routing.loadBalancers: true); staging and prod do not.
+    expect(where(first.diagnostics, "resolve.load-balancer")).toEqual([["error", CATALOG, 13, 11]]);
+    expect(first.diagnostics.find((d) => d.code === "resolve.load-balancer")?.message).toBe(
+      "expose: loadBalancer is not offered in staging and prod (its routing.loadBalancers is not true)",
+    );
+
+    // Offered in prod too: policy reviews it, a warning in dev and a denial in prod.
+    edit(
+      root,
+      "environments/prod.yaml",
+      "    tlsIssuer: letsencrypt\n",
+      "    tlsIssuer: letsencrypt\n    loadBalancers: true\n",
+    );
+    edit(
+      root,
+      CATALOG,
+      "    prod: { replicas: 3 }",
+      "    prod: { replicas: 3 }\n    staging: { expose: cluster }",
+    );
+    const second = await validate(root);
+    expect(second.exitCode).toBe(1);
+    expect(where(second.diagnostics, "resolve.load-balancer")).toEqual([]);
+    expect(where(second.diagnostics, "policy.NET003")).toEqual([
+      ["warning", CATALOG, 13, 11],
+      ["error", CATALOG, 13, 11],
+    ]);
+    expect(second.diagnostics.filter((d) => d.code === "policy.NET003").map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /^expose: loadBalancer gives catalog a public address on every Service port.*\(in dev\)$/,
+      ),
+      expect.stringMatching(/exception for NET003 \(in prod\)$/),
+    ]);
+  });
+
   it("never prints a credential it finds in a sidecar's env", async () => {
     const root = repo();
     edit(

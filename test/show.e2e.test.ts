@@ -199,6 +199,29 @@ describe("idp show", () => {
   });
 });
 
+describe("idp show hides credentials beyond env", () => {
+  it("redacts a sidecar's env value and a file's content the policy flags", async () => {
+    const sidecarKey = "AKIAZ7QMYKEXAMPLE456";
+    const fileKey = "AKIAZ7QMYKEXAMPLE789";
+    const root = await repository((r) =>
+      cpSync(join(ROOT, "policies"), join(r, "policies"), { recursive: true }),
+    );
+    edit(
+      root,
+      WEB,
+      "  env:\n",
+      `  sidecars:\n    - name: proxy\n      image: ghcr.io/example/proxy:1.0.0\n      env: { UPSTREAM_KEY: ${sidecarKey} }\n      resources: { cpu: 10m, memory: 32Mi }\n  files:\n    - { path: /etc/web/key.txt, content: ${fileKey} }\n  env:\n`,
+    );
+    for (const argv of [[], ["--format", "json"]]) {
+      const outcome = await run(["show", "web", "--env", "prod", ...argv, "--root", root]);
+      expect(outcome.exitCode, outcome.stderr).toBe(0);
+      expect(outcome.stdout).toContain("proxy");
+      expect(outcome.stdout).not.toContain(sidecarKey);
+      expect(outcome.stdout).not.toContain(fileKey);
+    }
+  });
+});
+
 describe("idp show on the repository's own examples", () => {
   const examples = validateRepository(ROOT);
 

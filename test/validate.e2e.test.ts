@@ -54,6 +54,17 @@ const replace = (file: string, from: string | RegExp, to: string) => (root: stri
     return next;
   });
 
+/** Both environments offer dependencyClasses.volume.default, a PersistentVolumeClaim of 1Gi. */
+const offerVolumes = (root: string) => {
+  for (const file of [DEV, "environments/prod.yaml"]) {
+    replace(
+      file,
+      "  dependencyClasses:\n",
+      "  dependencyClasses:\n    volume:\n      default: { volume: { storageClassName: standard, size: 1Gi } }\n",
+    )(root);
+  }
+};
+
 const BILLION_LAUGHS = [
   "a: &a [x, x, x, x, x, x, x, x, x]",
   ...Array.from({ length: 8 }, (_, i) => {
@@ -592,6 +603,36 @@ const cases: Case[] = [
     column: 31,
     message: 'probes.liveness asks for a port named "grcp", which the container does not declare',
     hint: 'did you mean "grpc"? declared ports: grpc 5050 (grpc)',
+  },
+  {
+    name: "volume dependency on an autoscaled service",
+    arrange: (root) => {
+      offerVolumes(root);
+      replace(
+        API,
+        "  probes:\n",
+        "  dependencies:\n    data: { type: volume, path: /var/lib/api }\n  probes:\n",
+      )(root);
+    },
+    code: "resolve.volume-replicas",
+    file: API,
+    line: 14,
+    column: 14,
+    message: "autoscale runs up to 6 pods, but dependency data is a ReadWriteOnce volume that one pod mounts",
+    hint: "set replicas: 1 (without autoscale)",
+  },
+  {
+    name: "volume dependency without a path",
+    arrange: (root) => {
+      offerVolumes(root);
+      replace(JOB, /\nspec:\n/, "\nspec:\n  dependencies:\n    data: { type: volume }\n")(root);
+    },
+    code: "resolve.volume-path",
+    file: JOB,
+    line: 11,
+    column: 11,
+    message: "dependency data (volume) is a volume in dev and prod and needs a path to be mounted at",
+    hint: "add path:",
   },
   {
     name: "memory limit below request",

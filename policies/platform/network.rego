@@ -1,7 +1,7 @@
 # METADATA
 # title: Network rules (NET)
 # description: |
-#   Egress outside the cluster and public endpoints. A NetworkPolicy matches addresses,
+#   Egress outside the cluster and public endpoints (LoadBalancer Services). A NetworkPolicy matches addresses,
 #   not names: host entries are rendered as their ports to every public IPv4 address.
 package platform.network
 
@@ -43,3 +43,26 @@ warn contains finding if {
 }
 
 ports_text(ports) := concat(", ", [format_int(p, 10) | some p in ports])
+
+# NET003: a LoadBalancer Service is a public address past the ingress controller or gateway:
+# it needs an exception in production; elsewhere a warning.
+deny contains finding if {
+	lib.is_production
+	some finding in load_balancers
+}
+
+warn contains finding if {
+	not lib.is_production
+	some finding in load_balancers
+}
+
+load_balancers contains finding if {
+	some svc in lib.services
+	svc.expose == "loadBalancer"
+	message := concat("", [
+		"expose: loadBalancer gives ", svc.name, " a public address on every Service port,",
+		" past the ingress controller or gateway (no host name, no TLS, open to anyone);",
+		" use route: where HTTP will do, or ask the platform team for an exception for NET003",
+	])
+	finding := lib.service_finding(svc, "NET003", message, ["expose"])
+}

@@ -40,3 +40,21 @@ test_net002_host_egress_is_quiet_outside_prod if {
 	svc := with_egress([{"host": "api.stripe.com", "ports": [443]}])
 	fx.quiet(main.warn, "NET002") with input as fx.dev_input([svc])
 }
+
+test_net003_load_balancer_denied_in_prod if {
+	svc := fx.checkout_with({"expose": "loadBalancer"})
+	fx.fired(main.deny, "NET003", ["expose"]) with input as fx.prod_input([svc])
+	fx.quiet(main.warn, "NET003") with input as fx.prod_input([svc])
+}
+
+test_net003_load_balancer_only_warns_outside_prod if {
+	svc := fx.checkout_with({"expose": "loadBalancer"})
+	fx.quiet(main.deny, "NET003") with input as fx.dev_input([svc])
+	fx.fired(main.warn, "NET003", ["expose"]) with input as fx.dev_input([svc])
+}
+
+test_net003_cluster_service_is_quiet if {
+	svc := fx.checkout_with({"route": {"host": "shop.example.com", "path": "/"}})
+	fx.quiet(main.deny, "NET003") with input as fx.prod_input([svc])
+	fx.quiet(main.warn, "NET003") with input as fx.dev_input([svc])
+}

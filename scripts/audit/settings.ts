@@ -39,6 +39,7 @@ const ONLY_FOR: Partial<Record<SettingKey, readonly ResolvedService["type"][]>> 
   schedule: ["cron"],
   ports: ["web"],
   route: ["web"],
+  expose: ["web"],
 };
 
 /** Lists most services leave empty: an empty one is not shown as a setting, as if absent. */
@@ -68,6 +69,7 @@ export function settingsOf(service: ResolvedService): ServiceSettings {
     args: service.args,
     ports: service.ports,
     route: service.route,
+    expose: service.expose,
     schedule: service.schedule,
     replicas: service.replicas,
     autoscale: service.autoscale,
@@ -83,7 +85,9 @@ export function settingsOf(service: ResolvedService): ServiceSettings {
     egress: service.egress,
     calls: service.calls,
     dependencies: Object.fromEntries(
-      service.dependencies.map((d) => [d.name, { type: d.type, size: d.size }] as const),
+      service.dependencies.map(
+        (d) => [d.name, { type: d.type, size: d.size, ...(d.path ? { path: d.path } : {}) }] as const,
+      ),
     ),
   };
   for (const key of Object.keys(settings) as SettingKey[]) {
@@ -118,6 +122,7 @@ const SETTING_FIELDS: Record<SettingKey | "name", FieldShape> = {
   args: "value",
   ports: "value",
   route: { host: "value", path: "value" },
+  expose: "value",
   schedule: "value",
   replicas: "value",
   autoscale: { min: "value", max: "value", cpu: "value" },
@@ -132,7 +137,7 @@ const SETTING_FIELDS: Record<SettingKey | "name", FieldShape> = {
   files: "value",
   egress: "value",
   calls: "value",
-  dependencies: { "*": { type: "value", size: "value" } },
+  dependencies: { "*": { type: "value", size: "value", path: "value" } },
 };
 
 /**

@@ -4,7 +4,27 @@ import type { Origin } from "./merge.js";
 import { closestName } from "./names.js";
 import { CALL_OUTPUTS, findPlaceholders } from "./placeholders.js";
 import type { EnvironmentModel, ResolvedDependency, ResolvedService } from "./resolved.js";
-import type { ServiceSettings } from "./types.generated.js";
+import type {
+  ClaimDependencyClass,
+  DependencyClass,
+  ServiceSettings,
+  VolumeClaimTemplate,
+} from "./types.generated.js";
+
+/** The PersistentVolumeClaim template of a volume class; undefined for a claim class. */
+export function volumeOf(dependencyClass: DependencyClass): VolumeClaimTemplate | undefined {
+  return "volume" in dependencyClass ? dependencyClass.volume : undefined;
+}
+
+/** The claim template of a managed-infrastructure class; undefined for a volume class. */
+export function claimClassOf(dependencyClass: DependencyClass): ClaimDependencyClass | undefined {
+  return "claim" in dependencyClass ? dependencyClass : undefined;
+}
+
+/** The outputs `${dependencies.NAME.OUTPUT}` may ask for: none for a volume class. */
+export function outputsOf(dependencyClass: DependencyClass): ClaimDependencyClass["outputs"] {
+  return claimClassOf(dependencyClass)?.outputs ?? {};
+}
 
 /**
  * Finds each dependency's class (type and size) in the environment. Without a
@@ -50,7 +70,38 @@ export function resolveDependencies(
       );
       continue;
     }
-    resolved.push({ name, type: dependency.type, size, class: dependencyClass });
+    const volume = volumeOf(dependencyClass);
+    if (volume && dependency.path === undefined) {
+      findings.error(
+        "resolve.volume-path",
+        `dependency ${name} (${dependency.type}) is a volume in {env} and needs a path to be mounted at`,
+        origin(`dependencies.${name}`),
+        {
+          environment: env.name,
+          hint: "add path: (an absolute directory such as /var/lib/app) to the dependency",
+        },
+      );
+      continue;
+    }
+    if (!volume && dependency.path !== undefined) {
+      findings.error(
+        "resolve.volume-path",
+        `dependency ${name} is a ${dependency.type} in {env}, not a volume: it has nothing to mount at ${dependency.path}`,
+        origin(`dependencies.${name}.path`),
+        {
+          environment: env.name,
+          hint: "remove path: (only a class with volume: in the environment is mounted)",
+        },
+      );
+      continue;
+    }
+    resolved.push({
+      name,
+      type: dependency.type,
+      size,
+      class: dependencyClass,
+      ...(volume ? { path: dependency.path } : {}),
+    });
   }
   return resolved;
 }
@@ -131,7 +182,7 @@ function placeholderProblem(
       hint: "declare it under dependencies:",
     };
   }
-  const outputs = dependency.class.outputs ?? {};
+  const outputs = outputsOf(dependency.class);
   const found = outputs[output];
   if (!found) {
     return {

@@ -338,6 +338,132 @@ describe("sidecars and init containers", () => {
   });
 });
 
+/** DEV and PROD, both offering dependencyClasses.volume.default. */
+const VOLUME_CLASS = `    volume:
+      default: { data: true, volume: { storageClassName: fast-rwo, size: 2Gi } }
+`;
+function resolveWithVolumes(spec: string) {
+  return resolveRepository({
+    environments: [
+      doc("environments/prod.yaml", PROD + VOLUME_CLASS),
+      doc("environments/dev.yaml", DEV + VOLUME_CLASS),
+    ],
+    teams: [doc("teams/shop.yaml", TEAM)],
+    services: [doc("services/web/service.yaml", service(spec))],
+  });
+}
+
+describe("volume dependencies", () => {
+  it("resolves a volume class with the path it is mounted at; a claim class has none", () => {
+    const result = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  replicas: 1
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+    db: { type: postgres, size: small }
+`);
+    expect(result.diagnostics).toEqual([]);
+    const prod = result.services.find((s) => s.environment === "prod");
+    expect(prod?.dependencies.map((d) => [d.name, d.path])).toEqual([
+      ["data", "/var/lib/web"],
+      ["db", undefined],
+    ]);
+    expect(prod?.dependencies[0]?.class).toEqual({
+      data: true,
+      volume: { storageClassName: "fast-rwo", size: "2Gi" },
+    });
+  });
+
+  it("refuses a volume without a path, and a path on a claim class, on their lines", () => {
+    const result = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  replicas: 1
+  dependencies:
+    data: { type: volume }
+    db: { type: postgres, size: small, path: /var/lib/db }
+`);
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.hint])).toEqual([
+      [
+        "resolve.volume-path",
+        "dependency data (volume) is a volume in dev and prod and needs a path to be mounted at",
+        11,
+        "add path: (an absolute directory such as /var/lib/app) to the dependency",
+      ],
+      [
+        "resolve.volume-path",
+        "dependency db is a postgres in dev and prod, not a volume: it has nothing to mount at /var/lib/db",
+        12,
+        "remove path: (only a class with volume: in the environment is mounted)",
+      ],
+    ]);
+  });
+
+  it("refuses more than one pod: on the replicas the service sets, or on the dependency when the environment's default is 3", () => {
+    const own = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  replicas: 2
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+`);
+    expect(own.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      [
+        "resolve.volume-replicas",
+        "replicas is 2 in dev and prod, but dependency data is a ReadWriteOnce volume that one pod mounts",
+        9,
+      ],
+    ]);
+    expect(own.diagnostics[0]?.hint).toMatch(/^a volume dependency attaches to one pod: set replicas: 1/);
+    const defaulted = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+`);
+    expect(defaulted.diagnostics.map((d) => [d.code, d.message, d.file, d.line])).toEqual([
+      [
+        "resolve.volume-replicas",
+        "replicas is 3 in prod, but dependency data is a ReadWriteOnce volume that one pod mounts",
+        "services/web/service.yaml",
+        10,
+      ],
+    ]);
+    const scaled = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  autoscale: { max: 4 }
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+`);
+    expect(scaled.diagnostics.map((d) => [d.code, d.line])).toEqual([["resolve.volume-replicas", 9]]);
+    // A cron job runs one pod per run: the environment's replicas do not apply.
+    const cron = resolveWithVolumes(`  type: cron
+  image: ghcr.io/x/web:1.0.0
+  schedule: "0 3 * * *"
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+`);
+    expect(cron.diagnostics).toEqual([]);
+  });
+
+  it("refuses a volume mounted inside a scratch volume or at /tmp", () => {
+    const result = resolveWithVolumes(`  type: worker
+  image: ghcr.io/x/web:1.0.0
+  replicas: 1
+  volumes:
+    - { path: /var/lib, emptyDir: { sizeLimit: 1Gi } }
+  dependencies:
+    data: { type: volume, path: /var/lib/web }
+    temp: { type: volume, path: /tmp/keep }
+`);
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      ["resolve.mount-path", "dependencies.data.path /var/lib/web overlaps /var/lib", 13],
+      [
+        "resolve.mount-path",
+        "dependencies.temp.path /tmp/keep overlaps /tmp, the platform's own scratch directory",
+        14,
+      ],
+    ]);
+  });
+});
+
 describe("volumes and files", () => {
   it("refuses a file inside a scratch volume and a volume at /tmp, on their paths", () => {
     const result = resolveWith(
@@ -434,5 +560,59 @@ describe("resolveRepository with an earlier resolution", () => {
     expect(now.get("api/prod")).toBe(was.get("api/prod"));
     expect(now.get("api/dev")).not.toBe(was.get("api/dev"));
     expect(now.get("api/dev")?.replicas).toBe(2);
+  });
+});
+
+describe("expose: loadBalancer", () => {
+  const offered = (env: string) =>
+    env.replace("  dependencyClasses:\n", "  routing: { loadBalancers: true }\n  dependencyClasses:\n");
+  const resolveIn = (environments: { dev: string; prod: string }, spec: string) =>
+    resolveRepository({
+      environments: [
+        doc("environments/prod.yaml", environments.prod),
+        doc("environments/dev.yaml", environments.dev),
+      ],
+      teams: [doc("teams/shop.yaml", TEAM)],
+      services: [doc("services/web/service.yaml", service(spec))],
+    });
+  const WEB = `  type: web
+  image: ghcr.io/x/web:1.0.0
+  port: 8080
+  expose: loadBalancer
+`;
+
+  it("is refused on its line where the environment does not offer load balancers", () => {
+    const result = resolveIn({ dev: offered(DEV), prod: PROD }, WEB);
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line, d.hint])).toEqual([
+      [
+        "resolve.load-balancer",
+        "expose: loadBalancer is not offered in prod (its routing.loadBalancers is not true)",
+        10,
+        "give the service a route: with a host name, set expose: cluster for prod under environments:, or ask the platform team for routing.loadBalancers: true",
+      ],
+    ]);
+    expect(result.services.find((s) => s.environment === "dev")?.expose).toBe("loadBalancer");
+  });
+
+  it("resolves where offered, and an override turns it off for one environment", () => {
+    const result = resolveIn(
+      { dev: offered(DEV), prod: PROD },
+      `${WEB}  environments:\n    prod: { expose: cluster }\n`,
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.services.map((s) => [s.environment, s.expose])).toEqual([
+      ["dev", "loadBalancer"],
+      ["prod", undefined],
+    ]);
+  });
+
+  it("is only for web services", () => {
+    const result = resolveIn(
+      { dev: offered(DEV), prod: offered(PROD) },
+      "  type: worker\n  image: ghcr.io/x/web:1.0.0\n  replicas: 1\n  expose: loadBalancer\n",
+    );
+    expect(result.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([
+      ["resolve.web-only", "expose is only for web services; web is a worker", 10],
+    ]);
   });
 });

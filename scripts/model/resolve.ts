@@ -10,6 +10,7 @@ import {
   namespaceFor,
   orderByPromotion,
 } from "./environments.js";
+import { checkExpose } from "./expose-check.js";
 import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
 import { checkMountPaths } from "./mount-paths.js";
@@ -28,6 +29,7 @@ import {
 } from "./service-checks.js";
 import { checkSharedClusters } from "./shared-clusters.js";
 import type { Environment, Service, ServiceSettings, Team } from "./types.generated.js";
+import { checkVolumeReplicas } from "./volume-dependencies.js";
 
 /** Schema-valid documents of each kind, and names of files that exist but failed validation. */
 export interface ResolveInput {
@@ -231,6 +233,7 @@ function resolveService(
     resolved.terminationGracePeriodSeconds = merged.terminationGracePeriodSeconds;
   if (merged.route) resolved.route = { host: merged.route.host, path: merged.route.path ?? "/" };
   if (merged.schedule !== undefined) resolved.schedule = merged.schedule;
+  if (merged.expose === "loadBalancer") resolved.expose = "loadBalancer";
   if (merged.autoscale && type !== "cron") {
     const { min, max, cpu } = merged.autoscale;
     resolved.autoscale = { min: min ?? 1, max, cpu: cpu ?? FALLBACK.autoscaleCpu };
@@ -243,9 +246,11 @@ function resolveService(
   checkSecrets(resolved, origin, findings);
   checkProbePorts(resolved, origin, findings);
   checkEgress(resolved, origin, findings);
+  checkExpose(resolved, env, origin, findings);
   Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
-  checkMountPaths(resolved, origin, findings);
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
+  checkMountPaths(resolved, origin, findings);
+  checkVolumeReplicas(resolved, origin, findings);
   checkPlaceholders(resolved, origin, findings);
   return resolved;
 }

@@ -43,6 +43,8 @@ export interface ResolvedDependency {
   type: string;
   size: string;
   class: DependencyClass;
+  /** Where a volume class's claim is mounted in the main container; only for volume classes. */
+  path?: string;
 }
 
 /**
@@ -68,6 +70,8 @@ export interface ResolvedService {
   terminationGracePeriodSeconds?: number;
   ports: ResolvedPort[];
   route?: { host: string; path: string };
+  /** `expose: loadBalancer`: the Service is of type LoadBalancer. Absent for a ClusterIP Service. */
+  expose?: "loadBalancer";
   schedule?: string;
   /** Fixed replica count; absent when `autoscale` is set. */
   replicas?: number;

@@ -143,7 +143,7 @@ export function checkWorkloadShape(
   const env = { environment: service.environment };
   const typeOrigin: Origin = { file: service.file, path: ["spec", "type"] };
   if (service.type !== "web") {
-    for (const field of ["route", "port", "ports"] as const) {
+    for (const field of ["route", "port", "ports", "expose"] as const) {
       if (merged[field] !== undefined) {
         findings.error(
           "resolve.web-only",

@@ -50,6 +50,8 @@ function claimKinds(env: EnvironmentModel): string[] {
   const kinds = new Set<string>();
   for (const sizes of Object.values(env.spec.dependencyClasses ?? {})) {
     for (const dependencyClass of Object.values(sizes)) {
+      // A volume class renders a core PersistentVolumeClaim: no kind of ours to share.
+      if (!("claim" in dependencyClass)) continue;
       const { apiVersion, kind } = dependencyClass.claim;
       kinds.add(`${apiVersion.slice(0, Math.max(apiVersion.lastIndexOf("/"), 0))}/${kind}`);
     }

@@ -159,6 +159,10 @@ export interface ServiceSettings {
    */
   ports?: [Port, ...Port[]];
   /**
+   * Web only: how far the Service reaches. cluster keeps it a ClusterIP Service, reachable by services that call it (and by route:, through the environment's ingress controller or gateway). loadBalancer makes it a Service of type LoadBalancer: every Service port gets a public address from the cloud provider, without a host name or TLS, for protocols an HTTP route cannot carry (gRPC clients outside the cluster, raw TCP). Only where the environment sets routing.loadBalancers: true; reviewed by policy NET003 (an exception in production). Its NetworkPolicy then lets anyone in on the container ports. Absent means cluster.
+   */
+  expose?: "cluster" | "loadBalancer";
+  /**
    * Web only: a public HTTP route to the first http port. Absent means the service is reachable only inside the cluster.
    */
   route?: Route;
@@ -472,6 +476,10 @@ export interface Dependency {
    * A size of the class, as defined in every environment's dependencyClasses. Absent means the size named default.
    */
   size?: string;
+  /**
+   * Where a volume dependency (a class with volume: in the environment) is mounted in the main container; required for a volume class, refused for any other. The service then runs one pod: a ReadWriteOnce volume attaches to one node.
+   */
+  path?: string;
 }
 /**
  * An external host by name. Rendered as its ports to every public IPv4 address: NetworkPolicy matches addresses, not names.
@@ -725,6 +733,10 @@ export interface File {
 // schemas/environment.schema.json
 
 /**
+ * What one dependency type and size becomes in this environment: managed infrastructure (claim and outputs) or a persistent volume (volume).
+ */
+export type DependencyClass = ClaimDependencyClass | VolumeDependencyClass;
+/**
  * One output of a dependency class: exactly one of secretKey or value.
  */
 export type DependencyOutput = SecretOutput | ValueOutput;
@@ -901,9 +913,9 @@ export interface Quota {
   pods?: number;
 }
 /**
- * What one dependency type and size becomes in this environment: a claim rendered once per dependency, and the outputs services can refer to.
+ * What one dependency type and size becomes in this environment when it is managed infrastructure: a claim rendered once per dependency, and the outputs services can refer to.
  */
-export interface DependencyClass {
+export interface ClaimDependencyClass {
   /**
    * Whether a claim of this class holds data that is lost when the claim is deleted (a database, a cache, a bucket). `idp plan` calls a change that deletes such a claim destructive, and its check run fails until the platform acknowledges it (the idp/allow-destroy label or a PLAN001 exception). The base branch's value decides: a pull request cannot unmark a class to delete its claims quietly. Absent means false.
    */
@@ -984,6 +996,29 @@ export interface ValueOutput {
   value: string;
 }
 /**
+ * What one dependency type and size becomes in this environment when it is a persistent volume: a PersistentVolumeClaim <service>-<dependency> (ReadWriteOnce, of this storage class and size) mounted at the dependency's path in the main container. A ReadWriteOnce volume is attached to one node, so a service with such a dependency runs one pod (replicas 1, no autoscale) and rolls out by Recreate. It has no outputs.
+ */
+export interface VolumeDependencyClass {
+  /**
+   * Whether the volume holds data that is lost when it is deleted. A deleted PersistentVolumeClaim is always destructive in `idp plan`; set it for clarity. Absent means false.
+   */
+  data?: boolean;
+  volume: VolumeClaimTemplate;
+}
+/**
+ * The PersistentVolumeClaim each dependency of this class gets.
+ */
+export interface VolumeClaimTemplate {
+  /**
+   * The cluster's StorageClass the volume is provisioned from.
+   */
+  storageClassName: string;
+  /**
+   * The requested capacity, as a byte quantity such as 10Gi.
+   */
+  size: number | string;
+}
+/**
  * A period in which changes to the environment are refused.
  */
 export interface FreezeWindow {
@@ -1042,6 +1077,10 @@ export interface Routing {
    * A cert-manager ClusterIssuer that issues certificates for route hosts. Absent means routes are rendered without TLS.
    */
   tlsIssuer?: string;
+  /**
+   * Whether services may set expose: loadBalancer here: a Service of type LoadBalancer, a public address per service from the cloud provider, outside the ingress controller or gateway. Absent means false: expose: loadBalancer is refused.
+   */
+  loadBalancers?: boolean;
 }
 /**
  * The Gateway HTTPRoutes attach to (kind: gateway).

@@ -71,7 +71,7 @@ function dataClaims(base: ResolvedSide, environment: string, manifest: string): 
   for (const dependency of service?.dependencies ?? []) {
     if (dependency.class.data !== true) continue;
     found.set(
-      `${dependency.class.claim.kind}\u0000${dependencyObjectName(service as NonNullable<typeof service>, dependency.name)}`,
+      `${"claim" in dependency.class ? dependency.class.claim.kind : "PersistentVolumeClaim"}\u0000${dependencyObjectName(service as NonNullable<typeof service>, dependency.name)}`,
       `dependency ${dependency.name} (class ${dependency.type}/${dependency.size}) holds data: deleting its claim deletes it`,
     );
   }

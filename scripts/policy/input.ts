@@ -118,6 +118,7 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
     },
     podRequests: podRequests(service),
     route: service.route,
+    expose: service.expose,
     env: service.env,
     envFacts: envFacts(service.env),
     files: service.files.map((file) => ({

@@ -79,6 +79,7 @@ const KINDS = {
   HorizontalPodAutoscaler: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" },
   LimitRange: { apiVersion: "v1", kind: "LimitRange" },
   NetworkPolicy: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  PersistentVolumeClaim: { apiVersion: "v1", kind: "PersistentVolumeClaim" },
   PodDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   ResourceQuota: { apiVersion: "v1", kind: "ResourceQuota" },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
@@ -91,6 +92,7 @@ interface KindProps {
   HorizontalPodAutoscaler: K8s.KubeHorizontalPodAutoscalerV2Props;
   LimitRange: K8s.KubeLimitRangeProps;
   NetworkPolicy: K8s.KubeNetworkPolicyProps;
+  PersistentVolumeClaim: K8s.KubePersistentVolumeClaimProps;
   PodDisruptionBudget: K8s.KubePodDisruptionBudgetProps;
   ResourceQuota: K8s.KubeResourceQuotaProps;
   RoleBinding: K8s.KubeRoleBindingProps;

@@ -1,3 +1,4 @@
+import { outputsOf } from "../model/dependencies.js";
 import type { EnvironmentModel } from "../model/resolved.js";
 
 /**
@@ -25,8 +26,8 @@ export function dependencyCatalog(environments: readonly EnvironmentModel[]): De
   const sizesOf = (type: string) => perEnvironment.flatMap((classes) => Object.values(classes[type] ?? {}));
   return {
     types,
-    outputs: (type) => [...new Set(sizesOf(type).flatMap((size) => Object.keys(size.outputs ?? {})))].sort(),
-    isSecret: (type, output) => sizesOf(type).some((size) => "secretKey" in (size.outputs?.[output] ?? {})),
+    outputs: (type) => [...new Set(sizesOf(type).flatMap((size) => Object.keys(outputsOf(size))))].sort(),
+    isSecret: (type, output) => sizesOf(type).some((size) => "secretKey" in (outputsOf(size)[output] ?? {})),
   };
 }
 

@@ -49,6 +49,7 @@ export const SPEC_EXPORTS: { [K in (typeof SPEC_KEYS)[number]]: string } = {
   resources: "containers.main.resources (requests, limits)",
   env: "containers.main.variables (placeholders mapped)",
   secrets: "idp/settings",
+  expose: "idp/settings (Score leaves how a workload is exposed to the platform)",
   probes:
     "containers.main.livenessProbe/readinessProbe (HTTP with headers, and exec; gRPC, TCP and timings: idp/settings)",
   calls: "resources.NAME (type service)",

@@ -29,6 +29,7 @@ export const SPEC_KEYS = [
   "port",
   "ports",
   "route",
+  "expose",
   "schedule",
   "replicas",
   "autoscale",

@@ -142,25 +142,28 @@ export function showService(input: ProvenanceInput): ShownNode {
       entries: probes.map(([name, probe]) => [name, tree(probe, `probes.${name}`, setting)]),
     });
   }
+  if (service.expose) add("expose", leaf("expose", service.expose));
   if (service.terminationGracePeriodSeconds !== undefined)
     add(
       "terminationGracePeriodSeconds",
       leaf("terminationGracePeriodSeconds", service.terminationGracePeriodSeconds),
     );
-  // Text the credential rule (SEC004) reads is shown as env is: a flagged value as [REDACTED].
-  const containers = (list: ResolvedService["sidecars"]) =>
-    list.map((c) => ({
-      ...c,
-      env: Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, input.redact(v)])),
-    }));
-  const lists: [string, unknown[]][] = [
-    ["initContainers", containers(service.initContainers)],
-    ["sidecars", containers(service.sidecars)],
-    ["volumes", service.volumes],
-    ["files", service.files.map((f) => ({ ...f, content: input.redact(f.content) }))],
-    ["egress", service.egress],
-  ];
-  for (const [key, value] of lists) if (value.length > 0) add(key, tree(value, key, setting));
+  // Lists carry their origin as a whole (a list is replaced, never merged, by an override).
+  // Container env and file contents pass the same redaction as env: they may hold what SEC004 flags.
+  const redactEnv = (c: ResolvedService["sidecars"][number]) => ({
+    ...c,
+    env: Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, input.redact(v)])),
+  });
+  const lists = {
+    initContainers: service.initContainers.map(redactEnv),
+    sidecars: service.sidecars.map(redactEnv),
+    volumes: service.volumes,
+    files: service.files.map((f) => ({ ...f, content: input.redact(f.content) })),
+    egress: service.egress,
+  };
+  for (const [key, value] of Object.entries(lists)) {
+    if (value.length > 0) add(key, tree(value, key, setting));
+  }
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
   return { kind: "map", entries };
@@ -272,7 +275,8 @@ function dependencies(input: ProvenanceInput, setting: Setting, at: Locate): Sho
       const sizeSource =
         setting(`dependencies.${d.name}.size`) ??
         at(environment.file, classPath, "environment", "the class's default size");
-      const claim = `${d.class.claim.apiVersion}/${d.class.claim.kind}`;
+      const claim =
+        "claim" in d.class ? `${d.class.claim.apiVersion}/${d.class.claim.kind}` : "v1/PersistentVolumeClaim";
       return [
         d.name,
         {

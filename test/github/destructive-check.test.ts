@@ -80,7 +80,9 @@ describe("idp comment: a destructive plan fails its check until the platform ack
     expect(result.exitCode).toBe(0);
     expect(labelReads).toHaveLength(1);
     expect(run?.conclusion).toBe("failure");
-    expect(run?.title).toMatch(/^⚠ destructive: 4 Namespaces and 5 data claims deleted in dev;/);
+    expect(run?.title).toMatch(
+      /^⚠ destructive: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev;/,
+    );
     expect(run?.summary).toContain("**❌ ⚠ destructive:");
     expect(run?.summary).toContain("A maintainer adds the `idp/allow-destroy` label");
     expect(comment?.body).toContain("#### ⚠ What this change destroys");
@@ -93,7 +95,7 @@ describe("idp comment: a destructive plan fails its check until the platform ack
     const { run, result } = await publish(plans.get("destructive") ?? "", ["bug", "idp/allow-destroy"]);
     expect(run?.conclusion).toBe("success");
     expect(run?.title).toMatch(
-      /^⚠ destructive, acknowledged by the idp\/allow-destroy label: 4 Namespaces and 5 data claims deleted in dev;/,
+      /^⚠ destructive, acknowledged by the idp\/allow-destroy label: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev;/,
     );
     expect(result.stdout).toContain("(destructive, acknowledged by the idp/allow-destroy label)");
   });

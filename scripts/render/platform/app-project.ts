@@ -42,6 +42,7 @@ export function claimKinds(spec: EnvironmentSpec): GroupKind[] {
   const found = new Map<string, GroupKind>();
   for (const sizes of Object.values(spec.dependencyClasses ?? {})) {
     for (const dependencyClass of Object.values(sizes)) {
+      if (!("claim" in dependencyClass)) continue; // a volume class: see volumeKinds
       const { apiVersion, kind } = dependencyClass.claim;
       const slash = apiVersion.lastIndexOf("/");
       const group = slash === -1 ? "" : apiVersion.slice(0, slash);
@@ -49,6 +50,15 @@ export function claimKinds(spec: EnvironmentSpec): GroupKind[] {
     }
   }
   return [...found.values()].sort((a, b) => byText(a.group, b.group) || byText(a.kind, b.kind));
+}
+
+/**
+ * PersistentVolumeClaim when a dependency class of the environment is a
+ * volume: teams may create claims only where the platform offers volumes.
+ */
+export function volumeKinds(spec: EnvironmentSpec): GroupKind[] {
+  const classes = Object.values(spec.dependencyClasses ?? {}).flatMap((sizes) => Object.values(sizes));
+  return classes.some((c) => "volume" in c) ? [{ group: "", kind: "PersistentVolumeClaim" }] : [];
 }
 
 export interface AppProjectProps extends ObjectMetaProps {

@@ -106,7 +106,8 @@ export function claimDefinitions(spec: EnvironmentSpec): ClaimDefinition[] {
     const sizes = spec.dependencyClasses?.[type] ?? {};
     for (const size of Object.keys(sizes).sort()) {
       const dependencyClass = sizes[size];
-      if (!dependencyClass) continue;
+      // A volume class renders a core PersistentVolumeClaim, which needs no definition.
+      if (!dependencyClass || !("claim" in dependencyClass)) continue;
       const { apiVersion, kind } = dependencyClass.claim;
       const slash = apiVersion.lastIndexOf("/");
       const group = apiVersion.slice(0, Math.max(slash, 0));

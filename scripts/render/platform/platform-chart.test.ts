@@ -142,7 +142,9 @@ describe("the example repository", () => {
           expect(kinds).toContain(kind);
         }
         for (const sizes of Object.values(env.spec.dependencyClasses ?? {})) {
-          for (const { claim } of Object.values(sizes)) {
+          for (const c of Object.values(sizes)) {
+            if (!("claim" in c)) continue;
+            const { claim } = c;
             expect(kinds).toContain(`${claim.apiVersion.split("/")[0]}/${claim.kind}`);
           }
         }
@@ -227,7 +229,9 @@ describe("the example repository", () => {
       }
       const claimKinds = new Set(
         Object.values(env.spec.dependencyClasses ?? {}).flatMap((sizes) =>
-          Object.values(sizes).map((c) => `${c.claim.apiVersion}/${c.claim.kind}`),
+          Object.values(sizes).flatMap((c) =>
+            "claim" in c ? [`${c.claim.apiVersion}/${c.claim.kind}`] : [],
+          ),
         ),
       );
       const definitions = [

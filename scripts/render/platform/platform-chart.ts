@@ -116,7 +116,7 @@ import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
 import type { KubeObject } from "../kube-object.js";
 import { SOURCE_ANNOTATION } from "../labels.js";
-import { addAppProject, claimKinds, type GroupKind, SERVICE_KINDS } from "./app-project.js";
+import { addAppProject, claimKinds, type GroupKind, SERVICE_KINDS, volumeKinds } from "./app-project.js";
 import { addPlatformApplication } from "./application.js";
 import { addTeamApplicationSet } from "./application-set.js";
 import { addClaimDefinition } from "./claim-crds.js";
@@ -288,7 +288,7 @@ function addArgoObjects(
     labels,
     annotations,
   });
-  const serviceKinds = [...SERVICE_KINDS, ...claimKinds(env.spec)];
+  const serviceKinds = [...SERVICE_KINDS, ...volumeKinds(env.spec), ...claimKinds(env.spec)];
   for (const team of teams) {
     addAppProject(scope, `team:${team.name}:project`, {
       name: teamProjectName(env, team.name),

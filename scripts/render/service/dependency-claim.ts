@@ -1,6 +1,8 @@
 import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { claimClassOf, volumeOf } from "../../model/dependencies.js";
 import type { ResolvedDependency } from "../../model/resolved.js";
+import { addKubeObject } from "../k8s.js";
 import { dependencyObjectName } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
 
@@ -11,7 +13,8 @@ export interface DependencyClaimProps {
 }
 
 /**
- * The class's claim (a Crossplane claim or any CRD) named
+ * A volume class's PersistentVolumeClaim `<service>-<dependency>`
+ * (ReadWriteOnce, the class's storage class and size), or else the class's claim (a Crossplane claim or any CRD) named
  * `<service>-<dependency>`, with `spec.writeConnectionSecretToRef` naming the
  * Secret of the same name that secret outputs are read from. The class's
  * labels and annotations are kept; the service's win on a clash. The class
@@ -20,8 +23,21 @@ export interface DependencyClaimProps {
  */
 export function addDependencyClaim(scope: Construct, props: DependencyClaimProps): ApiObject {
   const { identity, dependency } = props;
-  const claim = dependency.class.claim;
   const name = dependencyObjectName(identity.service, dependency.name);
+  const volume = volumeOf(dependency.class);
+  if (volume) {
+    // A volume class: a ReadWriteOnce PersistentVolumeClaim, mounted by the pod template.
+    return addKubeObject(scope, `claim-${dependency.name}`, "PersistentVolumeClaim", {
+      metadata: { name, labels: identity.labels, annotations: identity.annotations },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: volume.storageClassName,
+        resources: { requests: { storage: String(volume.size) } },
+      },
+    });
+  }
+  const claim = claimClassOf(dependency.class)?.claim;
+  if (!claim) throw new Error(`dependency ${dependency.name} has neither a claim nor a volume`);
   return new ApiObject(scope, `claim-${dependency.name}`, {
     apiVersion: claim.apiVersion,
     kind: claim.kind,

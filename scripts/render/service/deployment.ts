@@ -25,11 +25,18 @@ export interface DeploymentProps {
    * @default no replicas field (an autoscaler owns it)
    */
   replicas?: number;
+  /**
+   * Replace the pod rather than roll: the old pod lets go of a ReadWriteOnce
+   * volume before the new one mounts it (a surge pod on another node would
+   * wait forever on the attachment).
+   * @default false (rolling update)
+   */
+  recreate?: boolean;
 }
 
 /**
  * A Deployment named after the service, selecting its pods by the selector
- * labels, rolling out 25% surge / 25% unavailable.
+ * labels, rolling out 25% surge / 25% unavailable (or Recreate, see `recreate`).
  *
  * It is a cdk8s ApiObject typed by the L1 KubeDeployment's props (see
  * addKubeObject), not cdk8s-plus's Deployment: cdk8s-plus's pod machinery
@@ -46,13 +53,15 @@ export function addDeployment(scope: Construct, props: DeploymentProps): ApiObje
       minReadySeconds: MIN_READY_SECONDS,
       progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
       selector: { matchLabels: props.identity.selector },
-      strategy: {
-        type: "RollingUpdate",
-        rollingUpdate: {
-          maxSurge: MAX_SURGE,
-          maxUnavailable: MAX_UNAVAILABLE,
-        },
-      },
+      strategy: props.recreate
+        ? { type: "Recreate" }
+        : {
+            type: "RollingUpdate",
+            rollingUpdate: {
+              maxSurge: MAX_SURGE,
+              maxUnavailable: MAX_UNAVAILABLE,
+            },
+          },
       template: props.template,
     },
   });

@@ -1,3 +1,4 @@
+import { outputsOf } from "../../model/dependencies.js";
 import { findPlaceholders, type Placeholder } from "../../model/placeholders.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import { type CallAddress, callAddress } from "./call-address.js";
@@ -167,7 +168,7 @@ function dependencyOutput(
     throw new Error(`env.${variable} of ${service.name}: ${placeholder.text} is not a placeholder`);
   }
   const dependency = service.dependencies.find((d) => d.name === placeholder.name);
-  const output = dependency?.class.outputs[placeholder.output as string];
+  const output = (dependency ? outputsOf(dependency.class) : {})[placeholder.output as string];
   if (!dependency || !output) {
     throw new Error(
       `env.${variable} of ${service.name}: ${placeholder.text} names no output of a declared dependency`,

@@ -1,5 +1,6 @@
 import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { outputsOf } from "../../model/dependencies.js";
 import type { ResolvedDependency, ResolvedService } from "../../model/resolved.js";
 import type { EgressRule } from "../../model/types.generated.js";
 import {
@@ -40,6 +41,14 @@ export interface NetworkPolicyProps {
    * @default not routed
    */
   routing?: { namespace: string; targetPort: number };
+  /**
+   * A LoadBalancer Service (`expose: loadBalancer`): anyone is allowed in on
+   * the container ports. The load balancer's traffic arrives from client or
+   * node addresses (externalTrafficPolicy Cluster masks the client behind a
+   * node), which no narrower peer could name.
+   * @default false
+   */
+  public?: boolean;
   /**
    * Services this one calls: allowed out to their pods on their container ports.
    * @default none
@@ -106,7 +115,7 @@ const DIGITS = /^[0-9]{1,5}$/;
 
 /** The port a dependency is reached on: its numeric `port` value output, else 443. */
 export function dependencyPort(dependency: ResolvedDependency): number {
-  const output = dependency.class.outputs.port;
+  const output = outputsOf(dependency.class).port;
   if (output && "value" in output && DIGITS.test(output.value)) {
     const port = Number(output.value);
     if (port >= 1 && port <= 65535) return port;
@@ -133,6 +142,7 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
         ports: [{ protocol: "TCP", port: props.routing.targetPort }],
       });
     }
+    if (props.public) ingress.push({ ports: containerPorts(service) });
     if (ingress.length > 0) spec.ingress = ingress;
   }
 
@@ -140,7 +150,9 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
   for (const called of props.called ?? []) {
     egress.push({ to: [podsOf(called)], ports: containerPorts(called) });
   }
-  const dependencyPorts = [...new Set((props.dependencies ?? []).map(dependencyPort))].sort((a, b) => a - b);
+  // Volume dependencies are mounted, not connected to: no egress for them.
+  const connected = (props.dependencies ?? []).filter((d) => d.path === undefined);
+  const dependencyPorts = [...new Set(connected.map(dependencyPort))].sort((a, b) => a - b);
   if (dependencyPorts.length > 0) {
     egress.push({ ports: dependencyPorts.map((port) => ({ protocol: "TCP", port })) });
   }

@@ -11,7 +11,7 @@ import type {
 } from "../k8s.js";
 import { withEntry } from "../labels.js";
 import { CONFIG_HASH_ANNOTATION } from "./config-hash.js";
-import type { ContainerVariable } from "./environment-variables.js";
+import { type ContainerVariable, dependencyObjectName } from "./environment-variables.js";
 import { fileKey } from "./files-config-map.js";
 import type { ServiceIdentity } from "./object-metadata.js";
 import { containerProbe } from "./probes.js";
@@ -122,6 +122,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
   }
   const { readiness, liveness } = service.probes;
   const scratch = scratchMounts(service);
+  const persistent = persistentVolumes(props.identity, service);
   const container: Container = {
     name: CONTAINER_NAME,
     image: service.image,
@@ -131,7 +132,11 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
     ports: containerPorts(props.identity),
     env: env.length > 0 ? env : undefined,
     envFrom: envFrom.length > 0 ? envFrom : undefined,
-    volumeMounts: [...scratch.mounts(), ...fileMounts(service, props.filesConfigMapName)],
+    volumeMounts: [
+      ...scratch.mounts(),
+      ...fileMounts(service, props.filesConfigMapName),
+      ...persistent.map((p) => p.mount),
+    ],
     resources: resourceRequirements(service.resources),
     readinessProbe: readiness === undefined ? undefined : containerProbe(service, "readiness", readiness),
     livenessProbe: liveness === undefined ? undefined : containerProbe(service, "liveness", liveness),
@@ -165,6 +170,7 @@ export function podTemplate(props: PodTemplateProps): PodTemplateSpec {
         ...(props.filesConfigMapName
           ? [{ name: FILES_VOLUME, configMap: { name: props.filesConfigMapName } }]
           : []),
+        ...persistent.map((p) => p.volume),
       ],
       dnsPolicy: "ClusterFirst",
       hostNetwork: false,
@@ -191,6 +197,26 @@ function scratchMounts(service: ResolvedService): { volumes: Volume[]; mounts: (
     volumes,
     mounts: () => volumes.map((v, i) => ({ name: v.name, mountPath: paths[i] as string })),
   };
+}
+
+/**
+ * Each volume dependency's PersistentVolumeClaim as volume `volume-<n>` (a
+ * dependency name could exceed a volume name's 63 characters, or clash with
+ * tmp and files), mounted at its path in the main container only.
+ */
+function persistentVolumes(
+  identity: ServiceIdentity,
+  service: ResolvedService,
+): { volume: Volume; mount: VolumeMount }[] {
+  return service.dependencies
+    .filter((d) => d.path !== undefined)
+    .map((d, index) => ({
+      volume: {
+        name: `volume-${index}`,
+        persistentVolumeClaim: { claimName: dependencyObjectName(identity.service, d.name) },
+      },
+      mount: { name: `volume-${index}`, mountPath: d.path as string },
+    }));
 }
 
 /** Each file read-only at its path, by subPath of its key in the files ConfigMap. */

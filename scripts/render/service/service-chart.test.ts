@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { containerEnvironment } from "../../../test/support/kube-env-expansion.js";
+import { outputsOf } from "../../model/dependencies.js";
 import type { LoadedDocument } from "../../model/document.js";
 import { parseYamlDocument } from "../../model/parse-yaml.js";
 import { resolveRepository } from "../../model/resolve.js";
@@ -84,7 +85,7 @@ describe("renderService on the example repository", () => {
           // Claims keep their class's labels besides ours; the workload and its pods add the
           // version; every other object has ours exactly, without the version.
           const workload = object.kind === "Deployment" || object.kind === "CronJob";
-          if (service.dependencies.some((d) => d.class.claim.kind === object.kind)) {
+          if (service.dependencies.some((d) => "claim" in d.class && d.class.claim.kind === object.kind)) {
             expect(object.metadata.labels).toMatchObject(serviceLabels(service));
           } else {
             expect(object.metadata.labels).toEqual(
@@ -129,7 +130,10 @@ describe("renderService on the example repository", () => {
             seccompProfile: { type: "RuntimeDefault" },
           });
           expect(pod.volumes[0]).toEqual({ name: "tmp", emptyDir: {} });
-          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap)).toBe(true);
+          // Volume types the restricted profile allows: emptyDir, configMap and persistentVolumeClaim are ours.
+          expect(pod.volumes.every((v: Json) => v.emptyDir || v.configMap || v.persistentVolumeClaim)).toBe(
+            true,
+          );
           expect(pod.containers).toHaveLength(1);
           expect((pod.initContainers ?? []).map((c: Json) => c.name)).toEqual([
             ...service.initContainers.map((c) => c.name),
@@ -468,7 +472,10 @@ describe("renderService on the example repository", () => {
       const claim = find(render("dev", "catalog"), "PostgreSQLInstance");
       spec(claim).parameters.storageGB = 999;
       const service = exampleService("dev", "catalog");
-      expect(service.dependencies[0]?.class.claim.spec).not.toHaveProperty("writeConnectionSecretToRef");
+      const first = service.dependencies[0]?.class;
+      expect(first && "claim" in first ? first.claim.spec : undefined).not.toHaveProperty(
+        "writeConnectionSecretToRef",
+      );
       expect(spec(find(render("dev", "catalog"), "PostgreSQLInstance")).parameters.storageGB).toBe(5);
     });
 
@@ -510,7 +517,7 @@ describe("renderService on the example repository", () => {
         for (const service of context.services) {
           const secretParts = new Set(
             service.dependencies.flatMap((d) =>
-              Object.entries(d.class.outputs)
+              Object.entries(outputsOf(d.class))
                 .filter(([, output]) => "secretKey" in output)
                 .map(([name]) => `\${dependencies.${d.name}.${name}}`),
             ),
@@ -962,5 +969,94 @@ initContainers:
         "  routing: { kind: gateway }\n",
       ),
     ).toThrow("environment dev routes by gateway but names no routing.gateway");
+  });
+});
+
+describe("a volume dependency", () => {
+  const objects = renderInline(
+    {
+      worker: `type: worker
+image: ghcr.io/x/worker:1.0.0
+replicas: 1
+dependencies:
+  state: { type: store, path: /var/lib/worker }
+  cache: { type: cache }`,
+    },
+    "worker",
+    "    store:\n      default: { data: true, volume: { storageClassName: fast-rwo, size: 3Gi } }\n",
+  );
+
+  it("is a ReadWriteOnce PersistentVolumeClaim <service>-<dependency> of the class's storage class and size", () => {
+    const claim = find(objects, "PersistentVolumeClaim", "worker-state");
+    expect(claim.apiVersion).toBe("v1");
+    expect(claim.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "fast-rwo",
+      resources: { requests: { storage: "3Gi" } },
+    });
+  });
+
+  it("is mounted at its path in the main container only, and the Deployment recreates its pod", () => {
+    const deployment = find(objects, "Deployment");
+    const pod = podSpecOf(deployment).spec;
+    expect(pod.volumes).toContainEqual({
+      name: "volume-0",
+      persistentVolumeClaim: { claimName: "worker-state" },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "volume-0", mountPath: "/var/lib/worker" });
+    expect(spec(deployment).strategy).toEqual({ type: "Recreate" });
+  });
+
+  it("opens no egress: it is mounted, not connected to (the cache's port is still open)", () => {
+    const egress = spec(find(objects, "NetworkPolicy")).egress as Json[];
+    expect(egress.filter((rule) => rule.to === undefined)).toEqual([
+      { ports: [{ protocol: "TCP", port: 443 }] },
+    ]);
+  });
+
+  it("leaves a Deployment without one rolling", () => {
+    const plain = renderInline({ worker: "type: worker\nimage: ghcr.io/x/worker:1.0.0" }, "worker");
+    expect(spec(find(plain, "Deployment")).strategy.type).toBe("RollingUpdate");
+  });
+});
+
+describe("expose: loadBalancer", () => {
+  const objects = renderInline(
+    {
+      api: `type: web
+image: ghcr.io/x/api:1.0.0
+ports:
+  - { name: grpc, port: 5000, targetPort: 5050, protocol: grpc }
+  - { name: metrics, port: 9090, protocol: http }
+expose: loadBalancer`,
+    },
+    "api",
+    "  routing: { loadBalancers: true }\n",
+  );
+
+  it("renders the Service as type LoadBalancer, with every port", () => {
+    const service = spec(find(objects, "Service"));
+    expect(service.type).toBe("LoadBalancer");
+    expect(service.ports.map((p: Json) => [p.port, p.targetPort])).toEqual([
+      [5000, 5050],
+      [9090, 9090],
+    ]);
+  });
+
+  it("lets anyone in on the container ports: the load balancer's traffic has no narrower source", () => {
+    expect(spec(find(objects, "NetworkPolicy")).ingress).toEqual([
+      {
+        ports: [
+          { protocol: "TCP", port: 5050 },
+          { protocol: "TCP", port: 9090 },
+        ],
+      },
+    ]);
+  });
+
+  it("leaves a web service without it a ClusterIP Service that lets nobody in unasked", () => {
+    const plain = renderInline({ api: "type: web\nimage: ghcr.io/x/api:1.0.0\nport: 8080" }, "api");
+    expect(spec(find(plain, "Service")).type).toBe("ClusterIP");
+    expect(spec(find(plain, "NetworkPolicy")).ingress).toBeUndefined();
   });
 });

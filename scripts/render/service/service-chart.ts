@@ -35,8 +35,9 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  * 2. ConfigMap `<service>-env` (plain variables, when there are any)
  * 3. ExternalSecret `<service>-secrets` (when there are `secrets`), then
  *    ConfigMap `<service>-files` (when there are `files`)
- * 4. dependency claims `<service>-<dependency>`, by dependency name
- * 5. Service `<service>` (web)
+ * 4. dependency claims `<service>-<dependency>`, by dependency name (a
+ *    PersistentVolumeClaim for a volume class, mounted by the pod)
+ * 5. Service `<service>` (web; type LoadBalancer with `expose: loadBalancer`)
  * 6. Deployment `<service>` (web, worker) or CronJob `<service>` (cron)
  * 7. HorizontalPodAutoscaler `<service>` (autoscale)
  * 8. PodDisruptionBudget `<service>` (more than one pod can run)
@@ -78,7 +79,13 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   for (const dependency of service.dependencies) addDependencyClaim(scope, { identity, dependency });
 
   const kubeService =
-    service.type === "web" ? addService(scope, { identity, ports: service.ports }) : undefined;
+    service.type === "web"
+      ? addService(scope, {
+          identity,
+          ports: service.ports,
+          ...(service.expose === "loadBalancer" ? { loadBalancer: true } : {}),
+        })
+      : undefined;
 
   const template = podTemplate({
     identity,
@@ -98,6 +105,7 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
       identity,
       template,
       ...(service.autoscale ? {} : { replicas: service.replicas ?? 1 }),
+      recreate: service.dependencies.some((d) => d.path !== undefined),
     });
     if (service.autoscale)
       addHorizontalPodAutoscaler(scope, { identity, target: deployment, ...service.autoscale });
@@ -133,6 +141,7 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     identity,
     ingress: service.type === "web",
     callers: index.callers.get(service.name) ?? [],
+    ...(kubeService && service.expose === "loadBalancer" ? { public: true } : {}),
     ...(routeTarget !== undefined
       ? {
           routing: {

@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import type { ResolvedPort } from "../../model/resolved.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
-/** The ClusterIP Service in front of a web service's pods. */
+/** The Service in front of a web service's pods: ClusterIP, or LoadBalancer when exposed. */
 export interface ServiceProps {
   identity: ServiceIdentity;
   /**
@@ -12,6 +12,12 @@ export interface ServiceProps {
    * http). Must not be empty.
    */
   ports: readonly ResolvedPort[];
+  /**
+   * A Service of type LoadBalancer (`expose: loadBalancer`): the cloud
+   * provider gives every port a public address.
+   * @default false (ClusterIP)
+   */
+  loadBalancer?: boolean;
 }
 
 /** `appProtocol` per port protocol; tcp has none. */
@@ -32,7 +38,7 @@ export function addService(scope: Construct, props: ServiceProps): kplus.Service
   if (props.ports.length === 0) throw new Error(`service ${name} is a web service without ports`);
   const service = new kplus.Service(scope, "service", {
     metadata: metadataOf(props.identity),
-    type: kplus.ServiceType.CLUSTER_IP,
+    type: props.loadBalancer ? kplus.ServiceType.LOAD_BALANCER : kplus.ServiceType.CLUSTER_IP,
     ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
   });
   for (const key in props.identity.selector) service.selectLabel(key, props.identity.selector[key] as string);

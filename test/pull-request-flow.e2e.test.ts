@@ -77,7 +77,7 @@ describe("--pr is safe", () => {
     const attempt = newToysPullRequest(root, realDelays);
     await expect(attempt).rejects.toThrow(ToolError);
     await expect(attempt).rejects.toThrow(
-      /could not reach acme\/shop at http:\/\/127\.0\.0\.1:\d+ \(within 10s\)/,
+      /^could not reach acme\/shop at http:\/\/127\.0\.0\.1:\d+ \(within 10s\): GitHub could not be reached \(network failure\); check GITHUB_API_URL and the network$/,
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(branches(root)).toEqual(["main"]);

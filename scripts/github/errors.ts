@@ -37,15 +37,15 @@ export function isRateLimitError(error: GitHubRequestError): boolean {
  * 123 on acme/shop#7". Called once, where a call to GitHub is made; retries
  * have already happened by then, so every error here is final (exit 2).
  */
-export function classifyGitHubError(error: unknown, doing: string): ToolError {
+export function classifyGitHubError(error: unknown, doing: string, retried = true): ToolError {
   if (error instanceof ToolError) return error;
   if (!isGitHubRequestError(error)) {
     return new ToolError(`could not ${doing}: unexpected failure talking to GitHub`, { cause: error });
   }
-  return new ToolError(`could not ${doing}: ${explainStatus(error)}`, { cause: error });
+  return new ToolError(`could not ${doing}: ${explainStatus(error, retried)}`, { cause: error });
 }
 
-function explainStatus(error: GitHubRequestError): string {
+function explainStatus(error: GitHubRequestError, retried: boolean): string {
   const status = error.status;
   if (isRateLimitError(error)) return `GitHub's rate limit is exhausted (${status}) ${rateLimitReset(error)}`;
   if (status === 401) return "GitHub said 401: GITHUB_TOKEN is missing, expired or wrong";
@@ -55,9 +55,9 @@ function explainStatus(error: GitHubRequestError): string {
     return "GitHub said 404: repository or pull request not found, or the token cannot see it";
   if (status === 422) return `GitHub said 422: ${validationMessage(error)}`;
   if (status >= 500 && error.response === undefined)
-    return "GitHub could not be reached (network failure, retried); check GITHUB_API_URL and the network";
+    return `GitHub could not be reached (network failure${retried ? ", retried" : ""}); check GITHUB_API_URL and the network`;
   if (status >= 500)
-    return `GitHub failed with ${status} even after retries; try again later (https://www.githubstatus.com)`;
+    return `GitHub failed with ${status}${retried ? " even after retries" : ""}; try again later (https://www.githubstatus.com)`;
   return `GitHub said ${status}`;
 }
 
@@ -90,10 +90,14 @@ function validationMessage(error: GitHubRequestError): string {
  * Runs one GitHub operation and classifies any failure. Every call from
  * `scripts/github/` goes through here, so no raw Octokit error escapes.
  */
-export async function callGitHub<T>(doing: string, operation: () => Promise<T>): Promise<T> {
+export async function callGitHub<T>(
+  doing: string,
+  operation: () => Promise<T>,
+  { retried = true }: { retried?: boolean } = {},
+): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    throw classifyGitHubError(error, doing);
+    throw classifyGitHubError(error, doing, retried);
   }
 }

@@ -30,6 +30,7 @@ export async function readRepositoryInfo(
         ...repository,
         request: { retries: 0, signal: AbortSignal.timeout(timeoutMs) },
       }),
+    { retried: false },
   );
   return {
     defaultBranch: response.data.default_branch,

@@ -322,6 +322,24 @@ function buildProgram(
       },
     );
 
+  // Cost is data, not findings: no github format.
+  common(program.command("cost"), ["text", "json", "markdown"])
+    .description(
+      "monthly cost per service and environment (requests × pods at the environment's prices, plus dependencies), per team against its budget, per environment",
+    )
+    .option("--team <team>", "only this team's services and total")
+    .option("--environment <env>", "only this environment")
+    .action(async (raw: { root?: string; format: string; team?: string; environment?: string }) => {
+      const { costCommand } = await import("./commands/cost.js");
+      done(
+        await costCommand({
+          ...options(raw),
+          ...(raw.team !== undefined ? { team: raw.team } : {}),
+          ...(raw.environment !== undefined ? { environment: raw.environment } : {}),
+        }),
+      );
+    });
+
   // History holds no findings to annotate: no github format.
   common(program.command("audit"), ["text", "json", "markdown"])
     .description(

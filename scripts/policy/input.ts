@@ -1,3 +1,4 @@
+import { podRequests } from "../model/pod-requests.js";
 import { parseQuantity } from "../model/quantity.js";
 import type { EnvironmentModel, ResolvedContainer, ResolvedService, TeamModel } from "../model/resolved.js";
 
@@ -167,25 +168,6 @@ function containerInput(container: ResolvedContainer): Record<string, unknown> {
     image: container.image,
     env: container.env,
     envFacts: envFacts(container.env),
-  };
-}
-
-/**
- * What the scheduler reserves for one pod (cores, bytes): the main container
- * and the sidecars together, or the largest init container if that is more
- * (init containers run one at a time, before the sidecars start).
- */
-function podRequests(service: ResolvedService): { cpu: number; memory: number } {
-  const sum = (what: "cpu" | "memory") =>
-    [service.resources, ...service.sidecars.map((c) => c.resources)].reduce(
-      (total, r) => total + (quantity(r[what]) ?? 0),
-      0,
-    );
-  const largestInit = (what: "cpu" | "memory") =>
-    Math.max(0, ...service.initContainers.map((c) => quantity(c.resources[what]) ?? 0));
-  return {
-    cpu: Math.max(sum("cpu"), largestInit("cpu")),
-    memory: Math.max(sum("memory"), largestInit("memory")),
   };
 }
 

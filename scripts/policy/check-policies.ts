@@ -1,3 +1,4 @@
+import { costRepository, teamTotals } from "../cost/cost.js";
 import type { ValuePath } from "../model/document.js";
 import { Findings, type Pointer } from "../model/findings.js";
 import { originOf } from "../model/merge.js";
@@ -71,15 +72,24 @@ export function checkPolicies(
     ...repository.documents.values(),
     ...(exceptionsDocument ? [exceptionsDocument] : []),
   ]);
+  // Budgets hold across environments, each evaluation sees one: the totals are computed once, here.
+  const costs = teamTotals(costRepository(repository.services, repository.environments, repository.teams));
   const used = new Set<number>();
   const secrets: string[] = [];
   let waived = 0;
   for (const environment of repository.environments) {
     const services = servicesIn.get(environment.name) ?? [];
-    const input = buildPolicyInput(environment, repository.environments, repository.teams, services, {
-      ...change,
-      date: change.date ?? today,
-    });
+    const input = buildPolicyInput(
+      environment,
+      repository.environments,
+      repository.teams,
+      services,
+      {
+        ...change,
+        date: change.date ?? today,
+      },
+      costs,
+    );
     const byName = new Map(services.map((s) => [s.name, s]));
     const evaluated = sortFindings(engine.evaluate(input));
     secrets.push(...flaggedSecretValues(evaluated, byName));

@@ -24,11 +24,25 @@ export interface ChangeContext {
   newCalls?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
+/**
+ * A team's monthly cost in USD across every environment, at minimum and
+ * maximum scale: the budget rule (COST003) compares it with `budget`. It is
+ * computed in TypeScript (scripts/cost/) because each evaluation sees one
+ * environment and the budget holds across all of them.
+ */
+export interface TeamCostInput {
+  min: number;
+  max: number;
+}
+
 /** The input of one policy evaluation: one environment and everything resolved in it. */
 export interface PolicyInput {
   environment: Record<string, unknown>;
   services: Record<string, unknown>[];
-  teams: Record<string, { file: string; members: string[]; domains: string[]; budget?: number }>;
+  teams: Record<
+    string,
+    { file: string; members: string[]; domains: string[]; budget?: number; cost?: TeamCostInput }
+  >;
   change: Record<string, unknown>;
 }
 
@@ -43,6 +57,7 @@ export function buildPolicyInput(
   teams: readonly TeamModel[],
   services: readonly ResolvedService[],
   change: ChangeContext,
+  teamCosts: Readonly<Record<string, TeamCostInput>> = {},
 ): PolicyInput {
   const spec = environment.spec;
   const isProduction =
@@ -80,6 +95,7 @@ export function buildPolicyInput(
           members: t.spec.members ?? [],
           domains: t.spec.domains ?? [],
           budget: t.spec.budget?.monthly,
+          cost: teamCosts[t.name],
         }),
       ]),
     ) as PolicyInput["teams"],

@@ -322,6 +322,26 @@ function buildProgram(
       },
     );
 
+  // Scorecards are data, not findings: no github format.
+  common(program.command("scorecard"), ["text", "json", "markdown"])
+    .description(
+      "production readiness of each service in each environment (bronze, silver, gold) and what is missing for the next level; per-team counts",
+    )
+    .argument("[service]", "one service, with every check")
+    .option("--environment <env>", "only this environment")
+    .action(
+      async (service: string | undefined, raw: { root?: string; format: string; environment?: string }) => {
+        const { scorecardCommand } = await import("./commands/scorecard.js");
+        done(
+          await scorecardCommand({
+            ...options(raw),
+            ...(service !== undefined ? { service } : {}),
+            ...(raw.environment !== undefined ? { environment: raw.environment } : {}),
+          }),
+        );
+      },
+    );
+
   // Cost is data, not findings: no github format.
   common(program.command("cost"), ["text", "json", "markdown"])
     .description(

@@ -1,3 +1,4 @@
+import { isProductionEnvironment } from "../model/environments.js";
 import { podRequests } from "../model/pod-requests.js";
 import { parseQuantity } from "../model/quantity.js";
 import type { EnvironmentModel, ResolvedContainer, ResolvedService, TeamModel } from "../model/resolved.js";
@@ -60,8 +61,7 @@ export function buildPolicyInput(
   teamCosts: Readonly<Record<string, TeamCostInput>> = {},
 ): PolicyInput {
   const spec = environment.spec;
-  const isProduction =
-    environment.name === "prod" || !environments.some((e) => e.spec.promotesFrom === environment.name);
+  const isProduction = isProductionEnvironment(environment, environments);
   return {
     environment: dropUndefined({
       name: environment.name,

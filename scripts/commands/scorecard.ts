@@ -2,7 +2,7 @@ import { withPolicies } from "../check-repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { OutputFormat } from "../report/format.js";
 import { formatScorecards } from "../scorecard/format.js";
-import { type ScorecardReport, scoreRepository, summarizeTeams } from "../scorecard/scorecard.js";
+import { type ScorecardReport, scoreCheckedRepository, summarizeTeams } from "../scorecard/scorecard.js";
 import { refuseBroken, unknownName } from "./repository-read.js";
 import type { CommandResult } from "./result.js";
 
@@ -37,12 +37,7 @@ export async function scorecardCommand(options: ScorecardOptions): Promise<Comma
     return unknownName("service", options.service, services);
   if (options.environment !== undefined && !environments.includes(options.environment))
     return unknownName("environment", options.environment, environments);
-  const report = scoreRepository({
-    services: checked.services,
-    environments: checked.environments,
-    teams: checked.teams,
-    policy: checked.policy?.results ?? [],
-  });
+  const report = scoreCheckedRepository(checked);
   return {
     exitCode: 0,
     stdout: formatScorecards(narrow(report, options), options.format, options.service !== undefined),

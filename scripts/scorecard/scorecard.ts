@@ -1,3 +1,4 @@
+import type { CheckedRepository } from "../check-repository.js";
 import { compareNames, isProductionEnvironment, orderByPromotion } from "../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import type { PolicyResult } from "../policy/check-policies.js";
@@ -124,6 +125,20 @@ export function scoreRepository(input: ScorecardInput): ScorecardReport {
       input.teams.map((t) => t.name),
     ),
   };
+}
+
+/**
+ * Scorecards of a repository that went through the policy stage (what
+ * `checkRepository` or `withPolicies` return): the one call the command,
+ * the portal and the catalog need.
+ */
+export function scoreCheckedRepository(checked: CheckedRepository): ScorecardReport {
+  return scoreRepository({
+    services: checked.services,
+    environments: checked.environments,
+    teams: checked.teams,
+    policy: checked.policy?.results ?? [],
+  });
 }
 
 /** Per team (in name order), how many of its scorecards are at each level. */

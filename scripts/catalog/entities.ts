@@ -83,10 +83,19 @@ export function resourceName(service: string, dependency: string): string {
 export function buildCatalog(model: CatalogModel): CatalogFile[] {
   const teams = [...model.teams].sort((a, b) => compare(a.name, b.name));
   const services = [...model.services].sort((a, b) => compare(a.metadata.name, b.metadata.name));
+  const logins = loginSpellings(teams);
   const files: CatalogFile[] = [];
   for (const team of teams)
-    files.push({ path: `teams/${team.name}.yaml`, source: team.file, entities: [groupEntity(team, model)] });
-  files.push({ path: "users.yaml", source: "teams/*.yaml (members)", entities: userEntities(teams, model) });
+    files.push({
+      path: `teams/${team.name}.yaml`,
+      source: team.file,
+      entities: [groupEntity(team, logins, model)],
+    });
+  files.push({
+    path: "users.yaml",
+    source: "teams/*.yaml (members)",
+    entities: userEntities(teams, logins, model),
+  });
   for (const service of services) {
     files.push({
       path: `services/${service.metadata.name}.yaml`,
@@ -113,7 +122,25 @@ export function buildCatalog(model: CatalogModel): CatalogFile[] {
   return [{ path: CATALOG_ENTRY, source: "the repository", entities: [location] }, ...files];
 }
 
-function groupEntity(team: CatalogTeam, model: CatalogModel): Entity {
+/**
+ * GitHub logins, like Backstage's entity references, ignore case: `Alice` in
+ * one team and `alice` in another are one person and must be one User. Each
+ * lower-cased login maps to its first spelling (teams by name, members in
+ * file order).
+ */
+function loginSpellings(teams: readonly CatalogTeam[]): Map<string, string> {
+  const spellings = new Map<string, string>();
+  for (const team of teams)
+    for (const login of team.members)
+      if (!spellings.has(login.toLowerCase())) spellings.set(login.toLowerCase(), login);
+  return spellings;
+}
+
+function membersOf(team: CatalogTeam, logins: ReadonlyMap<string, string>): string[] {
+  return [...new Set(team.members.map((login) => logins.get(login.toLowerCase()) ?? login))];
+}
+
+function groupEntity(team: CatalogTeam, logins: ReadonlyMap<string, string>, model: CatalogModel): Entity {
   const [org, slug] = team.github.split("/");
   const links = [
     ...(model.link && org && slug
@@ -142,15 +169,21 @@ function groupEntity(team: CatalogTeam, model: CatalogModel): Entity {
       type: "team",
       profile: { displayName: team.name, ...(team.contact.email ? { email: team.contact.email } : {}) },
       children: [],
-      members: [...new Set(team.members)].sort(compare).map((login) => `user:${login}`),
+      members: membersOf(team, logins)
+        .sort(compare)
+        .map((login) => `user:${login}`),
     },
   };
 }
 
-function userEntities(teams: readonly CatalogTeam[], model: CatalogModel): Entity[] {
+function userEntities(
+  teams: readonly CatalogTeam[],
+  logins: ReadonlyMap<string, string>,
+  model: CatalogModel,
+): Entity[] {
   const memberOf = new Map<string, string[]>();
   for (const team of teams)
-    for (const login of new Set(team.members))
+    for (const login of membersOf(team, logins))
       memberOf.set(login, [...(memberOf.get(login) ?? []), team.name]);
   return [...memberOf.keys()].sort(compare).map((login) => {
     const github = model.link ? new URL(model.link.web).origin : undefined;

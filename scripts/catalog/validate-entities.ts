@@ -15,6 +15,8 @@ import {
   systemEntityV1alpha1Validator,
   userEntityV1alpha1Validator,
 } from "@backstage/catalog-model";
+import { ToolError } from "../errors.js";
+import { plural } from "../report/text.js";
 
 /** One entity Backstage would refuse, and why, in its own words. */
 export interface EntityProblem {
@@ -92,6 +94,22 @@ export async function checkEntities(
       for (const message of danglingReferences(entity, known))
         problems.push({ ref: refOf(entity), file: file.path, message });
   return problems;
+}
+
+/**
+ * Throws a ToolError (exit 2) naming every entity Backstage would refuse: the
+ * input was valid, so a refused entity is a fault of this tool, never the
+ * user's, and nothing may be written.
+ */
+export async function requireAcceptedEntities(
+  files: ReadonlyArray<{ path: string; entities: readonly Entity[] }>,
+): Promise<void> {
+  const problems = await checkEntities(files);
+  if (problems.length === 0) return;
+  const list = problems.map((p) => `${p.ref} in ${p.file}: ${p.message}`).join("; ");
+  throw new ToolError(
+    `idp catalog generated entities that Backstage's validators refuse (${plural(problems.length, "problem")}); nothing was written; this is a fault of idp, please report it: ${list}`,
+  );
 }
 
 /** What Backstage's policies or kind validators say against the entity, if anything. */

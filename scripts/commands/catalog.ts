@@ -2,9 +2,8 @@ import { catalogSource } from "../catalog/catalog-model.js";
 import { buildCatalog, type CatalogFile } from "../catalog/entities.js";
 import { findRepositoryLink } from "../catalog/repository-link.js";
 import { serializeCatalogFile } from "../catalog/serialize.js";
-import { checkEntities } from "../catalog/validate-entities.js";
+import { requireAcceptedEntities } from "../catalog/validate-entities.js";
 import { writeCatalog } from "../catalog/write-catalog.js";
-import { ToolError } from "../errors.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { readPortalSetting } from "../policy/portal-url.js";
 import { hasErrors, sortDiagnostics } from "../report/diagnostic.js";
@@ -89,12 +88,6 @@ export async function generateCatalog(root: string, repoUrl?: string): Promise<G
     ...(link.link ? { link: link.link } : {}),
     ...(portal.url ? { portal: portal.url } : {}),
   });
-  const problems = await checkEntities(files);
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.ref} in ${p.file}: ${p.message}`).join("; ");
-    throw new ToolError(
-      `idp catalog generated entities that Backstage's validators refuse (${plural(problems.length, "problem")}); nothing was written. this is a fault of idp, please report it: ${list}`,
-    );
-  }
+  await requireAcceptedEntities(files);
   return { files, texts: new Map(files.map((f) => [f.path, serializeCatalogFile(f)])), diagnostics, sources };
 }

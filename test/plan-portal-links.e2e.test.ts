@@ -10,6 +10,7 @@ import { planCommand } from "../scripts/commands/plan.js";
 import { formatPlanMarkdown } from "../scripts/plan/format-markdown.js";
 import { linkTarget } from "../scripts/plan/markdown-text.js";
 import { planChange } from "../scripts/plan/plan-change.js";
+import { run } from "../scripts/run.js";
 import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -103,5 +104,22 @@ describe("the plan comment links changed services to the portal", () => {
     const text = await markdown(root);
     expect(text).toContain("[portal page](https://acme.example/a%29b%20c/%5Bx%5D/services/search.html)");
     expect(linkTarget("https://x.example/ok-._~/é")).toBe("https://x.example/ok-._~/%C3%A9");
+  });
+
+  it("idp validate warns on a portal.url that is not https, at its line, and passes", async () => {
+    const root = repository((r) =>
+      edit(r, GOVERNANCE, EXAMPLE_PORTAL, 'url: "http://acme.github.io/platform"'),
+    );
+    const result = await run(["validate", "--root", root, "--format", "json"], root);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).diagnostics).toEqual([
+      expect.objectContaining({
+        code: "governance.portal-url",
+        severity: "warning",
+        file: GOVERNANCE,
+        line: 9,
+        message: "portal.url is a http: URL, not https:; nothing links to the portal",
+      }),
+    ]);
   });
 });

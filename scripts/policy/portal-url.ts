@@ -11,6 +11,8 @@ export interface PortalSetting {
   url?: string;
   /** A warning on `portal.url` when it is set but not an https URL. */
   diagnostic?: Diagnostic;
+  /** The file's text when the warning points into it, for the source line under it. */
+  text?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export function readPortalSetting(root: string): PortalSetting {
     typeof value === "string" ? parseHttpsUrl(value) : { ok: false as const, reason: "is not text" };
   if (parsed.ok) return { url: parsed.url };
   return {
+    text: document.text,
     diagnostic: warning(
       "governance.portal-url",
       `portal.url ${parsed.reason}; nothing links to the portal`,

@@ -263,6 +263,7 @@ function buildProgram(
         await catalogCommand({
           ...options(raw),
           out: resolve(cwd, raw.out),
+          outLabel: raw.out,
           ...(raw.repoUrl === undefined ? {} : { repoUrl: checkRepoUrl(raw.repoUrl) }),
         }),
       );

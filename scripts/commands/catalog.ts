@@ -1,5 +1,5 @@
 import { catalogSource } from "../catalog/catalog-model.js";
-import { buildCatalog, type CatalogFile } from "../catalog/entities.js";
+import { buildCatalog, CATALOG_ENTRY, type CatalogFile } from "../catalog/entities.js";
 import { findRepositoryLink } from "../catalog/repository-link.js";
 import { serializeCatalogFile } from "../catalog/serialize.js";
 import { requireAcceptedEntities } from "../catalog/validate-entities.js";
@@ -16,8 +16,10 @@ import type { CommandResult } from "./result.js";
 export interface CatalogOptions {
   root: string;
   format: OutputFormat;
-  /** The folder the catalog replaces. */
+  /** The folder the catalog replaces (absolute, or relative to the process's folder). */
   out: string;
+  /** How to name the folder in the summary: as the user wrote it. Default `out`. */
+  outLabel?: string;
   /** The repository's https address on GitHub (checked by the CLI); default the environments' gitops.repoURL. */
   repoUrl?: string;
 }
@@ -50,6 +52,7 @@ export async function catalogCommand(options: CatalogOptions): Promise<CommandRe
   }
   writeCatalog(options.out, generated.texts, options.root);
   const entities = generated.files.flatMap((f) => f.entities);
+  const label = options.outLabel ?? options.out;
   const counts: Record<string, number> = {};
   for (const entity of entities) counts[entity.kind] = (counts[entity.kind] ?? 0) + 1;
   const summary = `wrote ${entities.length === 1 ? "1 entity" : `${entities.length} entities`} (${Object.entries(
@@ -58,8 +61,8 @@ export async function catalogCommand(options: CatalogOptions): Promise<CommandRe
     .map(([kind, n]) => `${n} ${kind}`)
     .join(
       ", ",
-    )}) in ${plural(generated.files.length, "file")} to ${options.out}; register ${options.out}/catalog-info.yaml`;
-  const data = { ok: true, out: options.out, files: generated.files.map((f) => f.path), counts };
+    )}) in ${plural(generated.files.length, "file")} to ${label}; register ${label}/${CATALOG_ENTRY}`;
+  const data = { ok: true, out: label, files: generated.files.map((f) => f.path), counts };
   return { exitCode: 0, stdout: formatReport({ summary, diagnostics, data }, options.format, sources) };
 }
 

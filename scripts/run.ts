@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option, type OutputConfiguration } from "commander";
+import { parseHttpsUrl } from "./catalog/https-url.js";
 import type { CommandResult } from "./commands/result.js";
 import { ToolError, UsageError } from "./errors.js";
 import { findRepositoryRoot } from "./model/repository-root.js";
@@ -247,6 +248,27 @@ function buildProgram(
       done(await codeownersCommand({ ...options(raw), check: raw.check }));
     });
 
+  common(program.command("catalog"), ["text", "json", "github"])
+    .description(
+      "write the Backstage catalog (a Group per team, a User per member, a Component per service, a Resource per dependency) into a folder, checked with Backstage's own validators",
+    )
+    .requiredOption("--out <dir>", "the folder to replace with the catalog (catalog-info.yaml is the entry)")
+    .option(
+      "--repo-url <url>",
+      "the repository's https address for the source links (default: the environments' gitops.repoURL)",
+    )
+    .action(async (raw: { root?: string; format: string; out: string; repoUrl?: string }) => {
+      const { catalogCommand } = await import("./commands/catalog.js");
+      done(
+        await catalogCommand({
+          ...options(raw),
+          out: resolve(cwd, raw.out),
+          outLabel: raw.out,
+          ...(raw.repoUrl === undefined ? {} : { repoUrl: checkRepoUrl(raw.repoUrl) }),
+        }),
+      );
+    });
+
   // Markdown is for findings in a comment; github annotates the refusal's findings.
   common(
     program.command("new").command("service").argument("<name>", "the service name (folder under services/)"),
@@ -406,6 +428,15 @@ function describeFailure(caught: unknown): string {
   const message = printableLines(caught instanceof Error ? caught.message : String(caught));
   const stack = process.env.IDP_DEBUG && caught instanceof Error ? `\n${caught.stack}` : "";
   return `idp: internal error: ${message}${stack}\nthis is a bug in idp; rerun with IDP_DEBUG=1 for details and report it\n`;
+}
+
+/** `--repo-url` as an https address without credentials, query or fragment: it becomes links. */
+function checkRepoUrl(url: string): string {
+  const parsed = parseHttpsUrl(url, { stripGitSuffix: true });
+  if (parsed.ok) return parsed.url;
+  throw new UsageError(
+    `--repo-url ${parsed.reason}; give the repository's https address, such as https://github.com/acme/platform`,
+  );
 }
 
 /**

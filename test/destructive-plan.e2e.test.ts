@@ -313,5 +313,9 @@ describe("a destructive plan warns before damage", () => {
       "### ⚠ destructive: 1 data claim deleted in dev, staging and prod; needs the idp/allow-destroy label or a PLAN001 exception",
     );
     expect(markdown).toContain("`RedisInstance storefront/cart-sessions` removed");
+    // The changed service links to its portal page (portal.url of the base's policies/governance.yaml).
+    expect(markdown).toContain(
+      "**`cart`** changed · [portal page](https://acme.github.io/platform/services/cart.html)",
+    );
   });
 });

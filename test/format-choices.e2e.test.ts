@@ -12,6 +12,7 @@ describe("every command prints the --format it accepts, and refuses the others",
     [["new", "service", "toys", "--team", "shop", "--type", "worker"], "markdown", "text, json, github"],
     [["promote", "api", "--to", "prod"], "markdown", "text, json, github"],
     [["comment", "--pr", "1"], "github", "text, json"],
+    [["catalog", "--out", "catalog"], "markdown", "text, json, github"],
   ])(
     "idp %j refuses --format %s, naming the formats it prints, and writes nothing",
     async (args, format, allowed) => {

@@ -16,7 +16,7 @@ import { formatGithub } from "../scripts/report/github.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const WORKFLOWS = join(ROOT, ".github", "workflows");
-const FILES = ["pull-request.yml", "pr-comment.yml", "main.yml"] as const;
+const FILES = ["pull-request.yml", "pr-comment.yml", "main.yml", "portal.yml"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Reading workflows
@@ -35,6 +35,8 @@ interface Step {
 
 interface Job {
   permissions?: unknown;
+  needs?: string | string[];
+  environment?: { name: string; url?: string };
   "timeout-minutes"?: number;
   if?: string;
   steps?: Step[];
@@ -219,7 +221,28 @@ function checkNoPushToMain({ file, workflow }: Loaded): string[] {
   return problems;
 }
 
+/** Scopes that publish: a job granted one must run nothing of the repository's (no checkout, no run: step). */
+const PUBLISHING = new Set(["pages", "id-token", "*"]);
+
+function checkPublishingJobsRunNothing({ file, workflow }: Loaded): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const publishing = grants(job.permissions).filter(
+      ([scope, level]) => level === "write" && PUBLISHING.has(scope),
+    );
+    if (publishing.length === 0) continue;
+    for (const step of job.steps ?? []) {
+      if (step.run !== undefined || step.uses?.startsWith("actions/checkout@"))
+        problems.push(
+          `${file}: job ${name} holds ${publishing.map(([scope]) => scope).join(", ")}: write and runs ${step.run === undefined ? "a checkout" : "a run: step"}`,
+        );
+    }
+  }
+  return problems;
+}
+
 const CHECKS = [
+  checkPublishingJobsRunNothing,
   checkPinned,
   checkPermissions,
   checkPullRequestReadOnly,
@@ -380,6 +403,66 @@ describe("workflow safety (static)", () => {
     ]);
     expect(unsafe('git fetch origin "pull/$PR_NUMBER/head" && git checkout FETCH_HEAD')).not.toEqual([]);
     expect(unsafe('git worktree add "$GITHUB_WORKSPACE/head" FETCH_HEAD')).not.toEqual([]);
+  });
+
+  it("portal: on every push to main, a read-only build of the portal and the catalog, and a deploy job that alone may publish", () => {
+    const { workflow } = byFile["portal.yml"];
+    expect(workflow.on).toEqual({ push: { branches: ["main"] } });
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(workflow.concurrency).toEqual({ group: "pages", "cancel-in-progress": false });
+    const { build, deploy } = workflow.jobs;
+    expect(Object.keys(workflow.jobs)).toEqual(["build", "deploy"]);
+    expect(build?.permissions).toEqual({ contents: "read" });
+    expect(deploy?.permissions).toEqual({ pages: "write", "id-token": "write" });
+    expect(deploy?.needs).toBe("build");
+    expect(deploy?.environment).toEqual({
+      name: "github-pages",
+      url: "${{ steps.deployment.outputs.page_url }}",
+    });
+    const buildSteps = build?.steps ?? [];
+    const checkout = buildSteps.find((s) => s.uses?.startsWith("actions/checkout@"));
+    expect(checkout?.with).toMatchObject({ "persist-credentials": false, "fetch-depth": 0 });
+    const runs = buildSteps.flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
+    expect(runs).toEqual([
+      "npm ci",
+      "node bin/idp.js portal --out site",
+      'node bin/idp.js catalog --out site/catalog --repo-url "$REPO_URL"',
+    ]);
+    expect(buildSteps.at(-1)?.uses).toMatch(/^actions\/upload-pages-artifact@[0-9a-f]{40}$/);
+    expect(buildSteps.at(-1)?.with).toEqual({ path: "site" });
+    expect((deploy?.steps ?? []).map((s) => s.uses?.split("@")[0])).toEqual([
+      "actions/configure-pages",
+      "actions/deploy-pages",
+    ]);
+    expect(deploy?.steps?.at(-1)?.id).toBe("deployment");
+  });
+
+  it("portal: the catalog step, run as the runner would, writes site/catalog linked to this repository", () => {
+    const step = (byFile["portal.yml"].workflow.jobs.build?.steps ?? []).find((s) =>
+      s.run?.includes("idp.js catalog"),
+    );
+    const work = temp("idp-wf-portal-");
+    for (const folder of ["environments", "teams", "services", "schemas", "policies"])
+      cpSync(join(ROOT, folder), join(work, folder), { recursive: true });
+    const env = Object.fromEntries(
+      Object.entries(step?.env ?? {}).map(([key, value]) => [
+        key,
+        evaluate(value, { github: { server_url: "https://github.com", repository: "octo-org/platform" } }),
+      ]),
+    );
+    expect(env).toEqual({ REPO_URL: "https://github.com/octo-org/platform" });
+    const script = join(work, "catalog.sh");
+    writeFileSync(script, (step?.run ?? "").replaceAll("node bin/idp.js", `node '${CLI}'`));
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+      cwd: work,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(work, "site/catalog/services/cart.yaml"), "utf8")).toContain(
+      "backstage.io/edit-url: https://github.com/octo-org/platform/edit/main/services/cart/service.yaml",
+    );
   });
 
   it("main: read-only check, and a separate job with write access that opens a pull request", () => {
@@ -770,7 +853,7 @@ describe("actionlint", () => {
       cwd: ROOT,
       encoding: "utf8",
     });
-    expect(run.stderr + run.stdout).toMatch(/3 workflows clean/);
+    expect(run.stderr + run.stdout).toMatch(/4 workflows clean/);
     expect(run.status).toBe(0);
   }, 600_000);
 

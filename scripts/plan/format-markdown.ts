@@ -1,8 +1,9 @@
+import { portalPageUrl } from "../policy/portal-url.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 import { plural } from "../report/text.js";
 import { costMarkdown } from "./cost-text.js";
 import { describeDestroyed } from "./destruction-text.js";
-import { code, escapeMarkdown, fence } from "./markdown-text.js";
+import { code, escapeMarkdown, fence, linkTarget } from "./markdown-text.js";
 import type { Destruction, EnvironmentPlan, ObjectChange, Plan, ServicePlan } from "./plan.js";
 import { headLabel, objectLabel, PLATFORM_PLAN } from "./plan.js";
 
@@ -98,7 +99,7 @@ function compose(plan: Plan, options: MarkdownOptions, layout: Layout, truncated
   plan.environments.forEach((environment, position) => {
     const diffs = layout.diffs.slice(index, index + environment.services.length);
     index += environment.services.length;
-    if (position < layout.environments) out.push(environmentSection(environment, diffs), "");
+    if (position < layout.environments) out.push(environmentSection(environment, diffs, plan.portal), "");
   });
   const hidden = plan.environments.length - layout.environments;
   if (hidden > 0) out.push(`_${plural(hidden, "more environment")} not shown (comment size limit)._`, "");
@@ -167,7 +168,11 @@ function destructionSection(destruction: Destruction): string {
   ].join("\n");
 }
 
-function environmentSection(environment: EnvironmentPlan, diffs: readonly string[]): string {
+function environmentSection(
+  environment: EnvironmentPlan,
+  diffs: readonly string[],
+  portal: string | undefined,
+): string {
   const parts = environment.services.map((s) =>
     s.name === PLATFORM_PLAN ? `platform objects ${s.status}` : `${s.name} ${s.status}`,
   );
@@ -176,15 +181,20 @@ function environmentSection(environment: EnvironmentPlan, diffs: readonly string
     "",
   ];
   environment.services.forEach((service, index) => {
-    out.push(...serviceSection(service, diffs[index] ?? ""));
+    out.push(...serviceSection(service, diffs[index] ?? "", portal));
   });
   out.push("</details>");
   return out.join("\n");
 }
 
-function serviceSection(service: ServicePlan, diff: string): string[] {
+function serviceSection(service: ServicePlan, diff: string, portal: string | undefined): string[] {
   const title = service.name === PLATFORM_PLAN ? "platform objects" : code(service.name);
-  const out = [`**${title}** ${service.status}`, ""];
+  // A removed service has no page left on the portal.
+  const page =
+    portal && service.name !== PLATFORM_PLAN && service.status !== "removed"
+      ? ` · [portal page](${linkTarget(portalPageUrl(portal, "services", service.name))})`
+      : "";
+  const out = [`**${title}** ${service.status}${page}`, ""];
   for (const line of objectLines(service.objects)) out.push(`- ${line}`);
   if (service.objects.length > 0) out.push("");
   if (diff !== "") out.push(fence("diff", diff), "");

@@ -35,3 +35,15 @@ export function fence(language: string, text: string): string {
   const ticks = "`".repeat(Math.max(3, longest + 1));
   return `${ticks}${language}\n${text.endsWith("\n") ? text : `${text}\n`}${ticks}`;
 }
+
+/**
+ * A URL as a Markdown link destination: every character outside a
+ * conservative set is percent-encoded, so a `)`, space, `<` or quote in it
+ * cannot end the link early or start markup.
+ */
+export function linkTarget(url: string): string {
+  const encoder = new TextEncoder();
+  return url.replace(/[^A-Za-z0-9\-._~:/?#@!$&+,;=%]/gu, (c) =>
+    [...encoder.encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
+  );
+}

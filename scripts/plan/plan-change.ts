@@ -8,6 +8,7 @@ import type { Resolution } from "../model/resolve.js";
 import { compileSchemas } from "../model/schema.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
+import { readPortalSetting } from "../policy/portal-url.js";
 import { findSecretValues } from "../policy/secret-values.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { Redactor } from "../report/redact.js";
@@ -181,6 +182,9 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
             baseSide.environments.find((e) => e.name === name)?.file ?? `environments/${name}.yaml`,
         });
     }
+    // The portal's address is the base's: a pull request cannot point its own comment's links elsewhere.
+    const portal = readPortalSetting(tree.path);
+    if (portal.diagnostic) notes.push(`${portal.diagnostic.file} of the base: ${portal.diagnostic.message}`);
     const redactor = new Redactor(secrets);
     const diagnostics = redactor.diagnostics(judgement.diagnostics);
     return {
@@ -195,6 +199,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       environments,
       ...(cost ? { cost } : {}),
       notes,
+      ...(portal.url ? { portal: portal.url } : {}),
       sources: redactor.sources(new Map([...own.sources, ...judgement.sources]), diagnostics),
     };
   } finally {

@@ -118,6 +118,8 @@ export interface Plan {
   cost?: CostChange;
   /** Remarks for a reader: why something was not rendered, which rules judged. */
   notes: string[];
+  /** The portal's https base URL, from the base's policies/governance.yaml (portal.url): changed services link to their pages. */
+  portal?: string;
   /** Source texts of the head, for printing finding lines in a terminal. */
   sources: ReadonlyMap<string, string>;
 }

@@ -18,6 +18,7 @@ import {
   readExceptions,
 } from "./exceptions.js";
 import { buildPolicyInput, type ChangeContext } from "./input.js";
+import { readPortalSetting } from "./portal-url.js";
 import { flaggedSecretValues } from "./secret-values.js";
 
 /**
@@ -188,11 +189,20 @@ function judgingExceptions(
     change.members?.platform ?? repository.teams.find((t) => t.name === "platform")?.spec.members ?? [];
   const common = { rules, today, targetRoot: root, approvers, maxDays: limits.maxDays };
   const exceptions = readExceptions(policyRoot, repository.validators, common);
+  // The portal's address lives in the same file: a wrong one is reported where the limits are.
+  const portal = readPortalSetting(policyRoot);
+  const governanceText = limits.text ?? portal.text;
   const withLimits = (found: Exceptions): Exceptions => ({
     ...found,
-    diagnostics: [...limits.diagnostics, ...found.diagnostics],
+    diagnostics: [
+      ...limits.diagnostics,
+      ...(portal.diagnostic ? [portal.diagnostic] : []),
+      ...found.diagnostics,
+    ],
     sources:
-      limits.text === undefined ? found.sources : new Map([...found.sources, [GOVERNANCE_FILE, limits.text]]),
+      governanceText === undefined
+        ? found.sources
+        : new Map([...found.sources, [GOVERNANCE_FILE, governanceText]]),
   });
   if (policyRoot === root || !change.files?.includes(EXCEPTIONS_FILE))
     return {

@@ -98,7 +98,7 @@ export function differences(a: unknown, b: unknown, at: string, max: number): st
     const bothObjects =
       !bothArrays && typeof x === "object" && typeof y === "object" && x !== null && y !== null;
     if (bothArrays && x.length === y.length) {
-      x.forEach((item, i) => walk(item, y[i], `${where}/${i}`));
+      for (const [i, item] of x.entries()) walk(item, y[i], `${where}/${i}`);
     } else if (bothObjects && !Array.isArray(x) && !Array.isArray(y)) {
       const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
       for (const k of keys)

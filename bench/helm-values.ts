@@ -1,8 +1,8 @@
-import { chooseProbePort } from "../scripts/model/probe-ports.js";
 import { claimClassOf, volumeOf } from "../scripts/model/dependencies.js";
+import { chooseProbePort } from "../scripts/model/probe-ports.js";
 import type { ResolvedService } from "../scripts/model/resolved.js";
-import { DEFAULT_SECRET_REFRESH, secretStoreName } from "../scripts/model/secret-store.js";
 import { splitSecretReference } from "../scripts/model/secret-reference.js";
+import { DEFAULT_SECRET_REFRESH, secretStoreName } from "../scripts/model/secret-store.js";
 import type { Probe } from "../scripts/model/types.generated.js";
 import type { RenderContext } from "../scripts/render/context.js";
 import { resolveVariables } from "../scripts/render/service/environment-variables.js";
@@ -203,7 +203,11 @@ function helmEgress(rules: ResolvedService["egress"]): HelmService["egress"] {
       hosts.push(`${rule.host}:${rule.ports.join(",")}`);
     }
   }
-  return { cidrs, hostPorts: sorted([...hostPorts]), ...(hosts.length > 0 ? { hosts: hosts.join(" ") } : {}) };
+  return {
+    cidrs,
+    hostPorts: sorted([...hostPorts]),
+    ...(hosts.length > 0 ? { hosts: hosts.join(" ") } : {}),
+  };
 }
 
 function helmContainer(container: ResolvedService["sidecars"][number]): HelmContainer {

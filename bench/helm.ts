@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { validateRepository } from "../scripts/model/validate-repository.js";
-import { type ObjectComparison, compareObjects, type KubeObjectData, parseObjects } from "./compare-objects.js";
+import {
+  compareObjects,
+  type KubeObjectData,
+  type ObjectComparison,
+  parseObjects,
+} from "./compare-objects.js";
 import { generateRepository } from "./generate-repository.js";
 import { helmValues } from "./helm-values.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
@@ -52,7 +57,10 @@ export interface HelmReport {
   idp: ToolTiming;
   helm: ToolTiming;
   ratios: { wall: number; cpu: number };
-  comparison: Omit<ObjectComparison, "differing"> & { differing: number; examples: ObjectComparison["differing"] };
+  comparison: Omit<ObjectComparison, "differing"> & {
+    differing: number;
+    examples: ObjectComparison["differing"];
+  };
   targets: Target[];
 }
 
@@ -77,7 +85,9 @@ export function runHelmBenchmark(options: HelmBenchmarkOptions = {}): HelmReport
   const log = options.log ?? (() => {});
   const measuredOn = machine();
   const helm = installHelm(log);
-  const helmVersion = execFileSync(helm, ["version", "--template", "{{.Version}}"], { encoding: "utf8" }).trim();
+  const helmVersion = execFileSync(helm, ["version", "--template", "{{.Version}}"], {
+    encoding: "utf8",
+  }).trim();
   const chart = path.join(repositoryRoot(), ...CHART);
   const scratch = mkdtempSync(path.join(tmpdir(), "idp-bench-helm-"));
   try {
@@ -241,13 +251,17 @@ function runHelmTemplate(
   ].join("\n");
   const pairs = valuesFiles.map((file) => `${file.environment}=${file.path}`);
   const started = performance.now();
-  const child = spawnSync("bash", ["-c", script, "helm-bench", helm, chart, out, ...pairs], { encoding: "utf8" });
+  const child = spawnSync("bash", ["-c", script, "helm-bench", helm, chart, out, ...pairs], {
+    encoding: "utf8",
+  });
   const wallMs = round(performance.now() - started);
   if (child.error) throw child.error;
-  if (child.status !== 0) throw new Error(`helm template failed (exit ${child.status}):\n${child.stderr.slice(0, 4000)}`);
+  if (child.status !== 0)
+    throw new Error(`helm template failed (exit ${child.status}):\n${child.stderr.slice(0, 4000)}`);
   const children = child.stdout.trim().split("\n")[1] ?? "";
   const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  if (seconds.length !== 2) throw new Error(`cannot read bash's times output: ${JSON.stringify(child.stdout)}`);
+  if (seconds.length !== 2)
+    throw new Error(`cannot read bash's times output: ${JSON.stringify(child.stdout)}`);
   return { wallMs, cpuMs: round(((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000) };
 }
 
@@ -260,7 +274,9 @@ function readRendered(
   let platform = 0;
   for (const environment of environments) {
     for (const folder of readdirSync(path.join(manifests, environment)).sort()) {
-      const objects = parseObjects(readFileSync(path.join(manifests, environment, folder, "manifest.yaml"), "utf8"));
+      const objects = parseObjects(
+        readFileSync(path.join(manifests, environment, folder, "manifest.yaml"), "utf8"),
+      );
       if (folder === "_platform") platform += objects.length;
       else services.push(...objects);
     }
@@ -325,7 +341,9 @@ export function helmMarkdown(report: HelmReport): string {
       ? ["", "Differing (first 20):", "", ...c.examples.map((d) => `- \`${d.key}\`: ${d.paths.join("; ")}`)]
       : []),
     ...(c.onlyInFirst.length > 0 ? ["", `Only idp: ${c.onlyInFirst.map((k) => `\`${k}\``).join(", ")}`] : []),
-    ...(c.onlyInSecond.length > 0 ? ["", `Only helm: ${c.onlyInSecond.map((k) => `\`${k}\``).join(", ")}`] : []),
+    ...(c.onlyInSecond.length > 0
+      ? ["", `Only helm: ${c.onlyInSecond.map((k) => `\`${k}\``).join(", ")}`]
+      : []),
     "",
     "## Targets (issue 16)",
     "",

@@ -173,3 +173,19 @@ describe.skipIf(!existsSync(helm))("the benchmark's Helm chart", () => {
     });
   });
 });
+
+// tools/helm.sh refuses to build when these disagree; this says so before anyone runs the benchmark.
+describe("tools/helm/go.mod", () => {
+  it("requires helm.sh/helm/v4 at HELM_VERSION of tools/versions.env, as its tool", () => {
+    const root = repositoryRoot();
+    const version = /^HELM_VERSION=(\S+)$/m.exec(
+      readFileSync(path.join(root, "tools", "versions.env"), "utf8"),
+    )?.[1];
+    const goMod = readFileSync(path.join(root, "tools", "helm", "go.mod"), "utf8");
+    expect(version).toMatch(/^v4\.\d+\.\d+$/);
+    expect(goMod).toMatch(
+      new RegExp(`^\\s*helm\\.sh/helm/v4 ${version?.replaceAll(".", "\\.")}( // indirect)?$`, "m"),
+    );
+    expect(goMod).toMatch(/^tool helm\.sh\/helm\/v4\/cmd\/helm$/m);
+  });
+});

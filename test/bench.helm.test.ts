@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compareObjects, type KubeObjectData, parseObjects } from "../bench/compare-objects.js";
+import { generateRepository } from "../bench/generate-repository.js";
 import { helmValues } from "../bench/helm-values.js";
-import { repositoryRoot } from "../bench/paths.js";
+import { idpEntryPoint, repositoryRoot } from "../bench/paths.js";
 import { validateRepository } from "../scripts/model/validate-repository.js";
 
 const deployment = (hash: string, image = "ghcr.io/acme/a:1.0.0"): KubeObjectData => ({
@@ -129,14 +130,14 @@ describe("helmValues", () => {
 });
 
 // With Helm built (tools/helm.sh; the benchmark builds it, CI does not), the chart renders exactly
-// idp's objects for the examples, which use every service field, in every environment.
+// idp's objects: for the examples (files, sidecars, volumes, egress, exec, gRPC and header probes,
+// gateway routes) and for a generated repository with the workload fields (init containers, TCP probes).
 const helm = path.join(repositoryRoot(), ".tools", "bin", "helm");
 describe.skipIf(!existsSync(helm))("the benchmark's Helm chart", () => {
   const scratch = mkdtempSync(path.join(tmpdir(), "idp-helm-chart-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it("renders the same objects as idp for the examples", () => {
-    const root = repositoryRoot();
+  const renderBoth = (root: string) => {
     const validated = validateRepository(root);
     const ours: KubeObjectData[] = [];
     const theirs: KubeObjectData[] = [];
@@ -150,7 +151,13 @@ describe.skipIf(!existsSync(helm))("the benchmark's Helm chart", () => {
       writeFileSync(values, JSON.stringify(helmValues(context)));
       const output = execFileSync(
         helm,
-        ["template", environment.name, path.join(root, "bench", "helm", "chart"), "--values", values],
+        [
+          "template",
+          environment.name,
+          path.join(repositoryRoot(), "bench", "helm", "chart"),
+          "--values",
+          values,
+        ],
         { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
       );
       theirs.push(...parseObjects(output));
@@ -163,8 +170,31 @@ describe.skipIf(!existsSync(helm))("the benchmark's Helm chart", () => {
           );
       }
     }
-    const result = compareObjects(ours, theirs);
-    expect({ ...result, kinds: {} }).toEqual({
+    return { ours, theirs };
+  };
+
+  it("renders the same objects as idp for the examples", () => {
+    const { ours, theirs } = renderBoth(repositoryRoot());
+    expect(ours.length).toBeGreaterThan(100);
+    expect({ ...compareObjects(ours, theirs), kinds: {} }).toEqual({
+      identical: ours.length,
+      differing: [],
+      onlyInFirst: [],
+      onlyInSecond: [],
+      kinds: {},
+    });
+  });
+
+  it("renders the same objects as idp for a generated repository with the workload fields", () => {
+    const root = path.join(scratch, "generated");
+    generateRepository(root, { services: 60, workloadFields: true });
+    execFileSync(process.execPath, [idpEntryPoint(), "render", "--root", root], { stdio: "pipe" });
+    const { ours, theirs } = renderBoth(root);
+    const kinds = compareObjects(ours, theirs).kinds;
+    expect(Object.keys(kinds)).toEqual(
+      expect.arrayContaining(["CronJob", "HorizontalPodAutoscaler", "Ingress"]),
+    );
+    expect({ ...compareObjects(ours, theirs), kinds: {} }).toEqual({
       identical: ours.length,
       differing: [],
       onlyInFirst: [],

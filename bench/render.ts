@@ -341,7 +341,7 @@ function judge(result: RenderResult): Target[] {
 }
 
 /** Moves every trace of earlier renders (the tree, its spare, the lock) out of `root` into `trash`. */
-function clearManifests(root: string, trash: string): void {
+export function clearManifests(root: string, trash: string): void {
   for (const name of readdirSync(root)) {
     if (name === "manifests" || name.startsWith(".manifests.") || name === ".idp-render.lock") {
       renameSync(path.join(root, name), path.join(trash, `${readdirSync(trash).length}-${name}`));

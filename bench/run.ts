@@ -1,3 +1,5 @@
+import { runHelmBenchmark } from "./helm.js";
+import { runIncrementalBenchmark } from "./incremental.js";
 import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
 import { runRenderBenchmark, type Target } from "./render.js";
@@ -18,7 +20,12 @@ benchmarks:
   policy     the policy stage in-process and wasm against opa eval, whole process
              (bench/results/policy.*); --sizes 1000 (default; one size)
   plan       idp plan --base main for a one-service change (bench/results/plan.*);
-             --sizes 10,100,1000 (default), interleaved rounds`;
+             --sizes 10,100,1000 (default), interleaved rounds
+  helm       idp render (first render) against helm template of the same objects, objects compared
+             (bench/results/helm.*); --sizes 1000 (default; one size); builds Helm with tools/helm.sh
+  incremental  idp render --check and a one-service render against idp validate, and the first
+             render's growth (bench/results/incremental.*); --sizes 1000,5000,10000 (default: the
+             first size for the ratios, all of them for the growth)`;
 
 interface Options {
   name?: string;
@@ -107,6 +114,23 @@ try {
       log,
     });
     printTargets(report.targets, "plan.json and plan.md");
+  } else if (name === "helm") {
+    const helmSizes = counts(sizes, "helm");
+    if (helmSizes && helmSizes.length !== 1) throw new Error("--sizes: the helm benchmark takes one size");
+    const report = runHelmBenchmark({
+      ...(helmSizes ? { services: helmSizes[0] as number } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    printTargets(report.targets, "helm.json and helm.md");
+  } else if (name === "incremental") {
+    const growthSizes = counts(sizes, "incremental");
+    const report = runIncrementalBenchmark({
+      ...(growthSizes ? { services: growthSizes[0] as number, growthSizes } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    printTargets(report.targets, "incremental.json and incremental.md");
   } else if (name === "policy") {
     const policySizes = counts(sizes, "policy");
     if (policySizes && policySizes.length !== 1)

@@ -166,6 +166,8 @@ export function showService(input: ProvenanceInput): ShownNode {
   }
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
+  // Values from the environment's observability block (tier objectives, interval, window) show as built-in.
+  add("observability", tree(service.observability, "observability", setting));
   return { kind: "map", entries };
 }
 

@@ -185,7 +185,11 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     if (service.type === "web") addServiceMonitor(scope, { identity, metrics });
     else addPodMonitor(scope, { identity, metrics });
   }
-  addPrometheusRule(scope, { identity, groups: prometheusRuleGroups(service) });
+  addPrometheusRule(scope, {
+    identity,
+    groups: prometheusRuleGroups(service),
+    observability: service.observability,
+  });
   addDashboardConfigMap(scope, "dashboard", {
     metadata: metadataOf(identity, DASHBOARD_SUFFIX) as DashboardMetadata,
     file: `${service.namespace}-${service.name}.json`,

@@ -101,11 +101,13 @@ deny contains finding if {
 	finding := lib.service_finding(svc, "REL004", message, [])
 }
 
-# REL005: in production a critical service is scraped and has an SLO (deny); a standard one should (warn).
+# REL005: in production a critical web or worker service is scraped and has an SLO (deny); a standard
+# one should (warn). Cron jobs serve no requests: their alert is the failed job, which needs no metrics.
 deny contains finding if {
 	lib.is_production
 	some svc in lib.services
 	svc.tier == "critical"
+	svc.type != "cron"
 	some gap in monitoring_gaps(svc)
 	finding := lib.service_finding(svc, "REL005", monitoring_message(svc, gap), ["observability"])
 }
@@ -114,6 +116,7 @@ warn contains finding if {
 	lib.is_production
 	some svc in lib.services
 	svc.tier == "standard"
+	svc.type != "cron"
 	some gap in monitoring_gaps(svc)
 	finding := lib.service_finding(svc, "REL005", monitoring_message(svc, gap), ["observability"])
 }

@@ -125,3 +125,9 @@ test_rel005_experimental_is_not_judged if {
 	fx.quiet(deny_prod(svc), "REL005")
 	fx.quiet(warn_prod(svc), "REL005")
 }
+
+test_rel005_cron_jobs_are_not_judged if {
+	svc := object.union(unmonitored, {"type": "cron"})
+	fx.quiet(deny_prod(svc), "REL005")
+	fx.quiet(warn_prod(object.union(svc, {"tier": "standard"})), "REL005")
+}

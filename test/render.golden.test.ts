@@ -144,7 +144,9 @@ describe("intent: what the golden files must keep saying", () => {
       expect(
         containerEnvironment(container.env, { "cart-sessions": { host: "h", url: "u" } }).REDIS_ADDR,
       ).toBe("h:6379");
-      expect(objectsOf(path).filter((o) => o.kind === "ConfigMap")).toEqual([]);
+      // its only ConfigMap is its Grafana dashboard: no env value in one
+      const configMaps = objectsOf(path).filter((o) => o.kind === "ConfigMap");
+      expect(configMaps.map((o) => o.metadata.name)).toEqual(["cart-dashboard"]);
     }
   });
 
@@ -236,6 +238,85 @@ describe("intent: what the golden files must keep saying", () => {
         "storefront/,shared/stripe-publishable/",
       );
     }
+  });
+
+  it("scrapes checkout through a ServiceMonitor on its http port, email-worker through a PodMonitor labelled service, and lets Prometheus in", () => {
+    const monitor = find("prod/checkout/manifest.yaml", "ServiceMonitor").spec as {
+      endpoints: { port: string; path: string; interval: string }[];
+    };
+    expect(monitor.endpoints).toEqual([{ port: "http", path: "/metrics", interval: "30s" }]);
+    const pods = find("prod/email-worker/manifest.yaml", "PodMonitor").spec as {
+      podMetricsEndpoints: { port: string; relabelings: unknown[] }[];
+    };
+    expect(pods.podMetricsEndpoints[0]?.port).toBe("metrics");
+    expect(pods.podMetricsEndpoints[0]?.relabelings).toEqual([
+      { action: "replace", targetLabel: "service", replacement: "email-worker" },
+    ]);
+    const policy = find("prod/email-worker/manifest.yaml", "NetworkPolicy").spec as {
+      ingress: { from: unknown[]; ports: unknown[] }[];
+    };
+    expect(policy.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        ports: [{ port: 9090, protocol: "TCP" }],
+      },
+    ]);
+    // storefront switches metrics off in dev: no monitor there, but still its rules and dashboard
+    const dev = objectsOf("dev/storefront/manifest.yaml").map((o) => o.kind);
+    expect(dev).not.toContain("ServiceMonitor");
+    expect(dev).toEqual(expect.arrayContaining(["PrometheusRule", "ConfigMap"]));
+  });
+
+  it("states checkout's prod objectives on its PrometheusRule and ships its dashboard to Grafana's sidecar", () => {
+    const rule = find("prod/checkout/manifest.yaml", "PrometheusRule");
+    expect(rule.metadata.annotations).toMatchObject({
+      "idp/slo-availability": "99.9 %",
+      "idp/slo-latency": "99 % under 0.5 s",
+      "idp/slo-window": "30d",
+      "idp/runbook": "https://runbooks.acme.example/checkout",
+    });
+    const payments = find("prod/payments/manifest.yaml", "PrometheusRule");
+    expect(payments.metadata.annotations?.["idp/slo-availability"]).toBe("99.95 %");
+    const dashboard = objectsOf("prod/checkout/manifest.yaml").find(
+      (o) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1",
+    ) as KubeObject & { data: Record<string, string> };
+    expect(Object.keys(dashboard.data)).toEqual(["payments-checkout.json"]);
+    expect(JSON.parse(dashboard.data["payments-checkout.json"] as string)).toHaveProperty("title");
+  });
+
+  it("routes each team's alerts by severity to its contact: payments' critical ones to Slack and email, with the webhook from Vault", () => {
+    for (const env of tree.environments) {
+      const objects = objectsOf(`${env}/_platform/manifest.yaml`);
+      const configs = objects.filter((o) => o.kind === "AlertmanagerConfig");
+      expect(configs.map((o) => o.metadata.namespace).sort()).toEqual(
+        objects
+          .filter((o) => o.kind === "Namespace")
+          .map((o) => o.metadata.name)
+          .sort(),
+      );
+    }
+    const payments = objectsOf("prod/_platform/manifest.yaml").find(
+      (o) => o.kind === "AlertmanagerConfig" && o.metadata.namespace === "payments",
+    );
+    const spec = payments?.spec as {
+      route: { matchers: unknown[]; routes: { receiver: string; matchers: unknown[] }[] };
+      receivers: {
+        name: string;
+        slackConfigs?: { channel: string; apiURL?: unknown }[];
+        emailConfigs?: { to: string }[];
+      }[];
+    };
+    expect(spec.route.matchers).toEqual([{ name: "team", value: "payments", matchType: "=" }]);
+    expect(spec.route.routes).toEqual([
+      { receiver: "critical", matchers: [{ name: "severity", value: "critical", matchType: "=" }] },
+    ]);
+    const critical = spec.receivers.find((r) => r.name === "critical");
+    expect(critical?.slackConfigs?.[0]).toMatchObject({
+      channel: "#payments",
+      apiURL: { name: "alerting", key: "slack-webhook-url" },
+    });
+    expect(critical?.emailConfigs).toEqual([{ to: "payments@acme.example", sendResolved: true }]);
+    expect(spec.receivers.find((r) => r.name === "warning")?.emailConfigs).toBeUndefined();
   });
 });
 

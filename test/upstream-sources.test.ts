@@ -9,6 +9,7 @@ interface Project {
   tag: string;
   paths: string[];
   versionsEnv?: string;
+  sha256?: Record<string, string>;
 }
 const sources = JSON.parse(readFileSync(join(root, "upstream/crds/sources.json"), "utf8")) as {
   projects: Project[];
@@ -26,6 +27,17 @@ describe("upstream/crds/sources.json", () => {
     "pins $versionsEnv as tools/versions.env does",
     (project) => {
       expect(project.tag).toBe(versions.get(project.versionsEnv as string));
+    },
+  );
+
+  it.each(sources.projects.filter((p) => p.sha256))(
+    "records the sha256 of every file of $name, and the committed files have it",
+    (project) => {
+      expect(Object.keys(project.sha256 ?? {}).sort()).toEqual([...project.paths].sort());
+      for (const path of project.paths) {
+        const bytes = readFileSync(join(root, "upstream/crds", project.name, basename(path)));
+        expect(createHash("sha256").update(bytes).digest("hex"), path).toBe(project.sha256?.[path]);
+      }
     },
   );
 

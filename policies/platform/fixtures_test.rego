@@ -53,6 +53,10 @@ checkout := {
 	"probes": {"readiness": "/ready", "liveness": "/healthz"},
 	"calls": ["cart"],
 	"dependencies": [{"name": "orders-db", "type": "postgres", "size": "small"}],
+	"observability": {
+		"metrics": {"port": "http", "path": "/metrics", "interval": "30s"},
+		"slo": {"availability": 99.9, "window": "30d"},
+	},
 }
 
 # checkout with fixed replicas instead of autoscale.
@@ -80,6 +84,10 @@ worker := {
 	"secrets": {},
 	"probes": {"liveness": {"exec": ["/app/worker", "healthcheck"]}},
 	"calls": [],
+	"observability": {
+		"metrics": {"port": "metrics", "path": "/metrics", "interval": "30s"},
+		"slo": {"availability": 99.5, "window": "30d"},
+	},
 	"dependencies": [],
 }
 

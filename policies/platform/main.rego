@@ -37,6 +37,8 @@ warn contains finding if some finding in ownership.warn
 
 warn contains finding if some finding in network.warn
 
+warn contains finding if some finding in reliability.warn
+
 # METADATA
 # entrypoint: true
 # description: |

@@ -1,6 +1,6 @@
 # METADATA
 # title: Reliability rules (REL)
-# description: Replica bounds, redundancy and probes of critical services, no experiments in production.
+# description: Replica bounds, redundancy and probes of critical services, no experiments in production, monitoring of critical and standard services in production.
 package platform.reliability
 
 import data.platform.lib
@@ -100,3 +100,41 @@ deny contains finding if {
 	])
 	finding := lib.service_finding(svc, "REL004", message, [])
 }
+
+# REL005: in production a critical web or worker service is scraped and has an SLO (deny); a standard
+# one should (warn). Cron jobs serve no requests: their alert is the failed job, which needs no metrics.
+deny contains finding if {
+	lib.is_production
+	some svc in lib.services
+	svc.tier == "critical"
+	svc.type != "cron"
+	some gap in monitoring_gaps(svc)
+	finding := lib.service_finding(svc, "REL005", monitoring_message(svc, gap), ["observability"])
+}
+
+warn contains finding if {
+	lib.is_production
+	some svc in lib.services
+	svc.tier == "standard"
+	svc.type != "cron"
+	some gap in monitoring_gaps(svc)
+	finding := lib.service_finding(svc, "REL005", monitoring_message(svc, gap), ["observability"])
+}
+
+# "metrics" when nothing scrapes the service here, else "slo" when it has no objective here.
+monitoring_gaps(svc) := {"metrics"} if {
+	not svc.observability.metrics
+} else := {"slo"} if {
+	not svc.observability.slo
+} else := set()
+
+monitoring_message(svc, "metrics") := concat("", [
+	svc.tier, " service ", svc.name, " has no metrics scraped in production environment ", lib.environment_name,
+	", so no SLO alert can tell its team it is failing: set observability.metrics.port to the port serving /metrics",
+])
+
+monitoring_message(svc, "slo") := concat("", [
+	svc.tier, " service ", svc.name, " has no SLO in production environment ", lib.environment_name,
+	": set observability.slo (availability, latency) or ask the platform team for a default objective of the ",
+	svc.tier, " tier",
+])

@@ -82,3 +82,52 @@ test_rel004_experimental_in_prod if {
 test_rel004_experimental_in_dev if {
 	fx.quiet(deny_dev(object.union(fx.checkout_dev, {"tier": "experimental"})), "REL004")
 }
+
+# REL005: monitoring of critical (deny) and standard (warn) services in production
+
+monitored := {"observability": fx.checkout.observability}
+
+unmonitored := object.remove(fx.checkout, ["observability"])
+
+warn_prod(svc) := findings if {
+	findings := main.warn with input as fx.prod_input([svc])
+}
+
+test_rel005_critical_without_metrics_in_prod if {
+	fx.fired(deny_prod(unmonitored), "REL005", ["observability"])
+	some f in deny_prod(unmonitored)
+	f.rule == "REL005"
+	contains(f.message, "no metrics scraped")
+}
+
+test_rel005_critical_without_slo_in_prod if {
+	svc := object.union(unmonitored, {"observability": {"metrics": fx.checkout.observability.metrics}})
+	some f in deny_prod(svc)
+	f.rule == "REL005"
+	contains(f.message, "has no SLO")
+}
+
+test_rel005_critical_monitored_or_not_production if {
+	fx.quiet(deny_prod(fx.checkout_with(monitored)), "REL005")
+	fx.quiet(deny_dev(fx.checkout_dev), "REL005")
+	fx.quiet(warn_prod(fx.checkout_with(monitored)), "REL005")
+}
+
+test_rel005_standard_warns_not_denies if {
+	svc := object.union(unmonitored, {"tier": "standard"})
+	fx.quiet(deny_prod(svc), "REL005")
+	fx.fired(warn_prod(svc), "REL005", ["observability"])
+	fx.quiet(warn_prod(object.union(svc, monitored)), "REL005")
+}
+
+test_rel005_experimental_is_not_judged if {
+	svc := object.union(unmonitored, {"tier": "experimental"})
+	fx.quiet(deny_prod(svc), "REL005")
+	fx.quiet(warn_prod(svc), "REL005")
+}
+
+test_rel005_cron_jobs_are_not_judged if {
+	svc := object.union(unmonitored, {"type": "cron"})
+	fx.quiet(deny_prod(svc), "REL005")
+	fx.quiet(warn_prod(object.union(svc, {"tier": "standard"})), "REL005")
+}

@@ -84,6 +84,7 @@ export function settingsOf(service: ResolvedService): ServiceSettings {
     files: service.files,
     egress: service.egress,
     calls: service.calls,
+    observability: service.observability,
     dependencies: Object.fromEntries(
       service.dependencies.map(
         (d) => [d.name, { type: d.type, size: d.size, ...(d.path ? { path: d.path } : {}) }] as const,
@@ -137,6 +138,15 @@ const SETTING_FIELDS: Record<SettingKey | "name", FieldShape> = {
   files: "value",
   egress: "value",
   calls: "value",
+  observability: {
+    metrics: { port: "value", path: "value", interval: "value" },
+    containerPort: "value",
+    protocol: "value",
+    sli: { duration: "value", errorLabel: "value", errorValues: "value" },
+    slo: { availability: "value", latency: { threshold: "value", objective: "value" }, window: "value" },
+    runbook: "value",
+    severity: "value",
+  },
   dependencies: { "*": { type: "value", size: "value", path: "value" } },
 };
 

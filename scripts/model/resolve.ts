@@ -16,6 +16,7 @@ import { Findings } from "./findings.js";
 import { type Layer, mergeLayers, mergeValues, type Origin, originOf } from "./merge.js";
 import { checkMountPaths } from "./mount-paths.js";
 import { checkObjectNames } from "./object-names.js";
+import { resolveObservability, SLI_DEFAULTS } from "./observability.js";
 import { checkProbePorts } from "./probe-ports.js";
 import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
@@ -223,6 +224,7 @@ function resolveService(
     volumes: (merged.volumes ?? []).map((v) => ({ path: v.path, emptyDir: { ...v.emptyDir } })),
     files: (merged.files ?? []).map((f) => ({ ...f })),
     egress: (merged.egress ?? []).map((rule) => ({ ...rule, ports: [...rule.ports] })),
+    observability: { protocol: "http", sli: SLI_DEFAULTS.http, severity: "warning" },
   };
   // Not enumerable: copies, JSON and fingerprints of the settings leave it out without computing it.
   const resolved = Object.defineProperty(fields, "origins", {
@@ -249,6 +251,7 @@ function resolveService(
   checkProbePorts(resolved, origin, findings);
   checkEgress(resolved, origin, findings);
   checkExpose(resolved, env, origin, findings);
+  resolved.observability = resolveObservability(resolved, merged, env, origin, findings);
   Object.assign(resolved, resolveContainers(merged, origin, findings, env.name));
   resolved.dependencies = resolveDependencies(merged, env, origin, findings);
   checkMountPaths(resolved, origin, findings);

@@ -1,4 +1,5 @@
 import type { Origin } from "./merge.js";
+import type { ServiceObservability } from "./observability.js";
 import type {
   DependencyClass,
   EgressRule,
@@ -92,6 +93,8 @@ export interface ResolvedService {
   files: File[];
   /** Destinations outside the cluster, as written (a host or a CIDR, and ports); [] when none. */
   egress: EgressRule[];
+  /** Metrics scraping, SLOs, SLI metric names, runbook and alert severity (observability defaults of the environment applied). */
+  observability: ServiceObservability;
   /** Dotted setting path ("resources.cpu") → the file and line that set it. */
   origins: ReadonlyMap<string, Origin>;
 }

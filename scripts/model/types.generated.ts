@@ -308,6 +308,7 @@ export interface ServiceSettings {
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File]
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File]
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File, File];
+  observability?: Observability;
 }
 /**
  * A port the container listens on.
@@ -729,6 +730,96 @@ export interface File {
    */
   content: string;
 }
+/**
+ * Metrics scraping, SLOs and alerting of this service. What is absent comes from the environment's observability defaults: the objectives of the service's tier, the scrape interval and the SLO window. Every setting can be overridden per environment (environments.<env>.observability).
+ */
+export interface Observability {
+  /**
+   * Where Prometheus scrapes this service's metrics. Absent means no scraping, hence no SLO alerts and no dashboard data.
+   */
+  metrics?: Metrics;
+  /**
+   * Which instrumentation the SLIs read. http: OpenTelemetry's http_server_request_duration_seconds histogram, errors are http_response_status_code=~"5..". grpc: go-grpc-prometheus / grpc-ecosystem's grpc_server_handling_seconds histogram, errors are grpc_code=~"Unknown|Internal|Unavailable|DataLoss|DeadlineExceeded". Absent means grpc when the metrics port's protocol is grpc, else http.
+   */
+  protocol?: "http" | "grpc";
+  /**
+   * Other metric names for the SLIs, when the service's instrumentation does not follow the protocol's defaults.
+   */
+  sli?: SliMetrics;
+  /**
+   * Objectives that replace the tier's defaults from the environment (observability.objectives.<tier>).
+   */
+  slo?: Slo;
+  /**
+   * A link the alerts carry as their runbook_url annotation: what to do when they fire.
+   */
+  runbook?: string;
+}
+/**
+ * The port and path Prometheus scrapes (a ServiceMonitor for web services, a PodMonitor for workers and crons).
+ */
+export interface Metrics {
+  /**
+   * false switches scraping off (in one environment, say, through environments.<env>.observability.metrics.enabled). Absent means true.
+   */
+  enabled?: boolean;
+  /**
+   * Web: the name of one of the service's ports (http with the port shorthand). Worker and cron, which have no Service ports: the container port number the metrics listen on (it becomes the container port named metrics). Required unless enabled is false.
+   */
+  port?: string | number;
+  /**
+   * The HTTP path of the metrics. Absent means /metrics.
+   */
+  path?: string;
+  /**
+   * How often Prometheus scrapes. Absent means the environment's observability.interval (30s when it sets none).
+   */
+  interval?: string;
+}
+/**
+ * The metric names the SLIs read; each absent one is the protocol's default.
+ */
+export interface SliMetrics {
+  /**
+   * Base name of the request duration histogram (without _bucket, _count, _sum), in seconds.
+   */
+  duration?: string;
+  /**
+   * The label whose value marks a failed request.
+   */
+  errorLabel?: string;
+  /**
+   * A regular expression (RE2, anchored) of the errorLabel values that count as failures.
+   */
+  errorValues?: string;
+}
+/**
+ * Service level objectives over a rolling window; SLO burn-rate alerts page the owning team.
+ */
+export interface Slo {
+  /**
+   * Percent of requests that succeed, such as 99.9.
+   */
+  availability?: number;
+  latency?: LatencyObjective;
+  /**
+   * The SLO window. Absent means the environment's observability.window (30d when it sets none).
+   */
+  window?: string;
+}
+/**
+ * Percent of requests that must finish within threshold seconds.
+ */
+export interface LatencyObjective {
+  /**
+   * The latency bound in seconds; it must be a bucket boundary of the duration histogram (0.1, 0.25, 0.5, 1 ...), or the SLI cannot count requests under it.
+   */
+  threshold: number;
+  /**
+   * Percent of requests faster than threshold, such as 99.
+   */
+  objective: number;
+}
 
 // schemas/environment.schema.json
 
@@ -842,6 +933,10 @@ export interface EnvironmentSpec {
    * The External Secrets Operator SecretStore of each team namespace that secrets references (path#key) are read through, and the Vault it reads. Absent means a SecretStore named secrets in each team namespace, provided by the platform team outside this repository.
    */
   secretStore?: SecretStoreSettings;
+  /**
+   * Monitoring defaults of this environment. Absent means metrics on, 30s, 30d and no default objectives.
+   */
+  observability?: EnvironmentObservability;
 }
 /**
  * A Kubernetes cluster.
@@ -1172,6 +1267,58 @@ export interface VaultStore {
    */
   role?: string;
 }
+/**
+ * What monitoring services get here by default: whether Prometheus scrapes them, how often, the SLO window and the objectives per tier. A service's own observability block overrides each of them.
+ */
+export interface EnvironmentObservability {
+  /**
+   * false: no service is scraped here (no ServiceMonitor, PodMonitor, SLO rules or dashboards), whatever the services say. Absent means true.
+   */
+  metrics?: boolean;
+  /**
+   * The namespace Prometheus runs in: each service's NetworkPolicy lets it in on the metrics port. Absent means monitoring.
+   */
+  namespace?: string;
+  /**
+   * Scrape interval of services that set none. Absent means 30s.
+   */
+  interval?: string;
+  /**
+   * SLO window of services that set none. Absent means 30d.
+   */
+  window?: string;
+  /**
+   * Default objectives per tier; a tier absent here gets no SLO unless the service sets one.
+   */
+  objectives?: {
+    critical?: Objective;
+    standard?: Objective;
+    experimental?: Objective;
+  };
+}
+/**
+ * Default objectives of the services of one tier.
+ */
+export interface Objective {
+  /**
+   * Percent of requests that succeed.
+   */
+  availability?: number;
+  latency?: DefaultLatencyObjective;
+}
+/**
+ * Percent of requests that must finish within threshold seconds.
+ */
+export interface DefaultLatencyObjective {
+  /**
+   * The latency bound in seconds; it must be a bucket boundary of the duration histogram (0.1, 0.25, 0.5, 1 ...), or the SLI cannot count requests under it.
+   */
+  threshold: number;
+  /**
+   * Percent of requests faster than threshold, such as 99.
+   */
+  objective: number;
+}
 
 // schemas/team.schema.json
 
@@ -1243,6 +1390,10 @@ export interface TeamSpec {
    * Where to reach the team.
    */
   contact: Contact;
+  /**
+   * Which of the contact receivers get which alert severity.
+   */
+  alerts?: Alerts;
 }
 /**
  * A team's spending limit.
@@ -1265,6 +1416,27 @@ export interface Contact {
    * The team's email address, optional.
    */
   email?: string;
+}
+/**
+ * Where the team's alerts go. The receivers are the team's contact: its Slack channel and, when it has one, its email. Absent means critical alerts to Slack and email, warnings to Slack, through the Alertmanager's global Slack webhook and SMTP settings.
+ */
+export interface Alerts {
+  /**
+   * Receivers of critical alerts (SLO fast burn of a critical service, crash loops in production). Absent means slack and email (email only when contact.email is set).
+   *
+   * @minItems 1
+   */
+  critical?: ["slack" | "email", ...("slack" | "email")[]];
+  /**
+   * Receivers of warnings. Absent means slack.
+   *
+   * @minItems 1
+   */
+  warning?: ["slack" | "email", ...("slack" | "email")[]];
+  /**
+   * A secret reference path#key to the Slack incoming-webhook URL, read through the environment's secret store (an ExternalSecret in the team namespace), never the URL itself. Absent means the Alertmanager's global slack_api_url.
+   */
+  slackWebhook?: string;
 }
 
 // schemas/exceptions.schema.json

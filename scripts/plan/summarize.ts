@@ -1,4 +1,6 @@
+import { GRAFANA_DASHBOARD_LABEL } from "../render/dashboard-config-map.js";
 import type { KubeObject } from "../render/kube-object.js";
+import { SLO_ANNOTATIONS } from "../render/service/prometheus-rule.js";
 import { isPeerPath, networkPeerPhrases } from "./network-peers.js";
 import { diffJson, displayJsonPath, type JsonPath, type LeafChange } from "./structural-diff.js";
 
@@ -22,6 +24,9 @@ const CONFIG_PHRASE = "config hash changed: pods restart";
  * same phrase is said once (an Ingress names its host twice).
  */
 export function summarizeChange(kind: string, before: KubeObject, after: KubeObject): string[] {
+  // A dashboard is one JSON document: its lines would only be noise in a plan.
+  if (kind === "ConfigMap" && after.metadata.labels?.[GRAFANA_DASHBOARD_LABEL] !== undefined)
+    return diffJson(before, after).some((l) => l.path[0] === "data") ? ["dashboard changed"] : [];
   const leaves = diffJson(before, after);
   const named: string[] = [];
   const generic: LeafChange[] = [];
@@ -53,12 +58,43 @@ function isConsequence(phrase: string): boolean {
 
 /** Phrases for an object that only the head has: what a reviewer most wants to know about it. */
 export function summarizeAdded(object: KubeObject): string[] {
+  if (isMonitor(object)) return [`metrics scraped (${scrapeOf(object)})`];
+  if (object.kind === "PrometheusRule") return objectivesOf(object);
   return routesOf(object).map((route) => `new route ${route}`);
 }
 
 /** Phrases for an object that only the base has. */
 export function summarizeRemoved(object: KubeObject): string[] {
+  if (isMonitor(object)) return ["metrics switched off: no SLO alert can fire"];
+  if (object.kind === "PrometheusRule") return ["alerts removed"];
   return routesOf(object).map((route) => `route ${route} removed`);
+}
+
+/** Words for the objectives a PrometheusRule's annotations state ("availability objective 99.9 %"). */
+function objectivesOf(object: KubeObject): string[] {
+  const annotations = object.metadata.annotations ?? {};
+  return OBJECTIVES.flatMap(([key, noun]) =>
+    annotations[key] === undefined ? [] : [`${noun} ${value(annotations[key])}`],
+  );
+}
+
+/** The PrometheusRule annotations with a name in the plan, and that name. */
+const OBJECTIVES: readonly (readonly [string, string])[] = [
+  [SLO_ANNOTATIONS.availability, "availability objective"],
+  [SLO_ANNOTATIONS.latency, "latency objective"],
+  [SLO_ANNOTATIONS.window, "SLO window"],
+  [SLO_ANNOTATIONS.runbook, "runbook"],
+];
+
+function isMonitor(object: KubeObject): boolean {
+  return object.kind === "ServiceMonitor" || object.kind === "PodMonitor";
+}
+
+/** "port http, /metrics every 30s" from a monitor's first endpoint. */
+function scrapeOf(object: KubeObject): string {
+  const spec = object.spec as { endpoints?: unknown[]; podMetricsEndpoints?: unknown[] } | undefined;
+  const endpoint = (spec?.endpoints?.[0] ?? spec?.podMetricsEndpoints?.[0] ?? {}) as Record<string, unknown>;
+  return `port ${value(endpoint.port)}, ${value(endpoint.path)} every ${value(endpoint.interval)}`;
 }
 
 /** The phrase for a leaf people know by name; "" to say nothing; undefined when it has none. */
@@ -67,6 +103,7 @@ function namedPhrase(kind: string, leaf: LeafChange): string | undefined {
   const last = path[path.length - 1];
   const before = leaf.before;
   const after = leaf.after;
+  if (kind === "PrometheusRule") return rulePhrase(leaf);
   if (last === VERSION_LABEL && path.at(-2) === "labels")
     return `${VERSION_PHRASE}${value(before)} → ${value(after)}`;
   if (last === CONFIG_HASH && path.at(-2) === "annotations")
@@ -183,4 +220,23 @@ export function value(v: unknown): string {
 
 function shorten(text: string): string {
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
+}
+
+/**
+ * A PrometheusRule's changes in words: its objective and runbook annotations
+ * by name ("availability objective 99.9 % → 99.5 %"), and any change to the
+ * rules themselves once, as "alert rules changed" (the expressions follow
+ * from the objectives; their text would only be noise).
+ */
+function rulePhrase(leaf: LeafChange): string | undefined {
+  const { path, before, after } = leaf;
+  if (path[0] === "spec") return "alert rules changed";
+  const named = OBJECTIVES.find(
+    ([key]) => path[0] === "metadata" && path[1] === "annotations" && path[2] === key,
+  );
+  if (!named) return undefined;
+  const noun = named[1];
+  if (before === undefined) return `${noun} set: ${value(after)}`;
+  if (after === undefined) return `${noun} removed (was ${value(before)})`;
+  return `${noun} ${value(before)} → ${value(after)}`;
 }

@@ -151,6 +151,11 @@ function serviceInput(service: ResolvedService): Record<string, unknown> {
     calls: service.calls,
     dependencies: service.dependencies.map((d) => ({ name: d.name, type: d.type, size: d.size })),
     egress: service.egress,
+    // What REL005 reads: whether Prometheus scrapes the service, and its objectives.
+    observability: dropUndefined({
+      metrics: service.observability.metrics,
+      slo: service.observability.slo,
+    }),
   });
 }
 

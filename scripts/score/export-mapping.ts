@@ -55,6 +55,7 @@ export const SPEC_EXPORTS: { [K in (typeof SPEC_KEYS)[number]]: string } = {
   calls: "resources.NAME (type service)",
   dependencies: "resources.NAME (type = class, class = size)",
   egress: "idp/settings (Score has no network rules)",
+  observability: "idp/settings (Score has no monitoring fields)",
   initContainers: "containers.NAME, named in containers.main.before with ready: complete",
   sidecars: "containers.NAME, named in containers.main.before with ready: started",
   volumes: "idp/settings (a Score volume is provisioner-defined, not a scratch directory)",

@@ -44,6 +44,7 @@ export const SPEC_KEYS = [
   "sidecars",
   "volumes",
   "files",
+  "observability",
   "environments",
 ] as const;
 

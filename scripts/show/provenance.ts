@@ -166,6 +166,16 @@ export function showService(input: ProvenanceInput): ShownNode {
   }
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
+  // Values from the environment's observability block (tier objectives, interval, window) show as built-in.
+  // A worker's metrics port is written as a number (containerPort) and named "metrics" by the platform.
+  const observabilitySetting: Setting =
+    service.observability.containerPort === undefined
+      ? setting
+      : (dotted) =>
+          dotted === "observability.metrics.port"
+            ? undefined
+            : setting(dotted === "observability.containerPort" ? "observability.metrics.port" : dotted);
+  add("observability", tree(service.observability, "observability", observabilitySetting));
   return { kind: "map", entries };
 }
 

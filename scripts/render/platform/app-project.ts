@@ -32,6 +32,9 @@ export const SERVICE_KINDS: readonly GroupKind[] = [
   { group: "networking.k8s.io", kind: "NetworkPolicy" },
   { group: "gateway.networking.k8s.io", kind: "HTTPRoute" },
   { group: "external-secrets.io", kind: "ExternalSecret" },
+  { group: "monitoring.coreos.com", kind: "ServiceMonitor" },
+  { group: "monitoring.coreos.com", kind: "PodMonitor" },
+  { group: "monitoring.coreos.com", kind: "PrometheusRule" },
 ];
 
 /**

@@ -31,6 +31,13 @@
  *                                               lists the team's secretPrefixes. Services'
  *                                               ExternalSecrets reference it (kind SecretStore),
  *                                               so a namespace reads only as its own team
+ *      ExternalSecret  alerting                 when the team's alerts.slackWebhook is set: the
+ *                                               Slack webhook URL into the Secret alerting
+ *      AlertmanagerConfig alerting              monitoring.coreos.com/v1alpha1: the team's alerts
+ *                                               (team=<team>) by severity to its contact's Slack
+ *                                               channel and email (alertChannels)
+ *      ConfigMap       <team>-dashboard         when the team has services here: the team's
+ *                                               Grafana overview dashboard (grafana_dashboard: "1")
  *      (Flux only) ServiceAccount and RoleBinding gitops-reconciler (ClusterRole admin, in the
  *                                               namespace only): the identity of the team's
  *                                               Kustomizations
@@ -112,10 +119,13 @@ import { compareNames } from "../../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../../model/resolved.js";
 import { secretPrefixesOf } from "../../model/secret-scope.js";
 import { secretStoreName, vaultRole } from "../../model/secret-store.js";
+import { teamDashboard } from "../../observability/dashboards.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
+import { addDashboardConfigMap } from "../dashboard-config-map.js";
 import type { KubeObject } from "../kube-object.js";
 import { SOURCE_ANNOTATION } from "../labels.js";
+import { addTeamAlertmanagerConfig } from "./alertmanager-config.js";
 import { addAppProject, claimKinds, type GroupKind, SERVICE_KINDS, volumeKinds } from "./app-project.js";
 import { addPlatformApplication } from "./application.js";
 import { addTeamApplicationSet } from "./application-set.js";
@@ -153,6 +163,9 @@ const PLATFORM_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: "networking.k8s.io", kind: "NetworkPolicy" },
   { group: "", kind: "ServiceAccount" },
   { group: "external-secrets.io", kind: "SecretStore" },
+  { group: "external-secrets.io", kind: "ExternalSecret" },
+  { group: "", kind: "ConfigMap" },
+  { group: "monitoring.coreos.com", kind: "AlertmanagerConfig" },
   { group: "argoproj.io", kind: "AppProject" },
   { group: "argoproj.io", kind: "ApplicationSet" },
   { group: "argoproj.io", kind: "Application" },
@@ -218,6 +231,25 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
           vault,
           role: vaultRole(env, team.name),
           prefixes: secretPrefixesOf(team),
+        });
+      }
+      addTeamAlertmanagerConfig(scope, `team:${team.name}:alerting`, {
+        team: team.name,
+        spec: team.spec,
+        namespace,
+        labels,
+        annotations,
+        storeName: secretStoreName(env),
+        ...(env.spec.secretStore?.refreshInterval
+          ? { refreshInterval: env.spec.secretStore.refreshInterval }
+          : {}),
+      });
+      const owned = services.filter((s) => s.team === team.name);
+      if (owned.length > 0) {
+        addDashboardConfigMap(scope, `team:${team.name}:dashboard`, {
+          metadata: { name: `${team.name}-dashboard`, namespace, labels, annotations },
+          file: `${namespace}-team-${team.name}.json`,
+          dashboard: teamDashboard(team.name, owned),
         });
       }
       if (gitops.controller === "flux") {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerEnvironment, type EnvEntry, expand } from "../../../test/support/kube-env-expansion.js";
+import { SLI_DEFAULTS } from "../../model/observability.js";
 import type { ResolvedDependency, ResolvedService } from "../../model/resolved.js";
 import type { RenderContext } from "../context.js";
 import { callAddress } from "./call-address.js";
@@ -30,6 +31,7 @@ function makeService(fields: Partial<ResolvedService> & { name: string }): Resol
     sidecars: [],
     volumes: [],
     files: [],
+    observability: { protocol: "http", sli: SLI_DEFAULTS.http, severity: "warning" },
     origins: new Map(),
     replicas: 1,
     ...fields,

@@ -50,6 +50,13 @@ export interface NetworkPolicyProps {
    */
   public?: boolean;
   /**
+   * Prometheus, scraping the metrics port: its namespace is allowed in on
+   * that container port (also for a worker or cron job, whose policy then
+   * governs ingress too).
+   * @default not scraped
+   */
+  monitoring?: { namespace: string; targetPort: number };
+  /**
    * Services this one calls: allowed out to their pods on their container ports.
    * @default none
    */
@@ -127,10 +134,11 @@ export function dependencyPort(dependency: ResolvedDependency): number {
 export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): ApiObject {
   const { identity } = props;
   const service = identity.service;
-  const policyTypes = props.ingress === false ? ["Egress"] : ["Ingress", "Egress"];
+  const governsIngress = props.ingress !== false || props.monitoring !== undefined;
+  const policyTypes = governsIngress ? ["Ingress", "Egress"] : ["Egress"];
   const spec: NetworkPolicySpec = { podSelector: { matchLabels: identity.selector }, policyTypes };
 
-  if (props.ingress !== false) {
+  if (governsIngress) {
     const ingress: NetworkPolicyIngressRule[] = [];
     const callers = props.callers ?? [];
     if (callers.length > 0) {
@@ -143,6 +151,14 @@ export function addNetworkPolicy(scope: Construct, props: NetworkPolicyProps): A
       });
     }
     if (props.public) ingress.push({ ports: containerPorts(service) });
+    if (props.monitoring) {
+      ingress.push({
+        from: [
+          { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: props.monitoring.namespace } } },
+        ],
+        ports: [{ protocol: "TCP", port: props.monitoring.targetPort }],
+      });
+    }
     if (ingress.length > 0) spec.ingress = ingress;
   }
 

@@ -1,3 +1,4 @@
+import { METRICS_PORT_NAME } from "../../model/observability.js";
 import type { ResolvedContainer, ResolvedResources, ResolvedService } from "../../model/resolved.js";
 import type {
   Container,
@@ -231,11 +232,15 @@ function fileMounts(service: ResolvedService, configMapName: string | undefined)
 }
 
 /**
- * The container ports, named as the service's ports (none when it has none).
- * Two ports on one container port are refused, as cdk8s-plus refused them.
+ * The container ports, named as the service's ports (none when it has none);
+ * a worker's or cron job's metrics port is the container port named metrics,
+ * which its PodMonitor scrapes. Two ports on one container port are
+ * refused, as cdk8s-plus refused them.
  */
 function containerPorts(identity: ServiceIdentity): Container["ports"] {
   const { service } = identity;
+  const metricsPort = service.observability.metrics ? service.observability.containerPort : undefined;
+  if (metricsPort !== undefined) return [{ name: METRICS_PORT_NAME, containerPort: metricsPort }];
   if (service.ports.length === 0) return undefined;
   const seen = new Set<number>();
   return service.ports.map((port) => {

@@ -1,8 +1,12 @@
 import type { Construct } from "constructs";
+import { OBSERVABILITY_NAMESPACE } from "../../model/observability.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import { secretStoreName } from "../../model/secret-store.js";
+import { serviceDashboard } from "../../observability/dashboards.js";
+import { prometheusRuleGroups } from "../../observability/rules.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
+import { addDashboardConfigMap } from "../dashboard-config-map.js";
 import type { KubeObject } from "../kube-object.js";
 import { configHash } from "./config-hash.js";
 import { addEnvConfigMap } from "./config-map.js";
@@ -15,13 +19,20 @@ import { addFilesConfigMap } from "./files-config-map.js";
 import { addHorizontalPodAutoscaler } from "./horizontal-pod-autoscaler.js";
 import { addHttpRoute } from "./http-route.js";
 import { addIngress } from "./ingress.js";
+import { addPodMonitor, addServiceMonitor } from "./monitor.js";
 import { addNetworkPolicy } from "./network-policy.js";
-import { identify } from "./object-metadata.js";
+import { identify, metadataOf } from "./object-metadata.js";
 import { addPodDisruptionBudget, needsDisruptionBudget } from "./pod-disruption-budget.js";
 import { podTemplate } from "./pod-template.js";
+import { addPrometheusRule } from "./prometheus-rule.js";
 import { addService, routedPort } from "./service.js";
 import { addServiceAccount } from "./service-account.js";
 import { calledService, indexServices } from "./service-index.js";
+
+/** The name suffix of a service's dashboard ConfigMap. */
+export const DASHBOARD_SUFFIX = "dashboard";
+
+type DashboardMetadata = Parameters<typeof addDashboardConfigMap>[2]["metadata"];
 
 /** The routing controller's namespace when the environment does not name one. */
 export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
@@ -43,6 +54,9 @@ export const DEFAULT_CONTROLLER_NAMESPACE = "ingress-nginx";
  * 8. PodDisruptionBudget `<service>` (more than one pod can run)
  * 9. Ingress or HTTPRoute `<service>` (a route; the environment's routing.kind)
  * 10. NetworkPolicy `<service>`
+ * 11. ServiceMonitor (web) or PodMonitor (worker, cron) `<service>` (metrics scraped here)
+ * 12. PrometheusRule `<service>` (SLI recording rules, SLO and workload alerts)
+ * 13. ConfigMap `<service>-dashboard` (its Grafana dashboard, for the sidecar)
  *
  * Deterministic: the same input gives the same objects, with no time or
  * randomness. Keys are left in construction order; serialisation sorts them.
@@ -137,8 +151,20 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     }
   }
 
+  const metrics = service.observability.metrics;
+  const metricsTarget = metrics
+    ? (service.observability.containerPort ?? service.ports.find((p) => p.name === metrics.port)?.targetPort)
+    : undefined;
   addNetworkPolicy(scope, {
     identity,
+    ...(metricsTarget !== undefined
+      ? {
+          monitoring: {
+            namespace: spec.observability?.namespace ?? OBSERVABILITY_NAMESPACE,
+            targetPort: metricsTarget,
+          },
+        }
+      : {}),
     ingress: service.type === "web",
     callers: index.callers.get(service.name) ?? [],
     ...(kubeService && service.expose === "loadBalancer" ? { public: true } : {}),
@@ -153,5 +179,20 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     called: service.calls.map((name) => calledService(service, name, index)),
     dependencies: service.dependencies,
     egress: service.egress,
+  });
+
+  if (metrics) {
+    if (service.type === "web") addServiceMonitor(scope, { identity, metrics });
+    else addPodMonitor(scope, { identity, metrics });
+  }
+  addPrometheusRule(scope, {
+    identity,
+    groups: prometheusRuleGroups(service),
+    observability: service.observability,
+  });
+  addDashboardConfigMap(scope, "dashboard", {
+    metadata: metadataOf(identity, DASHBOARD_SUFFIX) as DashboardMetadata,
+    file: `${service.namespace}-${service.name}.json`,
+    dashboard: serviceDashboard(service),
   });
 }

@@ -11,7 +11,9 @@
  * - `$ref: #/components/schemas/X` points at `#/definitions/X` of the same
  *   bundle, so a spec file compiles as one schema with its references;
  * - `format` is dropped (Kubernetes' formats are not JSON Schema's), and so
- *   is `default` (the API server fills defaults in; it never rejects by them).
+ *   is `default` (the API server fills defaults in; it never rejects by them);
+ * - a `pattern` with RE2's case-insensitive flag `(?i)`, which JavaScript
+ *   cannot read, is made case-insensitive letter by letter ({@link withoutCaseFlag}).
  */
 export function toAjvSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toAjvSchema);
@@ -30,6 +32,10 @@ export function toAjvSchema(schema: unknown): unknown {
       for (const [name, inner] of Object.entries(value as Record<string, unknown>))
         mapped[name] = toAjvSchema(inner);
       result[key] = mapped;
+      continue;
+    }
+    if (key === "pattern" && typeof value === "string" && value.includes(CASE_FLAG)) {
+      result.pattern = withoutCaseFlag(value);
       continue;
     }
     result[key] = toAjvSchema(value);
@@ -58,4 +64,37 @@ export function crdObjectSchema(openAPIV3Schema: unknown): Record<string, unknow
   properties.kind = { type: "string" };
   properties.metadata = { type: "object" };
   return { ...root, type: "object", properties };
+}
+
+const CASE_FLAG = "(?i)";
+
+/**
+ * An RE2 pattern with `(?i)` (Prometheus Operator CRDs use it for month and
+ * day names) as JavaScript reads it: the flag dropped and every letter
+ * outside a character class matched in both cases (`a` → `[aA]`). Wider
+ * than RE2 only where the flag stood after a part that was case-sensitive,
+ * which is as lenient as a check that is not the API server's may be.
+ */
+export function withoutCaseFlag(pattern: string): string {
+  const source = pattern.replaceAll(CASE_FLAG, "");
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "");
+      i++;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === "]") {
+      inClass = false;
+      out += c;
+    } else if (!inClass && /[a-z]/i.test(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedService } from "../model/resolved.js";
 import type { Prices } from "../model/types.generated.js";
+import { SLI_DEFAULTS } from "../model/observability.js";
 import { costOfService, formatRange } from "./cost.js";
 import { dependencyPrice } from "./prices.js";
 
@@ -31,6 +32,7 @@ function service(settings: Partial<ResolvedService>): ResolvedService {
     volumes: [],
     files: [],
     egress: [],
+    observability: { protocol: "http", sli: SLI_DEFAULTS.http, severity: "warning" },
     origins: new Map(),
     ...settings,
   };

@@ -173,11 +173,40 @@ export const CORE_CHECKS: readonly ScorecardCheck[] = [
 ];
 
 /**
- * Observability checks ("has metrics", "has an SLO") go here once the
- * resolved service carries an `observability` field: each an entry like the
- * core checks, reading `context.service.observability`. Empty until then.
+ * Observability: scraped metrics make a service silver (nobody sees it
+ * otherwise), an objective makes it gold (its alerts page on burn rate).
+ * Cron jobs are judged by their failed-job alert, as REL005 does.
  */
-export const OBSERVABILITY_CHECKS: readonly ScorecardCheck[] = [];
+export const OBSERVABILITY_CHECKS: readonly ScorecardCheck[] = [
+  {
+    id: "metrics",
+    title: "Prometheus scrapes its metrics (observability.metrics)",
+    level: "silver",
+    evaluate: ({ service }) => {
+      const metrics = service.observability.metrics;
+      if (service.type === "cron") return notApplicable("cron jobs are watched by their failed-job alert");
+      return metrics
+        ? pass(`port ${metrics.port}, ${metrics.path} every ${metrics.interval}`)
+        : fail("no metrics are scraped: set observability.metrics.port (or the environment's default)");
+    },
+  },
+  {
+    id: "slo",
+    title: "an availability or latency objective (observability.slo)",
+    level: "gold",
+    evaluate: ({ service }) => {
+      if (service.type === "cron") return notApplicable("cron jobs are watched by their failed-job alert");
+      const slo = service.observability.slo;
+      const parts = [
+        slo?.availability !== undefined ? `availability ${slo.availability} %` : "",
+        slo?.latency ? `${slo.latency.objective} % under ${slo.latency.threshold} s` : "",
+      ].filter((part) => part !== "");
+      return parts.length > 0
+        ? pass(`${parts.join(", ")} over ${slo?.window}`)
+        : fail("no objective: set observability.slo (or the tier's default in the environment)");
+    },
+  },
+];
 
 /** Every check a scorecard runs, in the order outputs list them. */
 export const SCORECARD_CHECKS: readonly ScorecardCheck[] = [...CORE_CHECKS, ...OBSERVABILITY_CHECKS];

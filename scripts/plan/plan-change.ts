@@ -5,7 +5,7 @@ import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
 import type { Resolution } from "../model/resolve.js";
 import { compileSchemas } from "../model/schema.js";
-import { validateRepository } from "../model/validate-repository.js";
+import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 import { findSecretValues } from "../policy/secret-values.js";
 import { hasErrors } from "../report/diagnostic.js";
@@ -154,7 +154,8 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
         );
       }
       // Credentials are judged on both sides: a removed one shows in the diff's old lines.
-      for (const value of findSecretValues(policiesChanged ? tree.path : root, baseSide)) secrets.add(value);
+      for (const value of findSecretValues(tree.path, unjudgedBase(baseSide, judged, own)))
+        secrets.add(value);
       const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
       const { countObjects, renderChanges } = await rendering;
       environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
@@ -196,6 +197,25 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   } finally {
     tree.remove();
   }
+}
+
+/**
+ * The part of the base whose credentials the head's judgement has not found
+ * already. SEC004 judges each service by its own values, and the judgement
+ * evaluated the head with the same (base) bundle: a base service that is the
+ * very object the head resolved (resolveBaseFromHead reuses every unchanged
+ * one) had its credentials flagged there. All of the base when the head was
+ * not evaluated (it fails validation) or was judged under other schemas than
+ * the ones it resolved with.
+ */
+function unjudgedBase(
+  base: ResolvedSide,
+  judged: ValidatedRepository,
+  own: ValidatedRepository,
+): ResolvedSide {
+  if (judged !== own || hasErrors(judged.diagnostics)) return base;
+  const evaluated = new Set(own.services);
+  return { ...base, services: base.services.filter((service) => !evaluated.has(service)) };
 }
 
 /** Diffs and summaries with the flagged values hidden (a second guard: the sides were redacted before rendering). */

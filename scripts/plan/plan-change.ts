@@ -67,15 +67,23 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   rendering.catch(() => undefined);
   const git = new GitRepository(root);
   const baseSha = await git.mergeBase(options.base);
-  const [files, headSha, workingTree] = await Promise.all([
+  const reading = Promise.all([
     git.changedFiles(baseSha),
     git.headCommit(),
     git.hasUncommittedChanges(BASE_FOLDERS),
   ]);
+  reading.catch(() => undefined);
+  const baseOnly = options.rules === "base-only";
+  // The head is validated with its own schemas whatever the change (it is `own`): do it while
+  // git walks the working tree in processes of its own, once they have started.
+  // Base-only never compiles the head's schemas: they are the pull request's content.
+  await new Promise((resolve) => setImmediate(resolve));
+  const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
+  const validatedOwn = ownValidators ? validateRepository(root, ownValidators) : undefined;
+  const [files, headSha, workingTree] = await reading;
   const policiesChanged = files.some((f) => f.startsWith("policies/"));
   const schemasChanged = files.some((f) => f.startsWith("schemas/"));
   const rulesChanged = policiesChanged || schemasChanged;
-  const baseOnly = options.rules === "base-only";
   const wholeBase = async (): Promise<BaseTree> => ({
     ...(await git.exportTree(baseSha, BASE_FOLDERS)),
     whole: true,
@@ -93,12 +101,11 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       };
   try {
     // The base's schemas judge; they are the head's own unless the change edits them.
-    // Base-only never compiles the head's schemas: they are the pull request's content.
-    const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
     const judgingValidators =
       ownValidators && !schemasChanged ? ownValidators : compileSchemas(readSchemas(tree.path));
-    const judged = validateRepository(root, judgingValidators);
-    const own = ownValidators && schemasChanged ? validateRepository(root, ownValidators) : judged;
+    const judged =
+      validatedOwn && !schemasChanged ? validatedOwn : validateRepository(root, judgingValidators);
+    const own = validatedOwn && schemasChanged ? validatedOwn : judged;
     let base: Resolution | undefined = tree.whole
       ? undefined
       : resolveBaseFromHead(own, tree.path, files, judgingValidators);

@@ -58,8 +58,11 @@ interface BaseTree {
  * and the unified diff, and a one-line verdict.
  *
  * Cheap for small changes in big repositories: only the changed files of the
- * base are read (the head's parsed documents stand for the rest), and only
- * the manifests whose inputs differ are rendered, on both sides.
+ * base are read (the head's parsed documents stand for the rest, and its
+ * resolved services for the base's unchanged ones), the base is judged for
+ * credentials only where it differs from the judged head, only the manifests
+ * whose inputs differ are rendered, on both sides, and git lists the changed
+ * files while the head is loaded.
  */
 export async function planChange(root: string, options: PlanOptions): Promise<Plan> {
   // Loading the renderer (cdk8s) takes a while: start it now, so it overlaps git.

@@ -88,6 +88,31 @@ describe("values SEC004 flags are redacted in every output", () => {
     expect(out.comment).toContain('-  STRIPE_API: "[REDACTED 1]"');
   });
 
+  it("hides a credential of a service the change does not touch whose manifest it changes (checkout, through cart's port)", async () => {
+    // checkout is resolved once and shared by both sides (its files are unchanged): its credential
+    // is found by judging the head, and must still be hidden in the diff the change to cart causes.
+    const CHECKOUT = "services/checkout/service.yaml";
+    const CALL_LINE = "    CART_ADDR: ${calls.cart.address}\n";
+    const root = repository((r) => {
+      const path = join(r, CHECKOUT);
+      const text = readFileSync(path, "utf8");
+      if (!text.includes(CALL_LINE)) throw new Error("the checkout example changed");
+      writeFileSync(path, text.replace(CALL_LINE, `${CALL_LINE}    CART_API: ${STRIPE}\n`));
+    });
+    const path = join(root, CART);
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace("port: 5050, targetPort: 5050", "port: 5051, targetPort: 5050"),
+    );
+    const out = await outputs(root);
+    for (const printed of Object.values(out)) expect(printed).not.toContain(STRIPE);
+    const checkout = JSON.parse(out.json).environments[0].services.find(
+      (s: { name: string }) => s.name === "checkout",
+    ).diff as string;
+    expect(checkout).toContain("+  CART_ADDR: cart.storefront-dev.svc.cluster.local:5051");
+    expect(checkout).toContain('   CART_API: "[REDACTED 1]"');
+  });
+
   it("shows a changed credential as a change without either value", async () => {
     const other = "sk_live_9zY8xW7vU6tS5rQ4pO3nM2lK";
     const root = repository((r) => setEnv(r, `    STRIPE_API: ${STRIPE}\n`));

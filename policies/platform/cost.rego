@@ -67,12 +67,13 @@ quota_units("pods", pods) := pods
 
 # Per team, its total requests at minimum and maximum scale. A pod's requests are
 # podRequests (with sidecars and init containers counted as the scheduler counts
-# them), or the main container's resources when the input has none. One pass over the
-# services per team (teams are few), integers only: millicores, bytes and pods.
+# them), or the main container's resources when the input has none. One pass over
+# each team's own services (lib.services_by_team), integers only: millicores, bytes and pods.
 usage_by_team[team] := usage if {
-	some team in {svc.team | some svc in lib.services}
+	some team, positions in lib.services_by_team
 	rows := [[pods_min(svc), pods_max(svc), lib.millicores(requests.cpu), requests.memory, svc.namespace] |
-		some svc in lib.services
+		some i in positions
+		svc := lib.services[i]
 		svc.team == team
 		requests := object.get(svc, "podRequests", svc.resources)
 	]

@@ -87,6 +87,51 @@ test_cost002_teams_are_counted_separately if {
 	fx.quiet(main.warn, "COST002") with input as input_
 }
 
+# Three teams' services interleaved in the input (storefront, payments, search, storefront, ...):
+# storefront has 9 x 1 CPU (over its 8), payments and search 4 x 1 CPU each.
+interleaved := [svc |
+	some i in numbers.range(0, 8)
+	store := fleet(9, 1, 1048576, {"replicas": 1})[i]
+	some svc in array.concat([store], [moved(team, store) | some team in ["payments", "search"]; i < 4])
+]
+
+# A copy of a service in another team and its namespace, under another name.
+moved(team, svc) := object.union(svc, {"team": team, "namespace": team, "name": concat("-", [team, svc.name])})
+
+cpu_quota_findings(findings) := {f | some f in findings; f.rule == "COST002"; f.path == ["spec", "quota", "cpu"]}
+
+test_cost002_teams_interleaved_in_the_input_are_summed_apart if {
+	findings := cpu_quota_findings(main.deny) with input as fx.dev_input(interleaved)
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "team storefront requests 9 CPU in namespace storefront ")
+}
+
+# idp sends each team's positions in input.servicesByTeam: the same findings as computing them.
+test_cost002_same_with_the_services_by_team_index if {
+	positions := {
+		"storefront": [0, 3, 6, 9, 12, 13, 14, 15, 16],
+		"payments": [1, 4, 7, 10],
+		"search": [2, 5, 8, 11],
+	}
+	indexed := object.union(fx.dev_input(interleaved), {"servicesByTeam": positions})
+	with_index := main.findings with input as indexed
+	without := main.findings with input as fx.dev_input(interleaved)
+	with_index == without
+	count(cpu_quota_findings(with_index.deny)) == 1
+}
+
+# The index only narrows where a team's services are looked for: a position of another team's
+# service is not counted for it.
+test_cost002_index_entries_of_another_team_are_not_counted if {
+	# storefront's 9 CPU listed under payments as well: payments still has its own 4 CPU only.
+	positions := {"storefront": [0, 3, 6, 9, 12, 13, 14, 15, 16], "payments": [0, 1, 3, 4, 6, 7, 9, 10, 12], "search": [2, 5, 8, 11]}
+	findings := cpu_quota_findings(main.deny) with input as object.union(fx.dev_input(interleaved), {"servicesByTeam": positions})
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "team storefront ")
+}
+
 test_cost002_float_requests_at_the_quota if {
 	# 20 pods x 0.4 CPU = exactly 8 CPU (summed in floating point: 8.000000000000002)
 	findings := main.deny with input as fx.dev_input(fleet(5, 0.4, 1048576, {"replicas": 4}))

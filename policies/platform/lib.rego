@@ -26,6 +26,14 @@ is_production if environment.isProduction == true
 # Service name -> owning team, built once (O(n)) for lookups by name.
 service_teams := {svc.name: svc.team | some svc in services}
 
+# Team name -> the positions of its services in `services`, in input order: rules that
+# aggregate per team visit only the team's own services. idp puts it in the input
+# (input.servicesByTeam, one pass); for an input without it (opa tests, a hand-written
+# input) it is computed here, which is a pass over every service per team.
+services_by_team := input.servicesByTeam if {
+	is_object(input.servicesByTeam)
+} else := {team: [i | some i, svc in services; svc.team == team] | some team in {svc.team | some svc in services}}
+
 # The login of the pull request's author; undefined outside a pull request.
 change_author := author if {
 	author := change.author

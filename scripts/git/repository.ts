@@ -63,8 +63,11 @@ export class GitRepository {
   /** Files changed since `commit`, committed or not, plus untracked files; relative to the root. */
   async changedFiles(commit: string): Promise<string[]> {
     return this.#do(`list the files changed since ${commit}`, async () => {
-      const changed = await this.#git.raw(["diff", "--name-only", "--no-renames", commit, "--", "."]);
-      const untracked = await this.#git.raw(["ls-files", "--others", "--exclude-standard"]);
+      // Both walk the working tree: side by side, not one after the other.
+      const [changed, untracked] = await Promise.all([
+        this.#git.raw(["diff", "--name-only", "--no-renames", commit, "--", "."]),
+        this.#git.raw(["ls-files", "--others", "--exclude-standard"]),
+      ]);
       const files = `${changed}\n${untracked}`
         .split("\n")
         .map((f) => f.trim())

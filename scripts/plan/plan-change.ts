@@ -6,7 +6,7 @@ import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
 import type { Resolution } from "../model/resolve.js";
 import { compileSchemas } from "../model/schema.js";
-import { validateRepository } from "../model/validate-repository.js";
+import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 import { readPortalSetting } from "../policy/portal-url.js";
 import { findSecretValues } from "../policy/secret-values.js";
@@ -60,8 +60,11 @@ interface BaseTree {
  * and the unified diff, and a one-line verdict.
  *
  * Cheap for small changes in big repositories: only the changed files of the
- * base are read (the head's parsed documents stand for the rest), and only
- * the manifests whose inputs differ are rendered, on both sides.
+ * base are read (the head's parsed documents stand for the rest, and its
+ * resolved services for the base's unchanged ones), the base is judged for
+ * credentials only where it differs from the judged head, only the manifests
+ * whose inputs differ are rendered, on both sides, and git lists the changed
+ * files while the head is loaded.
  */
 export async function planChange(root: string, options: PlanOptions): Promise<Plan> {
   // Loading the renderer (cdk8s) takes a while: start it now, so it overlaps git.
@@ -69,15 +72,23 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   rendering.catch(() => undefined);
   const git = new GitRepository(root);
   const baseSha = await git.mergeBase(options.base);
-  const [files, headSha, workingTree] = await Promise.all([
+  const reading = Promise.all([
     git.changedFiles(baseSha),
     git.headCommit(),
     git.hasUncommittedChanges(BASE_FOLDERS),
   ]);
+  reading.catch(() => undefined);
+  const baseOnly = options.rules === "base-only";
+  // The head is validated with its own schemas whatever the change (it is `own`): do it while
+  // git walks the working tree in processes of its own, once they have started.
+  // Base-only never compiles the head's schemas: they are the pull request's content.
+  await new Promise((resolve) => setImmediate(resolve));
+  const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
+  const validatedOwn = ownValidators ? validateRepository(root, ownValidators) : undefined;
+  const [files, headSha, workingTree] = await reading;
   const policiesChanged = files.some((f) => f.startsWith("policies/"));
   const schemasChanged = files.some((f) => f.startsWith("schemas/"));
   const rulesChanged = policiesChanged || schemasChanged;
-  const baseOnly = options.rules === "base-only";
   const wholeBase = async (): Promise<BaseTree> => ({
     ...(await git.exportTree(baseSha, BASE_FOLDERS)),
     whole: true,
@@ -95,12 +106,11 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       };
   try {
     // The base's schemas judge; they are the head's own unless the change edits them.
-    // Base-only never compiles the head's schemas: they are the pull request's content.
-    const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
     const judgingValidators =
       ownValidators && !schemasChanged ? ownValidators : compileSchemas(readSchemas(tree.path));
-    const judged = validateRepository(root, judgingValidators);
-    const own = ownValidators && schemasChanged ? validateRepository(root, ownValidators) : judged;
+    const judged =
+      validatedOwn && !schemasChanged ? validatedOwn : validateRepository(root, judgingValidators);
+    const own = validatedOwn && schemasChanged ? validatedOwn : judged;
     let base: Resolution | undefined = tree.whole
       ? undefined
       : resolveBaseFromHead(own, tree.path, files, judgingValidators);
@@ -158,7 +168,8 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       }
       cost = compareCosts(baseSide, own);
       // Credentials are judged on both sides: a removed one shows in the diff's old lines.
-      for (const value of findSecretValues(policiesChanged ? tree.path : root, baseSide)) secrets.add(value);
+      for (const value of findSecretValues(tree.path, unjudgedBase(baseSide, judged, own)))
+        secrets.add(value);
       const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
       const { countObjects, renderChanges } = await rendering;
       environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
@@ -205,6 +216,25 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   } finally {
     tree.remove();
   }
+}
+
+/**
+ * The part of the base whose credentials the head's judgement has not found
+ * already. SEC004 judges each service by its own values, and the judgement
+ * evaluated the head with the same (base) bundle: a base service that is the
+ * very object the head resolved (resolveBaseFromHead reuses every unchanged
+ * one) had its credentials flagged there. All of the base when the head was
+ * not evaluated (it fails validation) or was judged under other schemas than
+ * the ones it resolved with.
+ */
+function unjudgedBase(
+  base: ResolvedSide,
+  judged: ValidatedRepository,
+  own: ValidatedRepository,
+): ResolvedSide {
+  if (judged !== own || hasErrors(judged.diagnostics)) return base;
+  const evaluated = new Set(own.services);
+  return { ...base, services: base.services.filter((service) => !evaluated.has(service)) };
 }
 
 /** Diffs and summaries with the flagged values hidden (a second guard: the sides were redacted before rendering). */

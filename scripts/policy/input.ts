@@ -44,6 +44,12 @@ export interface PolicyInput {
     string,
     { file: string; members: string[]; domains: string[]; budget?: number; cost?: TeamCostInput }
   >;
+  /**
+   * Team name → the positions of its services in `services`, in order: rules
+   * that add up per team (COST002) visit only the team's own services, not
+   * every service once per team (teams × services).
+   */
+  servicesByTeam: Record<string, number[]>;
   change: Record<string, unknown>;
 }
 
@@ -99,6 +105,7 @@ export function buildPolicyInput(
         }),
       ]),
     ) as PolicyInput["teams"],
+    servicesByTeam: positionsByTeam(services),
     change: dropUndefined({
       author: change.author,
       base: change.base,
@@ -111,6 +118,16 @@ export function buildPolicyInput(
       newCalls: change.author ? (change.newCalls?.[environment.name] ?? {}) : undefined,
     }),
   };
+}
+
+function positionsByTeam(services: readonly ResolvedService[]): Record<string, number[]> {
+  const byTeam = new Map<string, number[]>();
+  services.forEach((service, position) => {
+    const positions = byTeam.get(service.team);
+    if (positions) positions.push(position);
+    else byTeam.set(service.team, [position]);
+  });
+  return Object.fromEntries(byTeam);
 }
 
 function serviceInput(service: ResolvedService): Record<string, unknown> {

@@ -1,8 +1,9 @@
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 import type { IRuleGroup } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/RuleGroup";
 import { type BurnRateAlert, burnRateAlerts, ratioWindows } from "./burn-rates.js";
+import { podMatcher } from "./kube-series.js";
 import type { ObservedService } from "./model.js";
-import { durationMs, formatNumber, matcher, regexLiteral, templateText } from "./promql.js";
+import { durationMs, formatNumber, matcher, templateText } from "./promql.js";
 import {
   errorBudget,
   errorRatioExpr,
@@ -124,9 +125,7 @@ function exhaustion(sloWindow: string, alert: BurnRateAlert): string {
 
 function kubernetesAlerts(service: ObservedService): PrometheusRule[] {
   const ns = matcher("namespace", service.namespace);
-  // Pods of a Deployment are <name>-<pod-template-hash>-<5>, of a CronJob <name>-<minutes>-<5>:
-  // one segment between, so service "api" does not match the pods of "api-gateway".
-  const pods = matcher("pod", `${regexLiteral(service.name)}-[a-z0-9]+-[a-z0-9]{5}`, "=~");
+  const pods = podMatcher(service);
   const rules: PrometheusRule[] = [
     {
       alert: "PodCrashLooping",

@@ -181,6 +181,11 @@ describe("serviceDashboard", () => {
     for (const title of absent) expect(shown).not.toContain(title);
   });
 
+  it.each(observedExamples)("%s: plain JSON data (a JSON round trip changes nothing)", (_, service) => {
+    const dashboard = serviceDashboard(service);
+    expect(JSON.parse(JSON.stringify(dashboard))).toStrictEqual(dashboard);
+  });
+
   it("is deterministic, with a uid per service and environment", () => {
     expect(serviceDashboard(checkoutHttp)).toEqual(serviceDashboard(checkoutHttp));
     const staging: ObservedService = { ...checkoutHttp, environment: "staging" };

@@ -379,11 +379,16 @@ export function teamDashboard(
 }
 
 /**
- * The SDK's queries carry a marker method (_implementsDataqueryVariant): a JSON
- * round trip leaves the plain data Grafana reads, which any serializer handles.
+ * The SDK's queries carry a marker method (_implementsDataqueryVariant) that
+ * is not data: removed, so the dashboard is plain JSON data that any
+ * serializer and deep equality handle (a JSON round trip would cost more
+ * than building the dashboard).
  */
 function plain(dashboard: Dashboard): GrafanaDashboard {
-  return JSON.parse(JSON.stringify(dashboard)) as GrafanaDashboard;
+  for (const panel of (dashboard.panels ?? []) as Array<{ targets?: object[] }>)
+    for (const target of panel.targets ?? [])
+      delete (target as { _implementsDataqueryVariant?: unknown })._implementsDataqueryVariant;
+  return dashboard;
 }
 
 function linkBuilders(links: Array<{ title: string; url: string }>): DashboardLinkBuilder[] {

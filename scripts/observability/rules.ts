@@ -85,7 +85,7 @@ const ALERT_NAMES: Readonly<Record<SliKind, string>> = {
 function sloAlerts(
   service: ObservedService,
   objectives: Objective[],
-  alerts: BurnRateAlert[],
+  alerts: readonly BurnRateAlert[],
   sloWindow: string,
 ): PrometheusRule[] {
   const own = serviceMatchers(service);

@@ -41,8 +41,9 @@ export function prometheusRuleGroups(service: ObservedService): PrometheusRuleGr
   const groups: PrometheusRuleGroup[] = [];
   const { metrics, slo } = service.observability;
   const objectives = metrics && slo ? objectivesOf(slo) : [];
-  if (slo && objectives.length > 0) {
-    const alerts = burnRateAlerts(slo.window);
+  const alerts = slo && objectives.length > 0 ? burnRateAlerts(slo.window) : [];
+  // No pair fits an SLO window of an hour or less: nothing to record or alert on.
+  if (slo && alerts.length > 0) {
     const series = sliSeries(service);
     groups.push({
       name: `${service.name}.sli`,

@@ -295,6 +295,16 @@ describe("idp audit on a scripted history", () => {
           secrets: {},
           probes: {},
           calls: [],
+          // the protocol's SLI metric names and the tier's severity, even without metrics
+          observability: {
+            protocol: "http",
+            sli: {
+              duration: "http_server_request_duration_seconds",
+              errorLabel: "http_response_status_code",
+              errorValues: "5..",
+            },
+            severity: "warning",
+          },
           dependencies: {},
         },
       },

@@ -84,7 +84,7 @@ describe("a destructive plan warns before damage", () => {
       ok: true,
       destructive: true,
       summary:
-        "⚠ destructive: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev; 73 of dev's 95 objects deleted (77 %); needs the idp/allow-destroy label or a PLAN001 exception",
+        "⚠ destructive: 4 Namespaces, 5 data claims and 1 PersistentVolumeClaim deleted in dev; 103 of dev's 125 objects deleted (82 %); needs the idp/allow-destroy label or a PLAN001 exception",
     });
     expect(destroyed(plan)).toEqual([
       "dev Namespace data-dev",
@@ -101,7 +101,7 @@ describe("a destructive plan warns before damage", () => {
     expect(plan.destruction.objects[4].reason).toBe(
       "dependency sessions (class redis/default) holds data: deleting its claim deletes it",
     );
-    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 73, total: 95 }]);
+    expect(plan.destruction.massRemovals).toEqual([{ environment: "dev", removed: 103, total: 125 }]);
     expect(plan.destruction.limitPercent).toBe(25);
     // A queue's class is not marked as holding data: email-worker's outbox is moved, not listed.
     expect(destroyed(plan).some((d) => d.includes("outbox"))).toBe(false);
@@ -117,7 +117,7 @@ describe("a destructive plan warns before damage", () => {
       "\n#### ⚠ What this change destroys (reverting it does not bring these back)\n",
     );
     expect(plan.markdown).toContain(
-      "\n- dev: 73 of its 95 objects deleted (77 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
+      "\n- dev: 103 of its 125 objects deleted (82 %), more than the 25 % one change may delete (plan.destructivePercent in policies/governance.yaml)\n",
     );
   });
 

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
+import { serviceDashboard, teamDashboard } from "../scripts/observability/dashboards.js";
 import type { ObservedService } from "../scripts/observability/model.js";
 import { promqlString, templateText } from "../scripts/observability/promql.js";
 import { type PrometheusRule, prometheusRuleGroups } from "../scripts/observability/rules.js";
@@ -89,6 +90,32 @@ describe("promtool check rules", () => {
     const count = prometheusRuleGroups(service).reduce((n, group) => n + (group.rules?.length ?? 0), 0);
     const run = runPromtool(promtool, ["check", "rules", "--lint=all", "--lint-fatal", "rules.yaml"], dir);
     expect(run.output).toContain(`SUCCESS: ${count} rules found`);
+    expect(run.status).toBe(0);
+  });
+
+  it("parses every query of the generated dashboards ($__rate_interval read as 5m)", () => {
+    const dir = join(work, "check-dashboards");
+    mkdirSync(dir, { recursive: true });
+    const dashboards = [
+      ...observedExamples.map(([, service]) => serviceDashboard(service)),
+      teamDashboard(
+        "storefront",
+        "prod",
+        observedExamples.map(([, service]) => service),
+      ),
+    ];
+    const exprs = dashboards.flatMap((dashboard) =>
+      ((dashboard.panels ?? []) as Array<{ targets?: Array<{ expr?: string }> }>).flatMap((panel) =>
+        (panel.targets ?? []).map((target) => (target.expr ?? "").replaceAll("$__rate_interval", "5m")),
+      ),
+    );
+    const rules = exprs.map((expr, i) => ({ record: `dashboard:query_${i}:value`, expr }));
+    writeFileSync(
+      join(dir, "rules.yaml"),
+      stringify({ groups: [{ name: "dashboards", rules }] }, { lineWidth: 0 }),
+    );
+    const run = runPromtool(promtool, ["check", "rules", "rules.yaml"], dir);
+    expect(run.output).toContain(`SUCCESS: ${exprs.length} rules found`);
     expect(run.status).toBe(0);
   });
 

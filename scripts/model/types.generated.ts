@@ -308,6 +308,9 @@ export interface ServiceSettings {
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File]
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File]
     | [File, File, File, File, File, File, File, File, File, File, File, File, File, File, File, File];
+  /**
+   * Metrics scraping, SLOs and the runbook of this service; absent parts come from the environment's observability defaults.
+   */
   observability?: Observability;
 }
 /**
@@ -801,6 +804,9 @@ export interface Slo {
    * Percent of requests that succeed, such as 99.9.
    */
   availability?: number;
+  /**
+   * Percent of requests faster than a threshold in seconds, such as 99 % under 0.5 s.
+   */
   latency?: LatencyObjective;
   /**
    * The SLO window. Absent means the environment's observability.window (30d when it sets none).
@@ -1291,8 +1297,17 @@ export interface EnvironmentObservability {
    * Default objectives per tier; a tier absent here gets no SLO unless the service sets one.
    */
   objectives?: {
+    /**
+     * Objectives of critical services (their SLO alerts page: severity critical).
+     */
     critical?: Objective;
+    /**
+     * Objectives of standard services (severity warning).
+     */
     standard?: Objective;
+    /**
+     * Objectives of experimental services; usually none.
+     */
     experimental?: Objective;
   };
 }
@@ -1304,6 +1319,9 @@ export interface Objective {
    * Percent of requests that succeed.
    */
   availability?: number;
+  /**
+   * Percent of requests faster than a threshold in seconds.
+   */
   latency?: DefaultLatencyObjective;
 }
 /**

@@ -36,7 +36,10 @@ export interface BurnRateAlert extends BurnRateWindow {
  * is not shorter than the SLO window are left out (they could never fire
  * before the budget is gone).
  */
-export function burnRateAlerts(sloWindow: string): BurnRateAlert[] {
+export function burnRateAlerts(sloWindow: string): readonly BurnRateAlert[] {
+  // A few distinct windows across all services: computed once each.
+  const known = byWindow.get(sloWindow);
+  if (known) return known;
   const slo = durationMs(sloWindow);
   const alerts: BurnRateAlert[] = [];
   for (const window of BURN_RATE_WINDOWS) {
@@ -44,8 +47,11 @@ export function burnRateAlerts(sloWindow: string): BurnRateAlert[] {
     if (long >= slo) continue;
     alerts.push({ ...window, burnRate: Math.round((window.budgetConsumed * slo * 10_000) / long) / 10_000 });
   }
+  byWindow.set(sloWindow, alerts);
   return alerts;
 }
+
+const byWindow = new Map<string, readonly BurnRateAlert[]>();
 
 /** The distinct windows (long and short) that `alerts` read, shortest first. */
 export function ratioWindows(alerts: readonly BurnRateAlert[]): string[] {

@@ -1,31 +1,398 @@
+import { createHash } from "node:crypto";
+import type { Builder, Dataquery } from "@grafana/grafana-foundation-sdk/cog";
+import { BigValueGraphMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
+import {
+  type Dashboard,
+  DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  DatasourceVariableBuilder,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+} from "@grafana/grafana-foundation-sdk/dashboard";
+import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
+import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sdk/stat";
+import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import { burnRateAlerts } from "./burn-rates.js";
+import { podMatcher } from "./kube-series.js";
 import type { ObservedService } from "./model.js";
+import { formatNumber, matcher } from "./promql.js";
+import {
+  errorBudget,
+  errorRatioExpr,
+  ratioRecord,
+  type SliKind,
+  type SliSeries,
+  serviceMatchers,
+  sliSeries,
+  slowRatioExpr,
+} from "./sli.js";
 
-/** A Grafana dashboard as the JSON Grafana imports. */
-export type DashboardJson = Record<string, unknown>;
+/** A Grafana dashboard model (classic JSON, the schemaVersion the Foundation SDK targets), ready for JSON.stringify. */
+export type GrafanaDashboard = Dashboard;
+
+/** Every query reads the Prometheus the viewer picks in the `datasource` variable. */
+const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
+const RATE = "$__rate_interval";
 
 /**
- * SEAM, replaced by the observability-rules branch on merge (which builds
- * the dashboards with @grafana/grafana-foundation-sdk): a service's
- * dashboard. This stand-in has a title, a uid and tags only.
+ * A stable dashboard uid from names (Grafana allows at most 40 characters of
+ * [a-zA-Z0-9_-]): the same service in the same environment keeps its uid,
+ * so links and bookmarks survive a re-render.
  */
-export function serviceDashboard(service: ObservedService): DashboardJson {
-  return {
-    uid: `${service.environment}-${service.name}`.slice(0, 40),
-    title: `${service.name} (${service.environment})`,
-    tags: ["idp", `team:${service.team}`, `environment:${service.environment}`],
-    panels: [],
-    schemaVersion: 41,
-  };
+export function dashboardUid(kind: "service" | "team", ...names: string[]): string {
+  const digest = createHash("sha256")
+    .update(JSON.stringify([kind, ...names]))
+    .digest("hex");
+  return `idp-${kind === "service" ? "s" : "t"}-${digest.slice(0, 30)}`;
 }
 
-/** SEAM (see serviceDashboard): the overview dashboard of a team's services in one environment. */
-export function teamDashboard(team: string, services: readonly ObservedService[]): DashboardJson {
-  const environment = services[0]?.environment ?? "";
-  return {
-    uid: `${environment}-team-${team}`.slice(0, 40),
-    title: `Team ${team} (${environment})`,
-    tags: ["idp", `team:${team}`, `environment:${environment}`],
-    panels: [],
-    schemaVersion: 41,
-  };
+/** Hands out panel ids and refIds in order, so the JSON is the same on every render. */
+class Ids {
+  private next = 1;
+  take(): number {
+    return this.next++;
+  }
+}
+
+function query(expr: string, legend: string, refId: string, instant = false): Builder<Dataquery> {
+  const q = new DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).datasource(DATASOURCE);
+  return instant ? q.instant() : q.range();
+}
+
+function timeseries(
+  ids: Ids,
+  title: string,
+  unit: string,
+  queries: Builder<Dataquery>[],
+  description: string,
+) {
+  return new TimeseriesPanelBuilder()
+    .id(ids.take())
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .min(0)
+    .targets(queries)
+    .height(8)
+    .span(8);
+}
+
+function stat(ids: Ids, title: string, unit: string, expr: string, steps: Array<[number | null, string]>) {
+  return new StatPanelBuilder()
+    .id(ids.take())
+    .title(title)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .decimals(3)
+    .graphMode(BigValueGraphMode.None)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
+    .thresholds(
+      new ThresholdsConfigBuilder()
+        .mode(ThresholdsMode.Absolute)
+        .steps(steps.map(([value, color]) => ({ value, color }))),
+    )
+    .withTarget(query(expr, "", "A", true))
+    .height(5)
+    .span(6);
+}
+
+function newDashboard(title: string, uid: string, tags: string[]): DashboardBuilder {
+  return new DashboardBuilder(title)
+    .uid(uid)
+    .tags(tags)
+    .readonly()
+    .timezone("utc")
+    .refresh("1m")
+    .time({ from: "now-6h", to: "now" })
+    .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
+}
+
+/** The objectives a service has, with its SLI expression over any range and its budget. */
+interface Slo {
+  kind: SliKind;
+  objective: number;
+  budget: number;
+  ratio: (range: string) => string;
+}
+
+function slosOf(service: ObservedService, series: SliSeries): Slo[] {
+  const { slo, metrics } = service.observability;
+  if (!slo || !metrics) return [];
+  const slos: Slo[] = [];
+  if (slo.availability !== undefined)
+    slos.push({
+      kind: "availability",
+      objective: slo.availability,
+      budget: errorBudget(slo.availability),
+      ratio: (range) => errorRatioExpr(series, range),
+    });
+  const slow = slowRatioExpr(series, "5m");
+  if (slo.latency && slow)
+    slos.push({
+      kind: "latency",
+      objective: slo.latency.objective,
+      budget: errorBudget(slo.latency.objective),
+      ratio: (range) => slowRatioExpr(series, range) ?? "",
+    });
+  return slos;
+}
+
+/**
+ * A service's dashboard in one environment: requests, errors and latency
+ * quantiles (when scraped), CPU and memory against requests and limits, and
+ * per objective the SLI over the SLO window, the error budget left and the
+ * burn rates the alerts watch. Throws PromqlValueError like the rules.
+ */
+export function serviceDashboard(service: ObservedService): GrafanaDashboard {
+  const ids = new Ids();
+  const own = serviceMatchers(service);
+  const builder = newDashboard(
+    `${service.name} (${service.environment})`,
+    dashboardUid("service", service.environment, service.name),
+    ["idp", `team:${service.team}`, `environment:${service.environment}`, `service:${service.name}`],
+  ).description(
+    `${service.tier} ${service.type} service of team ${service.team}, namespace ${service.namespace}.`,
+  );
+
+  if (service.observability.metrics) {
+    const series = sliSeries(service);
+    const slos = slosOf(service, series);
+    if (slos.length > 0) {
+      builder.withRow(new RowBuilder("Service level objectives").id(ids.take()));
+      for (const slo of slos) sloPanels(builder, ids, service, own, slo);
+    }
+    builder.withRow(new RowBuilder("Requests").id(ids.take()));
+    builder.withPanel(
+      timeseries(
+        ids,
+        "Request rate",
+        "reqps",
+        [query(`sum by (namespace, service) (rate(${series.requests}[${RATE}]))`, "requests/s", "A")],
+        "Requests per second, all outcomes.",
+      ),
+    );
+    builder.withPanel(
+      timeseries(
+        ids,
+        "Error ratio",
+        "percentunit",
+        [query(errorRatioExpr(series, RATE), "errors", "A")],
+        `Share of requests whose ${service.observability.sli.errorLabel} matches ${service.observability.sli.errorValues}.`,
+      ),
+    );
+    const quantile = (q: number, refId: string) =>
+      query(
+        `histogram_quantile(${q}, sum by (le) (rate(${series.buckets}[${RATE}])))`,
+        `p${formatNumber(q * 100)}`,
+        refId,
+      );
+    builder.withPanel(
+      timeseries(
+        ids,
+        "Latency",
+        "s",
+        [quantile(0.5, "A"), quantile(0.95, "B"), quantile(0.99, "C")],
+        `Request duration quantiles from ${service.observability.sli.duration}.`,
+      ),
+    );
+  }
+  saturationPanels(builder, ids, service);
+  return plain(builder.build());
+}
+
+function sloPanels(
+  builder: DashboardBuilder,
+  ids: Ids,
+  service: ObservedService,
+  own: string,
+  slo: Slo,
+): void {
+  const window = service.observability.slo?.window ?? "30d";
+  const target = slo.objective / 100;
+  const name = slo.kind === "availability" ? "Availability" : "Latency SLI";
+  builder.withPanel(
+    stat(ids, `${name} (${window})`, "percentunit", `1 - (${slo.ratio(window)})`, [
+      [null, "red"],
+      [target, "green"],
+    ]).description(`Objective: ${formatNumber(slo.objective)} % over ${window}.`),
+  );
+  builder.withPanel(
+    stat(
+      ids,
+      `${name}: error budget left`,
+      "percentunit",
+      `1 - (${slo.ratio(window)}) / ${formatNumber(slo.budget)}`,
+      [
+        [null, "red"],
+        [0.25, "orange"],
+        [0.5, "green"],
+      ],
+    ).description(
+      `Share of the ${window} error budget (${formatNumber(slo.budget * 100)} % of requests) not yet spent.`,
+    ),
+  );
+  const alerts = burnRateAlerts(window).filter((alert) => alert.urgency === "page");
+  builder.withPanel(
+    timeseries(
+      ids,
+      `${name}: burn rate`,
+      "x",
+      alerts.map((alert, i) =>
+        query(
+          `${ratioRecord(slo.kind, alert.long)}{${own}} / ${formatNumber(slo.budget)}`,
+          `${alert.long} (pages above ${formatNumber(alert.burnRate)})`,
+          String.fromCharCode(65 + i),
+        ),
+      ),
+      "How many times faster than sustainable the error budget burns, over the windows the paging alerts read.",
+    ).span(12),
+  );
+}
+
+function saturationPanels(builder: DashboardBuilder, ids: Ids, service: ObservedService): void {
+  const pods = `${matcher("namespace", service.namespace)},${podMatcher(service)}`;
+  const containers = `${pods},container!="",container!="POD"`;
+  const resource = (metric: string, name: string) => `sum(${metric}{${pods},resource="${name}"})`;
+  builder.withRow(new RowBuilder("Saturation").id(ids.take()));
+  builder.withPanel(
+    timeseries(
+      ids,
+      "CPU",
+      "cores",
+      [
+        query(`sum(rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`, "used", "A"),
+        query(resource("kube_pod_container_resource_requests", "cpu"), "requested", "B"),
+        query(resource("kube_pod_container_resource_limits", "cpu"), "limit", "C"),
+      ],
+      "CPU used by all pods (cAdvisor) against their requests and limits (kube-state-metrics).",
+    ),
+  );
+  builder.withPanel(
+    timeseries(
+      ids,
+      "Memory",
+      "bytes",
+      [
+        query(`sum(container_memory_working_set_bytes{${containers}})`, "working set", "A"),
+        query(resource("kube_pod_container_resource_requests", "memory"), "requested", "B"),
+        query(resource("kube_pod_container_resource_limits", "memory"), "limit", "C"),
+      ],
+      "Working set of all pods (cAdvisor) against their requests and limits (kube-state-metrics).",
+    ),
+  );
+  builder.withPanel(
+    timeseries(
+      ids,
+      "Container restarts",
+      "short",
+      [query(`sum(increase(kube_pod_container_status_restarts_total{${pods}}[1h]))`, "restarts in 1h", "A")],
+      "Restarts over the last hour; the PodCrashLooping alert fires above 2 in 15 minutes.",
+    ),
+  );
+}
+
+/**
+ * A team's overview in one environment: one row per service (by name) with
+ * its SLIs against their objectives, the budget left and the fast-burn rate;
+ * a service without an objective shows its request and error rates, one
+ * without metrics its restarts.
+ */
+export function teamDashboard(
+  team: string,
+  environment: string,
+  services: ObservedService[],
+): GrafanaDashboard {
+  const ids = new Ids();
+  const builder = newDashboard(`Team ${team} (${environment})`, dashboardUid("team", environment, team), [
+    "idp",
+    `team:${team}`,
+    `environment:${environment}`,
+  ]).description(`The services of team ${team} in ${environment}, each linked to its own dashboard.`);
+  for (const service of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    builder.withRow(new RowBuilder(service.name).id(ids.take()));
+    const own = serviceMatchers(service);
+    const link = [
+      { title: `${service.name} dashboard`, url: `/d/${dashboardUid("service", environment, service.name)}` },
+    ];
+    const slos = service.observability.metrics ? slosOf(service, sliSeries(service)) : [];
+    for (const slo of slos) {
+      const window = service.observability.slo?.window ?? "30d";
+      const name = slo.kind === "availability" ? "availability" : "latency";
+      const fast = burnRateAlerts(window)[0];
+      builder.withPanel(
+        stat(
+          ids,
+          `${name} (${window}) vs ${formatNumber(slo.objective)} %`,
+          "percentunit",
+          `1 - (${slo.ratio(window)})`,
+          [
+            [null, "red"],
+            [slo.objective / 100, "green"],
+          ],
+        ).links(linkBuilders(link)),
+      );
+      builder.withPanel(
+        stat(
+          ids,
+          `${name}: burn rate ${fast?.long ?? "1h"}`,
+          "x",
+          `${ratioRecord(slo.kind, fast?.long ?? "1h")}{${own}} / ${formatNumber(slo.budget)}`,
+          [
+            [null, "green"],
+            [1, "orange"],
+            [fast?.burnRate ?? 14.4, "red"],
+          ],
+        ).links(linkBuilders(link)),
+      );
+    }
+    if (slos.length === 0 && service.observability.metrics) {
+      const series = sliSeries(service);
+      builder.withPanel(
+        stat(ids, "requests/s", "reqps", `sum by (namespace, service) (rate(${series.requests}[5m]))`, [
+          [null, "blue"],
+        ]).links(linkBuilders(link)),
+      );
+      builder.withPanel(
+        stat(ids, "error ratio (5m)", "percentunit", errorRatioExpr(series, "5m"), [[null, "green"]]).links(
+          linkBuilders(link),
+        ),
+      );
+    }
+    if (slos.length === 0 && !service.observability.metrics)
+      builder.withPanel(
+        stat(
+          ids,
+          "restarts (1h)",
+          "short",
+          `sum(increase(kube_pod_container_status_restarts_total{${matcher("namespace", service.namespace)},${podMatcher(service)}}[1h]))`,
+          [
+            [null, "green"],
+            [1, "orange"],
+          ],
+        ).links(linkBuilders(link)),
+      );
+  }
+  return plain(builder.build());
+}
+
+/**
+ * The SDK's queries carry a marker method (_implementsDataqueryVariant) that
+ * is not data: removed, so the dashboard is plain JSON data that any
+ * serializer and deep equality handle (a JSON round trip would cost more
+ * than building the dashboard).
+ */
+function plain(dashboard: Dashboard): GrafanaDashboard {
+  for (const panel of (dashboard.panels ?? []) as Array<{ targets?: object[] }>)
+    for (const target of panel.targets ?? [])
+      delete (target as { _implementsDataqueryVariant?: unknown })._implementsDataqueryVariant;
+  return dashboard;
+}
+
+function linkBuilders(links: Array<{ title: string; url: string }>): DashboardLinkBuilder[] {
+  return links.map((link) =>
+    new DashboardLinkBuilder(link.title).type(DashboardLinkType.Link).url(link.url).keepTime(true),
+  );
 }

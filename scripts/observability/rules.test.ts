@@ -170,6 +170,11 @@ describe("prometheusRuleGroups", () => {
     expect(() => prometheusRuleGroups(broken)).toThrow(message);
   });
 
+  it("an SLO window too short for any window pair (1h) gives no SLO rules", () => {
+    const hourly = withObservability(cartGrpc, { slo: { availability: 99.5, window: "1h" } });
+    expect(prometheusRuleGroups(hourly).map((group) => group.name)).toEqual(["cart.kubernetes"]);
+  });
+
   it("refuses an SLO window that is not a Prometheus duration", () => {
     const broken = withObservability(cartGrpc, { slo: { availability: 99.5, window: "a month" } });
     expect(() => prometheusRuleGroups(broken)).toThrow('"a month" is not a Prometheus duration');

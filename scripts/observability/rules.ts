@@ -1,8 +1,9 @@
 import type { IRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Rule";
 import type { IRuleGroup } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/RuleGroup";
 import { type BurnRateAlert, burnRateAlerts, ratioWindows } from "./burn-rates.js";
+import { podMatcher } from "./kube-series.js";
 import type { ObservedService } from "./model.js";
-import { durationMs, formatNumber, matcher, regexLiteral, templateText } from "./promql.js";
+import { durationMs, formatNumber, matcher, templateText } from "./promql.js";
 import {
   errorBudget,
   errorRatioExpr,
@@ -40,8 +41,9 @@ export function prometheusRuleGroups(service: ObservedService): PrometheusRuleGr
   const groups: PrometheusRuleGroup[] = [];
   const { metrics, slo } = service.observability;
   const objectives = metrics && slo ? objectivesOf(slo) : [];
-  if (slo && objectives.length > 0) {
-    const alerts = burnRateAlerts(slo.window);
+  const alerts = slo && objectives.length > 0 ? burnRateAlerts(slo.window) : [];
+  // No pair fits an SLO window of an hour or less: nothing to record or alert on.
+  if (slo && alerts.length > 0) {
     const series = sliSeries(service);
     groups.push({
       name: `${service.name}.sli`,
@@ -84,7 +86,7 @@ const ALERT_NAMES: Readonly<Record<SliKind, string>> = {
 function sloAlerts(
   service: ObservedService,
   objectives: Objective[],
-  alerts: BurnRateAlert[],
+  alerts: readonly BurnRateAlert[],
   sloWindow: string,
 ): PrometheusRule[] {
   const own = serviceMatchers(service);
@@ -124,9 +126,7 @@ function exhaustion(sloWindow: string, alert: BurnRateAlert): string {
 
 function kubernetesAlerts(service: ObservedService): PrometheusRule[] {
   const ns = matcher("namespace", service.namespace);
-  // Pods of a Deployment are <name>-<pod-template-hash>-<5>, of a CronJob <name>-<minutes>-<5>:
-  // one segment between, so service "api" does not match the pods of "api-gateway".
-  const pods = matcher("pod", `${regexLiteral(service.name)}-[a-z0-9]+-[a-z0-9]{5}`, "=~");
+  const pods = podMatcher(service);
   const rules: PrometheusRule[] = [
     {
       alert: "PodCrashLooping",

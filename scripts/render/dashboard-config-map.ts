@@ -1,7 +1,7 @@
 import type { ApiObjectMetadata } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import type { DashboardJson } from "../observability/dashboards.js";
+import type { GrafanaDashboard } from "../observability/dashboards.js";
 import { withEntry } from "./labels.js";
 
 /** The label Grafana's dashboard sidecar looks for (kube-prometheus-stack's default, `sidecar.dashboards.label`). */
@@ -13,7 +13,7 @@ export interface DashboardConfigMapProps {
   metadata: ApiObjectMetadata & { name: string; labels: Record<string, string> };
   /** The data key: the file name the sidecar writes, unique across the cluster (`<namespace>-<name>.json`). */
   file: string;
-  dashboard: DashboardJson;
+  dashboard: GrafanaDashboard;
 }
 
 /**

@@ -249,7 +249,7 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
         addDashboardConfigMap(scope, `team:${team.name}:dashboard`, {
           metadata: { name: `${team.name}-dashboard`, namespace, labels, annotations },
           file: `${namespace}-team-${team.name}.json`,
-          dashboard: teamDashboard(team.name, owned),
+          dashboard: teamDashboard(team.name, env.name, [...owned]),
         });
       }
       if (gitops.controller === "flux") {

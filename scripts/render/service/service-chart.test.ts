@@ -64,6 +64,9 @@ describe("renderService on the example repository", () => {
       "HorizontalPodAutoscaler/checkout",
       "PodDisruptionBudget/checkout",
       "NetworkPolicy/checkout",
+      "ServiceMonitor/checkout",
+      "PrometheusRule/checkout",
+      "ConfigMap/checkout-dashboard",
     ]);
     expect(render("staging", "payments").map((o) => o.kind)).toEqual([
       "ServiceAccount",
@@ -74,6 +77,9 @@ describe("renderService on the example repository", () => {
       "PodDisruptionBudget",
       "Ingress",
       "NetworkPolicy",
+      "ServiceMonitor",
+      "PrometheusRule",
+      "ConfigMap",
     ]);
   });
 
@@ -87,6 +93,9 @@ describe("renderService on the example repository", () => {
           const workload = object.kind === "Deployment" || object.kind === "CronJob";
           if (service.dependencies.some((d) => "claim" in d.class && d.class.claim.kind === object.kind)) {
             expect(object.metadata.labels).toMatchObject(serviceLabels(service));
+          } else if (object.metadata.name === `${service.name}-dashboard`) {
+            // and the label Grafana's sidecar finds dashboards by
+            expect(object.metadata.labels).toEqual({ ...serviceLabels(service), grafana_dashboard: "1" });
           } else {
             expect(object.metadata.labels).toEqual(
               workload ? workloadLabels(service) : serviceLabels(service),
@@ -309,14 +318,22 @@ describe("renderService on the example repository", () => {
       const container = podSpecOf(deployment).spec.containers[0];
       expect(container.command).toEqual(["/app/worker"]);
       expect(container.args).toEqual(["--concurrency", "4"]);
-      expect(container.ports).toBeUndefined();
+      // its only port is the metrics port its PodMonitor scrapes, which only Prometheus may reach
+      expect(container.ports).toEqual([{ name: "metrics", containerPort: 9090 }]);
       expect(container.livenessProbe).toEqual({
         exec: { command: ["/app/worker", "healthcheck"] },
         periodSeconds: 30,
         failureThreshold: 3,
       });
       expect(container.readinessProbe).toBeUndefined();
-      expect(spec(find(objects, "NetworkPolicy")).policyTypes).toEqual(["Egress"]);
+      const policy = spec(find(objects, "NetworkPolicy"));
+      expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
+      expect(policy.ingress).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+          ports: [{ protocol: "TCP", port: 9090 }],
+        },
+      ]);
     });
   });
 
@@ -340,7 +357,9 @@ describe("renderService on the example repository", () => {
       });
       const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
       // payments has no plain variables: no ConfigMap, only the secret.
-      expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+      expect(objects.some((o) => o.kind === "ConfigMap" && !o.metadata.name.endsWith("-dashboard"))).toBe(
+        false,
+      );
       expect(container.envFrom).toEqual([{ secretRef: { name: "payments-secrets" } }]);
     });
 
@@ -429,6 +448,10 @@ describe("renderService on the example repository", () => {
           ],
           ports: [{ protocol: "TCP", port: 8080 }],
         },
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+          ports: [{ protocol: "TCP", port: 8080 }],
+        },
       ]);
       const storefront = spec(find(render("dev", "storefront"), "NetworkPolicy"));
       expect(storefront.egress).toEqual([
@@ -445,7 +468,14 @@ describe("renderService on the example repository", () => {
           ],
         },
         { to: [peer("storefront-dev", "catalog")], ports: [{ protocol: "TCP", port: 8080 }] },
-        { to: [peer("storefront-dev", "cart")], ports: [{ protocol: "TCP", port: 5050 }] },
+        // every port cart declares, its metrics port too
+        {
+          to: [peer("storefront-dev", "cart")],
+          ports: [
+            { protocol: "TCP", port: 5050 },
+            { protocol: "TCP", port: 9090 },
+          ],
+        },
         { to: [peer("payments-dev", "checkout")], ports: [{ protocol: "TCP", port: 8080 }] },
       ]);
     });
@@ -496,7 +526,9 @@ describe("renderService on the example repository", () => {
 
     it("composes a value from a secret output and plain text through a secretKeyRef listed before it", () => {
       const objects = render("prod", "cart");
-      expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+      expect(objects.some((o) => o.kind === "ConfigMap" && !o.metadata.name.endsWith("-dashboard"))).toBe(
+        false,
+      );
       const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
       expect(container.env).toEqual([
         { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: "cart-sessions", key: "url" } } },
@@ -735,7 +767,9 @@ dependencies: { cache: { type: cache } }`,
       },
       "worker",
     );
-    expect(objects.some((o) => o.kind === "ConfigMap")).toBe(false);
+    expect(objects.some((o) => o.kind === "ConfigMap" && !o.metadata.name.endsWith("-dashboard"))).toBe(
+      false,
+    );
     const container = podSpecOf(find(objects, "Deployment")).spec.containers[0];
     expect(container.env).toEqual([
       { name: "CACHE_URL", valueFrom: { secretKeyRef: { name: "worker-cache", key: "url" } } },

@@ -1,10 +1,22 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
+import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { describeDrift, driftDiagnostics } from "../render/drift.js";
-import { startRender, startRenderWorkers } from "../render/parallel-render.js";
+import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
+import {
+  formatRenderIndex,
+  parseRenderIndex,
+  RENDER_INDEX_FILE,
+  type RenderIndex,
+} from "../render/render-index.js";
 import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
+import { keysByPath, renderKeys } from "../render/render-keys.js";
+import { renderVersion } from "../render/render-version.js";
+import { indexEntries, trustedFiles } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import { manifestsReadme, writeManifests } from "../render/write.js";
@@ -28,6 +40,17 @@ export interface RenderOptions {
   verify: boolean;
   /** With `check`, `idp diff`: a terminal gets the diffs alone on stdout, the summary on stderr. */
   diffOnly?: boolean;
+  /** Render every file, trusting no committed file by its render key (`--full`). @default false */
+  full?: boolean;
+  /**
+   * Trust the render index of this ref's merge base with HEAD instead of the
+   * one in the working tree (`--base`): what a pull request's check uses, since
+   * the pull request's own index is not to be believed.
+   * @default the working tree's index
+   */
+  base?: string;
+  /** The render code's version; only tests set it. @default renderVersion() */
+  renderVersion?: string;
 }
 
 /**
@@ -38,12 +61,24 @@ export interface RenderOptions {
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here.
-  const workers = startRenderWorkers(options.root);
+  // Objects are verified only as rendered: --verify renders everything.
+  const incremental = options.full !== true && !options.verify;
+  // Workers for a large repository start first: they load cdk8s while this
+  // thread validates, then render while policy runs here. Not when an index
+  // is likely to spare most of the rendering (startRender starts them if not).
+  const workers =
+    incremental && hasRenderIndex(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) workers.close();
+  const version = options.renderVersion ?? renderVersion();
+  const keys = hasErrors(checked.diagnostics)
+    ? new Map<string, string>()
+    : keysByPath(renderKeys(checked, version));
+  const index = incremental && !hasErrors(checked.diagnostics) ? await readRenderIndex(options) : new Map();
+  const reuse = trustedFiles(options.root, keys, index);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
-    : startRender(checked, { withObjects: options.verify, workers });
+    : startRender(checked, { withObjects: options.verify, workers, reuse });
   const validated: CheckedRepository = hasErrors(checked.diagnostics)
     ? checked
     : withPolicies(options.root, checked);
@@ -83,16 +118,18 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     };
   }
   const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
+  const indexText = formatRenderIndex(version, indexEntries(keys, tree.files, reuse, index));
   const written = await writeManifests(options.root, texts, {
     check: options.check,
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
     readDrift: options.check,
+    index: indexText,
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
   const drifted = options.check
-    ? describeDrift(written, freshText(tree), new Redactor(validated.policy?.secrets ?? []))
+    ? describeDrift(written, freshText(tree, indexText), new Redactor(validated.policy?.secrets ?? []))
     : [];
   diagnostics.push(...driftDiagnostics(drifted));
   const ownersWritten =
@@ -136,6 +173,8 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       changed: written.changed,
       removed: written.removed,
       unchanged: written.unchanged,
+      rendered: tree.files.size - reuse.size,
+      reused: reuse.size,
       ...(owners ? { codeowners: ownersDrift ? "stale" : ownersWritten ? "written" : "up to date" } : {}),
       ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
     },
@@ -147,12 +186,39 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   return { exitCode: failed ? 1 : 0, stdout: formatReport(shown, options.format, validated.sources) };
 }
 
-/** The text a render writes, by path relative to the root (`manifests/README.md` included). */
-function freshText(tree: RenderedTree): (file: string) => string | undefined {
+/** The text a render writes, by path relative to the root (`manifests/README.md` and the index included). */
+function freshText(tree: RenderedTree, indexText: string): (file: string) => string | undefined {
   return (file) => {
     const path = file.slice(`${manifestsDirName}/`.length);
-    return path === "README.md" ? manifestsReadme : tree.files.get(path)?.text;
+    if (path === "README.md") return manifestsReadme;
+    if (path === RENDER_INDEX_FILE) return indexText;
+    return tree.files.get(path)?.text;
   };
+}
+
+function hasRenderIndex(root: string): boolean {
+  return existsSync(join(root, manifestsDirName, RENDER_INDEX_FILE));
+}
+
+/**
+ * The render index to trust: the one committed at the merge base of
+ * `base` when given (a pull request cannot change it), else the working
+ * tree's. Whatever it holds can only spare work (see trustedFiles).
+ */
+async function readRenderIndex(options: RenderOptions): Promise<RenderIndex> {
+  if (options.base === undefined) {
+    const path = join(options.root, manifestsDirName, RENDER_INDEX_FILE);
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      text = undefined;
+    }
+    return parseRenderIndex(text);
+  }
+  const git = new GitRepository(options.root);
+  const commit = await git.mergeBase(options.base);
+  return parseRenderIndex(await git.fileAt(commit, `${manifestsDirName}/${RENDER_INDEX_FILE}`));
 }
 
 async function verifyTree(files: RenderedTree["files"]) {

@@ -106,6 +106,26 @@ export class GitRepository {
     });
   }
 
+  /**
+   * The text of `path` (relative to the root) in `commit`, or undefined when
+   * the commit has no such file. `commit` is a commit id (mergeBase's answer),
+   * never an option.
+   */
+  async fileAt(commit: string, path: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new ToolError(`not a commit id: ${JSON.stringify(commit)}`);
+    const object = `${commit}:${path}`;
+    const present = await run("git", ["cat-file", "-e", object], { cwd: this.#root })
+      .then(() => true)
+      .catch(() => false);
+    if (!present) return undefined;
+    return this.#do(
+      `read ${path} at ${commit}`,
+      async () =>
+        (await run("git", ["cat-file", "blob", object], { cwd: this.#root, maxBuffer: 128 * 1024 * 1024 }))
+          .stdout,
+    );
+  }
+
   /** The commit HEAD points at (the head of the change under review). */
   async headCommit(): Promise<string> {
     return this.#do("read the HEAD commit", async () => (await this.#git.raw(["rev-parse", "HEAD"])).trim());

@@ -8,7 +8,7 @@ import {
   type ObjectChange,
   PLATFORM_PLAN,
 } from "./plan.js";
-import type { ResolvedSide } from "./render-keys.js";
+import type { ResolvedSide } from "../render/render-keys.js";
 
 /** The exception rule id that acknowledges a destructive change (policies/exceptions.yaml). */
 export const DESTRUCTION_RULE = "PLAN001"; // one of PLAN_RULES (policy/exceptions.ts)

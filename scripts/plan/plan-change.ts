@@ -17,7 +17,7 @@ import { acknowledgeByException, readDestructionLimit } from "./destruction-rule
 import { judgeChange } from "./judge.js";
 import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
-import type { ResolvedSide } from "./render-keys.js";
+import type { ResolvedSide } from "../render/render-keys.js";
 import type { PlanRules } from "./rules.js";
 import { decideVerdict } from "./verdict.js";
 

@@ -9,7 +9,7 @@ import { renderService } from "../render/service/service-chart.js";
 import { compareObjects } from "./compare-objects.js";
 import { manifestDiff } from "./manifest-diff.js";
 import type { EnvironmentPlan, ServicePlan } from "./plan.js";
-import { type RenderKeys, type ResolvedSide, renderKeys } from "./render-keys.js";
+import { type RenderKeys, type ResolvedSide, renderKeys } from "../render/render-keys.js";
 
 /** One side's render of one manifest. */
 interface Rendered {

@@ -7,16 +7,9 @@ import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { describeDrift, driftDiagnostics } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
-import {
-  formatRenderIndex,
-  parseRenderIndex,
-  RENDER_INDEX_FILE,
-  type RenderIndex,
-} from "../render/render-index.js";
+import { parseRenderIndex, RENDER_INDEX_FILE, type RenderIndex } from "../render/render-index.js";
 import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
-import { keysByPath, renderKeys } from "../render/render-keys.js";
-import { renderVersion } from "../render/render-version.js";
-import { indexEntries, trustedFiles } from "../render/trusted-files.js";
+import { keyFiles, renderIndexText, trustedFiles } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import { manifestsReadme, writeManifests } from "../render/write.js";
@@ -59,8 +52,6 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
-  // Workers for a large repository start first: they load cdk8s while this
-  // thread validates, then render while policy runs here.
   // Objects are verified only as rendered: --verify renders everything.
   const incremental = options.full !== true && !options.verify;
   // Workers for a large repository start first: they load cdk8s while this
@@ -70,12 +61,12 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     incremental && hasRenderIndex(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) workers.close();
-  const version = options.renderVersion ?? renderVersion();
-  const keys = hasErrors(checked.diagnostics)
-    ? new Map<string, string>()
-    : keysByPath(renderKeys(checked, version));
+  const keyed = keyFiles(
+    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
+    options.renderVersion,
+  );
   const index = incremental && !hasErrors(checked.diagnostics) ? await readRenderIndex(options) : new Map();
-  const reuse = trustedFiles(options.root, keys, index);
+  const reuse = trustedFiles(options.root, keyed.keys, index);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers, reuse });
@@ -118,7 +109,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     };
   }
   const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
-  const indexText = formatRenderIndex(version, indexEntries(keys, tree.files, reuse, index));
+  const indexText = renderIndexText(tree.files, keyed, reuse, index);
   const written = await writeManifests(options.root, texts, {
     check: options.check,
     allowEmpty: options.allowEmpty,

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RenderIndex, RenderIndexEntry } from "./render-index.js";
-import { fileContent, type RenderedFile } from "./render-jobs.js";
+import { formatRenderIndex, type RenderIndex, type RenderIndexEntry } from "./render-index.js";
+import { fileContent, type RenderedFile, type RenderInput } from "./render-jobs.js";
+import { keysByPath, renderKeys } from "./render-keys.js";
+import { renderVersion } from "./render-version.js";
 import { manifestsDirName } from "./write/tree.js";
 
 /**
@@ -31,17 +33,28 @@ export function trustedFiles(
   return trusted;
 }
 
+/** The render keys of a repository's files, by path under `manifests/`, and the code version in them. */
+export interface KeyedFiles {
+  version: string;
+  keys: ReadonlyMap<string, string>;
+}
+
+/** The keys of every file `input` renders, with the running render code's version (or `version`). */
+export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFiles {
+  return { version, keys: keysByPath(renderKeys(input, version)) };
+}
+
 /**
- * The index of a rendered tree: each file's key and the digest of its
- * bytes. `trusted` files were hashed when trusted and keep the digest their
- * entry in `index` recorded; the others are hashed now.
+ * The text of the render index of a rendered tree: each file's key and the
+ * digest of its bytes. `trusted` files were hashed when trusted and keep the
+ * digest their entry in `index` recorded; the others are hashed now.
  */
-export function indexEntries(
-  keys: ReadonlyMap<string, string>,
+export function renderIndexText(
   files: ReadonlyMap<string, RenderedFile>,
-  trusted: ReadonlyMap<string, Uint8Array>,
-  index: RenderIndex,
-): Map<string, RenderIndexEntry> {
+  { version, keys }: KeyedFiles,
+  trusted: ReadonlyMap<string, Uint8Array> = new Map(),
+  index: RenderIndex = new Map(),
+): string {
   const entries = new Map<string, RenderIndexEntry>();
   for (const [path, file] of files) {
     const key = keys.get(path);
@@ -49,7 +62,7 @@ export function indexEntries(
     const known = trusted.has(path) ? index.get(path)?.sha256 : undefined;
     entries.set(path, { key, sha256: known ?? sha256(fileContent(file)) });
   }
-  return entries;
+  return formatRenderIndex(version, entries);
 }
 
 /** sha256 hex of `content` (text as UTF-8). */

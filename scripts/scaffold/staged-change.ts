@@ -16,6 +16,7 @@ import { type CodeownersState, derivedCodeowners, syncCodeowners } from "../code
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
 import { fileContent, type RenderedTree } from "../render/render-jobs.js";
+import { keyFiles, renderIndexText } from "../render/trusted-files.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 
@@ -61,7 +62,8 @@ export async function stageChange(
     const codeowners = derivedCodeowners(root, checked);
     if (codeowners && hasErrors(codeowners.diagnostics))
       return { checked: { ...checked, diagnostics: [...checked.diagnostics, ...codeowners.diagnostics] } };
-    const tree = await renderRepositoryInParallel(checked);
+    const rendered = await renderRepositoryInParallel(checked);
+    const tree = { ...rendered, index: renderIndexText(rendered.files, keyFiles(checked)) };
     return { checked, tree, ...(codeowners ? { codeowners } : {}) };
   } catch (cause) {
     if (cause instanceof ToolError) throw cause;
@@ -123,6 +125,7 @@ export function applyChange(
       check: false,
       allowEmpty: false,
       environments: tree.environments,
+      ...(tree.index !== undefined ? { index: tree.index } : {}),
     });
     if (hasErrors(manifests.diagnostics)) {
       restore();

@@ -61,7 +61,7 @@ export function formatRenderIndex(version: string, entries: RenderIndex): string
   return [
     "{",
     `  "about": "Written by idp render: each file's render key and the sha256 of its bytes. Do not edit; see README.md (Rendering).",`,
-    `  "renderVersion": "${version}",`,
+    `  "renderVersion": ${JSON.stringify(version)},`,
     `  "files": {`,
     ...lines,
     "  }",

@@ -3,13 +3,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommand } from "../scripts/commands/render.js";
-import { parseRenderIndex, RENDER_INDEX_FILE } from "../scripts/render/render-index.js";
+import { parseKeyFile } from "../scripts/render/render-index.js";
 import { git, useRenderedRepositories } from "./support/rendered-repository.js";
 
 const { repository } = useRenderedRepositories("idp-incremental-");
 
-const INDEX = join("manifests", RENDER_INDEX_FILE);
 const CART = "manifests/dev/cart/manifest.yaml";
+const CART_FILES = ["dev", "prod", "staging"].map((env) => `manifests/${env}/cart/manifest.yaml`);
+const keyFile = (manifest: string) => manifest.replace(/manifest\.yaml$/, ".render-key");
 
 interface RenderData {
   ok: boolean;
@@ -49,24 +50,20 @@ function editCart(root: string): void {
 }
 
 /**
- * The index as a pull request would forge it: each entry of `paths` claims
- * the key the current sources give (read from a fresh render's index) and
- * the digest of the stale bytes on disk.
+ * Key files as a pull request would forge them: each of `paths` gets a key
+ * file claiming the key the current sources give (read from `fresh`, a
+ * rendered copy of the change) and the digest of the stale bytes on disk.
  */
-function forgeIndex(root: string, fresh: string, paths: readonly string[]): void {
-  const claimed = parseRenderIndex(fresh);
-  let text = readFileSync(join(root, INDEX), "utf8");
+function forgeKeyFiles(root: string, fresh: string, paths: readonly string[]): void {
   for (const path of paths) {
-    const relative = path.slice("manifests/".length);
+    const claimed = parseKeyFile(readFileSync(join(fresh, keyFile(path)), "utf8"));
+    if (!claimed) throw new Error(`no key file for ${path}`);
     const stale = sha256(readFileSync(join(root, path), "utf8"));
-    const entry = claimed.get(relative);
-    if (!entry) throw new Error(`no entry for ${relative}`);
-    text = text.replace(
-      new RegExp(`("${relative.replace(/[/.]/g, "\\$&")}": \\{ "key": ")[0-9a-f]+(", "sha256": ")[0-9a-f]+`),
-      `$1${entry.key}$2${stale}`,
+    writeFileSync(
+      join(root, keyFile(path)),
+      readFileSync(join(fresh, keyFile(path)), "utf8").replace(claimed.sha256, stale),
     );
   }
-  writeFileSync(join(root, INDEX), text);
 }
 
 describe("render with the render index", () => {
@@ -81,12 +78,12 @@ describe("render with the render index", () => {
     expect(written.exitCode).toBe(0);
     // Only cart's own files change; its callers' files render again too (their keys take
     // cart's settings whole), and come out the same.
-    expect(written.data.changed).toEqual([
-      `manifests/${RENDER_INDEX_FILE}`,
-      "manifests/dev/cart/manifest.yaml",
-      "manifests/prod/cart/manifest.yaml",
-      "manifests/staging/cart/manifest.yaml",
-    ]);
+    const changed = written.data.changed;
+    expect(changed.filter((f) => f.endsWith("manifest.yaml"))).toEqual(CART_FILES);
+    expect(changed.filter((f) => !f.endsWith("manifest.yaml")).every((f) => f.endsWith("/.render-key"))).toBe(
+      true,
+    );
+    expect(changed).toEqual(expect.arrayContaining(CART_FILES.map(keyFile)));
     // cart, checkout and storefront (which call cart) in each of the 3 environments.
     expect(written.data.rendered).toBe(9);
     expect((await render(root, { check: true, full: true })).exitCode).toBe(0);
@@ -104,32 +101,33 @@ describe("render with the render index", () => {
     expect(checked.data.rendered).toBe(1);
   }, 60_000);
 
-  it("a missing, corrupt or hostile index only costs a full render", async () => {
-    for (const index of [
+  it("missing, corrupt or hostile key files only cost a render", async () => {
+    const digits = "a".repeat(64);
+    for (const text of [
       undefined,
-      "{ not json",
-      '{"files": []}',
-      '{"files": {"dev/cart/manifest.yaml": {"key": 1, "sha256": "x"}, "__proto__": {"key": "a"}}}',
-      "x".repeat(70 * 1024 * 1024),
+      "{ not a key file",
+      `key ${digits}\nsha256 ${digits}\n`,
+      `# x\nkey ${digits.toUpperCase()}\nsha256 ${digits}\n`,
+      `# x\nkey ${digits}\nsha256 ${digits}\nkey ${digits}\n`,
+      "x".repeat(10_000),
     ]) {
       const root = repository();
       editCart(root);
-      if (index === undefined) git(root, "rm", "-q", INDEX);
-      else writeFileSync(join(root, INDEX), index);
+      for (const file of CART_FILES) {
+        if (text === undefined) git(root, "rm", "-q", keyFile(file));
+        else writeFileSync(join(root, keyFile(file)), text);
+      }
       const checked = await render(root, { check: true });
       expect(checked.exitCode).toBe(1);
-      expect(checked.data.reused).toBe(0);
-      expect(checked.data.changed).toEqual(
-        expect.arrayContaining([CART, "manifests/staging/cart/manifest.yaml"]),
-      );
-      if (index !== undefined) continue;
-      // And a render writes a good index again.
+      expect(checked.data.changed).toEqual(expect.arrayContaining(CART_FILES));
+      if (text !== undefined) continue;
+      // And a render writes good key files again.
       expect((await render(root)).exitCode).toBe(0);
       expect((await render(root, { check: true, full: true })).exitCode).toBe(0);
     }
   }, 180_000);
 
-  it("--base trusts the merge base's index: an index forged to vouch for stale files fails the check", async () => {
+  it("--base trusts the merge base's key files: key files forged to vouch for stale files fails the check", async () => {
     const root = repository();
     git(root, "checkout", "-q", "-b", "change");
     editCart(root);
@@ -137,21 +135,17 @@ describe("render with the render index", () => {
     const scratch = repository();
     editCart(scratch);
     expect((await render(scratch)).exitCode).toBe(0);
-    const fresh = readFileSync(join(scratch, INDEX), "utf8");
-    forgeIndex(root, fresh, [CART, "manifests/staging/cart/manifest.yaml"]);
-    git(root, "commit", "-qam", "cart 9.9.9, manifests not rendered, index forged");
+    // Every key file as a render gives it (cart's callers' keys change too), cart's forged.
+    for (const file of git(scratch, "ls-files", "--others", "--modified", "--", "manifests").split("\n"))
+      if (file.endsWith("/.render-key")) writeFileSync(join(root, file), readFileSync(join(scratch, file)));
+    forgeKeyFiles(root, scratch, CART_FILES);
+    git(root, "commit", "-qam", "cart 9.9.9, manifests not rendered, key files forged");
     // The working tree's index is the pull request's: believing it misses the stale files...
     expect((await render(root, { check: true })).exitCode).toBe(0);
     // ...judged with the base's index, the stale files are rendered and differ.
     const judged = await render(root, { check: true, base: "main" });
     expect(judged.exitCode).toBe(1);
-    expect(judged.data.changed).toEqual(
-      expect.arrayContaining([
-        CART,
-        "manifests/staging/cart/manifest.yaml",
-        `manifests/${RENDER_INDEX_FILE}`,
-      ]),
-    );
+    expect(judged.data.changed).toEqual(expect.arrayContaining(CART_FILES));
     // Without --base, render believes the working tree's index (README: Rendering); --full believes none.
     // Rendered in full and committed, the same change passes the same check.
     expect((await render(root, { full: true })).exitCode).toBe(0);
@@ -161,7 +155,7 @@ describe("render with the render index", () => {
     expect(passed.data.rendered).toBeLessThan(passed.data.reused);
   }, 120_000);
 
-  it("a new render version (changed chart code) renders every file, and --check reports the index", async () => {
+  it("a new render version (changed chart code) renders every file, and --check reports the key files", async () => {
     const root = repository();
     const before = await render(root, { check: true });
     const files = before.data.reused;
@@ -169,10 +163,9 @@ describe("render with the render index", () => {
     expect(other.data.rendered).toBe(files);
     expect(other.data.reused).toBe(0);
     expect(other.exitCode).toBe(1);
-    expect(other.data.changed).toEqual([`manifests/${RENDER_INDEX_FILE}`]);
+    expect(other.data.changed).toHaveLength(files);
+    expect(other.data.changed.every((f) => f.endsWith("/.render-key"))).toBe(true);
     expect((await render(root, { renderVersion: "another chart code" })).exitCode).toBe(0);
-    const index = readFileSync(join(root, INDEX), "utf8");
-    expect(index).toContain(`"renderVersion": "another chart code"`);
     const again = await render(root, { check: true, renderVersion: "another chart code" });
     expect(again.exitCode).toBe(0);
     expect(again.data.rendered).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
@@ -7,9 +7,15 @@ import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { describeDrift, driftDiagnostics } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
-import { parseRenderIndex, RENDER_INDEX_FILE, type RenderIndex } from "../render/render-index.js";
-import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
-import { keyFiles, renderIndexText, trustedFiles } from "../render/trusted-files.js";
+import {
+  keyFileOf,
+  parseKeyFile,
+  RENDER_KEY_FILE,
+  type RenderIndex,
+  type RenderIndexEntry,
+} from "../render/render-index.js";
+import { fileContent, MANIFEST_FILE, PLATFORM_FOLDER, type RenderedTree } from "../render/render-jobs.js";
+import { keyFiles, keyFileTexts, readKeyFiles, trustedFiles } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import { manifestsReadme, writeManifests } from "../render/write.js";
@@ -36,10 +42,10 @@ export interface RenderOptions {
   /** Render every file, trusting no committed file by its render key (`--full`). @default false */
   full?: boolean;
   /**
-   * Trust the render index of this ref's merge base with HEAD instead of the
-   * one in the working tree (`--base`): what a pull request's check uses, since
-   * the pull request's own index is not to be believed.
-   * @default the working tree's index
+   * Trust the key files (`.render-key`) of this ref's merge base with HEAD
+   * instead of those in the working tree (`--base`): what a pull request's
+   * check uses, since the pull request's own key files are not to be believed.
+   * @default the working tree's key files
    */
   base?: string;
   /** The render code's version; only tests set it. @default renderVersion() */
@@ -55,17 +61,18 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   // Objects are verified only as rendered: --verify renders everything.
   const incremental = options.full !== true && !options.verify;
   // Workers for a large repository start first: they load cdk8s while this
-  // thread validates, then render while policy runs here. Not when an index
-  // is likely to spare most of the rendering (startRender starts them if not).
+  // thread validates, then render while policy runs here. Not when key files
+  // are likely to spare most of the rendering (startRender starts them if not).
   const workers =
-    incremental && hasRenderIndex(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
+    incremental && hasKeyFiles(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) workers.close();
   const keyed = keyFiles(
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion,
   );
-  const index = incremental && !hasErrors(checked.diagnostics) ? await readRenderIndex(options) : new Map();
+  const index =
+    incremental && !hasErrors(checked.diagnostics) ? await readRenderIndex(options, keyed.keys) : new Map();
   const reuse = trustedFiles(options.root, keyed.keys, index);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
@@ -108,19 +115,20 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       ),
     };
   }
-  const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
-  const indexText = renderIndexText(tree.files, keyed, reuse, index);
+  const texts = new Map<string, string | Uint8Array>(
+    [...tree.files].map(([path, file]) => [path, fileContent(file)]),
+  );
+  for (const [path, text] of keyFileTexts(tree.files, keyed, reuse, index)) texts.set(path, text);
   const written = await writeManifests(options.root, texts, {
     check: options.check,
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
     readDrift: options.check,
-    index: indexText,
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
   const drifted = options.check
-    ? describeDrift(written, freshText(tree, indexText), new Redactor(validated.policy?.secrets ?? []))
+    ? describeDrift(written, freshText(texts), new Redactor(validated.policy?.secrets ?? []))
     : [];
   diagnostics.push(...driftDiagnostics(drifted));
   const ownersWritten =
@@ -177,39 +185,52 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   return { exitCode: failed ? 1 : 0, stdout: formatReport(shown, options.format, validated.sources) };
 }
 
-/** The text a render writes, by path relative to the root (`manifests/README.md` and the index included). */
-function freshText(tree: RenderedTree, indexText: string): (file: string) => string | undefined {
+/** The text a render writes, by path relative to the root (`manifests/README.md` and the key files included). */
+function freshText(texts: ReadonlyMap<string, string | Uint8Array>): (file: string) => string | undefined {
   return (file) => {
     const path = file.slice(`${manifestsDirName}/`.length);
     if (path === "README.md") return manifestsReadme;
-    if (path === RENDER_INDEX_FILE) return indexText;
-    return tree.files.get(path)?.text;
+    const content = texts.get(path);
+    return typeof content === "string" || content === undefined
+      ? content
+      : Buffer.from(content).toString("utf8");
   };
 }
 
-function hasRenderIndex(root: string): boolean {
-  return existsSync(join(root, manifestsDirName, RENDER_INDEX_FILE));
+/** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */
+function hasKeyFiles(root: string): boolean {
+  try {
+    return readdirSync(join(root, manifestsDirName)).some((environment) =>
+      existsSync(join(root, manifestsDirName, environment, PLATFORM_FOLDER, RENDER_KEY_FILE)),
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**
- * The render index to trust: the one committed at the merge base of
- * `base` when given (a pull request cannot change it), else the working
- * tree's. Whatever it holds can only spare work (see trustedFiles).
+ * The render index to trust: the key files committed at the merge base of
+ * `base` when given (a pull request cannot change them), else the working
+ * tree's. Whatever they hold can only spare work (see trustedFiles).
  */
-async function readRenderIndex(options: RenderOptions): Promise<RenderIndex> {
-  if (options.base === undefined) {
-    const path = join(options.root, manifestsDirName, RENDER_INDEX_FILE);
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      text = undefined;
-    }
-    return parseRenderIndex(text);
-  }
+async function readRenderIndex(
+  options: RenderOptions,
+  keys: ReadonlyMap<string, string>,
+): Promise<RenderIndex> {
+  if (options.base === undefined) return readKeyFiles(options.root, keys);
   const git = new GitRepository(options.root);
   const commit = await git.mergeBase(options.base);
-  return parseRenderIndex(await git.fileAt(commit, `${manifestsDirName}/${RENDER_INDEX_FILE}`));
+  const paths = [...keys.keys()];
+  const texts = await git.filesAt(
+    commit,
+    paths.map((path) => `${manifestsDirName}/${keyFileOf(path)}`),
+  );
+  const index = new Map<string, RenderIndexEntry>();
+  for (const path of paths) {
+    const entry = parseKeyFile(texts.get(`${manifestsDirName}/${keyFileOf(path)}`));
+    if (entry) index.set(path, entry);
+  }
+  return index;
 }
 
 async function verifyTree(files: RenderedTree["files"]) {

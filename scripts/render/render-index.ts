@@ -1,75 +1,54 @@
-/** The render index, relative to `manifests/`: rendered with the tree, committed with it. */
-export const RENDER_INDEX_FILE = ".render-index.json";
+import { MANIFEST_FILE } from "./render-jobs.js";
+
+/**
+ * The file beside each rendered `manifest.yaml` that records its render key
+ * and the digest of its bytes: `manifests/<env>/<service>/.render-key`. One
+ * per folder, so it is owned (CODEOWNERS, policy OWN001/OWN002) like the
+ * manifest beside it and two pull requests never touch the same one; GitOps
+ * controllers read only `.yaml`, `.yml` and `.json` files, so they ignore it.
+ */
+export const RENDER_KEY_FILE = ".render-key";
 
 /** What the index records for one rendered file. */
 export interface RenderIndexEntry {
-  /** The render key its inputs gave (render-keys.ts). */
+  /** The render key its inputs gave (render-keys.ts; it includes the render code's version). */
   key: string;
   /** sha256 hex of the file's bytes as rendered. */
   sha256: string;
 }
 
-/** Entries by path relative to `manifests/` (`dev/cart/manifest.yaml`). */
+/** Entries by the path of the manifest they are for, relative to `manifests/` (`dev/cart/manifest.yaml`). */
 export type RenderIndex = ReadonlyMap<string, RenderIndexEntry>;
 
-/** An index larger than this is not read (the index of 10,000 services × 3 environments is about 5 MiB). */
-const MAX_INDEX_BYTES = 64 * 1024 * 1024;
-
-const DIGEST = /^[0-9a-f]{64}$/;
-
-/**
- * The index's entries, from its text (undefined: there is none). The index
- * comes from a pull request like everything else, so nothing in it is
- * believed: text that is not the expected JSON gives an empty index, an
- * entry that is not two sha256 digests is left out, and an entry is only
- * ever used to skip a render when the key recomputed from the inputs and the
- * digest of the bytes on disk both equal it (see trustedFiles). The worst an
- * index can do is make a render do more work.
- */
-export function parseRenderIndex(text: string | undefined): Map<string, RenderIndexEntry> {
-  const entries = new Map<string, RenderIndexEntry>();
-  if (text === undefined || text.length > MAX_INDEX_BYTES) return entries;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return entries;
-  }
-  const files = isRecord(parsed) ? parsed.files : undefined;
-  if (!isRecord(files)) return entries;
-  for (const [path, entry] of Object.entries(files)) {
-    if (!isRecord(entry)) continue;
-    const { key, sha256 } = entry;
-    if (typeof key === "string" && typeof sha256 === "string" && DIGEST.test(key) && DIGEST.test(sha256))
-      entries.set(path, { key, sha256 });
-  }
-  return entries;
+/** The key file of the manifest at `path` (`dev/cart/manifest.yaml` → `dev/cart/.render-key`). */
+export function keyFileOf(path: string): string {
+  return `${path.slice(0, path.length - MANIFEST_FILE.length)}${RENDER_KEY_FILE}`;
 }
 
-/**
- * The index's text: the render version, then one line per file sorted by
- * path, so a change to one service changes only its own lines (and the
- * lines of the services that call it or that it calls).
- */
-export function formatRenderIndex(version: string, entries: RenderIndex): string {
-  const paths = [...entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const lines = paths.map((path, i) => {
-    const { key, sha256 } = entries.get(path) as RenderIndexEntry;
-    const comma = i < paths.length - 1 ? "," : "";
-    return `    ${JSON.stringify(path)}: { "key": "${key}", "sha256": "${sha256}" }${comma}`;
-  });
-  return [
-    "{",
-    `  "about": "Written by idp render: each file's render key and the sha256 of its bytes. Do not edit; see README.md (Rendering).",`,
-    `  "renderVersion": ${JSON.stringify(version)},`,
-    `  "files": {`,
-    ...lines,
-    "  }",
-    "}",
-    "",
-  ].join("\n");
+const HEADER =
+  "# Written by idp render: the render key of manifest.yaml and the sha256 of its bytes. Do not edit.";
+
+/** The text of a key file. */
+export function formatKeyFile(entry: RenderIndexEntry): string {
+  return `${HEADER}\nkey ${entry.key}\nsha256 ${entry.sha256}\n`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** A key file larger than this is not read. */
+const MAX_KEY_FILE_BYTES = 4096;
+
+const KEY_FILE = /^# [^\n]*\nkey ([0-9a-f]{64})\nsha256 ([0-9a-f]{64})\n$/;
+
+/**
+ * The entry a key file's text records, or undefined for anything else. Key
+ * files come from a pull request like everything else, so nothing in one is
+ * believed: text not exactly in the written form records nothing, and an
+ * entry only ever spares a render when the key recomputed from the inputs
+ * and the digest of the bytes on disk both equal it (see trustedFiles). The
+ * worst a key file can do is make a render do more work; which key files may
+ * be believed to judge a change is README.md's "Rendering" section.
+ */
+export function parseKeyFile(text: string | undefined): RenderIndexEntry | undefined {
+  if (text === undefined || text.length > MAX_KEY_FILE_BYTES) return undefined;
+  const match = KEY_FILE.exec(text);
+  return match ? { key: match[1] as string, sha256: match[2] as string } : undefined;
 }

@@ -1,14 +1,41 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatRenderIndex, type RenderIndex, type RenderIndexEntry } from "./render-index.js";
+import {
+  formatKeyFile,
+  keyFileOf,
+  parseKeyFile,
+  type RenderIndex,
+  type RenderIndexEntry,
+} from "./render-index.js";
 import { fileContent, type RenderedFile, type RenderInput } from "./render-jobs.js";
 import { keysByPath, renderKeys } from "./render-keys.js";
 import { renderVersion } from "./render-version.js";
 import { manifestsDirName } from "./write/tree.js";
 
+/** The render keys of a repository's files, by path under `manifests/`. */
+export interface KeyedFiles {
+  keys: ReadonlyMap<string, string>;
+}
+
+/** The keys of every file `input` renders, with the running render code's version (or `version`). */
+export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFiles {
+  return { keys: keysByPath(renderKeys(input, version)) };
+}
+
+/** The key files committed beside the manifests of `keys`, as an index (those that parse). */
+export function readKeyFiles(root: string, keys: ReadonlyMap<string, string>): Map<string, RenderIndexEntry> {
+  const index = new Map<string, RenderIndexEntry>();
+  for (const path of keys.keys()) {
+    const bytes = readRegularFile(join(root, manifestsDirName, keyFileOf(path)));
+    const entry = bytes && parseKeyFile(Buffer.from(bytes).toString("utf8"));
+    if (entry) index.set(path, entry);
+  }
+  return index;
+}
+
 /**
- * The committed files that need no render, with their bytes: those whose
+ * The committed manifests that need no render, with their bytes: those whose
  * key, recomputed from the inputs (`keys`, by path under `manifests/`), is
  * the one `index` records, and whose bytes on disk have the digest it
  * records. Anything else (no entry, another key, a hand edit, a missing
@@ -33,36 +60,25 @@ export function trustedFiles(
   return trusted;
 }
 
-/** The render keys of a repository's files, by path under `manifests/`, and the code version in them. */
-export interface KeyedFiles {
-  version: string;
-  keys: ReadonlyMap<string, string>;
-}
-
-/** The keys of every file `input` renders, with the running render code's version (or `version`). */
-export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFiles {
-  return { version, keys: keysByPath(renderKeys(input, version)) };
-}
-
 /**
- * The text of the render index of a rendered tree: each file's key and the
- * digest of its bytes. `trusted` files were hashed when trusted and keep the
- * digest their entry in `index` recorded; the others are hashed now.
+ * The key file of every rendered manifest, by path under `manifests/`: its
+ * key and the digest of its bytes. `trusted` files were hashed when trusted
+ * and keep the digest their entry in `index` recorded; the others are hashed now.
  */
-export function renderIndexText(
+export function keyFileTexts(
   files: ReadonlyMap<string, RenderedFile>,
-  { version, keys }: KeyedFiles,
+  { keys }: KeyedFiles,
   trusted: ReadonlyMap<string, Uint8Array> = new Map(),
   index: RenderIndex = new Map(),
-): string {
-  const entries = new Map<string, RenderIndexEntry>();
+): Map<string, string> {
+  const texts = new Map<string, string>();
   for (const [path, file] of files) {
     const key = keys.get(path);
     if (key === undefined) continue;
     const known = trusted.has(path) ? index.get(path)?.sha256 : undefined;
-    entries.set(path, { key, sha256: known ?? sha256(fileContent(file)) });
+    texts.set(keyFileOf(path), formatKeyFile({ key, sha256: known ?? sha256(fileContent(file)) }));
   }
-  return formatRenderIndex(version, entries);
+  return texts;
 }
 
 /** sha256 hex of `content` (text as UTF-8). */

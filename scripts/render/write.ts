@@ -1,7 +1,6 @@
 import { statSync } from "node:fs";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
-import { RENDER_INDEX_FILE } from "./render-index.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
 import {
   type EntryKind,
@@ -36,12 +35,6 @@ export interface WriteOptions {
    * `idp diff` to show how it differs.
    */
   readDrift?: boolean;
-  /**
-   * The render index's text (render-index.ts), written as
-   * `manifests/.render-index.json` and compared like any other file.
-   * @default no index: a tree without one
-   */
-  index?: string;
 }
 
 /**
@@ -118,7 +111,6 @@ export function writeManifests(
 ): WriteResult {
   checkRoot(root);
   const wanted = checkFiles(files, options.environments);
-  if (options.index !== undefined) wanted.set(RENDER_INDEX_FILE, options.index);
   if (options.check) {
     // Under the lock too: a render swapping trees meanwhile would show a half-replaced manifests/.
     const release = acquireRenderLock(root, options.lockWaitMs ?? CHECK_LOCK_WAIT_MS);

@@ -16,7 +16,7 @@ import { type CodeownersState, derivedCodeowners, syncCodeowners } from "../code
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
 import { fileContent, type RenderedTree } from "../render/render-jobs.js";
-import { keyFiles, renderIndexText } from "../render/trusted-files.js";
+import { keyFiles, keyFileTexts } from "../render/trusted-files.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 
@@ -63,7 +63,7 @@ export async function stageChange(
     if (codeowners && hasErrors(codeowners.diagnostics))
       return { checked: { ...checked, diagnostics: [...checked.diagnostics, ...codeowners.diagnostics] } };
     const rendered = await renderRepositoryInParallel(checked);
-    const tree = { ...rendered, index: renderIndexText(rendered.files, keyFiles(checked)) };
+    const tree = { ...rendered, keyFiles: keyFileTexts(rendered.files, keyFiles(checked)) };
     return { checked, tree, ...(codeowners ? { codeowners } : {}) };
   } catch (cause) {
     if (cause instanceof ToolError) throw cause;
@@ -120,12 +120,14 @@ export function applyChange(
       writeFileSync(temporary, text);
       renameSync(temporary, path);
     }
-    const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
+    const texts = new Map<string, string | Uint8Array>(
+      [...tree.files].map(([path, file]) => [path, fileContent(file)]),
+    );
+    for (const [path, text] of tree.keyFiles ?? []) texts.set(path, text);
     const manifests = writeManifests(root, texts, {
       check: false,
       allowEmpty: false,
       environments: tree.environments,
-      ...(tree.index !== undefined ? { index: tree.index } : {}),
     });
     if (hasErrors(manifests.diagnostics)) {
       restore();

@@ -70,7 +70,7 @@ describe("idp promote", () => {
       "image: ghcr.io/acme/checkout:1.4.3",
     );
     expect(git(root, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([
-      " M manifests/.render-index.json",
+      " M manifests/prod/checkout/.render-key",
       " M manifests/prod/checkout/manifest.yaml",
       " M services/checkout/service.yaml",
     ]);
@@ -307,7 +307,7 @@ describe("idp promote --pr", () => {
     expect(files).toEqual([
       "Promote checkout to prod",
       "",
-      "manifests/.render-index.json",
+      "manifests/prod/checkout/.render-key",
       "manifests/prod/checkout/manifest.yaml",
       CHECKOUT,
     ]);

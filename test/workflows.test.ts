@@ -705,7 +705,6 @@ describe("the pull-request job, run locally on a pull_request.opened payload", (
 
   it("validate --base origin/<base> --author <login> passes and annotates the change (OWN001: outside the team)", () => {
     const validate = step(good, "validate");
-    console.log("DEBUGV", validate.stdout);
     expect(validate.stderr).toBe("");
     expect(validate.exitCode).toBe(0);
     expect(validate.stdout).toMatch(

@@ -15,7 +15,14 @@ import {
   type RenderIndexEntry,
 } from "../render/render-index.js";
 import { fileContent, MANIFEST_FILE, PLATFORM_FOLDER, type RenderedTree } from "../render/render-jobs.js";
-import { keyFiles, keyFileTexts, readKeyFiles, trustedFiles } from "../render/trusted-files.js";
+import {
+  keyFiles,
+  keyFileTexts,
+  type ReadFiles,
+  readKeyFiles,
+  trustedFiles,
+  unchangedSinceRead,
+} from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import { manifestsReadme, writeManifests } from "../render/write.js";
@@ -71,9 +78,13 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion,
   );
+  // Files read to decide what to render: those still as read need not be read again to compare.
+  const read: ReadFiles = new Map();
   const index =
-    incremental && !hasErrors(checked.diagnostics) ? await readRenderIndex(options, keyed.keys) : new Map();
-  const reuse = trustedFiles(options.root, keyed.keys, index);
+    incremental && !hasErrors(checked.diagnostics)
+      ? await readRenderIndex(options, keyed.keys, read)
+      : new Map();
+  const reuse = trustedFiles(options.root, keyed.keys, index, read);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers, reuse });
@@ -124,6 +135,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
     readDrift: options.check,
+    readBefore: unchangedSinceRead(read, texts),
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
@@ -216,8 +228,9 @@ function hasKeyFiles(root: string): boolean {
 async function readRenderIndex(
   options: RenderOptions,
   keys: ReadonlyMap<string, string>,
+  read: ReadFiles,
 ): Promise<RenderIndex> {
-  if (options.base === undefined) return readKeyFiles(options.root, keys);
+  if (options.base === undefined) return readKeyFiles(options.root, keys, read);
   const git = new GitRepository(options.root);
   const commit = await git.mergeBase(options.base);
   const paths = [...keys.keys()];

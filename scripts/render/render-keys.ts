@@ -23,9 +23,10 @@ export interface RenderKeys {
  * only the (service, environment) pairs whose key differs between base and
  * head, and `idp render` trusts a committed file whose key is the one its
  * index recorded (see render-index.ts). A service's render reads its own
- * resolved settings, its environment (name, file, spec), the services that
- * call it (NetworkPolicy ingress) and the services it calls (addresses,
- * ports, NetworkPolicy egress); the platform objects read the environment,
+ * resolved settings, its environment (name, file, spec), and of the services
+ * that call it and that it calls what it reads of them: name, namespace and
+ * ports (addresses and placeholders, NetworkPolicy peers and ports; see
+ * neighbourDigest); the platform objects read the environment,
  * every team, and each service's name, team, namespace and file. Each key
  * also holds `version`, the render code's version (render-version.ts), so a
  * change to the chart code changes every key.
@@ -40,6 +41,7 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
   for (const environment of side.environments) {
     const members = side.services.filter((s) => s.environment === environment.name);
     const own = new Map(members.map((s) => [s.name, settingsDigest(s)]));
+    const seen = new Map(members.map((s) => [s.name, neighbourDigest(s)]));
     const callers = new Map<string, string[]>();
     for (const service of members) {
       for (const called of service.calls) {
@@ -53,8 +55,8 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
     for (const service of members) {
       // Names are part of each line: a caller renamed changes the key even with equal settings.
       const around = [
-        ...(callers.get(service.name) ?? []).map((caller) => `<${caller}:${own.get(caller) ?? ""}`),
-        ...service.calls.map((called) => `>${called}:${own.get(called) ?? ""}`),
+        ...(callers.get(service.name) ?? []).map((caller) => `<${caller}:${seen.get(caller) ?? ""}`),
+        ...service.calls.map((called) => `>${called}:${seen.get(called) ?? ""}`),
       ];
       keys.set(
         service.name,
@@ -98,6 +100,17 @@ function settingsDigest(service: ResolvedService): string {
     digests.set(settings, digest);
   }
   return digest;
+}
+
+/**
+ * What a service's render reads of the services that call it and that it
+ * calls: call-address.ts (name, namespace, first port), network-policy.ts
+ * (podsOf: namespace and selector labels, which are the name; containerPorts).
+ * A chart that starts reading more of a neighbour must add it here; the
+ * property test (test/render.incremental.property.test.ts) edits neighbours.
+ */
+function neighbourDigest(service: ResolvedService): string {
+  return hash(JSON.stringify([service.name, service.namespace, service.ports]));
 }
 
 function hash(text: string): string {

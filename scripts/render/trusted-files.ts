@@ -11,7 +11,7 @@ import {
 import { fileContent, type RenderedFile, type RenderInput } from "./render-jobs.js";
 import { keysByPath, renderKeys } from "./render-keys.js";
 import { renderVersion } from "./render-version.js";
-import { manifestsDirName } from "./write/tree.js";
+import { type FileIdentity, manifestsDirName } from "./write/tree.js";
 
 /** The render keys of a repository's files, by path under `manifests/`. */
 export interface KeyedFiles {
@@ -24,10 +24,14 @@ export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFi
 }
 
 /** The key files committed beside the manifests of `keys`, as an index (those that parse). */
-export function readKeyFiles(root: string, keys: ReadonlyMap<string, string>): Map<string, RenderIndexEntry> {
+export function readKeyFiles(
+  root: string,
+  keys: ReadonlyMap<string, string>,
+  read?: ReadFiles,
+): Map<string, RenderIndexEntry> {
   const index = new Map<string, RenderIndexEntry>();
   for (const path of keys.keys()) {
-    const bytes = readRegularFile(join(root, manifestsDirName, keyFileOf(path)));
+    const bytes = readRegularFile(join(root, manifestsDirName, keyFileOf(path)), read, keyFileOf(path));
     const entry = bytes && parseKeyFile(Buffer.from(bytes).toString("utf8"));
     if (entry) index.set(path, entry);
   }
@@ -49,12 +53,13 @@ export function trustedFiles(
   root: string,
   keys: ReadonlyMap<string, string>,
   index: RenderIndex,
+  read?: ReadFiles,
 ): Map<string, Uint8Array> {
   const trusted = new Map<string, Uint8Array>();
   for (const [path, key] of keys) {
     const entry = index.get(path);
     if (entry?.key !== key) continue;
-    const bytes = readRegularFile(join(root, manifestsDirName, path));
+    const bytes = readRegularFile(join(root, manifestsDirName, path), read, path);
     if (bytes && sha256(bytes) === entry.sha256) trusted.set(path, bytes);
   }
   return trusted;
@@ -81,13 +86,39 @@ export function keyFileTexts(
   return texts;
 }
 
+/**
+ * Of the files read from disk, those that hold exactly what is to be
+ * written (`texts`), with the identity they had when read: what
+ * writeManifests need not read again (WriteOptions.readBefore).
+ */
+export function unchangedSinceRead(
+  read: ReadFiles,
+  texts: ReadonlyMap<string, string | Uint8Array>,
+): Map<string, FileIdentity> {
+  const unchanged = new Map<string, FileIdentity>();
+  for (const [path, { bytes, identity }] of read) {
+    const content = texts.get(path);
+    if (content === undefined) continue;
+    const expected = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(expected))
+      unchanged.set(path, identity);
+  }
+  return unchanged;
+}
+
 /** sha256 hex of `content` (text as UTF-8). */
 export function sha256(content: string | Uint8Array): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
-/** The bytes of a regular file at `path`, not following a symbolic link; undefined for anything else. */
-function readRegularFile(path: string): Uint8Array | undefined {
+/** What was read from disk: by path under `manifests/`, the bytes and the identity they had. */
+export type ReadFiles = Map<string, { bytes: Uint8Array; identity: FileIdentity }>;
+
+/**
+ * The bytes of a regular file at `path`, not following a symbolic link;
+ * undefined for anything else. With `read`, records them under `name`.
+ */
+function readRegularFile(path: string, read?: ReadFiles, name?: string): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -95,7 +126,12 @@ function readRegularFile(path: string): Uint8Array | undefined {
     return undefined;
   }
   try {
-    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const bytes = readFileSync(fd);
+    const { ino, size, mtimeMs, ctimeMs } = stat;
+    if (read && name !== undefined) read.set(name, { bytes, identity: { ino, size, mtimeMs, ctimeMs } });
+    return bytes;
   } catch {
     return undefined;
   } finally {

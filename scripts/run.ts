@@ -114,8 +114,17 @@ function buildProgram(
     .option("--allow-empty", "allow an environment that rendered services before to render none", false)
     .option(
       "--verify",
-      "check every rendered object against the upstream Kubernetes, Argo CD and External Secrets schemas",
+      "check every rendered object against the upstream Kubernetes, Argo CD and External Secrets schemas (renders every file)",
       false,
+    )
+    .option(
+      "--full",
+      "render every file, instead of only those whose render key or bytes differ from manifests/.render-index.json",
+      false,
+    )
+    .option(
+      "--base <ref>",
+      "trust the render index of this ref's merge base with HEAD, not the working tree's (pull request checks)",
     )
     .action(
       async (raw: {
@@ -124,6 +133,8 @@ function buildProgram(
         check: boolean;
         allowEmpty: boolean;
         verify: boolean;
+        full: boolean;
+        base?: string;
       }) => {
         const { renderCommand } = await import("./commands/render.js");
         done(
@@ -132,6 +143,8 @@ function buildProgram(
             check: raw.check,
             allowEmpty: raw.allowEmpty,
             verify: raw.verify,
+            full: raw.full,
+            ...(raw.base !== undefined ? { base: raw.base } : {}),
           }),
         );
       },

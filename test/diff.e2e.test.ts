@@ -69,12 +69,18 @@ describe("idp diff", () => {
     edit(root, WEB, "  replicas: 2\n", "  replicas: 4\n");
     const outcome = await run(["diff", "--root", root]);
     expect(outcome.exitCode).toBe(1);
-    expect(diffedFiles(outcome.stdout)).toEqual([PROD_WEB]);
+    // Each changed manifest with its render key file (README: Rendering).
+    expect(diffedFiles(outcome.stdout)).toEqual(["manifests/prod/web/.render-key", PROD_WEB]);
     expect(outcome.stdout).toContain("\n-  replicas: 2\n+  replicas: 4\n");
 
     edit(root, WEB, "image: ghcr.io/example/web:1.2.3", "image: ghcr.io/example/web:1.2.4");
     const image = await run(["diff", "--root", root]);
-    expect(diffedFiles(image.stdout)).toEqual(["manifests/dev/web/manifest.yaml", PROD_WEB]);
+    expect(diffedFiles(image.stdout)).toEqual([
+      "manifests/dev/web/.render-key",
+      "manifests/dev/web/manifest.yaml",
+      "manifests/prod/web/.render-key",
+      PROD_WEB,
+    ]);
     expect(image.stdout.match(/^-\s+image: ghcr\.io\/example\/web:1\.2\.3$/gm)).toHaveLength(2);
     expect(image.stdout.match(/^\+\s+image: ghcr\.io\/example\/web:1\.2\.4$/gm)).toHaveLength(2);
   });
@@ -210,7 +216,7 @@ describe("render --check shows the drift (issue #14)", () => {
       jobs: { check: { steps: { id?: string; run?: string }[] } };
     };
     const step = workflow.jobs.check.steps.find((s) => s.id === "render")?.run ?? "";
-    const command = "node bin/idp.js render --check --format json";
+    const command = "node bin/idp.js render --check --full --format json";
     expect(step).toContain(command);
     const script = step
       .replace(command, `(cat '${join(runner, "fixture.json")}'; false)`)

@@ -69,7 +69,7 @@ describe("generated files move together", () => {
       verify: false,
     });
     expect(stale.stdout).toContain(
-      "manifests/ is stale: 3 added, 3 changed, 0 removed, 24 unchanged and .github/CODEOWNERS is stale; run idp render and commit the result",
+      "manifests/ is stale: 6 added, 6 changed, 0 removed, 47 unchanged and .github/CODEOWNERS is stale; run idp render and commit the result",
     );
     expect(stale.stdout).toContain("error codeowners.stale: .github/CODEOWNERS is stale");
     const rendered = await renderCommand({

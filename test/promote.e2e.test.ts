@@ -70,6 +70,7 @@ describe("idp promote", () => {
       "image: ghcr.io/acme/checkout:1.4.3",
     );
     expect(git(root, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([
+      " M manifests/prod/checkout/.render-key",
       " M manifests/prod/checkout/manifest.yaml",
       " M services/checkout/service.yaml",
     ]);
@@ -306,6 +307,7 @@ describe("idp promote --pr", () => {
     expect(files).toEqual([
       "Promote checkout to prod",
       "",
+      "manifests/prod/checkout/.render-key",
       "manifests/prod/checkout/manifest.yaml",
       CHECKOUT,
     ]);

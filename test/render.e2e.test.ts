@@ -61,7 +61,9 @@ describe("idp render", () => {
       expect.arrayContaining(["manifests/prod/cart/manifest.yaml", "manifests/staging/cart/manifest.yaml"]),
     );
     expect(report.removed).toEqual([
+      "manifests/dev/search/.render-key",
       "manifests/dev/search/manifest.yaml",
+      "manifests/staging/search/.render-key",
       "manifests/staging/search/manifest.yaml",
     ]);
     expect(status(root).split("\n").filter(Boolean).sort()).toEqual([

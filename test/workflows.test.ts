@@ -478,7 +478,7 @@ describe("workflow safety (static)", () => {
 
   it("main: the render step's annotations are escaped as --format github escapes them (a message cannot start a command)", () => {
     const step = (byFile["main.yml"].workflow.jobs.check?.steps ?? []).find((s) => s.id === "render");
-    const command = "node bin/idp.js render --check --format json";
+    const command = "node bin/idp.js render --check --full --format json";
     expect(step?.run).toContain(command);
     expect(step?.run).not.toMatch(/"::\\\(/); // no annotation built by hand in jq
     const hostile: Diagnostic[] = [

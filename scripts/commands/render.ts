@@ -1,10 +1,28 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
+import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { describeDrift, driftDiagnostics } from "../render/drift.js";
-import { startRender, startRenderWorkers } from "../render/parallel-render.js";
-import { fileContent, MANIFEST_FILE, type RenderedTree } from "../render/render-jobs.js";
+import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
+import {
+  keyFileOf,
+  parseKeyFile,
+  RENDER_KEY_FILE,
+  type RenderIndex,
+  type RenderIndexEntry,
+} from "../render/render-index.js";
+import { fileContent, MANIFEST_FILE, PLATFORM_FOLDER, type RenderedTree } from "../render/render-jobs.js";
+import {
+  keyFiles,
+  keyFileTexts,
+  type ReadFiles,
+  readKeyFiles,
+  trustedFiles,
+  unchangedSinceRead,
+} from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import { manifestsReadme, writeManifests } from "../render/write.js";
@@ -28,6 +46,17 @@ export interface RenderOptions {
   verify: boolean;
   /** With `check`, `idp diff`: a terminal gets the diffs alone on stdout, the summary on stderr. */
   diffOnly?: boolean;
+  /** Render every file, trusting no committed file by its render key (`--full`). @default false */
+  full?: boolean;
+  /**
+   * Trust the key files (`.render-key`) of this ref's merge base with HEAD
+   * instead of those in the working tree (`--base`): what a pull request's
+   * check uses, since the pull request's own key files are not to be believed.
+   * @default the working tree's key files
+   */
+  base?: string;
+  /** The render code's version; only tests set it. @default renderVersion() */
+  renderVersion?: string;
 }
 
 /**
@@ -36,14 +65,29 @@ export interface RenderOptions {
  * with --check, compare and write nothing). Invalid input writes nothing.
  */
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
+  // Objects are verified only as rendered: --verify renders everything.
+  const incremental = options.full !== true && !options.verify;
   // Workers for a large repository start first: they load cdk8s while this
-  // thread validates, then render while policy runs here.
-  const workers = startRenderWorkers(options.root);
+  // thread validates, then render while policy runs here. Not when key files
+  // are likely to spare most of the rendering (startRender starts them if not).
+  const workers =
+    incremental && hasKeyFiles(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) workers.close();
+  const keyed = keyFiles(
+    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
+    options.renderVersion,
+  );
+  // Files read to decide what to render: those still as read need not be read again to compare.
+  const read: ReadFiles = new Map();
+  const index =
+    incremental && !hasErrors(checked.diagnostics)
+      ? await readRenderIndex(options, keyed.keys, read)
+      : new Map();
+  const reuse = trustedFiles(options.root, keyed.keys, index, read);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
-    : startRender(checked, { withObjects: options.verify, workers });
+    : startRender(checked, { withObjects: options.verify, workers, reuse });
   const validated: CheckedRepository = hasErrors(checked.diagnostics)
     ? checked
     : withPolicies(options.root, checked);
@@ -82,17 +126,21 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       ),
     };
   }
-  const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
+  const texts = new Map<string, string | Uint8Array>(
+    [...tree.files].map(([path, file]) => [path, fileContent(file)]),
+  );
+  for (const [path, text] of keyFileTexts(tree.files, keyed, reuse, index)) texts.set(path, text);
   const written = await writeManifests(options.root, texts, {
     check: options.check,
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
     readDrift: options.check,
+    readBefore: unchangedSinceRead(read, texts),
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
   const drifted = options.check
-    ? describeDrift(written, freshText(tree), new Redactor(validated.policy?.secrets ?? []))
+    ? describeDrift(written, freshText(texts), new Redactor(validated.policy?.secrets ?? []))
     : [];
   diagnostics.push(...driftDiagnostics(drifted));
   const ownersWritten =
@@ -136,6 +184,8 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
       changed: written.changed,
       removed: written.removed,
       unchanged: written.unchanged,
+      rendered: tree.files.size - reuse.size,
+      reused: reuse.size,
       ...(owners ? { codeowners: ownersDrift ? "stale" : ownersWritten ? "written" : "up to date" } : {}),
       ...(verification ? { verified: verification.verified, unverified: verification.unverified } : {}),
     },
@@ -147,12 +197,53 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   return { exitCode: failed ? 1 : 0, stdout: formatReport(shown, options.format, validated.sources) };
 }
 
-/** The text a render writes, by path relative to the root (`manifests/README.md` included). */
-function freshText(tree: RenderedTree): (file: string) => string | undefined {
+/** The text a render writes, by path relative to the root (`manifests/README.md` and the key files included). */
+function freshText(texts: ReadonlyMap<string, string | Uint8Array>): (file: string) => string | undefined {
   return (file) => {
     const path = file.slice(`${manifestsDirName}/`.length);
-    return path === "README.md" ? manifestsReadme : tree.files.get(path)?.text;
+    if (path === "README.md") return manifestsReadme;
+    const content = texts.get(path);
+    return typeof content === "string" || content === undefined
+      ? content
+      : Buffer.from(content).toString("utf8");
   };
+}
+
+/** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */
+function hasKeyFiles(root: string): boolean {
+  try {
+    return readdirSync(join(root, manifestsDirName)).some((environment) =>
+      existsSync(join(root, manifestsDirName, environment, PLATFORM_FOLDER, RENDER_KEY_FILE)),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The render index to trust: the key files committed at the merge base of
+ * `base` when given (a pull request cannot change them), else the working
+ * tree's. Whatever they hold can only spare work (see trustedFiles).
+ */
+async function readRenderIndex(
+  options: RenderOptions,
+  keys: ReadonlyMap<string, string>,
+  read: ReadFiles,
+): Promise<RenderIndex> {
+  if (options.base === undefined) return readKeyFiles(options.root, keys, read);
+  const git = new GitRepository(options.root);
+  const commit = await git.mergeBase(options.base);
+  const paths = [...keys.keys()];
+  const texts = await git.filesAt(
+    commit,
+    paths.map((path) => `${manifestsDirName}/${keyFileOf(path)}`),
+  );
+  const index = new Map<string, RenderIndexEntry>();
+  for (const path of paths) {
+    const entry = parseKeyFile(texts.get(`${manifestsDirName}/${keyFileOf(path)}`));
+    if (entry) index.set(path, entry);
+  }
+  return index;
 }
 
 async function verifyTree(files: RenderedTree["files"]) {

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +109,36 @@ export class GitRepository {
     });
   }
 
+  /**
+   * The texts of `paths` (relative to the root) in `commit`, by path; a path
+   * the commit does not have is left out. One `git cat-file --batch` for all
+   * of them. `commit` is a commit id (mergeBase's answer), never an option.
+   */
+  async filesAt(commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new ToolError(`not a commit id: ${JSON.stringify(commit)}`);
+    const output = await this.#do(`read ${paths.length} files at ${commit}`, () =>
+      batchRead(
+        this.#root,
+        paths.map((path) => `${commit}:${path}`),
+      ),
+    );
+    const texts = new Map<string, string>();
+    let at = 0;
+    for (const path of paths) {
+      const end = output.indexOf(10, at);
+      if (end === -1) throw new ToolError(`git cat-file --batch ended early, at ${path}`);
+      const header = output.subarray(at, end).toString("utf8");
+      at = end + 1;
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) continue;
+      const size = Number(header.split(" ")[2]);
+      if (!Number.isSafeInteger(size))
+        throw new ToolError(`git cat-file --batch answered ${JSON.stringify(header)}`);
+      if (header.split(" ")[1] === "blob") texts.set(path, output.subarray(at, at + size).toString("utf8"));
+      at += size + 1;
+    }
+    return texts;
+  }
+
   /** The commit HEAD points at (the head of the change under review). */
   async headCommit(): Promise<string> {
     return this.#do("read the HEAD commit", async () => (await this.#git.raw(["rev-parse", "HEAD"])).trim());
@@ -165,4 +195,24 @@ export class GitRepository {
       throw new ToolError(`git could not ${what}: ${reason}; ${hint}`, { cause });
     }
   }
+}
+
+/** Runs `git cat-file --batch` with one object name per line on its stdin; resolves with its whole stdout. */
+function batchRead(root: string, objects: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(Buffer.concat(chunks))
+        : reject(new Error(`git cat-file exited ${code}: ${stderr}`)),
+    );
+    child.stdin.end(objects.map((object) => `${object}\n`).join(""));
+  });
 }

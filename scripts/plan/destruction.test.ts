@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ResolvedSide } from "../render/render-keys.js";
 import { describeDestruction, findDestruction } from "./destruction.js";
 import type { EnvironmentPlan, ObjectChange } from "./plan.js";
-import type { ResolvedSide } from "./render-keys.js";
 
 const EMPTY: ResolvedSide = { environments: [], teams: [], services: [] };
 

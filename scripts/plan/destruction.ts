@@ -1,3 +1,4 @@
+import type { ResolvedSide } from "../render/render-keys.js";
 import { dependencyObjectName } from "../render/service/environment-variables.js";
 import { plural } from "../report/text.js";
 import {
@@ -8,7 +9,6 @@ import {
   type ObjectChange,
   PLATFORM_PLAN,
 } from "./plan.js";
-import type { ResolvedSide } from "./render-keys.js";
 
 /** The exception rule id that acknowledges a destructive change (policies/exceptions.yaml). */
 export const DESTRUCTION_RULE = "PLAN001"; // one of PLAN_RULES (policy/exceptions.ts)

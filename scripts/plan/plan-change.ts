@@ -10,6 +10,7 @@ import { type ValidatedRepository, validateRepository } from "../model/validate-
 import type { ChangeContext } from "../policy/input.js";
 import { readPortalSetting } from "../policy/portal-url.js";
 import { findSecretValues } from "../policy/secret-values.js";
+import type { ResolvedSide } from "../render/render-keys.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { Redactor } from "../report/redact.js";
 import { plural } from "../report/text.js";
@@ -19,7 +20,6 @@ import { acknowledgeByException, readDestructionLimit } from "./destruction-rule
 import { judgeChange } from "./judge.js";
 import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
-import type { ResolvedSide } from "./render-keys.js";
 import type { PlanRules } from "./rules.js";
 import { decideVerdict } from "./verdict.js";
 

@@ -1,6 +1,6 @@
 import type { ResolvedService } from "../model/resolved.js";
+import type { ResolvedSide } from "../render/render-keys.js";
 import { REDACTED } from "../report/redact.js";
-import type { ResolvedSide } from "./render-keys.js";
 
 /**
  * Both sides of a change with every env value the policy flagged as a

@@ -4,12 +4,12 @@ import type { RenderContext } from "../render/context.js";
 import type { KubeObject } from "../render/kube-object.js";
 import { renderPlatform } from "../render/platform/platform-chart.js";
 import { MANIFEST_FILE, PLATFORM_FOLDER } from "../render/render-jobs.js";
+import { type RenderKeys, type ResolvedSide, renderKeys } from "../render/render-keys.js";
 import { serializeObjects } from "../render/serialize.js";
 import { renderService } from "../render/service/service-chart.js";
 import { compareObjects } from "./compare-objects.js";
 import { manifestDiff } from "./manifest-diff.js";
 import type { EnvironmentPlan, ServicePlan } from "./plan.js";
-import { type RenderKeys, type ResolvedSide, renderKeys } from "./render-keys.js";
 
 /** One side's render of one manifest. */
 interface Rendered {

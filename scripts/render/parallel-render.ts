@@ -35,6 +35,13 @@ export interface ParallelOptions {
   /** Also return each file's objects (for --verify), not only its text. @default false */
   withObjects?: boolean;
   /**
+   * Files not to render, by path: their bytes are known already (committed
+   * files whose render key did not change, see trusted-files.ts). Only the
+   * other jobs are rendered and only their count decides the threads.
+   * @default none: every file is rendered
+   */
+  reuse?: ReadonlyMap<string, Uint8Array>;
+  /**
    * Workers started earlier with {@link startRenderWorkers}; used instead of
    * starting new ones, and stopped when the render needs fewer.
    * @default none: workers are started here when the tree is large enough
@@ -128,13 +135,16 @@ export interface RenderInProgress {
 export function startRender(input: RenderInput, options: ParallelOptions = {}): RenderInProgress {
   const jobs = renderJobs(input);
   const withObjects = options.withObjects ?? false;
-  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(jobs.length / 50)));
+  const reuse = options.reuse ?? new Map<string, Uint8Array>();
+  // The positions in `jobs` to render; the queue hands out positions in this list.
+  const only = jobs.flatMap((job, index) => (reuse.has(job.path) ? [] : [index]));
+  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(only.length / 50)));
   const wanted =
-    threads > 1 && (options.threads !== undefined || jobs.length >= PARALLEL_FROM) ? threads - 1 : 0;
+    threads > 1 && (options.threads !== undefined || only.length >= PARALLEL_FROM) ? threads - 1 : 0;
   const started = options.workers ?? RenderWorkers.start(wanted);
   const workers = started.take(wanted);
   started.close();
-  const queue = JobQueue.create(jobs.length, CHUNK);
+  const queue = JobQueue.create(only.length, CHUNK);
   // Only what rendering needs crosses to the workers: structured cloning is
   // paid per field, and a service's origins (where each setting was set) are
   // for diagnostics only.
@@ -144,20 +154,28 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
     services: input.services.map((service) => ({ ...service, origins: new Map() })),
   };
   const running = workers.map((worker) =>
-    runWorker(worker, { input: data, queue: queue.sharing, withObjects }),
+    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only }),
   );
   for (const worker of running) worker.result.catch(() => undefined);
   return {
     async finish() {
       const rendered = new Map<number, RenderedFile>();
-      // Loaded only now: until here this thread validated and ran policy
-      // while the workers, which loaded cdk8s meanwhile, rendered.
-      const { renderJob } = await import("./render-repository.js");
-      for (const index of queue.take()) {
-        const file = renderJob(jobs[index] as RenderJob);
-        // Objects kept until the end survive into the old generation, which
-        // makes every garbage collection on the way dearer: keep them only when wanted.
-        rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
+      jobs.forEach((job, index) => {
+        const bytes = reuse.get(job.path);
+        if (bytes) rendered.set(index, fileFromBytes(bytes, []));
+      });
+      // Loaded only now (and only when there is something to render): until
+      // here this thread validated and ran policy while the workers, which
+      // loaded cdk8s meanwhile, rendered.
+      if (only.length > 0) {
+        const { renderJob } = await import("./render-repository.js");
+        for (const position of queue.take()) {
+          const index = only[position] as number;
+          const file = renderJob(jobs[index] as RenderJob);
+          // Objects kept until the end survive into the old generation, which
+          // makes every garbage collection on the way dearer: keep them only when wanted.
+          rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
+        }
       }
       for (const result of await Promise.all(running.map((w) => w.result))) {
         result.indexes.forEach((index, i) => {

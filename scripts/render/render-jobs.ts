@@ -38,6 +38,8 @@ export function fileFromBytes(bytes: Uint8Array, objects: KubeObject[]): Rendere
 export interface RenderedTree {
   files: Map<string, RenderedFile>;
   environments: string[];
+  /** The key files' texts by path (trusted-files.ts keyFileTexts), when the renderer made them. */
+  keyFiles?: ReadonlyMap<string, string>;
 }
 
 /** The resolved repository, as much of it as rendering needs. */

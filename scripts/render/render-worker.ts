@@ -10,6 +10,8 @@ export interface RenderWorkerData {
   /** The queue of positions in renderJobs(input) that every rendering thread takes from. */
   queue: SharedJobQueue;
   withObjects: boolean;
+  /** The positions in renderJobs(input) to render: the queue hands out positions in this list. */
+  only: number[];
 }
 
 /**
@@ -33,14 +35,15 @@ if (parentPort) {
   });
 }
 
-function render({ input, queue, withObjects }: RenderWorkerData): RenderWorkerResult {
+function render({ input, queue, withObjects, only }: RenderWorkerData): RenderWorkerResult {
   try {
     const jobs = renderJobs(input);
     const indexes: number[] = [];
     const places: Utf8Place[] = [];
     const chunks = new Utf8Chunks();
     const objects: unknown[][] = [];
-    for (const index of new JobQueue(queue).take()) {
+    for (const position of new JobQueue(queue).take()) {
+      const index = only[position] as number;
       const job = jobs[index];
       if (!job) throw new Error(`no render job ${index}`);
       const file = renderJob(job);

@@ -5,13 +5,16 @@ import { acquireRenderLock, codeOf } from "./write/lock.js";
 import {
   type EntryKind,
   type FileContent,
+  type FileIdentity,
   hasText,
+  manifestIdentity,
   manifestsDirName,
   type PlannedFile,
   readManifestText,
   readTree,
   recoverInterruptedWrite,
   replaceTree,
+  sameIdentity,
 } from "./write/tree.js";
 
 /** How {@link writeManifests} runs. */
@@ -35,6 +38,14 @@ export interface WriteOptions {
    * `idp diff` to show how it differs.
    */
   readDrift?: boolean;
+  /**
+   * Files the caller read moments ago and found to hold exactly what is to
+   * be written, by path under `manifests/`, with the identity they had then
+   * (see trusted-files.ts). One still with that identity is unchanged
+   * without being read again; any other is compared byte for byte.
+   * @default none
+   */
+  readBefore?: ReadonlyMap<string, FileIdentity>;
 }
 
 /**
@@ -216,7 +227,12 @@ function compareWithDisk(
   const planned = new Map<string, PlannedFile>();
   for (const [path, content] of wanted) {
     const kind: EntryKind | undefined = onDisk.get(path);
-    const same = kind === "file" && hasText(root, path, content);
+    const before = options.readBefore?.get(path);
+    const now = before && kind === "file" ? manifestIdentity(root, path) : undefined;
+    const same =
+      kind === "file" &&
+      ((before !== undefined && now !== undefined && sameIdentity(before, now)) ||
+        hasText(root, path, content));
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);
     planned.set(path, { content, unchanged: same });

@@ -16,6 +16,7 @@ import { type CodeownersState, derivedCodeowners, syncCodeowners } from "../code
 import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
 import { fileContent, type RenderedTree } from "../render/render-jobs.js";
+import { keyFiles, keyFileTexts } from "../render/trusted-files.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 
@@ -61,7 +62,8 @@ export async function stageChange(
     const codeowners = derivedCodeowners(root, checked);
     if (codeowners && hasErrors(codeowners.diagnostics))
       return { checked: { ...checked, diagnostics: [...checked.diagnostics, ...codeowners.diagnostics] } };
-    const tree = await renderRepositoryInParallel(checked);
+    const rendered = await renderRepositoryInParallel(checked);
+    const tree = { ...rendered, keyFiles: keyFileTexts(rendered.files, keyFiles(checked)) };
     return { checked, tree, ...(codeowners ? { codeowners } : {}) };
   } catch (cause) {
     if (cause instanceof ToolError) throw cause;
@@ -118,7 +120,10 @@ export function applyChange(
       writeFileSync(temporary, text);
       renameSync(temporary, path);
     }
-    const texts = new Map([...tree.files].map(([path, file]) => [path, fileContent(file)]));
+    const texts = new Map<string, string | Uint8Array>(
+      [...tree.files].map(([path, file]) => [path, fileContent(file)]),
+    );
+    for (const [path, text] of tree.keyFiles ?? []) texts.set(path, text);
     const manifests = writeManifests(root, texts, {
       check: false,
       allowEmpty: false,

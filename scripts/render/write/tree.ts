@@ -81,6 +81,29 @@ export function readManifestText(root: string, path: string): string | undefined
 let scratch = Buffer.allocUnsafe(64 * 1024);
 let encoded = Buffer.allocUnsafe(64 * 1024);
 
+/** What identifies one version of a file on disk: a rewrite or a replacement changes it. */
+export interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+/** The identity of `manifests/<path>` now (not following a link), or undefined when it cannot be read. */
+export function manifestIdentity(root: string, path: string): FileIdentity | undefined {
+  try {
+    const { ino, size, mtimeMs, ctimeMs } = lstatSync(join(root, manifestsDirName, path));
+    return { ino, size, mtimeMs, ctimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether two identities are of the same version of a file. */
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
 /** A file's content: text (written as UTF-8) or the bytes themselves. */
 export type FileContent = string | Uint8Array;
 

@@ -1,4 +1,4 @@
-import type { ResolvedSide } from "../plan/render-keys.js";
+import type { ResolvedSide } from "../render/render-keys.js";
 import { type CostRange, costRepository } from "./cost.js";
 
 /** One service whose monthly cost differs between the base and the head of a change, in one environment. */

@@ -175,7 +175,7 @@ function containerInput(container: ResolvedContainer): Record<string, unknown> {
  * and the sidecars together, or the largest init container if that is more
  * (init containers run one at a time, before the sidecars start).
  */
-function podRequests(service: ResolvedService): { cpu: number; memory: number } {
+export function podRequests(service: ResolvedService): { cpu: number; memory: number } {
   const sum = (what: "cpu" | "memory") =>
     [service.resources, ...service.sidecars.map((c) => c.resources)].reduce(
       (total, r) => total + (quantity(r[what]) ?? 0),

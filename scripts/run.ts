@@ -359,7 +359,10 @@ function buildProgram(
     .description(
       "the static portal (catalog, services, teams, environments, graph, policies) from the repository and its git history",
     )
-    .requiredOption("--out <dir>", "the folder to write the site to (replaced whole; a new, empty or earlier portal folder)")
+    .requiredOption(
+      "--out <dir>",
+      "the folder to write the site to (replaced whole; a new, empty or earlier portal folder)",
+    )
     .action(async (raw: { root?: string; format: string; out: string }) => {
       const { portalCommand } = await import("./commands/portal.js");
       done(await portalCommand({ ...options(raw), out: resolve(cwd, raw.out) }));

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { checkRepository, collectPortal } from "../portal/collect.js";
 import { buildSite } from "../portal/build.js";
+import { checkRepository, collectPortal } from "../portal/collect.js";
 import { writeSite } from "../portal/write.js";
 import { hasErrors } from "../report/diagnostic.js";
 import { formatReport } from "../report/emit.js";

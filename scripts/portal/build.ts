@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PortalModel } from "./collect.js";
 import { ToolError } from "../errors.js";
+import type { PortalModel } from "./collect.js";
 import { type Content, externalLink, html } from "./html.js";
-import { page, SCRIPT, STYLESHEET } from "./layout.js";
+import { ICON, page, SCRIPT, STYLESHEET } from "./layout.js";
 import { catalogPage } from "./pages/catalog.js";
 import { environmentPage, environmentsIndexPage } from "./pages/environment.js";
 import { graphPage } from "./pages/graph.js";
@@ -41,13 +41,17 @@ export function buildSite(model: PortalModel): Site {
     site.set(p.path, page({ path: p.path, title: p.title, section: sectionOf(p.path), footer }, p.body));
   site.set(STYLESHEET, readAsset("portal.css"));
   site.set(SCRIPT, readAsset("portal.js"));
+  site.set(ICON, readAsset("favicon.svg"));
   return site;
 }
 
 /** The site's own CSS and JavaScript, shipped with the tool (scripts/portal/assets, found from dist/ too). */
 function readAsset(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "assets", name), join(here, "..", "..", "..", "scripts", "portal", "assets", name)];
+  const candidates = [
+    join(here, "assets", name),
+    join(here, "..", "..", "..", "scripts", "portal", "assets", name),
+  ];
   const found = candidates.find((path) => existsSync(path));
   if (!found) throw new ToolError(`the portal asset ${name} is missing (looked in ${candidates.join(", ")})`);
   return readFileSync(found, "utf8");

@@ -8,10 +8,10 @@ import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/reso
 import { readPolicyBundle } from "../policy/bundle.js";
 import { readExceptionLimits } from "../policy/exception-limits.js";
 import { PLAN_RULES, readExceptions } from "../policy/exceptions.js";
-import type { Diagnostic } from "../report/diagnostic.js";
-import { Redactor } from "../report/redact.js";
 import { MANIFEST_FILE } from "../render/render-jobs.js";
 import { manifestsDirName } from "../render/write/tree.js";
+import type { Diagnostic } from "../report/diagnostic.js";
+import { Redactor } from "../report/redact.js";
 import { type PolicyRule, readPolicyRules } from "./policy-rules.js";
 import { type RepositoryLinks, repositoryLinks } from "./repository-links.js";
 
@@ -45,7 +45,8 @@ export interface PortalChange {
   author: string;
   pr: number | null;
   subject: string;
-  environment: string;
+  /** The environments the change touched alike, in promotion order. */
+  environments: string[];
   what: string;
 }
 
@@ -146,15 +147,21 @@ function exceptionsInForce(root: string, checked: CheckedRepository, today: stri
 }
 
 /** The audit timeline per service, or undefined outside a git repository (a copy, an export). */
-async function readHistory(root: string, redactor: Redactor): Promise<Map<string, PortalChange[]> | undefined> {
+async function readHistory(
+  root: string,
+  redactor: Redactor,
+): Promise<Map<string, PortalChange[]> | undefined> {
   if (!existsSync(join(root, ".git"))) return undefined;
   const timeline = await auditHistory({ root });
   if (timeline.kind !== "timeline") return undefined;
   const byService = new Map<string, PortalChange[]>();
   for (const event of timeline.events) {
     const list = byService.get(event.service) ?? [];
-    if (list.length >= CHANGES_PER_SERVICE) continue;
-    list.push(toChange(event, redactor));
+    const change = toChange(event, redactor);
+    // One commit that changed several environments alike is one row.
+    const same = list.find((c) => c.sha === change.sha && c.what === change.what);
+    if (same) same.environments.push(...change.environments);
+    else if (list.length < CHANGES_PER_SERVICE) list.push(change);
     byService.set(event.service, list);
   }
   return byService;
@@ -168,13 +175,17 @@ function toChange(event: AuditEvent, redactor: Redactor): PortalChange {
     author: commit.author.login ?? (commit.author.name.trim() || commit.author.email),
     pr: commit.pr,
     subject: redactor.text(commit.subject),
-    environment: event.environment,
+    environments: [event.environment],
     what: redactor.text(describeEvent(event)),
   };
 }
 
 /** The manifest `idp render` committed for a service in an environment (credentials hidden), if any. */
-export function committedManifest(model: PortalModel, environment: string, service: string): string | undefined {
+export function committedManifest(
+  model: PortalModel,
+  environment: string,
+  service: string,
+): string | undefined {
   const path = join(model.root, manifestsDirName, environment, service, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
   return model.redactor.text(readFileSync(path, "utf8"));

@@ -39,7 +39,10 @@ export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEd
   graph.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 70, marginx: 16, marginy: 16 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes)
-    graph.setNode(node.id, { width: Math.ceil(node.label.length * CHARACTER_WIDTH + PADDING), height: NODE_HEIGHT });
+    graph.setNode(node.id, {
+      width: Math.ceil(node.label.length * CHARACTER_WIDTH + PADDING),
+      height: NODE_HEIGHT,
+    });
   for (const edge of edges) if (edge.from !== edge.to) graph.setEdge(edge.from, edge.to);
   dagre.layout(graph);
   const label = graph.graph();

@@ -4,6 +4,8 @@ import { relativeLink } from "./site.js";
 /** The site's own files, from the site root. */
 export const STYLESHEET = "assets/portal.css";
 export const SCRIPT = "assets/portal.js";
+/** Without an icon of its own, a browser asks for /favicon.ico: above a sub-path site, a 404. */
+export const ICON = "assets/favicon.svg";
 
 /**
  * Only the site's own files: no inline script or style, nothing from the
@@ -39,13 +41,15 @@ export function page(frame: PageFrame, body: Content): string {
     ([label, target]) =>
       html`<li><a href="${to(target)}"${target === frame.section ? new Html(' aria-current="page"') : ""}>${label}</a></li>`,
   );
-  return `<!doctype html>\n${html`<html lang="en">
+  return `<!doctype html>\n${
+    html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <meta name="referrer" content="no-referrer">
 <title>${frame.title} · Platform portal</title>
+<link rel="icon" href="${to(ICON)}" type="image/svg+xml">
 <link rel="stylesheet" href="${to(STYLESHEET)}">
 <script src="${to(SCRIPT)}" defer></script>
 </head>
@@ -59,5 +63,6 @@ ${body}
 </main>
 <footer class="foot"><p>${frame.footer}</p></footer>
 </body>
-</html>`.text}\n`;
+</html>`.text
+  }\n`;
 }

@@ -31,7 +31,10 @@ export function writeSite(out: string, site: Site): void {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, content);
     }
-    writeFileSync(join(temp, MARKER), "written by idp portal: this folder is replaced whole on the next build\n");
+    writeFileSync(
+      join(temp, MARKER),
+      "written by idp portal: this folder is replaced whole on the next build\n",
+    );
     // GitHub Pages serves the files as they are (no Jekyll pass).
     writeFileSync(join(temp, ".nojekyll"), "");
     if (existsSync(out)) renameSync(out, old);

@@ -1,7 +1,7 @@
 // The portal's only script: filters the catalog in place (search text, team, tier,
 // environment). No network, no eval, no inline handlers: the page's
 // Content-Security-Policy allows this file and nothing else.
-"use strict";
+
 (() => {
   const form = document.getElementById("catalog-filters");
   if (!form) return;

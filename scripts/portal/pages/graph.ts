@@ -24,7 +24,9 @@ export function graphPage(model: PortalModel): { path: string; title: string; bo
     const resolved = [...service.byEnvironment.values()];
     for (const callee of new Set(resolved.flatMap((s) => s.calls)))
       if (known.has(callee)) edges.push({ from: `s:${service.name}`, to: `s:${callee}`, kind: "call" });
-    const dependencies = new Map(resolved.flatMap((s) => s.dependencies.map((d) => [d.name, d.type] as const)));
+    const dependencies = new Map(
+      resolved.flatMap((s) => s.dependencies.map((d) => [d.name, d.type] as const)),
+    );
     for (const [name, type] of dependencies) {
       const id = `d:${service.name}:${name}`;
       nodes.push({ id, label: `${name} (${type})`, kind: "dependency", group: teams.get(service.team) ?? 0 });

@@ -1,3 +1,4 @@
+import { parseQuantity } from "../../model/quantity.js";
 import type { DependencyClass } from "../../model/types.generated.js";
 import { committedManifest, manifestPath, type PortalModel, type PortalService } from "../collect.js";
 import {
@@ -12,7 +13,6 @@ import {
 import { type Content, externalLink, html, join } from "../html.js";
 import { commitUrl, editUrl, pullRequestUrl, sourceUrl } from "../repository-links.js";
 import { environmentPath, relativeLink, servicePath, teamPath } from "../site.js";
-import { parseQuantity } from "../../model/quantity.js";
 import { contactList } from "./team.js";
 
 /** One service's page: owners, links, promotion, runtime, dependencies, calls, findings, history. */
@@ -83,7 +83,9 @@ function runtime(model: PortalModel, service: PortalService): Content {
   const rows = model.environments.flatMap((environment) => {
     const s = service.byEnvironment.get(environment.name);
     if (!s) return [];
-    const route = s.route ? externalLink(`https://${s.route.host}${s.route.path}`, `${s.route.host}${s.route.path}`) : "—";
+    const route = s.route
+      ? externalLink(`https://${s.route.host}${s.route.path}`, `${s.route.host}${s.route.path}`)
+      : "—";
     const cpu = parseQuantity(s.resources.cpu);
     const memory = parseQuantity(s.resources.memory);
     return [
@@ -104,16 +106,22 @@ function classText(dependency: { size: string; class: DependencyClass }): Conten
   if ("volume" in chosen)
     return html`<strong>${dependency.size}</strong> volume <span class="muted">(${chosen.volume.storageClassName}, ${String(chosen.volume.size)})</span>`;
   const claim = chosen.claim as { kind?: string; spec?: { parameters?: Record<string, unknown> } };
-  const parameters = Object.entries(claim.spec?.parameters ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  const parameters = Object.entries(claim.spec?.parameters ?? {}).map(
+    ([k, v]) => `${k}: ${JSON.stringify(v)}`,
+  );
   return html`<strong>${dependency.size}</strong> ${claim.kind ?? ""}${parameters.length > 0 ? html` <span class="muted">(${parameters.join(", ")})</span>` : ""}`;
 }
 
 function dependencies(model: PortalModel, service: PortalService): Content {
-  const names = [...new Set([...service.byEnvironment.values()].flatMap((s) => s.dependencies.map((d) => d.name)))].sort();
+  const names = [
+    ...new Set([...service.byEnvironment.values()].flatMap((s) => s.dependencies.map((d) => d.name))),
+  ].sort();
   if (names.length === 0) return "";
   const present = model.environments.filter((e) => service.byEnvironment.has(e.name));
   const rows = names.map((name) => {
-    const type = [...service.byEnvironment.values()].flatMap((s) => s.dependencies).find((d) => d.name === name)?.type;
+    const type = [...service.byEnvironment.values()]
+      .flatMap((s) => s.dependencies)
+      .find((d) => d.name === name)?.type;
     return html`<tr><th scope="row">${name}</th><td>${type}</td>${present.map((e) => {
       const dependency = service.byEnvironment.get(e.name)?.dependencies.find((d) => d.name === name);
       return html`<td>${dependency ? classText(dependency) : "—"}</td>`;
@@ -134,9 +142,12 @@ function secrets(model: PortalModel, service: PortalService): Content {
       byVariable.set(variable, set);
     }
   if (byVariable.size === 0) return "";
-  const rows = [...byVariable].sort(([a], [b]) => (a < b ? -1 : 1)).map(
-    ([variable, references]) => html`<tr><th scope="row"><code>${variable}</code></th><td>${join([...references].map((r) => html`<code>${r}</code>`))}</td></tr>`,
-  );
+  const rows = [...byVariable]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(
+      ([variable, references]) =>
+        html`<tr><th scope="row"><code>${variable}</code></th><td>${join([...references].map((r) => html`<code>${r}</code>`))}</td></tr>`,
+    );
   return html`<section aria-labelledby="secrets"><h2 id="secrets">Secret references</h2>
 <p class="muted">Names and store paths only: values live in ${model.environments[0]?.spec.secretStore?.name ?? "the secret store"} and never in the repository.</p>
 <div class="table-wrap"><table><thead><tr><th scope="col">Variable</th><th scope="col">Reference (path#key)</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
@@ -160,10 +171,12 @@ function findings(model: PortalModel, service: PortalService): Content {
   const target = `services/${service.name}`;
   const waivers = model.exceptions.filter((e) => e.target === target || e.target === service.file);
   const items = own.map(
-    (d) => html`<li>${severityBadge(d.severity)} <code>${d.code.replace(/^policy\./, "")}</code> ${d.message} <span class="muted">(line ${d.line})</span></li>`,
+    (d) =>
+      html`<li>${severityBadge(d.severity)} <code>${d.code.replace(/^policy\./, "")}</code> ${d.message} <span class="muted">(line ${d.line})</span></li>`,
   );
   const exceptions = waivers.map(
-    (e) => html`<li><code>${e.rule}</code> waived ${e.environments ? html`in ${e.environments.join(", ")}` : "everywhere"} until ${e.expires} <span class="badge warn">${daysLeftText(e.daysLeft)}</span>: ${e.reason} <span class="muted">(approved by ${e.approvedBy})</span></li>`,
+    (e) =>
+      html`<li><code>${e.rule}</code> waived ${e.environments ? html`in ${e.environments.join(", ")}` : "everywhere"} until ${e.expires} <span class="badge warn">${daysLeftText(e.daysLeft)}</span>: ${e.reason} <span class="muted">(approved by ${e.approvedBy})</span></li>`,
   );
   return html`<section aria-labelledby="findings"><h2 id="findings">Policy findings and exceptions</h2>
 ${items.length > 0 ? html`<ul class="findings">${items}</ul>` : html`<p><span class="badge same">pass</span> No policy finding in any environment.</p>`}
@@ -179,10 +192,10 @@ function changes(model: PortalModel, service: PortalService): Content {
   const rows = list.map((c) => {
     const pr = c.pr === null ? "" : repo ? externalLink(pullRequestUrl(repo, c.pr), `#${c.pr}`) : `#${c.pr}`;
     const sha = repo ? externalLink(commitUrl(repo, c.sha), c.sha.slice(0, 7)) : c.sha.slice(0, 7);
-    return html`<tr><td>${c.date}</td><td>${c.author}</td><td>${pr}</td><td><code>${sha}</code></td><td>${c.environment}</td><td class="desc">${c.what}<br><span class="muted">${c.subject}</span></td></tr>`;
+    return html`<tr><td>${c.date}</td><td>${c.author}</td><td>${pr}</td><td><code>${sha}</code></td><td>${c.environments.join(", ")}</td><td class="desc">${c.what}<br><span class="muted">${c.subject}</span></td></tr>`;
   });
   return html`<section aria-labelledby="changes"><h2 id="changes">Last changes</h2>
-${rows.length === 0 ? html`<p class="muted">No change recorded in the history.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Date</th><th scope="col">Author</th><th scope="col">Pull request</th><th scope="col">Commit</th><th scope="col">Environment</th><th scope="col">Change</th></tr></thead><tbody>${rows}</tbody></table></div>`}
+${rows.length === 0 ? html`<p class="muted">No change recorded in the history.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Date</th><th scope="col">Author</th><th scope="col">Pull request</th><th scope="col">Commit</th><th scope="col">Environments</th><th scope="col">Change</th></tr></thead><tbody>${rows}</tbody></table></div>`}
 </section>`;
 }
 

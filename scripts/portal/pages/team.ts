@@ -1,5 +1,5 @@
-import type { TeamModel } from "../../model/resolved.js";
 import { parseQuantity } from "../../model/quantity.js";
+import type { TeamModel } from "../../model/resolved.js";
 import { podRequests } from "../../policy/input.js";
 import type { PortalModel } from "../collect.js";
 import { cpuText, memoryText, podRange, tierBadge } from "../format.js";
@@ -21,12 +21,16 @@ ${contact.email ? html`<dt>Email</dt><dd>${email ? html`<a href="mailto:${email}
 }
 
 /** A team's page: contact, services, and what its services request against the quota of each environment. */
-export function teamPage(model: PortalModel, team: TeamModel): { path: string; title: string; body: Content } {
+export function teamPage(
+  model: PortalModel,
+  team: TeamModel,
+): { path: string; title: string; body: Content } {
   const path = teamPath(team.name);
   const to = (target: string) => relativeLink(path, target);
   const services = model.services.filter((s) => s.team === team.name);
   const rows = services.map(
-    (s) => html`<tr><th scope="row"><a href="${to(servicePath(s.name))}">${s.name}</a></th><td>${tierBadge(s.tier)}</td><td>${s.type}</td><td class="desc">${s.description}</td></tr>`,
+    (s) =>
+      html`<tr><th scope="row"><a href="${to(servicePath(s.name))}">${s.name}</a></th><td>${tierBadge(s.tier)}</td><td>${s.type}</td><td class="desc">${s.description}</td></tr>`,
   );
   const body = html`<div class="page-head"><p class="crumbs"><a href="${to("teams.html")}">Teams</a> / <span>${team.name}</span></p>
 <h1>Team ${team.name}</h1><p class="lead">${services.length} services${team.spec.budget ? html`, monthly budget ${team.spec.budget.monthly}` : ""}.</p></div>

@@ -7,7 +7,7 @@ export interface PolicyRule {
   id: string;
   /** What the rule checks, from the comment that introduces it in the Rego source. */
   description: string;
-  /** deny, warn, or both (a rule can deny in production and warn elsewhere). */
+  /** deny, warn, or both (a rule can deny in production and warn elsewhere), in source order. */
   severities: ("deny" | "warn")[];
   /** The package's METADATA title and description, and its file. */
   group: { title: string; description: string; file: string };
@@ -36,16 +36,30 @@ export function readPolicyRules(root: string): PolicyRule[] {
     const lines = readFileSync(join(root, file), "utf8").split("\n");
     const group = { ...packageMetadata(lines), file };
     let set: "deny" | "warn" | undefined;
+    // The rule the comments above are about: a `deny contains` after `# NET003: ...` is NET003's.
+    let current: PolicyRule | undefined;
+    let continuing: PolicyRule | undefined;
     for (const line of lines) {
       const comment = RULE_COMMENT.exec(line);
       if (comment) {
         const [, id = "", description = ""] = comment;
-        if (!rules.has(id)) rules.set(id, { id, description, severities: [], group });
+        const known = rules.get(id);
+        current = known ?? { id, description, severities: [], group };
+        continuing = known ? undefined : current;
+        rules.set(id, current);
         continue;
       }
+      // A description that goes on over more comment lines.
+      if (continuing && line.startsWith("# ")) {
+        continuing.description += ` ${line.slice(2).trim()}`;
+        continue;
+      }
+      continuing = undefined;
       const opened = RULE_SET.exec(line);
-      if (opened) set = opened[1] as "deny" | "warn";
-      else if (/^\S/.test(line)) set = undefined;
+      if (opened) {
+        set = opened[1] as "deny" | "warn";
+        if (current && !current.severities.includes(set)) current.severities.push(set);
+      } else if (/^\S/.test(line)) set = undefined;
       if (!set) continue;
       for (const [, id = ""] of line.matchAll(RULE_ID)) {
         const rule = rules.get(id);

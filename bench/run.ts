@@ -1,5 +1,6 @@
 import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
+import { runPortalBenchmark } from "./portal.js";
 import { runRenderBenchmark, type Target } from "./render.js";
 import { runValidateBenchmark, type Size } from "./validate.js";
 
@@ -18,7 +19,9 @@ benchmarks:
   policy     the policy stage in-process and wasm against opa eval, whole process
              (bench/results/policy.*); --sizes 1000 (default; one size)
   plan       idp plan --base main for a one-service change (bench/results/plan.*);
-             --sizes 10,100,1000 (default), interleaved rounds`;
+             --sizes 10,100,1000 (default), interleaved rounds
+  portal     idp portal on a rendered, committed repository (bench/results/portal.*);
+             --sizes 1000 (default; one size)`;
 
 interface Options {
   name?: string;
@@ -117,6 +120,16 @@ try {
       log,
     });
     printTargets(report.targets, "policy.json and policy.md");
+  } else if (name === "portal") {
+    const portalSizes = counts(sizes, "portal");
+    if (portalSizes && portalSizes.length !== 1)
+      throw new Error("--sizes: the portal benchmark takes one size");
+    const report = runPortalBenchmark({
+      ...(portalSizes ? { services: portalSizes[0] as number } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    printTargets(report.targets, "portal.json and portal.md");
   } else {
     console.error(name === undefined ? USAGE : `unknown benchmark "${name}"\n\n${USAGE}`);
     process.exitCode = 2;

@@ -4,7 +4,8 @@ import dagre from "@dagrejs/dagre";
 export interface GraphNode {
   id: string;
   label: string;
-  kind: "service" | "dependency";
+  /** A service of the graph, a service of another team it calls (outlined), or a dependency. */
+  kind: "service" | "outside" | "dependency";
   /** A small number that picks the node's colour (its team). */
   group: number;
   /** Where the node links to, relative to the page; none for a dependency. */
@@ -34,9 +35,20 @@ const PADDING = 24;
  * Lays the graph out at build time with dagre (layered, left to right:
  * callers before callees), so the page ships a finished SVG and no layout code.
  */
-export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): GraphLayout {
+export function layoutGraph(
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+  options: { fast?: boolean } = {},
+): GraphLayout {
   const graph = new dagre.graphlib.Graph({ multigraph: false });
-  graph.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 70, marginx: 16, marginy: 16 });
+  graph.setGraph({
+    rankdir: "LR",
+    nodesep: 14,
+    ranksep: 70,
+    marginx: 16,
+    marginy: 16,
+    ranker: "network-simplex",
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes)
     graph.setNode(node.id, {
@@ -44,7 +56,8 @@ export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEd
       height: NODE_HEIGHT,
     });
   for (const edge of edges) if (edge.from !== edge.to) graph.setEdge(edge.from, edge.to);
-  dagre.layout(graph);
+  // Fast skips dagre's extra ordering passes: fewer crossings minimised, a third of the time.
+  dagre.layout(graph, { disableOptimalOrderHeuristic: options.fast === true });
   const label = graph.graph();
   return {
     width: Math.ceil(label.width ?? 0),

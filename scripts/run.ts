@@ -322,6 +322,44 @@ function buildProgram(
       },
     );
 
+  // Scorecards are data, not findings: no github format.
+  common(program.command("scorecard"), ["text", "json", "markdown"])
+    .description(
+      "production readiness of each service in each environment (bronze, silver, gold) and what is missing for the next level; per-team counts",
+    )
+    .argument("[service]", "one service, with every check")
+    .option("--environment <env>", "only this environment")
+    .action(
+      async (service: string | undefined, raw: { root?: string; format: string; environment?: string }) => {
+        const { scorecardCommand } = await import("./commands/scorecard.js");
+        done(
+          await scorecardCommand({
+            ...options(raw),
+            ...(service !== undefined ? { service } : {}),
+            ...(raw.environment !== undefined ? { environment: raw.environment } : {}),
+          }),
+        );
+      },
+    );
+
+  // Cost is data, not findings: no github format.
+  common(program.command("cost"), ["text", "json", "markdown"])
+    .description(
+      "monthly cost per service and environment (requests × pods at the environment's prices, plus dependencies), per team against its budget, per environment",
+    )
+    .option("--team <team>", "only this team's services and total")
+    .option("--environment <env>", "only this environment")
+    .action(async (raw: { root?: string; format: string; team?: string; environment?: string }) => {
+      const { costCommand } = await import("./commands/cost.js");
+      done(
+        await costCommand({
+          ...options(raw),
+          ...(raw.team !== undefined ? { team: raw.team } : {}),
+          ...(raw.environment !== undefined ? { environment: raw.environment } : {}),
+        }),
+      );
+    });
+
   // History holds no findings to annotate: no github format.
   common(program.command("audit"), ["text", "json", "markdown"])
     .description(

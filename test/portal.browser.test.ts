@@ -102,6 +102,10 @@ describe("idp portal in Chromium", { timeout: 120_000 }, () => {
 
     await page.getByLabel("Runs in").selectOption("");
     await page.getByLabel("Tier").selectOption("");
+    // Readiness: the scorecard level where the service runs last (search is experimental: not in prod).
+    await page.getByLabel("Readiness").selectOption("bronze");
+    await expect.poll(() => visibleRows(page).locator("th").allTextContents()).toEqual(["search"]);
+    await page.getByLabel("Readiness").selectOption("");
     await page.getByRole("link", { name: "checkout", exact: true }).click();
     expect(await page.title()).toMatch(/^checkout ·/);
     expect(page.url()).toBe(pathToFileURL(join(out, "services", "checkout.html")).href);

@@ -128,3 +128,59 @@ quota_finding(team, usage, dimension, limit, "max") := lib.file_finding(lib.envi
 		" or ask the platform team to raise spec.quota.", dimension,
 	])
 }
+
+# METADATA
+# title: COST003 team budget
+# description: |
+#   A team's monthly cost across every environment (the input's teams[team].cost, computed by
+#   `idp cost`'s own code: requests x pods at each environment's prices, plus dependencies) against
+#   budget.monthly in its team file. Over the budget at minimum scale is denied; at 80 % of it or more,
+#   or over it only at autoscale.max, is a warning. Every evaluation (one per environment) sees the same
+#   totals, so the finding is one, on the team file's budget.
+deny contains finding if {
+	some team, facts in lib.teams
+	facts.cost.min > facts.budget
+	finding := budget_finding(facts, concat("", [
+		"team ", team, " costs ", usd_text(facts.cost.min), " a month across all environments",
+		range_note(facts.cost), ", over its budget of ", usd_text(facts.budget),
+		" (", percent_text(facts.cost.min, facts.budget), "); lower requests, replicas or dependency sizes",
+		" (see idp cost --team ", team, "), or ask the platform team to raise budget.monthly",
+	]))
+}
+
+# METADATA
+# title: COST003 team budget nearly used
+# description: |
+#   A team within its budget at minimum scale, but using 80 % of it or more, or over it when
+#   every autoscaled service runs at autoscale.max: a warning before the budget is exceeded.
+warn contains finding if {
+	some team, facts in lib.teams
+	facts.cost.min <= facts.budget
+	budget_warning(facts)
+	finding := budget_finding(facts, concat("", [
+		"team ", team, " costs ", usd_text(facts.cost.min), " a month across all environments",
+		range_note(facts.cost), ", ", percent_text(facts.cost.min, facts.budget), " of its budget of ",
+		usd_text(facts.budget), max_note(facts), "; see idp cost --team ", team,
+	]))
+}
+
+budget_warning(facts) if facts.cost.min * 10 >= facts.budget * 8
+
+budget_warning(facts) if facts.cost.max > facts.budget
+
+budget_finding(facts, message) := lib.file_finding(facts.file, "COST003", message, ["spec", "budget", "monthly"])
+
+# "$1234" (whole dollars: the rule speaks of budgets, idp cost gives the cents).
+usd_text(amount) := concat("", ["$", format_int(round(amount), 10)])
+
+percent_text(_, 0) := "no budget"
+
+percent_text(amount, budget) := concat("", [format_int(round((amount * 100) / budget), 10), " %"]) if budget != 0
+
+range_note(cost) := "" if {
+	cost.max == cost.min
+} else := concat("", [" (", usd_text(cost.max), " with every autoscaled service at autoscale.max)"])
+
+max_note(facts) := concat("", [", and over it at autoscale.max (", usd_text(facts.cost.max), ")"]) if {
+	facts.cost.max > facts.budget
+} else := ""

@@ -100,3 +100,59 @@ test_cost002_counts_pod_requests_with_sidecars if {
 	fx.fired(main.deny, "COST002", ["spec", "quota", "cpu"]) with input as fx.prod_input([svc])
 	fx.quiet(main.deny, "COST002") with input as fx.prod_input([fx.checkout])
 }
+
+# COST003: a team's monthly cost across all environments against its budget (payments: $5000)
+
+with_cost(team, min, max) := object.union(fx.teams, {team: object.union(fx.teams[team], {"cost": {"min": min, "max": max}})})
+
+budget_input(team, min, max) := object.union(fx.prod_input([fx.checkout]), {"teams": with_cost(team, min, max)})
+
+test_cost003_deny_over_budget if {
+	some f in main.deny with input as budget_input("payments", 5000.01, 5000.01)
+	f == {"rule": "COST003", "file": "teams/payments.yaml", "path": ["spec", "budget", "monthly"], "message": f.message}
+	contains(f.message, "team payments costs $5000 a month across all environments")
+	contains(f.message, "over its budget of $5000 (100 %)")
+	fx.quiet(main.warn, "COST003") with input as budget_input("payments", 5000.01, 5000.01)
+}
+
+test_cost003_warn_at_80_percent if {
+	input_ := budget_input("payments", 4000, 4000)
+	some f in main.warn with input as input_
+	f.rule == "COST003"
+	f.file == "teams/payments.yaml"
+	contains(f.message, "$4000 a month across all environments, 80 % of its budget of $5000")
+	fx.quiet(main.deny, "COST003") with input as input_
+}
+
+test_cost003_warn_when_only_maximum_exceeds if {
+	input_ := budget_input("payments", 1000, 6000)
+	some f in main.warn with input as input_
+	f.rule == "COST003"
+	contains(f.message, "($6000 with every autoscaled service at autoscale.max)")
+	contains(f.message, "and over it at autoscale.max ($6000)")
+	fx.quiet(main.deny, "COST003") with input as input_
+}
+
+test_cost003_quiet_below_80_percent if {
+	input_ := budget_input("payments", 3999.99, 3999.99)
+	fx.quiet(main.warn, "COST003") with input as input_
+	fx.quiet(main.deny, "COST003") with input as input_
+}
+
+test_cost003_at_the_budget_is_a_warning if {
+	input_ := budget_input("payments", 5000, 5000)
+	fx.fired(main.warn, "COST003", ["spec", "budget", "monthly"]) with input as input_
+	fx.quiet(main.deny, "COST003") with input as input_
+}
+
+test_cost003_quiet_without_cost if {
+	fx.quiet(main.warn, "COST003") with input as fx.prod_input([fx.checkout])
+	fx.quiet(main.deny, "COST003") with input as fx.prod_input([fx.checkout])
+}
+
+test_cost003_zero_budget if {
+	teams := object.union(fx.teams, {"data": {"file": "teams/data.yaml", "members": ["x"], "domains": [], "budget": 0, "cost": {"min": 1, "max": 1}}})
+	some f in main.deny with input as object.union(fx.prod_input([]), {"teams": teams})
+	f.rule == "COST003"
+	contains(f.message, "(no budget)")
+}

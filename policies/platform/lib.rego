@@ -12,7 +12,7 @@ environment := object.get(input, "environment", {})
 # Every service resolved in this environment.
 services := object.get(input, "services", [])
 
-# Teams by name: file, members, domains, budget.
+# Teams by name: file, members, domains, budget, cost (USD a month across all environments: {min, max}).
 teams := object.get(input, "teams", {})
 
 # The pull request being checked: author, base, date, files, changedServices; {} outside a pull request.

@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { CostChange } from "../cost/cost-delta.js";
 import { schemaCompiler } from "../model/schema-compiler.js";
 import { formatPlanMarkdown, PLAN_MARKER, type SourceLinks } from "../plan/format-markdown.js";
 import { escapeMarkdown } from "../plan/markdown-text.js";
@@ -37,6 +38,7 @@ export interface PlanFileData {
   newPolicyDiagnostics?: Diagnostic[];
   newPolicyDifference?: { added: Diagnostic[]; removed: Diagnostic[] };
   environments: EnvironmentPlan[];
+  cost?: CostChange;
   notes: string[];
 }
 
@@ -128,6 +130,7 @@ function toPlan(data: PlanFileData): Plan {
         }
       : {}),
     environments: data.environments,
+    ...(data.cost ? { cost: data.cost } : {}),
     notes: data.notes,
     sources: new Map(),
   };

@@ -116,6 +116,45 @@ const environmentPlan = {
   },
 } as const;
 
+/** An amount in whole US cents, at most ten billion dollars a month. */
+const cents = { type: "integer", minimum: 0, maximum: 1_000_000_000_000 } as const;
+
+const costRange = {
+  type: "object",
+  additionalProperties: false,
+  required: ["min", "max"],
+  properties: { min: cents, max: cents },
+} as const;
+
+/** The monthly cost before and after the change (the difference is computed again, never read). */
+const cost = {
+  type: "object",
+  additionalProperties: false,
+  required: ["environments", "services"],
+  properties: {
+    environments: {
+      type: "array",
+      maxItems: 50,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["environment", "before", "after"],
+        properties: { environment: name, before: costRange, after: costRange },
+      },
+    },
+    services: {
+      type: "array",
+      maxItems: 20_000,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["environment", "service"],
+        properties: { environment: name, service: name, before: costRange, after: costRange },
+      },
+    },
+  },
+} as const;
+
 /** The schema itself (draft 2020-12, compiled with ajv in strict mode). */
 export const PLAN_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -141,6 +180,7 @@ export const PLAN_SCHEMA = {
       properties: { added: diagnostics, removed: diagnostics },
     },
     environments: { type: "array", maxItems: 50, items: environmentPlan },
+    cost,
     notes: { type: "array", maxItems: 50, items: text(2000) },
   },
   dependentRequired: { newPolicyDiagnostics: ["newPolicyDifference"] },

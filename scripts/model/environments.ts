@@ -27,6 +27,18 @@ export function orderByPromotion(environments: readonly EnvironmentModel[]): Env
   return [...environments].sort((a, b) => depth(a) - depth(b) || compareNames(a.name, b.name));
 }
 
+/**
+ * Whether an environment is production: prod, or the last in the promotion
+ * order (no environment promotes from it). Policy (input.isProduction) and
+ * scorecards use the same answer.
+ */
+export function isProductionEnvironment(
+  environment: EnvironmentModel,
+  environments: readonly EnvironmentModel[],
+): boolean {
+  return environment.name === "prod" || !environments.some((e) => e.spec.promotesFrom === environment.name);
+}
+
 /** The namespace a team's services live in, in one environment. */
 export function namespaceFor(env: EnvironmentModel, team: string): string {
   return (env.spec.namespace ?? "{team}").replaceAll("{team}", team).replaceAll("{environment}", env.name);

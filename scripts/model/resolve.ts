@@ -1,3 +1,4 @@
+import { checkPriceTables } from "../cost/prices.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 import { resolveContainers } from "./containers.js";
 import { checkPlaceholders, resolveDependencies } from "./dependencies.js";
@@ -96,6 +97,7 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
   const environments = orderByPromotion(input.environments.map(toEnvironmentModel));
   checkFileNames([...environments, ...teams], findings);
   checkEnvironments(environments, teams, findings);
+  checkPriceTables(environments, findings);
   for (const environment of environments) checkNamespaceTemplate(environment, findings);
   checkReservedNames(environments, teams, findings);
   checkSharedClusters(environments, teams, findings);

@@ -812,6 +812,10 @@ export interface EnvironmentSpec {
    */
   quota?: Quota;
   /**
+   * What running in this environment costs per month, in USD: the price table `idp cost`, the plan's cost delta and the team budget rule (COST003) use. Absent means the environment costs nothing in those sums and `idp cost` marks it unpriced.
+   */
+  prices?: Prices;
+  /**
    * What each dependency type and size becomes here: dependencyClasses[type][size]. Services may only use types and sizes defined in every environment.
    */
   dependencyClasses?: {
@@ -911,6 +915,37 @@ export interface Quota {
    * Total pods in the namespace. At most 1,000,000: above that, the policy's sums of requests × pods leave exact integer arithmetic (Kubernetes' own limit, int32, is higher).
    */
   pods?: number;
+}
+/**
+ * A monthly price table in USD. A service costs its pod's requests (main container and sidecars, or the largest init container if more, as the scheduler counts them) times its pods (replicas; autoscale.min and autoscale.max; a cron job counts one pod), priced per vCPU and per GiB, plus one price per dependency. Every dependency class the environment defines must have a price: in dependencies[type][size], or, for a volume class, its size times storage.
+ */
+export interface Prices {
+  /**
+   * USD per vCPU of requests per month.
+   */
+  cpu: number;
+  /**
+   * USD per GiB (2^30 bytes) of memory requests per month.
+   */
+  memory: number;
+  /**
+   * USD per GiB of a volume class's size per month; prices every volume class without an entry in dependencies.
+   */
+  storage?: number;
+  /**
+   * USD per month for one dependency of each class: dependencies[type][size], the names of dependencyClasses.
+   */
+  dependencies?: {
+    /**
+     * The monthly price of each size of this dependency type, by size name.
+     */
+    [k: string]: {
+      /**
+       * USD per month for one dependency of this type and size.
+       */
+      [k: string]: number;
+    };
+  };
 }
 /**
  * What one dependency type and size becomes in this environment when it is managed infrastructure: a claim rendered once per dependency, and the outputs services can refer to.

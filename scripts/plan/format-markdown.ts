@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../report/diagnostic.js";
 import { plural } from "../report/text.js";
+import { costMarkdown } from "./cost-text.js";
 import { describeDestroyed } from "./destruction-text.js";
 import { code, escapeMarkdown, fence } from "./markdown-text.js";
 import type { Destruction, EnvironmentPlan, ObjectChange, Plan, ServicePlan } from "./plan.js";
@@ -89,6 +90,8 @@ function compose(plan: Plan, options: MarkdownOptions, layout: Layout, truncated
   if (plan.destruction) out.push(destructionSection(plan.destruction), "");
   out.push("#### Findings", "", findingsTable(plan.diagnostics, options.links, layout.findings), "");
   if (plan.newPolicy) out.push(newPolicySection(plan.newPolicy, options.links), "");
+  const cost = costMarkdown(plan.cost);
+  if (cost) out.push(cost.trimEnd(), "");
   out.push("#### Changes", "");
   if (plan.environments.length === 0) out.push("No manifest changes.", "");
   let index = 0;

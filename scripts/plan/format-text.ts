@@ -1,5 +1,6 @@
 import { printable } from "../report/terminal-text.js";
 import { formatCounts, formatText, plural } from "../report/text.js";
+import { costTextLines } from "./cost-text.js";
 import { destructionLines } from "./destruction-text.js";
 import { type ChangeStatus, headLabel, objectLabel, PLATFORM_PLAN, type Plan } from "./plan.js";
 
@@ -33,6 +34,8 @@ export function formatPlanText(plan: Plan): string {
       out.push(`  - ${printable(`${d.file}:${d.line}: ${d.severity} ${d.code}: ${d.message}`)}`);
     out.push("");
   }
+  const cost = costTextLines(plan.cost);
+  if (cost.length > 0) out.push(...cost, "");
   if (plan.environments.length === 0) out.push("no manifest changes");
   for (const environment of plan.environments) {
     out.push(`${printable(environment.name)}: ${plural(environment.services.length, "manifest")} change`);

@@ -1,6 +1,7 @@
 import { newCalls, readAuthority } from "../change/authority.js";
 import { changedServices, serviceDocuments } from "../change/change-context.js";
 import { today as currentDay } from "../check-repository.js";
+import { type CostChange, compareCosts } from "../cost/cost-delta.js";
 import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
 import type { Resolution } from "../model/resolve.js";
@@ -140,6 +141,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
     }
     let environments: EnvironmentPlan[] = [];
     let destruction: Destruction | undefined;
+    let cost: CostChange | undefined;
     if (hasErrors(own.diagnostics)) {
       notes.push(
         "nothing was rendered: the head does not validate; fix the errors and the plan shows the manifest changes",
@@ -153,6 +155,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
           `the base (${short(baseSha)}) does not validate (${plural(base.diagnostics.filter((d) => d.severity === "error").length, "error")}): every object is shown as added`,
         );
       }
+      cost = compareCosts(baseSide, own);
       // Credentials are judged on both sides: a removed one shows in the diff's old lines.
       for (const value of findSecretValues(policiesChanged ? tree.path : root, baseSide)) secrets.add(value);
       const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
@@ -190,6 +193,7 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       diagnostics,
       ...(judgement.newPolicy ? { newPolicy: redactNewPolicy(judgement.newPolicy, redactor) } : {}),
       environments,
+      ...(cost ? { cost } : {}),
       notes,
       sources: redactor.sources(new Map([...own.sources, ...judgement.sources]), diagnostics),
     };

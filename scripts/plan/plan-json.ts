@@ -3,7 +3,7 @@ import type { Plan } from "./plan.js";
 /**
  * The plan as one JSON-ready object, `idp plan --format json`:
  * `{verdict, base, baseSha, headSha, workingTree?, destruction?, diagnostics, newPolicyDiagnostics?,
- * newPolicyDifference?, environments, notes, markdown}`. `markdown` is
+ * newPolicyDifference?, environments, cost?, notes, markdown}`. `markdown` is
  * exactly what `--format markdown` prints, so the job that posts the comment
  * needs this file and nothing else.
  */
@@ -23,6 +23,7 @@ export function planToJson(plan: Plan, markdown: string): Record<string, unknown
         }
       : {}),
     environments: plan.environments,
+    ...(plan.cost ? { cost: plan.cost } : {}),
     notes: plan.notes,
     markdown,
   };

@@ -1,3 +1,4 @@
+import type { CostChange } from "../cost/cost-delta.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 
 /** What happens to one object, one service's manifest or one finding between the base and the head. */
@@ -113,6 +114,8 @@ export interface Plan {
   newPolicy?: NewPolicyFindings;
   /** Environments with changes, in promotion order. */
   environments: EnvironmentPlan[];
+  /** What the change does to the monthly cost; absent when the head does not validate. */
+  cost?: CostChange;
   /** Remarks for a reader: why something was not rendered, which rules judged. */
   notes: string[];
   /** Source texts of the head, for printing finding lines in a terminal. */

@@ -1,3 +1,4 @@
+import { costRepository, teamTotals } from "../cost/cost.js";
 import type { ValuePath } from "../model/document.js";
 import { Findings, type Pointer } from "../model/findings.js";
 import { originOf } from "../model/merge.js";
@@ -19,9 +20,28 @@ import {
 import { buildPolicyInput, type ChangeContext } from "./input.js";
 import { flaggedSecretValues } from "./secret-values.js";
 
+/**
+ * One finding as the policy yielded it in one environment, before findings
+ * are merged across environments into diagnostics: what scorecards read.
+ */
+export interface PolicyResult {
+  environment: string;
+  rule: string;
+  severity: "deny" | "warn";
+  /** The service the finding is about; absent for a finding about a file (a team's budget, an environment). */
+  service?: string;
+  /** The file the finding points into. */
+  file: string;
+  message: string;
+  /** The exception that turned this denial into a warning, when one did. */
+  waivedBy?: LocatedException;
+}
+
 /** What the policy stage found. */
 export interface PolicyOutcome {
   diagnostics: Diagnostic[];
+  /** Every finding per environment, with the exception that waived it: findings and exceptions in force. */
+  results: PolicyResult[];
   /** Resolved (service, environment) pairs judged. */
   evaluated: number;
   /** Denials turned into warnings by an exception. */
@@ -51,7 +71,7 @@ export function checkPolicies(
   policyRoot: string = root,
 ): PolicyOutcome {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
-  if (!bundle) return { diagnostics, evaluated: 0, waived: 0, secrets: [], sources: new Map() };
+  if (!bundle) return { diagnostics, results: [], evaluated: 0, waived: 0, secrets: [], sources: new Map() };
   const { exceptions, reported, judgedFile } = judgingExceptions(
     root,
     repository,
@@ -71,15 +91,25 @@ export function checkPolicies(
     ...repository.documents.values(),
     ...(exceptionsDocument ? [exceptionsDocument] : []),
   ]);
+  // Budgets hold across environments, each evaluation sees one: the totals are computed once, here.
+  const costs = teamTotals(costRepository(repository.services, repository.environments, repository.teams));
   const used = new Set<number>();
+  const results: PolicyResult[] = [];
   const secrets: string[] = [];
   let waived = 0;
   for (const environment of repository.environments) {
     const services = servicesIn.get(environment.name) ?? [];
-    const input = buildPolicyInput(environment, repository.environments, repository.teams, services, {
-      ...change,
-      date: change.date ?? today,
-    });
+    const input = buildPolicyInput(
+      environment,
+      repository.environments,
+      repository.teams,
+      services,
+      {
+        ...change,
+        date: change.date ?? today,
+      },
+      costs,
+    );
     const byName = new Map(services.map((s) => [s.name, s]));
     const evaluated = sortFindings(engine.evaluate(input));
     secrets.push(...flaggedSecretValues(evaluated, byName));
@@ -93,6 +123,15 @@ export function checkPolicies(
         used.add(exception.index);
         waived++;
       }
+      results.push({
+        environment: environment.name,
+        rule: finding.rule,
+        severity: finding.severity,
+        ...(finding.service !== undefined ? { service: finding.service } : {}),
+        file: target.file,
+        message: finding.message,
+        ...(exception ? { waivedBy: exception } : {}),
+      });
       // Ownership findings are about the change, not an environment: one finding however many evaluations yield it.
       const scoped =
         finding.service !== undefined ||
@@ -120,6 +159,7 @@ export function checkPolicies(
     );
   return {
     diagnostics: [...diagnostics, ...reported.diagnostics, ...findings.diagnostics(), ...unused],
+    results,
     evaluated: repository.services.length,
     waived,
     secrets: [...new Set(secrets)],

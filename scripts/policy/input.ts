@@ -1,3 +1,5 @@
+import { isProductionEnvironment } from "../model/environments.js";
+import { podRequests } from "../model/pod-requests.js";
 import { parseQuantity } from "../model/quantity.js";
 import type { EnvironmentModel, ResolvedContainer, ResolvedService, TeamModel } from "../model/resolved.js";
 
@@ -23,11 +25,25 @@ export interface ChangeContext {
   newCalls?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
+/**
+ * A team's monthly cost in USD across every environment, at minimum and
+ * maximum scale: the budget rule (COST003) compares it with `budget`. It is
+ * computed in TypeScript (scripts/cost/) because each evaluation sees one
+ * environment and the budget holds across all of them.
+ */
+export interface TeamCostInput {
+  min: number;
+  max: number;
+}
+
 /** The input of one policy evaluation: one environment and everything resolved in it. */
 export interface PolicyInput {
   environment: Record<string, unknown>;
   services: Record<string, unknown>[];
-  teams: Record<string, { file: string; members: string[]; domains: string[]; budget?: number }>;
+  teams: Record<
+    string,
+    { file: string; members: string[]; domains: string[]; budget?: number; cost?: TeamCostInput }
+  >;
   change: Record<string, unknown>;
 }
 
@@ -42,10 +58,10 @@ export function buildPolicyInput(
   teams: readonly TeamModel[],
   services: readonly ResolvedService[],
   change: ChangeContext,
+  teamCosts: Readonly<Record<string, TeamCostInput>> = {},
 ): PolicyInput {
   const spec = environment.spec;
-  const isProduction =
-    environment.name === "prod" || !environments.some((e) => e.spec.promotesFrom === environment.name);
+  const isProduction = isProductionEnvironment(environment, environments);
   return {
     environment: dropUndefined({
       name: environment.name,
@@ -79,6 +95,7 @@ export function buildPolicyInput(
           members: t.spec.members ?? [],
           domains: t.spec.domains ?? [],
           budget: t.spec.budget?.monthly,
+          cost: teamCosts[t.name],
         }),
       ]),
     ) as PolicyInput["teams"],
@@ -167,25 +184,6 @@ function containerInput(container: ResolvedContainer): Record<string, unknown> {
     image: container.image,
     env: container.env,
     envFacts: envFacts(container.env),
-  };
-}
-
-/**
- * What the scheduler reserves for one pod (cores, bytes): the main container
- * and the sidecars together, or the largest init container if that is more
- * (init containers run one at a time, before the sidecars start).
- */
-export function podRequests(service: ResolvedService): { cpu: number; memory: number } {
-  const sum = (what: "cpu" | "memory") =>
-    [service.resources, ...service.sidecars.map((c) => c.resources)].reduce(
-      (total, r) => total + (quantity(r[what]) ?? 0),
-      0,
-    );
-  const largestInit = (what: "cpu" | "memory") =>
-    Math.max(0, ...service.initContainers.map((c) => quantity(c.resources[what]) ?? 0));
-  return {
-    cpu: Math.max(sum("cpu"), largestInit("cpu")),
-    memory: Math.max(sum("memory"), largestInit("memory")),
   };
 }
 

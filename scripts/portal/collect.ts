@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type AuditEvent, auditHistory } from "../audit/audit.js";
 import { describeEvent } from "../audit/format.js";
 import { type CheckedRepository, checkRepository, today as todayUtc } from "../check-repository.js";
+import { type CostReport, costRepository } from "../cost/cost.js";
 import { compareNames, orderByPromotion } from "../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import { readPolicyBundle } from "../policy/bundle.js";
@@ -12,6 +13,7 @@ import { MANIFEST_FILE } from "../render/render-jobs.js";
 import { manifestsDirName } from "../render/write/tree.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 import { Redactor } from "../report/redact.js";
+import { type Scorecard, scoreCheckedRepository } from "../scorecard/scorecard.js";
 import { type PolicyRule, readPolicyRules } from "./policy-rules.js";
 import { type RepositoryLinks, repositoryLinks } from "./repository-links.js";
 
@@ -64,6 +66,10 @@ export interface PortalModel {
   /** Newest first, per service; undefined when the root is not a git repository. */
   history?: Map<string, PortalChange[]>;
   links?: RepositoryLinks;
+  /** Production readiness, by service then environment (`idp scorecard`). */
+  scorecards: Map<string, Map<string, Scorecard>>;
+  /** Monthly cost per service, team and environment (`idp cost`). */
+  costs: CostReport;
   /** Hides what the policy judged a credential (SEC004) in manifests and history. */
   redactor: Redactor;
 }
@@ -79,6 +85,12 @@ export async function collectPortal(root: string, checked: CheckedRepository): P
   const redactor = new Redactor(checked.policy?.secrets ?? []);
   const history = await readHistory(root, redactor);
   const links = repositoryLinks(environments);
+  const scorecards = new Map<string, Map<string, Scorecard>>();
+  for (const card of scoreCheckedRepository(checked).scorecards) {
+    const byEnvironment = scorecards.get(card.service) ?? new Map<string, Scorecard>();
+    byEnvironment.set(card.environment, card);
+    scorecards.set(card.service, byEnvironment);
+  }
   return {
     root,
     today,
@@ -90,8 +102,16 @@ export async function collectPortal(root: string, checked: CheckedRepository): P
     rules: readPolicyRules(root),
     ...(history ? { history } : {}),
     ...(links ? { links } : {}),
+    scorecards,
+    costs: costRepository(checked.services, environments, checked.teams),
     redactor,
   };
+}
+
+/** A service's level in the last environment it runs in (production, in promotion order): what the catalog shows. */
+export function productionLevel(model: PortalModel, service: PortalService): Scorecard["level"] | undefined {
+  const last = [...service.byEnvironment.keys()].pop();
+  return last === undefined ? undefined : model.scorecards.get(service.name)?.get(last)?.level;
 }
 
 /** checkRepository, re-exported so the command runs the same pipeline as validate. */

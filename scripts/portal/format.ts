@@ -48,3 +48,8 @@ export function daysLeftText(days: number): string {
   if (days === 1) return "expires tomorrow";
   return `${days} days left`;
 }
+
+/** A scorecard level as a badge ("below bronze" when none is reached). */
+export function levelBadge(level: "bronze" | "silver" | "gold" | null): Content {
+  return html`<span class="badge level-${level ?? "none"}">${level ?? "below bronze"}</span>`;
+}

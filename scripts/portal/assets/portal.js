@@ -1,5 +1,5 @@
 // The portal's only script: filters the catalog in place (search text, team, tier,
-// environment). No network, no eval, no inline handlers: the page's
+// readiness level, environment). No network, no eval, no inline handlers: the page's
 // Content-Security-Policy allows this file and nothing else.
 
 (() => {
@@ -13,7 +13,7 @@
 
   // Filters may come from the address (index.html?team=payments&tier=critical): links can be shared.
   const params = new URLSearchParams(window.location.search);
-  for (const name of ["q", "team", "tier", "env"]) {
+  for (const name of ["q", "team", "tier", "level", "env"]) {
     const value = params.get(name);
     const control = field(name);
     if (value !== null && control) control.value = value;
@@ -26,12 +26,14 @@
     const team = field("team").value;
     const tier = field("tier").value;
     const env = field("env").value;
+    const level = field("level").value;
     let shown = 0;
     rows.forEach((row, index) => {
       const haystack = haystacks[index];
       const match =
         (team === "" || row.dataset.team === team) &&
         (tier === "" || row.dataset.tier === tier) &&
+        (level === "" || row.dataset.level === level) &&
         (env === "" || row.dataset.env.split(" ").includes(env)) &&
         words.every((word) => haystack.includes(word));
       row.hidden = !match;

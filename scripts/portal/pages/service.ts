@@ -1,3 +1,4 @@
+import { formatRange } from "../../cost/cost.js";
 import { parseQuantity } from "../../model/quantity.js";
 import type { DependencyClass } from "../../model/types.generated.js";
 import { committedManifest, manifestPath, type PortalModel, type PortalService } from "../collect.js";
@@ -5,6 +6,7 @@ import {
   cpuText,
   daysLeftText,
   imageVersion,
+  levelBadge,
   memoryText,
   replicasText,
   severityBadge,
@@ -41,6 +43,7 @@ ${team ? contactList(team) : html`<p>No team file for ${service.team}.</p>`}
 <section class="card" aria-labelledby="links"><h2 id="links">Links</h2>${links(model, service)}</section>
 </div>
 ${promotion(model, service)}
+${readiness(model, service)}
 ${runtime(model, service)}
 ${dependencies(model, service)}
 ${secrets(model, service)}
@@ -205,4 +208,26 @@ function manifests(model: PortalModel, service: PortalService): Content {
     return html`<details><summary>${env}: <code>${manifestPath(env, service.name)}</code></summary>${text === undefined ? html`<p class="muted">Not rendered yet: run idp render.</p>` : html`<pre><code>${text}</code></pre>`}</details>`;
   });
   return html`<section aria-labelledby="manifests"><h2 id="manifests">Rendered manifests</h2>${blocks}</section>`;
+}
+
+/** The scorecard in each environment (what is missing for the next level) and the monthly cost there. */
+function readiness(model: PortalModel, service: PortalService): Content {
+  const cards = model.scorecards.get(service.name);
+  const costs = model.costs.services.filter((c) => c.service === service.name);
+  const rows = model.environments.flatMap((environment) => {
+    const card = cards?.get(environment.name);
+    if (!card) return [];
+    const cost = costs.find((c) => c.environment === environment.name);
+    const missing = card.checks.filter((c) => card.missing.includes(c.id));
+    return [
+      html`<tr><th scope="row">${environment.name}</th><td>${levelBadge(card.level)}</td>
+<td>${card.next === null ? html`<span class="muted">top level</span>` : missing.length === 0 ? "" : html`for ${card.next}: <ul class="plain">${missing.map((c) => html`<li>${c.title} <span class="muted">(${c.detail})</span></li>`)}</ul>`}</td>
+<td>${cost ? (cost.priced ? formatRange(cost.monthly) : html`<span class="muted">no price table</span>`) : "—"}</td></tr>`,
+    ];
+  });
+  if (rows.length === 0) return "";
+  return html`<section aria-labelledby="readiness"><h2 id="readiness">Readiness and cost</h2>
+<p class="muted">Scorecard levels from <code>idp scorecard</code>; monthly cost from <code>idp cost</code> (requests × pods, autoscale from its minimum to its maximum, plus dependencies).</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">Environment</th><th scope="col">Level</th><th scope="col">Missing for the next level</th><th scope="col">Monthly cost</th></tr></thead>
+<tbody>${rows}</tbody></table></div></section>`;
 }

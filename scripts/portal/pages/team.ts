@@ -1,8 +1,9 @@
+import { formatRange, formatUsd } from "../../cost/cost.js";
+import { podRequests } from "../../model/pod-requests.js";
 import { parseQuantity } from "../../model/quantity.js";
 import type { TeamModel } from "../../model/resolved.js";
-import { podRequests } from "../../policy/input.js";
-import type { PortalModel } from "../collect.js";
-import { cpuText, memoryText, podRange, tierBadge } from "../format.js";
+import { type PortalModel, productionLevel } from "../collect.js";
+import { cpuText, levelBadge, memoryText, podRange, tierBadge } from "../format.js";
 import { type Content, externalLink, html, join } from "../html.js";
 import { environmentPath, relativeLink, servicePath, teamPath } from "../site.js";
 
@@ -28,17 +29,22 @@ export function teamPage(
   const path = teamPath(team.name);
   const to = (target: string) => relativeLink(path, target);
   const services = model.services.filter((s) => s.team === team.name);
+  const levelOf = (s: (typeof services)[number]) => {
+    const level = productionLevel(model, s);
+    return level === undefined ? "—" : levelBadge(level);
+  };
   const rows = services.map(
     (s) =>
-      html`<tr><th scope="row"><a href="${to(servicePath(s.name))}">${s.name}</a></th><td>${tierBadge(s.tier)}</td><td>${s.type}</td><td class="desc">${s.description}</td></tr>`,
+      html`<tr><th scope="row"><a href="${to(servicePath(s.name))}">${s.name}</a></th><td>${tierBadge(s.tier)}</td><td>${levelOf(s)}</td><td>${s.type}</td><td class="desc">${s.description}</td></tr>`,
   );
   const body = html`<div class="page-head"><p class="crumbs"><a href="${to("teams.html")}">Teams</a> / <span>${team.name}</span></p>
-<h1>Team ${team.name}</h1><p class="lead">${services.length} services${team.spec.budget ? html`, monthly budget ${team.spec.budget.monthly}` : ""}.</p></div>
+<h1>Team ${team.name}</h1><p class="lead">${services.length} services.</p></div>
 <div class="grid"><section class="card" aria-labelledby="contact"><h2 id="contact">Members and contact</h2>${contactList(team)}</section>
 <section class="card" aria-labelledby="domains"><h2 id="domains">Domains</h2>${(team.spec.domains ?? []).length > 0 ? html`<ul class="chips">${(team.spec.domains ?? []).map((d) => html`<li>${d}</li>`)}</ul>` : html`<p class="muted">Only each environment's own domain.</p>`}</section></div>
 <section aria-labelledby="services"><h2 id="services">Services</h2>
-${rows.length > 0 ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Service</th><th scope="col">Tier</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="muted">No services yet.</p>`}
+${rows.length > 0 ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Service</th><th scope="col">Tier</th><th scope="col">Readiness</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="muted">No services yet.</p>`}
 </section>
+${cost(model, team.name)}
 ${quota(model, team.name, to)}`;
   return { path, title: `Team ${team.name}`, body };
 }
@@ -99,4 +105,18 @@ export function teamsIndexPage(model: PortalModel): { path: string; title: strin
     title: "Teams",
     body: html`<div class="page-head"><h1>Teams</h1></div><ul class="cards">${cards}</ul>`,
   };
+}
+
+/** The team's monthly cost in each environment and in total, against its budget. */
+function cost(model: PortalModel, team: string): Content {
+  const own = model.costs.teams.find((t) => t.team === team);
+  if (!own) return "";
+  const share = own.budget > 0 ? Math.round((own.monthly.max / own.budget) * 100) : undefined;
+  const rows = own.environments.map(
+    (e) =>
+      html`<tr><th scope="row">${e.environment}</th><td>${e.services}</td><td>${formatRange(e.monthly)}</td></tr>`,
+  );
+  return html`<section aria-labelledby="cost"><h2 id="cost">Cost against budget</h2>
+<p><strong>${formatRange(own.monthly)}</strong> a month of a ${formatUsd(own.budget)} budget${share === undefined ? "" : ` (${share} % at the largest scale)`}${own.budget > 0 ? meter(own.monthly.max, own.budget) : ""}</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">Environment</th><th scope="col">Services</th><th scope="col">Monthly cost</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }

@@ -74,9 +74,15 @@ async function open(url: string, width = 1280): Promise<{ page: Page; problems: 
   const page = await browser.context.newPage();
   await page.setViewportSize({ width, height: 900 });
   const problems = watchProblems(page);
-  await page.goto(url);
+  await page.goto(url, SETTLED);
   return { page, problems };
 }
+
+/**
+ * Wait until the network is quiet: a navigation that starts while the page's
+ * icon is still loading aborts that request, which would count as a failure.
+ */
+const SETTLED = { waitUntil: "networkidle" } as const;
 
 const visibleRows = (page: Page) => page.locator("#catalog tbody tr:visible");
 
@@ -107,15 +113,19 @@ describe("idp portal in Chromium", { timeout: 120_000 }, () => {
     await expect.poll(() => visibleRows(page).locator("th").allTextContents()).toEqual(["search"]);
     await page.getByLabel("Readiness").selectOption("");
     await page.getByRole("link", { name: "checkout", exact: true }).click();
+    await page.waitForLoadState("networkidle");
     expect(await page.title()).toMatch(/^checkout ·/);
     expect(page.url()).toBe(pathToFileURL(join(out, "services", "checkout.html")).href);
     expect(await page.locator("#promotion + .table-wrap").textContent()).toContain("waiting");
     await page.locator("main .facts").getByRole("link", { name: "payments" }).click();
+    await page.waitForLoadState("networkidle");
     expect(page.url()).toBe(pathToFileURL(join(out, "teams", "payments.html")).href);
     expect(await page.locator("h1").textContent()).toBe("Team payments");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Graph" }).click();
+    await page.waitForLoadState("networkidle");
     expect(page.url()).toBe(pathToFileURL(join(out, "graph.html")).href);
     await page.locator("svg.graph a.node", { hasText: "payments" }).click();
+    await page.waitForLoadState("networkidle");
     expect(page.url()).toBe(pathToFileURL(join(out, "services", "payments.html")).href);
     expect(problems).toEqual([]);
     await page.close();
@@ -137,7 +147,7 @@ describe("idp portal in Chromium", { timeout: 120_000 }, () => {
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
     expect(csp).toContain("script-src 'self'");
     // The catalog row and the team page carry the same text, inert too.
-    await page.goto(pathToFileURL(join(out, "index.html")).href);
+    await page.goto(pathToFileURL(join(out, "index.html")).href, SETTLED);
     expect(await page.evaluate("window.pwned")).toBeUndefined();
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(problems).toEqual([]);
@@ -160,7 +170,7 @@ describe("idp portal in Chromium", { timeout: 120_000 }, () => {
     const page = await browser.context.newPage();
     const problems = watchProblems(page);
     for (const path of pages) {
-      await page.goto(http.url + path);
+      await page.goto(http.url + path, SETTLED);
       // axe on one page of each kind (it takes seconds a page); every page is loaded and watched.
       if (!/^(services|teams|environments)\/(?!checkout|payments|prod)/.test(path))
         for (const violation of await seriousViolations(page)) found.push(`${path}: ${violation}`);
@@ -195,7 +205,7 @@ describe("idp portal in Chromium", { timeout: 120_000 }, () => {
     for (const width of [1280, 390]) {
       const { page, problems } = await open(`${http.url}index.html`, width);
       for (const path of targets) {
-        await page.goto(http.url + path);
+        await page.goto(http.url + path, SETTLED);
         const file = join(SHOTS, `${path.replace(/[/.]/g, "-")}${width}.png`);
         await page.screenshot({ path: file, fullPage: true });
         expect(readFileSync(file).length).toBeGreaterThan(5_000);

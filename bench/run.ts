@@ -2,6 +2,7 @@ import { runHelmBenchmark } from "./helm.js";
 import { runIncrementalBenchmark } from "./incremental.js";
 import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
+import { runPortalBenchmark } from "./portal.js";
 import { runRenderBenchmark, type Target } from "./render.js";
 import { runValidateBenchmark, type Size } from "./validate.js";
 
@@ -26,6 +27,8 @@ benchmarks:
   incremental  idp render --check and a one-service render against idp validate, and the first
              render's growth (bench/results/incremental.*); --sizes 1000,5000,10000 (default: the
              first size for the ratios, all of them for the growth)`;
+  portal     idp portal on a rendered, committed repository (bench/results/portal.*);
+             --sizes 1000 (default; one size)`;
 
 interface Options {
   name?: string;
@@ -141,6 +144,16 @@ try {
       log,
     });
     printTargets(report.targets, "policy.json and policy.md");
+  } else if (name === "portal") {
+    const portalSizes = counts(sizes, "portal");
+    if (portalSizes && portalSizes.length !== 1)
+      throw new Error("--sizes: the portal benchmark takes one size");
+    const report = runPortalBenchmark({
+      ...(portalSizes ? { services: portalSizes[0] as number } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    printTargets(report.targets, "portal.json and portal.md");
   } else {
     console.error(name === undefined ? USAGE : `unknown benchmark "${name}"\n\n${USAGE}`);
     process.exitCode = 2;

@@ -427,6 +427,20 @@ function buildProgram(
       },
     );
 
+  // A site, not findings: text says where it went, json lists the files.
+  common(program.command("portal"), ["text", "json"])
+    .description(
+      "the static portal (catalog, services, teams, environments, graph, policies) from the repository and its git history",
+    )
+    .requiredOption(
+      "--out <dir>",
+      "the folder to write the site to (replaced whole; a new, empty or earlier portal folder)",
+    )
+    .action(async (raw: { root?: string; format: string; out: string }) => {
+      const { portalCommand } = await import("./commands/portal.js");
+      done(await portalCommand({ ...options(raw), out: resolve(cwd, raw.out) }));
+    });
+
   return program;
 }
 

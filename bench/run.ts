@@ -26,7 +26,7 @@ benchmarks:
              (bench/results/helm.*); --sizes 1000 (default; one size); builds Helm with tools/helm.sh
   incremental  idp render --check and a one-service render against idp validate, and the first
              render's growth (bench/results/incremental.*); --sizes 1000,5000,10000 (default: the
-             first size for the ratios, all of them for the growth)`;
+             first size for the ratios, all of them for the growth)
   portal     idp portal on a rendered, committed repository (bench/results/portal.*);
              --sizes 1000 (default; one size)`;
 

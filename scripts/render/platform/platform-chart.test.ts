@@ -255,8 +255,18 @@ describe("the example repository", () => {
         "ServiceAccount",
         "SecretStore",
       ];
-      expect(kinds.slice(0, perTeam.length * teams.length)).toEqual(teams.flatMap(() => perTeam));
-      expect(kinds.slice(perTeam.length * teams.length)).toEqual([
+      // then its alert routing (and the Slack webhook's ExternalSecret), and its overview dashboard
+      // when it has services here
+      const teamKinds = teams.flatMap((name) => [
+        ...perTeam,
+        ...(repository.teams.find((t) => t.name === name)?.spec.alerts?.slackWebhook
+          ? ["ExternalSecret"]
+          : []),
+        "AlertmanagerConfig",
+        ...(context.services.some((s) => s.team === name && s.environment === env.name) ? ["ConfigMap"] : []),
+      ]);
+      expect(kinds.slice(0, teamKinds.length)).toEqual(teamKinds);
+      expect(kinds.slice(teamKinds.length)).toEqual([
         "AppProject",
         ...teams.map(() => "AppProject"),
         ...objects.filter((o) => o.kind === "ApplicationSet").map(() => "ApplicationSet"),

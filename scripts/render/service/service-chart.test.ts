@@ -468,14 +468,7 @@ describe("renderService on the example repository", () => {
           ],
         },
         { to: [peer("storefront-dev", "catalog")], ports: [{ protocol: "TCP", port: 8080 }] },
-        // every port cart declares, its metrics port too
-        {
-          to: [peer("storefront-dev", "cart")],
-          ports: [
-            { protocol: "TCP", port: 5050 },
-            { protocol: "TCP", port: 9090 },
-          ],
-        },
+        { to: [peer("storefront-dev", "cart")], ports: [{ protocol: "TCP", port: 5050 }] },
         { to: [peer("payments-dev", "checkout")], ports: [{ protocol: "TCP", port: 8080 }] },
       ]);
     });

@@ -3,7 +3,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../scripts/run.js";
-import { CORE_CHECKS, isPinnedImage, OBSERVABILITY_CHECKS } from "../scripts/scorecard/checks.js";
+import { isPinnedImage, OBSERVABILITY_CHECKS, SCORECARD_CHECKS } from "../scripts/scorecard/checks.js";
 import { levelTable } from "../scripts/scorecard/scorecard.js";
 import { fixtureRepos } from "./support/fixture-repo.js";
 import { expectGolden } from "./support/golden-file.js";
@@ -58,8 +58,12 @@ describe("idp scorecard on the example repository", () => {
         (c: { service: string; environment: string }) =>
           c.service === service && c.environment === environment,
       );
-    // search in dev has no probes: bronze, and probes is what silver misses.
-    expect(card("search", "dev")).toMatchObject({ level: "bronze", next: "silver", missing: ["probes"] });
+    // search in dev has no probes and no metrics port: bronze, and both are what silver misses.
+    expect(card("search", "dev")).toMatchObject({
+      level: "bronze",
+      next: "silver",
+      missing: ["probes", "metrics"],
+    });
     // dev has no TLS issuer: payments' route there keeps it at bronze; prod has one.
     expect(card("payments", "dev")).toMatchObject({ level: "bronze", missing: ["route-tls"] });
     expect(card("payments", "prod")).toMatchObject({ level: "gold", next: null, missing: [] });
@@ -69,7 +73,8 @@ describe("idp scorecard on the example repository", () => {
     expect(storefront).toEqual({
       team: "storefront",
       services: 4,
-      levels: { gold: 8, silver: 0, bronze: 3, none: 0 },
+      // dev and staging give standard services no objective (silver at most); search has no metrics port
+      levels: { gold: 3, silver: 5, bronze: 3, none: 0 },
     });
   });
 });
@@ -169,15 +174,18 @@ describe("idp scorecard on the minimal fixture", () => {
 
 describe("the check list", () => {
   it("is data: ids are unique kebab-case, every level has checks, the level table lists each once", () => {
-    const ids = CORE_CHECKS.map((c) => c.id);
+    const ids = SCORECARD_CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
     const table = levelTable();
     expect(table.map((l) => l.level)).toEqual(["bronze", "silver", "gold"]);
     for (const level of table) expect(level.checks.length).toBeGreaterThan(0);
     expect(table.flatMap((l) => l.checks.map((c) => c.id)).sort()).toEqual([...ids].sort());
-    // The place observability checks go: empty until the model carries observability.
-    expect(OBSERVABILITY_CHECKS).toEqual([]);
+    // Observability: metrics make silver, an objective gold.
+    expect(OBSERVABILITY_CHECKS.map((c) => [c.id, c.level])).toEqual([
+      ["metrics", "silver"],
+      ["slo", "gold"],
+    ]);
   });
 
   it.each([

@@ -272,6 +272,8 @@ describe("attack: a pull request moves a service to its author's team", () => {
     expect(exitCode).toBe(1);
     expect(where(diagnostics)).toEqual([
       `policy.OWN001 warning ${file}:2`,
+      // a standard worker with no metrics port: the production monitoring rule warns
+      `policy.REL005 warning ${file}:9`,
       "policy.OWN002 error teams/payments.yaml:2",
     ]);
   });

@@ -120,7 +120,8 @@ describe("idp plan on real git histories", () => {
     const plan = await planChange(root, { base: "main" });
     expect(plan.verdict).toEqual({
       ok: true,
-      summary: "✅ ready to merge: 1 service changes in 3 environments",
+      // a standard service without a metrics port: REL005 warns in prod
+      summary: "⚠️ ready to merge with 1 warning: 1 service changes in 3 environments",
     });
     expect(outline(plan)).toEqual({
       dev: ["_platform changed", "wishlist added"],
@@ -134,6 +135,9 @@ describe("idp plan on real git histories", () => {
       "added Deployment wishlist",
       "added PodDisruptionBudget wishlist",
       "added NetworkPolicy wishlist",
+      // no metrics: the kube-state-metrics alerts and the dashboard, no ServiceMonitor
+      "added PrometheusRule wishlist",
+      "added ConfigMap wishlist-dashboard",
     ]);
     expect(added.diff).toContain("--- /dev/null\n+++ b/manifests/prod/wishlist/manifest.yaml\n");
     const platform = service(plan, "prod", "_platform");

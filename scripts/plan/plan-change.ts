@@ -17,6 +17,7 @@ import { plural } from "../report/text.js";
 import { kindOfFile, resolveBaseFromHead } from "./base-resolution.js";
 import { findDestruction } from "./destruction.js";
 import { acknowledgeByException, readDestructionLimit } from "./destruction-rules.js";
+import { fitDiffs } from "./diff-budget.js";
 import { judgeChange } from "./judge.js";
 import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
@@ -173,6 +174,11 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
       const { countObjects, renderChanges } = await rendering;
       environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
+      const leftOut = fitDiffs(environments);
+      if (leftOut > 0)
+        notes.push(
+          `${leftOut} of the largest manifest diffs are left out to keep the plan file under its size limit; run \`idp plan\` locally for them`,
+        );
       // What deletion loses is judged by the base: its data classes, its limit, its exceptions.
       const limit = readDestructionLimit(tree.path);
       if (limit.note) notes.push(limit.note);

@@ -142,6 +142,14 @@ describe("idp plan on real git histories", () => {
     expect(added.diff).toContain("--- /dev/null\n+++ b/manifests/prod/wishlist/manifest.yaml\n");
     const platform = service(plan, "prod", "_platform");
     expect(platform.objects).toEqual([
+      // the team's overview dashboard gains a row
+      {
+        kind: "ConfigMap",
+        name: "storefront-dashboard",
+        namespace: "storefront",
+        status: "changed",
+        summary: ["dashboard changed"],
+      },
       {
         kind: "ApplicationSet",
         name: "storefront-prod-services",

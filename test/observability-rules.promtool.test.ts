@@ -202,11 +202,13 @@ describe.each([
     expect(run.status).toBe(0);
   });
 
-  it(`stays silent at the objective (${budget * 100} % bad requests for ${BASELINE + 60} minutes)`, () => {
+  // Exactly at the objective the 1× (3d/6h) ticket sits on its threshold, where the order Prometheus
+  // sums series in decides the last bit: the test runs just inside the objective (95 % of the budget).
+  it(`stays silent at the objective (${budget * 95} % bad requests for ${BASELINE + 60} minutes)`, () => {
     const run = promtoolTest(
       dir,
       "at-objective",
-      requestSeries(service, kind, BASELINE + 60, () => budget * 1000),
+      requestSeries(service, kind, BASELINE + 60, () => 0.95 * budget * 1000),
       [60, 360, BASELINE + 60].map((m) => ({ eval_time: `${m}m`, alertname, exp_alerts: [] })),
     );
     expect(run.output).toContain("SUCCESS");

@@ -35,6 +35,21 @@ export interface GenerateOptions {
    * other choice, and every file when this is off, stays as it was. Default off.
    */
   workloadFields?: boolean;
+  /**
+   * Monitoring, as in the example environments and services: true gives each
+   * environment an `observability` block (dev scraped every 60s without
+   * objectives, staging an availability SLO for critical services, prod
+   * availability for critical and standard and latency for critical) and
+   * every web service and worker a metrics port (critical ones a runbook);
+   * cron jobs stay unscraped. false writes `observability: { metrics: false }`
+   * in every environment, which renders no ServiceMonitor, PodMonitor, rules
+   * or dashboards; as policy REL005 denies an unscraped critical service in
+   * prod, policies/exceptions.yaml then waives REL005 there for each of them
+   * (expiring 30 days from today, so only those files depend on the date).
+   * Neither draws a random number, so every other choice stays as it was.
+   * Default true: without metrics the critical services fail REL005.
+   */
+  observability?: boolean;
 }
 
 /** What was written, for benchmarks that need names (a service to change, an environment to render). */
@@ -83,6 +98,7 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     throw new Error(`${root} is not empty: generate into a new or empty folder`);
   }
   const random = mulberry32(options.seed ?? 1);
+  const observability = options.observability ?? true;
   const written = { files: 0, bytes: 0 };
   const write = (relative: string, text: string) => {
     const file = path.join(root, relative);
@@ -110,13 +126,17 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
   const environments = environmentNames(environmentCount);
   environments.forEach((name, index) => {
     const document = environmentDocument(name, index, environments);
+    document.spec.observability = environmentObservability(name, observability);
     write(`environments/${name}.yaml`, toYaml(document, "../schemas/environment.schema.json"));
   });
 
   const productTeams = teamNames(Math.max(1, Math.ceil(count / SERVICES_PER_TEAM)));
   const teams = ["platform", ...productTeams].sort();
+  let platformMembers: string[] = [];
   for (const name of teams) {
-    write(`teams/${name}.yaml`, toYaml(teamDocument(name, random), "../schemas/team.schema.json"));
+    const team = teamDocument(name, random);
+    if (name === "platform") platformMembers = team.spec.members;
+    write(`teams/${name}.yaml`, toYaml(team, "../schemas/team.schema.json"));
   }
 
   const plans = planServices(count, productTeams, random);
@@ -125,6 +145,7 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     const document = serviceDocument(plan, environments, random);
     if (options.workloadFields)
       addWorkloadFields(document.spec, mulberry32((options.seed ?? 1) + generated.length));
+    if (observability) addObservability(document, plan);
     const overrides = document.spec.environments ?? {};
     generated.push({
       name: plan.name,
@@ -134,7 +155,31 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     });
     write(`services/${plan.name}/service.yaml`, toYaml(document, "../../schemas/service.schema.json"));
   }
+  if (!observability && options.policiesFrom !== undefined && environments.includes("prod")) {
+    const waived = plans.filter((plan) => plan.tier === "critical" && plan.type !== "cron");
+    written.files -= 1; // replaces the copied exceptions.yaml, already counted
+    write(
+      "policies/exceptions.yaml",
+      toYaml(
+        monitoringWaivers(waived, platformMembers[0] ?? "platform"),
+        "../schemas/exceptions.schema.json",
+      ),
+    );
+  }
   return { root, environments, teams, services: generated, ...written };
+}
+
+/** REL005 waived in prod for each critical service, for a repository with metrics off. */
+function monitoringWaivers(plans: readonly Plan[], approvedBy: string): object[] {
+  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  return plans.map((plan) => ({
+    rule: "REL005",
+    target: `services/${plan.name}`,
+    environments: ["prod"],
+    reason: "benchmark repository with observability off (metrics: false in every environment)",
+    approvedBy,
+    expires,
+  }));
 }
 
 // ---------------------------------------------------------------------------
@@ -313,6 +358,25 @@ function environmentDocument(name: string, index: number, all: readonly string[]
       ...(stageOf(name) === "prod"
         ? { freeze: [{ from: "2026-12-20", to: "2027-01-04", reason: "year-end freeze" }] }
         : {}),
+    },
+  };
+}
+
+/** The example environments' monitoring by stage (environments/*.yaml), or metrics off. */
+function environmentObservability(
+  name: string,
+  on: boolean,
+): NonNullable<Environment["spec"]["observability"]> {
+  if (!on) return { metrics: false };
+  const stage = stageOf(name);
+  if (stage === "dev") return { interval: "60s" };
+  if (stage === "staging") return { objectives: { critical: { availability: 99.5 } } };
+  return {
+    interval: "30s",
+    window: "30d",
+    objectives: {
+      critical: { availability: 99.9, latency: { threshold: 0.5, objective: 99 } },
+      standard: { availability: 99.5 },
     },
   };
 }
@@ -672,6 +736,20 @@ function addWorkloadFields(spec: Service["spec"], random: Random): void {
   if (random() < 0.25) spec.egress = [{ host: "api.stripe.com", ports: [443] }];
 }
 
+/**
+ * A metrics port for web services (their first named port: http, or grpc for
+ * gRPC-only ones) and workers (a container port number); a runbook for
+ * critical services, as services/checkout/service.yaml has.
+ */
+function addObservability(document: Service, plan: Plan): void {
+  if (plan.type === "cron") return;
+  const port = plan.type === "worker" ? 9090 : plan.ports === "grpc" ? "grpc" : "http";
+  document.spec.observability = {
+    metrics: { port, path: "/metrics" },
+    ...(plan.tier === "critical" ? { runbook: `https://runbooks.${BASE_DOMAIN}/${plan.name}` } : {}),
+  };
+}
+
 function describe(plan: Plan): string {
   const [noun] = plan.name.split("-");
   const what = { web: "Serves", worker: "Processes", cron: "Periodically reconciles" }[plan.type];
@@ -722,16 +800,17 @@ function shuffle<T>(items: T[], random: Random): void {
 }
 
 // ---------------------------------------------------------------------------
-// node dist/bench/generate-repository.js [--policies] <dir> <count> [environments] [seed]
+// node dist/bench/generate-repository.js [--policies] [--no-observability] <dir> <count> [environments] [seed]
 
 if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
   const withPolicies = args.includes("--policies");
-  const [dir, countText, environmentsText, seedText] = args.filter((arg) => arg !== "--policies");
+  const observability = !args.includes("--no-observability");
+  const [dir, countText, environmentsText, seedText] = args.filter((arg) => !arg.startsWith("--"));
   const services = Number(countText);
   if (!dir || !Number.isInteger(services) || services < 0) {
     console.error(
-      "usage: node dist/bench/generate-repository.js [--policies] <dir> <services> [environments] [seed]",
+      "usage: node dist/bench/generate-repository.js [--policies] [--no-observability] <dir> <services> [environments] [seed]",
     );
     process.exit(2);
   }
@@ -742,6 +821,7 @@ if (isMainModule(import.meta.url)) {
       ...(environmentsText ? { environments: Number(environmentsText) } : {}),
       ...(seedText ? { seed: Number(seedText) } : {}),
       ...(withPolicies ? { policiesFrom: true as const } : {}),
+      observability,
     });
   } catch (failure) {
     console.error(failure instanceof Error ? failure.message : String(failure));

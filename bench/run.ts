@@ -1,5 +1,6 @@
 import { runHelmBenchmark } from "./helm.js";
 import { runIncrementalBenchmark } from "./incremental.js";
+import { runObservabilityBenchmark } from "./observability.js";
 import { runPlanBenchmark } from "./plan.js";
 import { runPolicyBenchmark } from "./policy.js";
 import { runPortalBenchmark } from "./portal.js";
@@ -28,7 +29,9 @@ benchmarks:
              render's growth (bench/results/incremental.*); --sizes 1000,5000,10000 (default: the
              first size for the ratios, all of them for the growth)
   portal     idp portal on a rendered, committed repository (bench/results/portal.*);
-             --sizes 1000 (default; one size)`;
+             --sizes 1000 (default; one size)
+  observability  idp render --full with observability on and off, interleaved rounds
+             (bench/results/observability.*); --sizes 1000 (default; one size)`;
 
 interface Options {
   name?: string;
@@ -154,6 +157,16 @@ try {
       log,
     });
     printTargets(report.targets, "portal.json and portal.md");
+  } else if (name === "observability") {
+    const observabilitySizes = counts(sizes, "observability");
+    if (observabilitySizes && observabilitySizes.length !== 1)
+      throw new Error("--sizes: the observability benchmark takes one size");
+    const report = runObservabilityBenchmark({
+      ...(observabilitySizes ? { services: observabilitySizes[0] as number } : {}),
+      ...(runs ? { runs } : {}),
+      log,
+    });
+    printTargets(report.targets, "observability.json and observability.md");
   } else {
     console.error(name === undefined ? USAGE : `unknown benchmark "${name}"\n\n${USAGE}`);
     process.exitCode = 2;

@@ -119,7 +119,7 @@ function buildProgram(
     )
     .option(
       "--full",
-      "render every file, instead of only those whose render key or bytes differ from manifests/.render-index.json",
+      "render every file, instead of only those whose render key or bytes differ from their key file (manifests/<env>/<service>/.render-key)",
       false,
     )
     .option(

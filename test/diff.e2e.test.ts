@@ -69,18 +69,21 @@ describe("idp diff", () => {
     edit(root, WEB, "  replicas: 2\n", "  replicas: 4\n");
     const outcome = await run(["diff", "--root", root]);
     expect(outcome.exitCode).toBe(1);
-    // Each changed manifest with its render key file (README: Rendering).
-    expect(diffedFiles(outcome.stdout)).toEqual(["manifests/prod/web/.render-key", PROD_WEB]);
+    // Manifests only: the key file beside each is one count at the end, not a diff of hashes (README: Rendering).
+    expect(diffedFiles(outcome.stdout)).toEqual([PROD_WEB]);
     expect(outcome.stdout).toContain("\n-  replicas: 2\n+  replicas: 4\n");
+    expect(outcome.stdout).not.toContain(".render-key");
+    expect(
+      outcome.stdout.endsWith(
+        "\n# 1 render key file beside these manifests differs too (key and digest, not shown); idp render rewrites them\n",
+      ),
+    ).toBe(true);
 
     edit(root, WEB, "image: ghcr.io/example/web:1.2.3", "image: ghcr.io/example/web:1.2.4");
     const image = await run(["diff", "--root", root]);
-    expect(diffedFiles(image.stdout)).toEqual([
-      "manifests/dev/web/.render-key",
-      "manifests/dev/web/manifest.yaml",
-      "manifests/prod/web/.render-key",
-      PROD_WEB,
-    ]);
+    expect(diffedFiles(image.stdout)).toEqual(["manifests/dev/web/manifest.yaml", PROD_WEB]);
+    expect(image.stdout).not.toMatch(/^[-+](key|sha256) /m);
+    expect(image.stdout).toContain("# 2 render key files beside these manifests differ too");
     expect(image.stdout.match(/^-\s+image: ghcr\.io\/example\/web:1\.2\.3$/gm)).toHaveLength(2);
     expect(image.stdout.match(/^\+\s+image: ghcr\.io\/example\/web:1\.2\.4$/gm)).toHaveLength(2);
   });
@@ -92,7 +95,7 @@ describe("idp diff", () => {
     expect(outcome.stderr).toContain("manifests/ is up to date");
   });
 
-  it("is a patch git applies: afterwards render --check passes", async () => {
+  it("is a patch git applies: afterwards every manifest is fresh, only its key file is left to idp render", async () => {
     const root = await repository();
     driftEveryWay(root);
     edit(root, WEB, "  replicas: 2\n", "  replicas: 3\n");
@@ -101,8 +104,44 @@ describe("idp diff", () => {
     writeFileSync(join(root, "drift.patch"), outcome.stdout);
     execFileSync("git", ["apply", "drift.patch"], { cwd: root });
     rmSync(join(root, "drift.patch"));
-    const check = await run(["render", "--check", "--root", root]);
-    expect(check.exitCode, check.stdout).toBe(0);
+    const check = await run(["render", "--check", "--format", "json", "--root", root]);
+    const report = JSON.parse(check.stdout) as { drift: { file: string; status: string }[] };
+    expect(report.drift).toEqual([
+      expect.objectContaining({ file: "manifests/prod/web/.render-key", status: "stale" }),
+    ]);
+    // The one line it printed for that key file is the whole story: a render fixes it.
+    const rendered = await run(["render", "--root", root]);
+    expect(rendered.exitCode, rendered.stdout).toBe(0);
+    expect((await run(["render", "--check", "--root", root])).exitCode).toBe(0);
+  });
+
+  it("a key file edited alone is one line, not a diff of hashes; findings name it once", async () => {
+    const root = await repository();
+    const keyFile = "manifests/prod/web/.render-key";
+    edit(root, keyFile, "\nkey ", "\nkey 0");
+    const outcome = await run(["diff", "--root", root]);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stdout).toBe(
+      `# ${keyFile}: render key file is stale (its manifest is not); idp render rewrites it\n`,
+    );
+    const check = await run(["render", "--check", "--format", "json", "--root", root]);
+    const report = JSON.parse(check.stdout) as { diagnostics: { code: string; file: string }[] };
+    expect(check.exitCode).toBe(1);
+    expect(report.diagnostics.map((d) => [d.code, d.file])).toEqual([["drift.stale", keyFile]]);
+  });
+
+  it("with a manifest and its key file stale, render --check has one finding, for the manifest", async () => {
+    const root = await repository();
+    edit(root, WEB, "  replicas: 2\n", "  replicas: 4\n");
+    const check = await run(["render", "--check", "--format", "json", "--root", root]);
+    const report = JSON.parse(check.stdout) as {
+      diagnostics: { code: string; file: string }[];
+      drift: { file: string }[];
+    };
+    expect(check.exitCode).toBe(1);
+    expect(report.diagnostics.map((d) => [d.code, d.file])).toEqual([["drift.stale", PROD_WEB]]);
+    // JSON's drift stays complete: a tool may apply every file's diff.
+    expect(report.drift.map((d) => d.file)).toEqual(["manifests/prod/web/.render-key", PROD_WEB]);
   });
 
   it("lists an entry that is not a regular file without following it", async () => {

@@ -5,7 +5,7 @@ import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
-import { describeDrift, driftDiagnostics } from "../render/drift.js";
+import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
 import {
   keyFileOf,
@@ -142,7 +142,8 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   const drifted = options.check
     ? describeDrift(written, freshText(texts), new Redactor(validated.policy?.secrets ?? []))
     : [];
-  diagnostics.push(...driftDiagnostics(drifted));
+  // One finding per drifted manifest: its key file's own would repeat it (a key file alone has one).
+  diagnostics.push(...driftDiagnostics(foldKeyFiles(drifted).files));
   const ownersWritten =
     !hasErrors(written.diagnostics) &&
     !options.check &&

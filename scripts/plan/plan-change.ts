@@ -19,6 +19,7 @@ import { findDestruction } from "./destruction.js";
 import { acknowledgeByException, readDestructionLimit } from "./destruction-rules.js";
 import { fitDiffs } from "./diff-budget.js";
 import { judgeChange } from "./judge.js";
+import { keyFileNote } from "./key-file-note.js";
 import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
 import type { PlanRules } from "./rules.js";
@@ -199,6 +200,8 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
             baseSide.environments.find((e) => e.name === name)?.file ?? `environments/${name}.yaml`,
         });
     }
+    const keys = keyFileNote(files, environments);
+    if (keys) notes.push(keys);
     // The portal's address is the base's: a pull request cannot point its own comment's links elsewhere.
     const portal = readPortalSetting(tree.path);
     if (portal.diagnostic) notes.push(`${portal.diagnostic.file} of the base: ${portal.diagnostic.message}`);

@@ -2,6 +2,7 @@ import { structuredPatch } from "diff";
 import { DIFF_CONTEXT, manifestDiff } from "../plan/manifest-diff.js";
 import { type Diagnostic, error } from "../report/diagnostic.js";
 import type { Redactor } from "../report/redact.js";
+import { isKeyFile, manifestOfKeyFile } from "./render-index.js";
 import type { WriteResult } from "./write.js";
 
 /**
@@ -110,4 +111,16 @@ export function driftDiagnostics(files: readonly DriftedFile[]): Diagnostic[] {
       "run idp render and commit the result; files under manifests/ are generated, never edited by hand",
     );
   });
+}
+
+/**
+ * What a person is shown of a drift: the manifests, and a key file
+ * (`.render-key`) only when its manifest did not drift too. A key file beside
+ * a drifted manifest only records that manifest's new key and digest: its
+ * diff is hashes, so it is counted (`folded`), not shown. JSON keeps every file.
+ */
+export function foldKeyFiles(files: readonly DriftedFile[]): { files: DriftedFile[]; folded: number } {
+  const drifted = new Set(files.map((f) => f.file));
+  const shown = files.filter((f) => !isKeyFile(f.file) || !drifted.has(manifestOfKeyFile(f.file)));
+  return { files: shown, folded: files.length - shown.length };
 }

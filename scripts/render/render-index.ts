@@ -25,6 +25,16 @@ export function keyFileOf(path: string): string {
   return `${path.slice(0, path.length - MANIFEST_FILE.length)}${RENDER_KEY_FILE}`;
 }
 
+/** Whether `path` (any prefix) names a key file: bookkeeping beside a manifest, not objects. */
+export function isKeyFile(path: string): boolean {
+  return path === RENDER_KEY_FILE || path.endsWith(`/${RENDER_KEY_FILE}`);
+}
+
+/** The manifest a key file is for (`manifests/dev/cart/.render-key` → `manifests/dev/cart/manifest.yaml`). */
+export function manifestOfKeyFile(path: string): string {
+  return `${path.slice(0, path.length - RENDER_KEY_FILE.length)}${MANIFEST_FILE}`;
+}
+
 const HEADER =
   "# Written by idp render: the render key of manifest.yaml and the sha256 of its bytes. Do not edit.";
 

@@ -1,9 +1,10 @@
 import { code, escapeMarkdown, fence } from "../plan/markdown-text.js";
-import { DRIFT_CODES, type DriftedFile } from "../render/drift.js";
+import { DRIFT_CODES, type DriftedFile, foldKeyFiles } from "../render/drift.js";
+import { isKeyFile } from "../render/render-index.js";
 import { formatReport, type Report } from "./emit.js";
 import type { OutputFormat } from "./format.js";
 import { printableSource } from "./terminal-text.js";
-import type { SourceTexts } from "./text.js";
+import { plural, type SourceTexts } from "./text.js";
 
 /**
  * The unified diffs of drifted files for a terminal or a log, one after the
@@ -12,14 +13,37 @@ import type { SourceTexts } from "./text.js";
  * as an escape, and no line can start a workflow command (each starts with
  * one of `-+ @\`).
  */
-export function formatDriftText(files: readonly DriftedFile[]): string {
-  return files
-    .map((f) =>
-      f.diff === ""
-        ? `# ${printableSource(f.file)}: not a regular file; a render replaces it\n`
-        : inert(f.diff),
-    )
-    .join("");
+export function formatDriftText(drift: readonly DriftedFile[]): string {
+  const { files, folded } = foldKeyFiles(drift);
+  return (
+    files
+      .map((f) =>
+        isKeyFile(f.file)
+          ? `# ${printableSource(f.file)}: ${keyFileLine(f)}\n`
+          : f.diff === ""
+            ? `# ${printableSource(f.file)}: not a regular file; a render replaces it\n`
+            : inert(f.diff),
+      )
+      .join("") + (folded > 0 ? `# ${foldedLine(folded)}\n` : "")
+  );
+}
+
+/**
+ * A key file shown alone (its manifest did not drift) is one line, not a diff
+ * of hashes: all a reader needs is that it is stale and what rewrites it.
+ */
+function keyFileLine(f: DriftedFile): string {
+  const what =
+    f.status === "stale"
+      ? "render key file is stale (its manifest is not)"
+      : f.status === "missing"
+        ? "render key file is missing"
+        : "render key file is orphaned";
+  return `${what}; idp render rewrites it`;
+}
+
+function foldedLine(folded: number): string {
+  return `${plural(folded, "render key file")} beside these manifests ${folded === 1 ? "differs" : "differ"} too (key and digest, not shown); idp render rewrites them`;
 }
 
 function inert(diff: string): string {
@@ -30,16 +54,20 @@ function inert(diff: string): string {
 }
 
 /** The diffs for a pull-request comment or a job summary: per file a heading and a fenced `diff` block. */
-export function formatDriftMarkdown(files: readonly DriftedFile[]): string {
-  return files
-    .map((f) => {
-      const heading = `**${code(f.file)}** ${escapeMarkdown(f.status)}`;
-      // Escaped like terminal text too: a bidi override would make the rendered diff read otherwise.
-      const body =
-        f.diff === "" ? "_not a regular file; a render replaces it_" : fence("diff", inert(f.diff));
-      return `${heading}\n\n${body}\n`;
-    })
-    .join("\n");
+export function formatDriftMarkdown(drift: readonly DriftedFile[]): string {
+  const { files, folded } = foldKeyFiles(drift);
+  const parts = files.map((f) => {
+    const heading = `**${code(f.file)}** ${escapeMarkdown(f.status)}`;
+    // Escaped like terminal text too: a bidi override would make the rendered diff read otherwise.
+    const body = isKeyFile(f.file)
+      ? `_${escapeMarkdown(keyFileLine(f))}_`
+      : f.diff === ""
+        ? "_not a regular file; a render replaces it_"
+        : fence("diff", inert(f.diff));
+    return `${heading}\n\n${body}\n`;
+  });
+  if (folded > 0) parts.push(`_${escapeMarkdown(foldedLine(folded))}_\n`);
+  return parts.join("\n");
 }
 
 /**

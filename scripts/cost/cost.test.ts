@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SLI_DEFAULTS } from "../model/observability.js";
 import type { ResolvedService } from "../model/resolved.js";
 import type { Prices } from "../model/types.generated.js";
-import { SLI_DEFAULTS } from "../model/observability.js";
 import { costOfService, formatRange } from "./cost.js";
 import { dependencyPrice } from "./prices.js";
 

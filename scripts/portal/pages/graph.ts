@@ -76,6 +76,7 @@ function graphOf(
         nodes.set(`s:${name}`, serviceNode(callee, !wanted(callee)));
       edges.push({ from: `s:${service.name}`, to: `s:${name}`, kind: "call" });
     }
+    if (!withDependencies) continue;
     const dependencies = new Map(
       resolved.flatMap((s) => s.dependencies.map((d) => [d.name, d.type] as const)),
     );

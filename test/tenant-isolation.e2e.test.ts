@@ -108,7 +108,11 @@ async function expectRefused(
 
 async function expectValid(root: string): Promise<void> {
   const outcome = await run(["validate", "--root", root, "--format", "json"]);
-  expect(JSON.parse(outcome.stdout).diagnostics).toEqual([]);
+  // The fixture's services expose no metrics: the production monitoring rule only warns about that.
+  const diagnostics = (JSON.parse(outcome.stdout).diagnostics as Finding[]).filter(
+    (d) => !(d.code === "policy.REL005" && d.severity === "warning"),
+  );
+  expect(diagnostics).toEqual([]);
   expect(outcome.exitCode).toBe(0);
 }
 

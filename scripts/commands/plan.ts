@@ -38,7 +38,8 @@ export async function planCommand(options: PlanCommandOptions): Promise<CommandR
   switch (options.format) {
     case "json": {
       const markdown = formatPlanMarkdown(plan, links ? { links } : {});
-      return { exitCode, stdout: `${JSON.stringify(planToJson(plan, markdown), null, 2)}\n` };
+      // Compact: the file is an artifact for the comment job, refused above 2 MiB; indentation alone was a third of it.
+      return { exitCode, stdout: `${JSON.stringify(planToJson(plan, markdown))}\n` };
     }
     case "markdown":
       return { exitCode, stdout: formatPlanMarkdown(plan, links ? { links } : {}) };

@@ -5,9 +5,10 @@ import type { EnvironmentPlan } from "./plan.js";
  * refused above MAX_PLAN_BYTES (2 MiB) by the job that posts the comment, and
  * a change that re-creates every object (a namespace rename, say, with every
  * dashboard's JSON) easily makes ten times that; the comment shows 64 KiB of
- * it at most anyway.
+ * it at most anyway. Half a MiB leaves the rest of the file (object summaries,
+ * findings) room.
  */
-export const PLAN_DIFF_BUDGET = 1024 * 1024;
+export const PLAN_DIFF_BUDGET = 512 * 1024;
 
 /**
  * Leaves out the largest diffs, one whole file at a time, until the rest fit
@@ -31,7 +32,7 @@ export function fitDiffs(environments: EnvironmentPlan[], budget = PLAN_DIFF_BUD
   for (const { service } of order) {
     if (total <= budget) break;
     const lines = service.diff.split("\n").length;
-    const note = `# ${lines} diff lines left out: the plan's diffs exceed ${budget / 1024 / 1024} MiB; run idp plan locally for them\n`;
+    const note = `# ${lines} diff lines left out: the plan's diffs exceed ${budget / 1024} KiB; run idp plan locally for them\n`;
     total += note.length - service.diff.length;
     service.diff = note;
     left += 1;

@@ -72,6 +72,7 @@ interface Finding {
   line: number;
   column: number;
   message: string;
+  severity: "error" | "warning";
   hint?: string;
 }
 

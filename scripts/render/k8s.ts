@@ -82,6 +82,7 @@ const KINDS = {
   PersistentVolumeClaim: { apiVersion: "v1", kind: "PersistentVolumeClaim" },
   PodDisruptionBudget: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   ResourceQuota: { apiVersion: "v1", kind: "ResourceQuota" },
+  Role: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
 } as const satisfies Record<keyof KindProps, { apiVersion: string; kind: string }>;
 
@@ -95,6 +96,7 @@ interface KindProps {
   PersistentVolumeClaim: K8s.KubePersistentVolumeClaimProps;
   PodDisruptionBudget: K8s.KubePodDisruptionBudgetProps;
   ResourceQuota: K8s.KubeResourceQuotaProps;
+  Role: K8s.KubeRoleProps;
   RoleBinding: K8s.KubeRoleBindingProps;
 }
 

@@ -88,7 +88,8 @@ export interface FluxTenantProps extends ObjectMetaProps {
  * in the team namespace bound to the built-in ClusterRole `admin` in that
  * namespace only, so a team's folder can create nothing cluster-scoped and
  * nothing in another namespace, and cannot lift its ResourceQuota or
- * LimitRange (`admin` may only read those).
+ * LimitRange (`admin` may only read those); a Role beside it adds the
+ * Prometheus Operator kinds services render.
  */
 export function addFluxTenant(scope: Construct, id: string, props: FluxTenantProps): void {
   const metadata = objectMeta(props);
@@ -98,4 +99,26 @@ export function addFluxTenant(scope: Construct, id: string, props: FluxTenantPro
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
     subjects: [{ kind: "ServiceAccount", name: props.name, namespace: props.namespace }],
   });
+  // `admin` covers the Prometheus Operator's kinds only where its installation aggregates them
+  // into `admin`, which the common ones do not: the monitors and rules each service renders
+  // are granted here, in the team namespace only (a real API server refused them without it).
+  const monitoring = { ...metadata, name: `${props.name}${MONITORING_SUFFIX}` };
+  addKubeObject(scope, `${id}-monitoring-role`, "Role", {
+    metadata: monitoring,
+    rules: [
+      {
+        apiGroups: ["monitoring.coreos.com"],
+        resources: ["servicemonitors", "podmonitors", "prometheusrules"],
+        verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+      },
+    ],
+  });
+  addKubeObject(scope, `${id}-monitoring-binding`, "RoleBinding", {
+    metadata: monitoring,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: monitoring.name },
+    subjects: [{ kind: "ServiceAccount", name: props.name, namespace: props.namespace }],
+  });
 }
+
+/** The Role (and RoleBinding) beside the reconciler's that grants the monitoring kinds. */
+export const MONITORING_SUFFIX = "-monitoring";

@@ -15,7 +15,7 @@ describe("readPolicyRules", () => {
     expect(rule("REL002")?.group).toEqual({
       title: "Reliability rules (REL)",
       description:
-        "Replica bounds, redundancy and probes of critical services, no experiments in production.",
+        "Replica bounds, redundancy and probes of critical services, no experiments in production, monitoring of critical and standard services in production.",
       file: "policies/platform/reliability.rego",
     });
   });

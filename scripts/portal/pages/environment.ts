@@ -1,4 +1,4 @@
-import type { EnvironmentModel } from "../../model/resolved.js";
+import type { EnvironmentModel, ResolvedService } from "../../model/resolved.js";
 import type { PortalModel } from "../collect.js";
 import { imageVersion, replicasText, tierBadge } from "../format.js";
 import { type Content, externalLink, html } from "../html.js";
@@ -22,7 +22,7 @@ export function environmentPage(
     const differs = here && before && here.image !== before.image;
     if (differs) drifted += 1;
     return html`<tr><th scope="row"><a href="${to(servicePath(service.name))}">${service.name}</a></th><td><a href="${to(teamPath(service.team))}">${service.team}</a></td><td>${tierBadge(service.tier)}</td>
-<td><code>${here ? imageVersion(here.image) : ""}</code></td>${previous ? html`<td>${before ? html`<code>${imageVersion(before.image)}</code>` : html`<span class="muted">not in ${previous}</span>`}${differs ? html` <span class="badge waiting">differs</span>` : ""}</td>` : ""}<td>${here ? replicasText(here) : ""}</td></tr>`;
+<td><code>${here ? imageVersion(here.image) : ""}</code></td>${previous ? html`<td>${before ? html`<code>${imageVersion(before.image)}</code>` : html`<span class="muted">not in ${previous}</span>`}${differs ? html` <span class="badge waiting">differs</span>` : ""}</td>` : ""}<td>${here ? replicasText(here) : ""}</td><td>${here ? observedText(here) : ""}</td></tr>`;
   });
   const body = html`<div class="page-head"><p class="crumbs"><a href="${to("environments.html")}">Environments</a> / <span>${environment.name}</span></p>
 <h1>Environment ${environment.name}</h1>
@@ -41,9 +41,16 @@ export function environmentPage(
 ${(spec.freeze ?? []).map((f) => html`<dt>Freeze</dt><dd>${f.from} to ${f.to}: ${f.reason}</dd>`)}
 </dl></section></div>
 <section aria-labelledby="running"><h2 id="running">What runs here</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">Service</th><th scope="col">Team</th><th scope="col">Tier</th><th scope="col">Version</th>${previous ? html`<th scope="col">In ${previous}</th>` : ""}<th scope="col">Replicas</th></tr></thead>
+<div class="table-wrap"><table><thead><tr><th scope="col">Service</th><th scope="col">Team</th><th scope="col">Tier</th><th scope="col">Version</th>${previous ? html`<th scope="col">In ${previous}</th>` : ""}<th scope="col">Replicas</th><th scope="col">Observability</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
   return { path, title: `Environment ${environment.name}`, body };
+}
+
+/** Whether Prometheus scrapes the service here and whether it has objectives (the service page has the details). */
+function observedText(service: ResolvedService): Content {
+  const { metrics, slo } = service.observability;
+  if (!metrics) return html`<span class="muted">not scraped</span>`;
+  return slo ? "scraped, SLOs" : html`scraped, <span class="muted">no SLO</span>`;
 }
 
 /** Every environment in promotion order. */

@@ -15,9 +15,10 @@ import {
 import { type Content, externalLink, html, join } from "../html.js";
 import { commitUrl, editUrl, pullRequestUrl, sourceUrl } from "../repository-links.js";
 import { environmentPath, relativeLink, servicePath, teamPath } from "../site.js";
+import { observabilitySection } from "./observability.js";
 import { contactList } from "./team.js";
 
-/** One service's page: owners, links, promotion, runtime, dependencies, calls, findings, history. */
+/** One service's page: owners, links, promotion, readiness, observability, runtime, dependencies, calls, findings, history. */
 export function servicePage(
   model: PortalModel,
   service: PortalService,
@@ -44,6 +45,7 @@ ${team ? contactList(team) : html`<p>No team file for ${service.team}.</p>`}
 </div>
 ${promotion(model, service)}
 ${readiness(model, service)}
+${observabilitySection(model, service)}
 ${runtime(model, service)}
 ${dependencies(model, service)}
 ${secrets(model, service)}

@@ -2,6 +2,8 @@ import { formatRange, formatUsd } from "../../cost/cost.js";
 import { podRequests } from "../../model/pod-requests.js";
 import { parseQuantity } from "../../model/quantity.js";
 import type { TeamModel } from "../../model/resolved.js";
+import { LEVELS } from "../../scorecard/checks.js";
+import { summarizeTeams } from "../../scorecard/scorecard.js";
 import { type PortalModel, productionLevel } from "../collect.js";
 import { cpuText, levelBadge, memoryText, podRange, tierBadge } from "../format.js";
 import { type Content, externalLink, html, join } from "../html.js";
@@ -44,6 +46,7 @@ export function teamPage(
 <section aria-labelledby="services"><h2 id="services">Services</h2>
 ${rows.length > 0 ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Service</th><th scope="col">Tier</th><th scope="col">Readiness</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p class="muted">No services yet.</p>`}
 </section>
+${readiness(model, team.name)}
 ${cost(model, team.name)}
 ${quota(model, team.name, to)}`;
   return { path, title: `Team ${team.name}`, body };
@@ -105,6 +108,18 @@ export function teamsIndexPage(model: PortalModel): { path: string; title: strin
     title: "Teams",
     body: html`<div class="page-head"><h1>Teams</h1></div><ul class="cards">${cards}</ul>`,
   };
+}
+
+/** How many of the team's (service, environment) scorecards are at each level (`idp scorecard`'s team summary). */
+function readiness(model: PortalModel, team: string): Content {
+  const cards = [...model.scorecards.values()].flatMap((byEnvironment) => [...byEnvironment.values()]);
+  const summary = summarizeTeams(cards, [team])[0];
+  if (!summary || summary.services === 0) return "";
+  const levels = [...[...LEVELS].reverse(), "none"] as const;
+  return html`<section aria-labelledby="readiness"><h2 id="readiness">Readiness</h2>
+<p class="muted">Scorecards of the team's ${summary.services} services, one per service and environment.</p>
+<div class="table-wrap"><table><thead><tr>${levels.map((l) => html`<th scope="col">${l === "none" ? "No level" : levelBadge(l)}</th>`)}</tr></thead>
+<tbody><tr>${levels.map((l) => html`<td>${summary.levels[l]}</td>`)}</tr></tbody></table></div></section>`;
 }
 
 /** The team's monthly cost in each environment and in total, against its budget. */

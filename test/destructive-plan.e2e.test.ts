@@ -1,14 +1,12 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCommand } from "../scripts/commands/plan.js";
 import { validateCommand } from "../scripts/commands/validate.js";
 import type { Plan } from "../scripts/plan/plan.js";
 import { planChange } from "../scripts/plan/plan-change.js";
-import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
+import { commit, edit, examplesOnChangeBranch, git, pinToday, temporaryFolders } from "./support/suite.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const TODAY = "2026-11-25";
 const GOLDEN = join(import.meta.dirname, "golden-comments/destructive-plan.md");
 /** `UPDATE_GOLDEN=1 npx vitest run test/destructive-plan.e2e.test.ts` rewrites the golden comment. */
@@ -18,15 +16,7 @@ pinToday(TODAY);
 
 /** A git repository holding a copy of the examples, committed on main, with a branch `change` checked out. */
 function repository(prepare?: (root: string) => void): string {
-  const root = mkdtempSync(join(tmpdir(), "idp-destroy-"));
-  temps.push(root);
-  for (const folder of ["environments", "teams", "services", "schemas", "policies"])
-    cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
-  prepare?.(root);
-  git(root, "init", "-q", "-b", "main");
-  commit(root, "base");
-  git(root, "checkout", "-q", "-b", "change");
-  return root;
+  return examplesOnChangeBranch(temps, "idp-destroy-", prepare);
 }
 
 /** The issue's reproduction: dev's namespaces are renamed, so every team namespace in dev is deleted. */

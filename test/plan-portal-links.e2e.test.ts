@@ -2,8 +2,7 @@
  * The plan comment links each changed service to its portal page, at the
  * portal URL the platform team set in the base's policies/governance.yaml.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCommand } from "../scripts/commands/plan.js";
@@ -11,9 +10,8 @@ import { formatPlanMarkdown } from "../scripts/plan/format-markdown.js";
 import { linkTarget } from "../scripts/plan/markdown-text.js";
 import { planChange } from "../scripts/plan/plan-change.js";
 import { run } from "../scripts/run.js";
-import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
+import { commit, edit, examplesOnChangeBranch, pinToday, temporaryFolders } from "./support/suite.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const GOVERNANCE = "policies/governance.yaml";
 const EXAMPLE_PORTAL = "url: https://acme.github.io/platform";
 const temps = temporaryFolders();
@@ -21,15 +19,7 @@ pinToday("2026-11-25");
 
 /** The examples committed on main with `prepare` applied, and a branch `change` checked out. */
 function repository(prepare?: (root: string) => void): string {
-  const root = mkdtempSync(join(tmpdir(), "idp-portal-links-"));
-  temps.push(root);
-  for (const folder of ["environments", "teams", "services", "schemas", "policies"])
-    cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
-  prepare?.(root);
-  git(root, "init", "-q", "-b", "main");
-  commit(root, "base");
-  git(root, "checkout", "-q", "-b", "change");
-  return root;
+  return examplesOnChangeBranch(temps, "idp-portal-links-", prepare);
 }
 
 /** search gets a new image tag; cart gets three replicas. */

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
@@ -48,4 +49,27 @@ export function edit(root: string, file: string, from: string, to: string): void
 export function commit(root: string, message: string): void {
   git(root, "add", "-A");
   git(root, "commit", "-qm", message);
+}
+
+const EXAMPLES = join(import.meta.dirname, "..", "..");
+
+/**
+ * A git repository holding a copy of this repository's examples (with
+ * `prepare` applied), committed on main, with a branch `change` checked out:
+ * what a pull request's plan is made in. The folder goes into `temps`.
+ */
+export function examplesOnChangeBranch(
+  temps: string[],
+  prefix: string,
+  prepare?: (root: string) => void,
+): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(root);
+  for (const folder of ["environments", "teams", "services", "schemas", "policies"])
+    cpSync(join(EXAMPLES, folder), join(root, folder), { recursive: true });
+  prepare?.(root);
+  git(root, "init", "-q", "-b", "main");
+  commit(root, "base");
+  git(root, "checkout", "-q", "-b", "change");
+  return root;
 }

@@ -13,7 +13,15 @@ import {
 import { generateRepository } from "./generate-repository.js";
 import { helmValues } from "./helm-values.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
-import { combine, type Measurement, measureCommand, median, round } from "./measure.js";
+import {
+  type CommandTiming,
+  combine,
+  commandTiming,
+  type Measurement,
+  measureCommand,
+  median,
+  round,
+} from "./measure.js";
 import { repositoryRoot, writeResults } from "./paths.js";
 import { clearManifests, type Target } from "./render.js";
 
@@ -29,12 +37,7 @@ export interface HelmBenchmarkOptions {
 }
 
 /** Wall and CPU time of one tool over the rounds. */
-export interface ToolTiming {
-  command: string;
-  wallMs: { median: number; min: number; runs: number[] };
-  /** User + system CPU time of the child processes, all threads. */
-  cpuMs: { median: number; min: number; runs: number[] };
-}
+export type ToolTiming = CommandTiming;
 
 export interface HelmReport {
   benchmark: "helm";
@@ -129,7 +132,7 @@ export function runHelmBenchmark(options: HelmBenchmarkOptions = {}): HelmReport
         `${comparison.onlyInFirst.length} only idp, ${comparison.onlyInSecond.length} only helm`,
     );
 
-    const idp = timing(combine(idpRounds), `idp ${renderArgv.join(" ")} (into an empty manifests/)`);
+    const idp = commandTiming(combine(idpRounds), `idp ${renderArgv.join(" ")} (into an empty manifests/)`);
     const helmTiming: ToolTiming = {
       command: `${generated.environments.length} × helm template <env> bench/helm/chart --values <env>.json, in parallel`,
       wallMs: summary(helmRounds.map((r) => r.wallMs)),
@@ -282,14 +285,6 @@ function readRendered(
     }
   }
   return { services, platform };
-}
-
-function timing(measured: Measurement, command: string): ToolTiming {
-  return {
-    command,
-    wallMs: { ...measured.wallMs, runs: measured.runs.map((r) => r.wallMs) },
-    cpuMs: { ...measured.cpuMs, runs: measured.runs.map((r) => r.cpuMs) },
-  };
 }
 
 function summary(values: number[]): { median: number; min: number; runs: number[] } {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
 import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
-import { combine, type Measurement, measureCommand } from "./measure.js";
+import { type CommandTiming, combine, commandTiming, type Measurement, measureCommand } from "./measure.js";
 import { writeResults } from "./paths.js";
 import { clearManifests, type Target } from "./render.js";
 
@@ -20,11 +20,8 @@ export interface IncrementalBenchmarkOptions {
   log?: (line: string) => void;
 }
 
-/** Wall and CPU time of one command over the rounds. */
-export interface CommandTiming {
-  command: string;
-  wallMs: { median: number; min: number; runs: number[] };
-  cpuMs: { median: number; min: number; runs: number[] };
+/** Wall and CPU time of one command over the rounds, and its peak RSS. */
+export interface CommandTimingWithMemory extends CommandTiming {
   peakRssMiB: number;
 }
 
@@ -52,9 +49,9 @@ export interface IncrementalReport {
   runs: number;
   /** The service whose image each round changes. */
   changed: string;
-  validate: CommandTiming;
-  check: CommandTiming;
-  changedRender: CommandTiming;
+  validate: CommandTimingWithMemory;
+  check: CommandTimingWithMemory;
+  changedRender: CommandTimingWithMemory;
   ratios: { check: number; changedRender: number; checkCpu: number; changedRenderCpu: number };
   growth: GrowthStep[];
   targets: Target[];
@@ -239,13 +236,8 @@ function last(measurements: readonly Measurement[]): Measurement {
   return measurements[measurements.length - 1] as Measurement;
 }
 
-function timing(measured: Measurement, command: string): CommandTiming {
-  return {
-    command,
-    wallMs: { ...measured.wallMs, runs: measured.runs.map((r) => r.wallMs) },
-    cpuMs: { ...measured.cpuMs, runs: measured.runs.map((r) => r.cpuMs) },
-    peakRssMiB: measured.peakRssMiB,
-  };
+function timing(measured: Measurement, command: string): CommandTimingWithMemory {
+  return { ...commandTiming(measured, command), peakRssMiB: measured.peakRssMiB };
 }
 
 function round2(value: number): number {
@@ -254,7 +246,12 @@ function round2(value: number): number {
 
 /** incremental.md: the three commands, their ratios to validate, the growth column and the targets. */
 export function incrementalMarkdown(report: IncrementalReport): string {
-  const row = (label: string, t: CommandTiming, ratio: number | string, cpuRatio: number | string) =>
+  const row = (
+    label: string,
+    t: CommandTimingWithMemory,
+    ratio: number | string,
+    cpuRatio: number | string,
+  ) =>
     `| ${label} | ${t.wallMs.median} ms | ${t.wallMs.min} ms | ${t.cpuMs.median} ms | ${t.peakRssMiB} MiB | ${ratio} | ${cpuRatio} |`;
   return [
     "# Incremental render",

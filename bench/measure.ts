@@ -134,3 +134,20 @@ export function combine(measurements: readonly Measurement[]): Measurement {
     stdout: measurements[measurements.length - 1]?.stdout ?? "",
   };
 }
+
+/** Wall and CPU time of one command over the rounds, with every run: what a report records. */
+export interface CommandTiming {
+  command: string;
+  wallMs: { median: number; min: number; runs: number[] };
+  /** User + system CPU time of the child processes, all threads. */
+  cpuMs: { median: number; min: number; runs: number[] };
+}
+
+/** The timing of `command` as a report records it, from its combined measurement. */
+export function commandTiming(measured: Measurement, command: string): CommandTiming {
+  return {
+    command,
+    wallMs: { ...measured.wallMs, runs: measured.runs.map((r) => r.wallMs) },
+    cpuMs: { ...measured.cpuMs, runs: measured.runs.map((r) => r.cpuMs) },
+  };
+}

@@ -66,9 +66,14 @@ export function serviceNameClaims(service: ResolvedService): NameClaim[] {
       name: `${service.name}-${dependency.name}`,
       service,
       what: `${service.name}'s dependency ${dependency.name} (its claim and connection Secret)`,
-      origin: originOf(service.origins, `dependencies.${dependency.name}`) ?? {
-        file: service.file,
-        path: ["spec", "dependencies", dependency.name],
+      // A getter: only a collision reads it, and reading a service's origins merges its layers again.
+      get origin(): Origin {
+        return (
+          originOf(service.origins, `dependencies.${dependency.name}`) ?? {
+            file: service.file,
+            path: ["spec", "dependencies", dependency.name],
+          }
+        );
       },
       atKey: true,
     });

@@ -1,6 +1,7 @@
 import type { ValidatedRepository } from "../model/validate-repository.js";
-import { checkPolicies } from "../policy/check-policies.js";
+import { evaluateHere, preparePolicies } from "../policy/check-policies.js";
 import type { ChangeContext } from "../policy/input.js";
+import type { PolicyThread } from "../policy/policy-threads.js";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "../report/diagnostic.js";
 import type { NewPolicyFindings } from "./plan.js";
 
@@ -30,48 +31,79 @@ export interface Judgement {
   sources: Map<string, string>;
 }
 
+/** A judgement under way: see startJudgement. */
+export interface JudgementInProgress {
+  finish(): Promise<Judgement>;
+}
+
 /**
  * Judges the head with the base's schemas and policies (a pull request must
  * not weaken the checks that judge it), and, when the change edits them,
  * with its own as well: those findings never fail the plan, they show the
  * reviewers what the new rules would add or no longer report.
+ *
+ * With `thread`, the judging policy is evaluated there while the caller does
+ * other work until `finish`; without it, on this thread, in `finish`.
  */
-export function judgeChange(input: JudgeInput): Judgement {
-  const judged = check(input.root, input.judged, input.change, input.today, input.policyRoot);
-  const diagnostics = judged.diagnostics;
-  if (!input.own) return { diagnostics, secrets: judged.secrets, sources: judged.sources };
-  const mine = check(input.root, input.own, input.change, input.today, input.root);
-  const own = mine.diagnostics;
-  const key = (d: Diagnostic) =>
-    `${d.severity}\u0000${d.code}\u0000${d.file}\u0000${d.line}\u0000${d.message}`;
-  const judging = new Set(diagnostics.map(key));
-  const reported = new Set(own.map(key));
+export function startJudgement(input: JudgeInput, thread?: PolicyThread): JudgementInProgress {
+  const judging = start(input.root, input.judged, input.change, input.today, input.policyRoot, thread);
   return {
-    diagnostics,
-    secrets: [...new Set([...judged.secrets, ...mine.secrets])],
-    sources: judged.sources,
-    newPolicy: {
-      diagnostics: own,
-      added: own.filter((d) => !judging.has(key(d))),
-      removed: diagnostics.filter((d) => !reported.has(key(d))),
+    finish: async () => {
+      const judged = await judging();
+      const diagnostics = judged.diagnostics;
+      if (!input.own) return { diagnostics, secrets: judged.secrets, sources: judged.sources };
+      const mine = await start(input.root, input.own, input.change, input.today, input.root)();
+      const own = mine.diagnostics;
+      const key = (d: Diagnostic) =>
+        `${d.severity}\u0000${d.code}\u0000${d.file}\u0000${d.line}\u0000${d.message}`;
+      const judgingKeys = new Set(diagnostics.map(key));
+      const reported = new Set(own.map(key));
+      return {
+        diagnostics,
+        secrets: [...new Set([...judged.secrets, ...mine.secrets])],
+        sources: judged.sources,
+        newPolicy: {
+          diagnostics: own,
+          added: own.filter((d) => !judgingKeys.has(key(d))),
+          removed: diagnostics.filter((d) => !reported.has(key(d))),
+        },
+      };
     },
   };
 }
 
-/** Validation findings, then policy findings when validation found no error (as `idp validate` does). */
-function check(
+interface Checked {
+  diagnostics: Diagnostic[];
+  secrets: string[];
+  sources: Map<string, string>;
+}
+
+/**
+ * Validation findings, then policy findings when validation found no error
+ * (as `idp validate` does). The policy is prepared now (and handed to
+ * `thread`, which is closed when it is not needed), and finished by the
+ * function returned.
+ */
+function start(
   root: string,
   validated: ValidatedRepository,
   change: ChangeContext,
   today: string,
   policyRoot: string,
-): { diagnostics: Diagnostic[]; secrets: string[]; sources: Map<string, string> } {
-  if (hasErrors(validated.diagnostics))
-    return { diagnostics: validated.diagnostics, secrets: [], sources: new Map() };
-  const policy = checkPolicies(root, validated, change, today, policyRoot);
-  return {
-    diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
-    secrets: policy.secrets,
-    sources: policy.sources,
+  thread?: PolicyThread,
+): () => Promise<Checked> {
+  if (hasErrors(validated.diagnostics)) {
+    thread?.close();
+    return async () => ({ diagnostics: validated.diagnostics, secrets: [], sources: new Map() });
+  }
+  const prepared = preparePolicies(root, validated, change, today, policyRoot);
+  const run = thread ? thread.run(prepared) : undefined;
+  return async () => {
+    const policy = run ? await run.finish() : evaluateHere(prepared);
+    return {
+      diagnostics: sortDiagnostics([...validated.diagnostics, ...policy.diagnostics]),
+      secrets: policy.secrets,
+      sources: policy.sources,
+    };
   };
 }

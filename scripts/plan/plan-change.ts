@@ -8,6 +8,7 @@ import type { Resolution } from "../model/resolve.js";
 import { compileSchemas } from "../model/schema.js";
 import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
+import { PolicyThread } from "../policy/policy-threads.js";
 import { readPortalSetting } from "../policy/portal-url.js";
 import { findSecretValues } from "../policy/secret-values.js";
 import type { ResolvedSide } from "../render/render-keys.js";
@@ -18,7 +19,7 @@ import { kindOfFile, resolveBaseFromHead } from "./base-resolution.js";
 import { findDestruction } from "./destruction.js";
 import { acknowledgeByException, readDestructionLimit } from "./destruction-rules.js";
 import { fitDiffs } from "./diff-budget.js";
-import { judgeChange } from "./judge.js";
+import { type Judgement, startJudgement } from "./judge.js";
 import { keyFileNote } from "./key-file-note.js";
 import type { Destruction, EnvironmentPlan, NewPolicyFindings, Plan } from "./plan.js";
 import { redactSides } from "./redact-side.js";
@@ -35,6 +36,12 @@ export interface PlanOptions {
   today?: string;
   /** Which rules run (`--rules`; see PlanRules); default `base-and-head`. */
   rules?: PlanRules;
+  /**
+   * Threads that evaluate the policy: 1 this one only, 2 with a worker
+   * (PolicyThread.start); default IDP_POLICY_THREADS, else a worker in a
+   * large repository on two cores or more.
+   */
+  policyThreads?: number;
 }
 
 /** The folders a base is exported with when all of it is needed. */
@@ -72,6 +79,21 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
   // Loading the renderer (cdk8s) takes a while: start it now, so it overlaps git.
   const rendering = import("./render-changes.js");
   rendering.catch(() => undefined);
+  // In a large repository the policy is evaluated on a thread of its own while this one renders.
+  const thread = PolicyThread.start(root, options.policyThreads);
+  try {
+    return await plan(root, options, rendering, thread);
+  } finally {
+    thread?.close();
+  }
+}
+
+async function plan(
+  root: string,
+  options: PlanOptions,
+  rendering: Promise<typeof import("./render-changes.js")>,
+  thread: PolicyThread | undefined,
+): Promise<Plan> {
   const git = new GitRepository(root);
   const baseSha = await git.mergeBase(options.base);
   const reading = Promise.all([
@@ -132,17 +154,19 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       ...readAuthority(tree.path, serviceDocuments(own), files),
       ...(options.author ? { author: options.author } : {}),
     };
-    const judgement = judgeChange({
-      root,
-      judged,
-      // Authority comes from the base: its compiled policies and exceptions judge, never the change's.
-      policyRoot: tree.path,
-      change,
-      today,
-      // Base-only never evaluates the head's own policy: that is running the pull request's content.
-      ...(rulesChanged && !baseOnly ? { own } : {}),
-    });
-    const secrets = new Set(judgement.secrets);
+    const judging = startJudgement(
+      {
+        root,
+        judged,
+        // Authority comes from the base: its compiled policies and exceptions judge, never the change's.
+        policyRoot: tree.path,
+        change,
+        today,
+        // Base-only never evaluates the head's own policy: that is running the pull request's content.
+        ...(rulesChanged && !baseOnly ? { own } : {}),
+      },
+      thread,
+    );
     const notes: string[] = [];
     if (rulesChanged) {
       const edited = [policiesChanged ? "policies/" : "", schemasChanged ? "schemas/" : ""].filter(Boolean);
@@ -155,7 +179,12 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
     let environments: EnvironmentPlan[] = [];
     let destruction: Destruction | undefined;
     let cost: CostChange | undefined;
+    // Without a policy thread, rendering before the judgement is done gains nothing.
+    let judgement: Judgement | undefined = thread ? undefined : await judging.finish();
+    let secrets: Set<string>;
     if (hasErrors(own.diagnostics)) {
+      judgement ??= await judging.finish();
+      secrets = new Set(judgement.secrets);
       notes.push(
         "nothing was rendered: the head does not validate; fix the errors and the plan shows the manifest changes",
       );
@@ -170,11 +199,21 @@ export async function planChange(root: string, options: PlanOptions): Promise<Pl
       }
       cost = compareCosts(baseSide, own);
       // Credentials are judged on both sides: a removed one shows in the diff's old lines.
-      for (const value of findSecretValues(tree.path, unjudgedBase(baseSide, judged, own)))
-        secrets.add(value);
-      const [redactedBase, redactedHead] = redactSides(baseSide, own, secrets);
+      const baseSecrets = findSecretValues(tree.path, unjudgedBase(baseSide, judged, own));
       const { countObjects, renderChanges } = await rendering;
-      environments = redactEnvironments(renderChanges(redactedBase, redactedHead), new Redactor(secrets));
+      const render = (flagged: ReadonlySet<string>) => {
+        const [base, head] = redactSides(baseSide, own, flagged);
+        return { redactedBase: base, changes: renderChanges(base, head) };
+      };
+      // With a policy thread: rendered while the policy is evaluated there, with the credentials
+      // known so far; rendered again, before anything is shown, when the judgement flags more.
+      const known = new Set([...(judgement?.secrets ?? []), ...baseSecrets]);
+      let rendered = render(known);
+      judgement ??= await judging.finish();
+      secrets = new Set([...judgement.secrets, ...baseSecrets]);
+      if (judgement.secrets.some((value) => !known.has(value))) rendered = render(secrets);
+      const { redactedBase } = rendered;
+      environments = redactEnvironments(rendered.changes, new Redactor(secrets));
       const leftOut = fitDiffs(environments);
       if (leftOut > 0)
         notes.push(

@@ -2,7 +2,7 @@ import { costRepository, teamTotals } from "../cost/cost.js";
 import type { ValuePath } from "../model/document.js";
 import { Findings, type Pointer } from "../model/findings.js";
 import { originOf } from "../model/merge.js";
-import type { ResolvedService } from "../model/resolved.js";
+import type { EnvironmentModel, ResolvedService } from "../model/resolved.js";
 import type { ValidatedRepository } from "../model/validate-repository.js";
 import { type Diagnostic, warning } from "../report/diagnostic.js";
 import { BUNDLE_WASM, readPolicyBundle } from "./bundle.js";
@@ -17,7 +17,7 @@ import {
   PLAN_RULES,
   readExceptions,
 } from "./exceptions.js";
-import { buildPolicyInput, type ChangeContext } from "./input.js";
+import { buildPolicyInput, type ChangeContext, type PolicyInput } from "./input.js";
 import { readPortalSetting } from "./portal-url.js";
 import { flaggedSecretValues } from "./secret-values.js";
 
@@ -71,8 +71,47 @@ export function checkPolicies(
   today: string,
   policyRoot: string = root,
 ): PolicyOutcome {
+  return evaluateHere(preparePolicies(root, repository, change, today, policyRoot));
+}
+
+/** Evaluates prepared policies on this thread and returns the outcome. */
+export function evaluateHere(prepared: PreparedPolicies): PolicyOutcome {
+  if ("outcome" in prepared) return prepared.outcome;
+  const engine = PolicyEngine.load(prepared.wasm, BUNDLE_WASM, prepared.memory);
+  // One input at a time: a large repository's inputs are large.
+  return prepared.finish(prepared.environments.map((_, index) => engine.evaluate(prepared.input(index))));
+}
+
+/**
+ * The policy stage split around its evaluations, so that they can run on
+ * other threads (policy-threads.ts): the compiled policy, the memory an
+ * evaluation needs, the input of each environment (in `environments`'
+ * order), and what turns the findings of every evaluation, in that order,
+ * into the outcome. `outcome` instead when the bundle does not load.
+ */
+export type PreparedPolicies =
+  | { outcome: PolicyOutcome }
+  | {
+      wasm: Uint8Array;
+      memory: { initial: number; maximum: number };
+      environments: readonly EnvironmentModel[];
+      input: (index: number) => PolicyInput;
+      finish: (evaluated: readonly PolicyFinding[][]) => PolicyOutcome;
+    };
+
+/** Everything of checkPolicies before the evaluations and after them (see PreparedPolicies). */
+export function preparePolicies(
+  root: string,
+  repository: ValidatedRepository,
+  change: ChangeContext,
+  today: string,
+  policyRoot: string = root,
+): PreparedPolicies {
   const { bundle, diagnostics } = readPolicyBundle(policyRoot);
-  if (!bundle) return { diagnostics, results: [], evaluated: 0, waived: 0, secrets: [], sources: new Map() };
+  if (!bundle)
+    return {
+      outcome: { diagnostics, results: [], evaluated: 0, waived: 0, secrets: [], sources: new Map() },
+    };
   const { exceptions, reported, judgedFile } = judgingExceptions(
     root,
     repository,
@@ -85,86 +124,93 @@ export function checkPolicies(
     repository.environments.map((e) => [e.name, repository.services.filter((s) => s.environment === e.name)]),
   );
   const largest = Math.max(0, ...[...servicesIn.values()].map((services) => services.length));
-  const engine = PolicyEngine.load(bundle.wasm, BUNDLE_WASM, memoryFor(largest));
-  // Findings about the exceptions file point into it as the change has it.
-  const exceptionsDocument = reported.document ?? exceptions.document;
-  const findings = new Findings([
-    ...repository.documents.values(),
-    ...(exceptionsDocument ? [exceptionsDocument] : []),
-  ]);
   // Budgets hold across environments, each evaluation sees one: the totals are computed once, here.
   const costs = teamTotals(costRepository(repository.services, repository.environments, repository.teams));
-  const used = new Set<number>();
-  const results: PolicyResult[] = [];
-  const secrets: string[] = [];
-  let waived = 0;
-  for (const environment of repository.environments) {
-    const services = servicesIn.get(environment.name) ?? [];
-    const input = buildPolicyInput(
+  const input = (index: number): PolicyInput => {
+    const environment = repository.environments[index] as EnvironmentModel;
+    return buildPolicyInput(
       environment,
       repository.environments,
       repository.teams,
-      services,
-      {
-        ...change,
-        date: change.date ?? today,
-      },
+      servicesIn.get(environment.name) ?? [],
+      { ...change, date: change.date ?? today },
       costs,
     );
-    const byName = new Map(services.map((s) => [s.name, s]));
-    const evaluated = sortFindings(engine.evaluate(input));
-    secrets.push(...flaggedSecretValues(evaluated, byName));
-    for (const finding of evaluated) {
-      const target = locateFinding(finding, byName.get(finding.service ?? ""), repository);
-      const exception =
-        finding.severity === "deny"
-          ? findException(exceptions.entries, finding.rule, target.file, environment.name)
-          : undefined;
-      if (exception) {
-        used.add(exception.index);
-        waived++;
+  };
+  const finish = (evaluatedIn: readonly PolicyFinding[][]): PolicyOutcome => {
+    // Findings about the exceptions file point into it as the change has it.
+    const exceptionsDocument = reported.document ?? exceptions.document;
+    const findings = new Findings([
+      ...repository.documents.values(),
+      ...(exceptionsDocument ? [exceptionsDocument] : []),
+    ]);
+    const used = new Set<number>();
+    const results: PolicyResult[] = [];
+    const secrets: string[] = [];
+    let waived = 0;
+    repository.environments.forEach((environment, index) => {
+      const byName = new Map((servicesIn.get(environment.name) ?? []).map((s) => [s.name, s]));
+      const evaluated = sortFindings([...(evaluatedIn[index] ?? [])]);
+      secrets.push(...flaggedSecretValues(evaluated, byName));
+      for (const finding of evaluated) {
+        const target = locateFinding(finding, byName.get(finding.service ?? ""), repository);
+        const exception =
+          finding.severity === "deny"
+            ? findException(exceptions.entries, finding.rule, target.file, environment.name)
+            : undefined;
+        if (exception) {
+          used.add(exception.index);
+          waived++;
+        }
+        results.push({
+          environment: environment.name,
+          rule: finding.rule,
+          severity: finding.severity,
+          ...(finding.service !== undefined ? { service: finding.service } : {}),
+          file: target.file,
+          message: finding.message,
+          ...(exception ? { waivedBy: exception } : {}),
+        });
+        // Ownership findings are about the change, not an environment: one finding however many evaluations yield it.
+        const scoped =
+          finding.service !== undefined ||
+          (target.file === environment.file && !finding.rule.startsWith("OWN"));
+        findings.add(
+          finding.severity === "deny" && !exception ? "error" : "warning",
+          `policy.${finding.rule}`,
+          `${exception ? waiver(exception) : ""}${finding.message}${scoped ? " (in {env})" : ""}`,
+          target,
+          { environment: environment.name },
+        );
       }
-      results.push({
-        environment: environment.name,
-        rule: finding.rule,
-        severity: finding.severity,
-        ...(finding.service !== undefined ? { service: finding.service } : {}),
-        file: target.file,
-        message: finding.message,
-        ...(exception ? { waivedBy: exception } : {}),
-      });
-      // Ownership findings are about the change, not an environment: one finding however many evaluations yield it.
-      const scoped =
-        finding.service !== undefined ||
-        (target.file === environment.file && !finding.rule.startsWith("OWN"));
-      findings.add(
-        finding.severity === "deny" && !exception ? "error" : "warning",
-        `policy.${finding.rule}`,
-        `${exception ? waiver(exception) : ""}${finding.message}${scoped ? " (in {env})" : ""}`,
-        target,
-        { environment: environment.name },
+    });
+    // Unused waivers are pointed at in the file as the change has it: only when that is the judging file.
+    const unused = (judgedFile ? exceptions.entries : [])
+      .filter((entry) => !used.has(entry.index) && !PLAN_RULES.has(entry.rule))
+      .map((entry) =>
+        warning(
+          "policy.exception-unused",
+          `the exception for ${entry.rule} on ${entry.target} waives nothing`,
+          EXCEPTIONS_FILE,
+          exceptions.document?.locate([entry.index, "rule"]) ?? { line: 1, column: 1 },
+          "the rule passes now: remove the exception",
+        ),
       );
-    }
-  }
-  // Unused waivers are pointed at in the file as the change has it: only when that is the judging file.
-  const unused = (judgedFile ? exceptions.entries : [])
-    .filter((entry) => !used.has(entry.index) && !PLAN_RULES.has(entry.rule))
-    .map((entry) =>
-      warning(
-        "policy.exception-unused",
-        `the exception for ${entry.rule} on ${entry.target} waives nothing`,
-        EXCEPTIONS_FILE,
-        exceptions.document?.locate([entry.index, "rule"]) ?? { line: 1, column: 1 },
-        "the rule passes now: remove the exception",
-      ),
-    );
+    return {
+      diagnostics: [...diagnostics, ...reported.diagnostics, ...findings.diagnostics(), ...unused],
+      results,
+      evaluated: repository.services.length,
+      waived,
+      secrets: [...new Set(secrets)],
+      sources: reported.sources,
+    };
+  };
   return {
-    diagnostics: [...diagnostics, ...reported.diagnostics, ...findings.diagnostics(), ...unused],
-    results,
-    evaluated: repository.services.length,
-    waived,
-    secrets: [...new Set(secrets)],
-    sources: reported.sources,
+    wasm: bundle.wasm,
+    memory: memoryFor(largest),
+    environments: repository.environments,
+    input,
+    finish,
   };
 }
 

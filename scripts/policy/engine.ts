@@ -87,8 +87,12 @@ export class PolicyEngine {
     return new PolicyEngine(policy);
   }
 
-  /** Evaluates the policy on one input: every denial and warning. */
-  evaluate(input: PolicyInput): PolicyFinding[] {
+  /**
+   * Evaluates the policy on one input: every denial and warning. The input
+   * may come as its JSON text's UTF-8 bytes (input-bytes.ts), as it crosses
+   * to a worker thread.
+   */
+  evaluate(input: PolicyInput | ArrayBuffer): PolicyFinding[] {
     let result: unknown;
     try {
       result = this.#policy.evaluate(input, ENTRYPOINT);

@@ -1,0 +1,155 @@
+import { existsSync, readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { ToolError } from "../errors.js";
+import { JobQueue } from "../render/job-queue.js";
+import { BUNDLE_WASM } from "./bundle.js";
+import type { PolicyOutcome, PreparedPolicies } from "./check-policies.js";
+import { PolicyEngine, type PolicyFinding } from "./engine.js";
+import { sharedInput, unshared } from "./input-bytes.js";
+import type { PolicyWorkerMessage, PolicyWorkerReply } from "./policy-worker.js";
+
+/**
+ * Below this many services a worker (it starts a thread and compiles the
+ * policy again) costs more than the evaluations it takes over.
+ */
+const PARALLEL_FROM = 200;
+
+const workerUrl = new URL("./policy-worker.js", import.meta.url);
+
+/** A policy stage under way: the worker evaluating, this thread free for other work until `finish`. */
+export interface PolicyRun {
+  /** How many evaluations the worker has sent back so far. */
+  readonly workerEvaluations: number;
+  /**
+   * Evaluates here whatever the worker has not taken yet, waits for the
+   * worker, and turns every finding into the outcome (as checkPolicies does).
+   */
+  finish(): Promise<PolicyOutcome>;
+}
+
+/**
+ * A worker thread that evaluates the policy beside the main thread. Started
+ * before its work is known (while the main thread loads and validates), so
+ * that starting the thread and loading the wasm runtime overlap that work.
+ * `idp plan` uses it to render what changed while the policy is evaluated.
+ */
+export class PolicyThread {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly ended: Promise<ToolError>,
+  ) {}
+
+  /**
+   * A worker for the repository at `root`, or undefined. `threads` is how
+   * many threads evaluate (IDP_POLICY_THREADS when not given): 1 is this one
+   * only, 2 or more this one and the worker. Left to itself it starts the
+   * worker only where it pays off: two cores or more, and a large repository
+   * (judged by its service folders, before anything is parsed). Never from
+   * TypeScript sources, where the compiled worker script does not exist.
+   */
+  static start(root: string, threads = configuredThreads()): PolicyThread | undefined {
+    if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
+    if (threads === undefined && (availableParallelism() < 2 || countServices(root) < PARALLEL_FROM))
+      return undefined;
+    const worker = new Worker(workerUrl);
+    // Until it has work it does not keep the process alive (a command that fails early exits).
+    worker.unref();
+    const ended = new Promise<ToolError>((resolve) => {
+      worker.once("error", (cause) =>
+        resolve(new ToolError(`a policy worker failed: ${cause.message}`, { cause })),
+      );
+      worker.once("exit", (code) => resolve(new ToolError(`a policy worker stopped with exit code ${code}`)));
+    });
+    return new PolicyThread(worker, ended);
+  }
+
+  /**
+   * Hands the evaluations of `prepared` to the worker, one environment's
+   * input at a time as this thread builds it (the worker starts on the first
+   * while the next is built), and returns at once. A thread takes the next
+   * environment when it is free (JobQueue): `finish` evaluates here what the
+   * worker has not taken by then. One run per thread.
+   */
+  run(prepared: PreparedPolicies): PolicyRun {
+    if ("outcome" in prepared) {
+      this.close();
+      return { workerEvaluations: 0, finish: async () => prepared.outcome };
+    }
+    const total = prepared.environments.length;
+    const queue = JobQueue.create(total, 1);
+    const results: (PolicyFinding[] | undefined)[] = new Array(total).fill(undefined);
+    const worker = this.worker;
+    let workerEvaluations = 0;
+    const finished = new Promise<void>((resolve, reject) => {
+      worker.on("message", (reply: PolicyWorkerReply) => {
+        if (reply.type === "result") {
+          results[reply.index] = reply.findings;
+          workerEvaluations++;
+        } else if (reply.type === "done") resolve();
+        else
+          reject(
+            reply.internal
+              ? new Error(`the policy worker failed: ${reply.message}`)
+              : new ToolError(reply.message),
+          );
+      });
+      void this.ended.then(reject);
+    });
+    finished.catch(() => undefined);
+    worker.ref();
+    const send = (message: PolicyWorkerMessage) => worker.postMessage(message);
+    send({ type: "start", wasm: prepared.wasm, memory: prepared.memory, queue: queue.sharing });
+    const inputs = prepared.environments.map((_, index) => {
+      const bytes = sharedInput(prepared.input(index));
+      send({ type: "input", index, bytes });
+      return bytes;
+    });
+    return {
+      get workerEvaluations() {
+        return workerEvaluations;
+      },
+      finish: async () => {
+        try {
+          let engine: PolicyEngine | undefined;
+          for (const index of queue.take()) {
+            engine ??= PolicyEngine.load(prepared.wasm, BUNDLE_WASM, prepared.memory);
+            results[index] = engine.evaluate(unshared(inputs[index] as SharedArrayBuffer));
+          }
+          await finished;
+          return prepared.finish(
+            results.map((found, index) => {
+              if (!found) throw new Error(`no policy findings for environment ${index}`);
+              return found;
+            }),
+          );
+        } finally {
+          this.close();
+        }
+      },
+    };
+  }
+
+  /** Stops the worker (it is not needed, or its work is done). */
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** IDP_POLICY_THREADS when it is a whole number of at least 1. */
+function configuredThreads(): number | undefined {
+  const configured = Number(process.env.IDP_POLICY_THREADS);
+  return process.env.IDP_POLICY_THREADS !== undefined && Number.isInteger(configured) && configured >= 1
+    ? configured
+    : undefined;
+}
+
+function countServices(root: string): number {
+  try {
+    return readdirSync(path.join(root, "services")).length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,73 @@
+import { parentPort } from "node:worker_threads";
+import { ToolError } from "../errors.js";
+import { JobQueue, type SharedJobQueue } from "../render/job-queue.js";
+import { BUNDLE_WASM } from "./bundle.js";
+import { PolicyEngine, type PolicyFinding } from "./engine.js";
+import { unshared } from "./input-bytes.js";
+
+/** What the main thread sends a policy worker: first `start`, then each environment's input as it is built. */
+export type PolicyWorkerMessage =
+  | {
+      type: "start";
+      wasm: Uint8Array;
+      memory: { initial: number; maximum: number };
+      /** The positions of the inputs, handed out to whichever thread is free (see JobQueue). */
+      queue: SharedJobQueue;
+    }
+  | { type: "input"; index: number; bytes: SharedArrayBuffer };
+
+/** What a policy worker sends back: each evaluation it took, then `done`; or the failure. */
+export type PolicyWorkerReply =
+  | { type: "result"; index: number; findings: PolicyFinding[] }
+  | { type: "done" }
+  | { type: "failed"; message: string; internal: boolean };
+
+// Runs only as a worker thread started by policy-threads.ts. It is started
+// before its work is known, so loading the wasm runtime overlaps the main
+// thread's loading and validating; the inputs then arrive one by one.
+if (parentPort) {
+  const port = parentPort;
+  let engine: PolicyEngine | undefined;
+  let take: Generator<number> | undefined;
+  let claimed: number | undefined;
+  const inputs = new Map<number, SharedArrayBuffer>();
+  const work = () => {
+    if (!engine || !take) return;
+    for (;;) {
+      if (claimed === undefined) {
+        const next = take.next();
+        if (next.done) {
+          // The main thread stops the worker once it has every result.
+          port.postMessage({ type: "done" } satisfies PolicyWorkerReply);
+          return;
+        }
+        claimed = next.value;
+      }
+      const bytes = inputs.get(claimed);
+      // Taken before the main thread built it: wait for its message.
+      if (!bytes) return;
+      inputs.delete(claimed);
+      const findings = engine.evaluate(unshared(bytes));
+      port.postMessage({ type: "result", index: claimed, findings } satisfies PolicyWorkerReply);
+      claimed = undefined;
+    }
+  };
+  port.on("message", (message: PolicyWorkerMessage) => {
+    try {
+      if (message.type === "start") {
+        engine = PolicyEngine.load(message.wasm, BUNDLE_WASM, message.memory);
+        take = new JobQueue(message.queue).take();
+      } else {
+        inputs.set(message.index, message.bytes);
+      }
+      work();
+    } catch (caught) {
+      const reply: PolicyWorkerReply = {
+        type: "failed",
+        message: caught instanceof Error ? caught.message : String(caught),
+        internal: !(caught instanceof ToolError),
+      };
+      port.postMessage(reply);
+    }
+  });
+}

@@ -138,10 +138,17 @@ export function costRepository(
       (a, b) =>
         compareNames(a.service, b.service) || (rank.get(a.environment) ?? 0) - (rank.get(b.environment) ?? 0),
     );
+  // Grouped once, in order: filtering every service per team is teams × services.
+  const byTeam = new Map<string, ServiceCost[]>();
+  for (const cost of costs) {
+    const list = byTeam.get(cost.team);
+    if (list) list.push(cost);
+    else byTeam.set(cost.team, [cost]);
+  }
   const teamCosts = [...teams]
     .sort((a, b) => compareNames(a.name, b.name))
     .map((team) => {
-      const own = costs.filter((c) => c.team === team.name);
+      const own = byTeam.get(team.name) ?? [];
       return {
         team: team.name,
         budget: cents(team.spec.budget.monthly),

@@ -73,7 +73,8 @@ interface BaseTree {
  * resolved services for the base's unchanged ones), the base is judged for
  * credentials only where it differs from the judged head, only the manifests
  * whose inputs differ are rendered, on both sides, and git lists the changed
- * files while the head is loaded.
+ * files while the head is loaded. In a large repository the policy is
+ * evaluated on a worker thread (PolicyThread) while those are rendered.
  */
 export async function planChange(root: string, options: PlanOptions): Promise<Plan> {
   // Loading the renderer (cdk8s) takes a while: start it now, so it overlaps git.

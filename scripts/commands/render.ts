@@ -5,8 +5,10 @@ import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
+import type { CommittedTree } from "../render/committed-tree.js";
 import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
+import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
 import {
   keyFileOf,
   parseKeyFile,
@@ -17,9 +19,8 @@ import {
 import { fileContent, MANIFEST_FILE, PLATFORM_FOLDER, type RenderedTree } from "../render/render-jobs.js";
 import {
   keyFiles,
+  keyFilesIn,
   keyFileTexts,
-  type ReadFiles,
-  readKeyFiles,
   trustedFiles,
   unchangedSinceRead,
 } from "../render/trusted-files.js";
@@ -70,21 +71,27 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here. Not when key files
   // are likely to spare most of the rendering (startRender starts them if not).
+  // The committed manifests and key files are read and hashed on another
+  // core meanwhile (most of what trusting them costs).
+  const reading = incremental ? startReadingCommittedTree(options.root) : undefined;
   const workers =
-    incremental && hasKeyFiles(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
+    incremental && hasKeyFiles(options.root) ? earlyWorkers(options) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
-  if (hasErrors(checked.diagnostics)) workers.close();
+  if (hasErrors(checked.diagnostics)) {
+    workers.close();
+    reading?.cancel();
+  }
   const keyed = keyFiles(
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion,
   );
   // Files read to decide what to render: those still as read need not be read again to compare.
-  const read: ReadFiles = new Map();
+  const read: CommittedTree = reading && !hasErrors(checked.diagnostics) ? await reading.result() : new Map();
   const index =
     incremental && !hasErrors(checked.diagnostics)
       ? await readRenderIndex(options, keyed.keys, read)
       : new Map();
-  const reuse = trustedFiles(options.root, keyed.keys, index, read);
+  const reuse = trustedFiles(keyed.keys, index, read);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers, reuse });
@@ -210,6 +217,16 @@ function freshText(texts: ReadonlyMap<string, string | Uint8Array>): (file: stri
   };
 }
 
+/**
+ * The render workers of a render that key files will likely spare most of:
+ * none for --check (an unchanged tree, the common case, renders nothing);
+ * else one, which loads cdk8s while this thread validates and then renders
+ * the few changed files, so this thread never loads cdk8s.
+ */
+function earlyWorkers(options: RenderOptions): RenderWorkers {
+  return RenderWorkers.start(options.check ? 0 : 1);
+}
+
 /** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */
 function hasKeyFiles(root: string): boolean {
   try {
@@ -229,9 +246,9 @@ function hasKeyFiles(root: string): boolean {
 async function readRenderIndex(
   options: RenderOptions,
   keys: ReadonlyMap<string, string>,
-  read: ReadFiles,
+  committed: CommittedTree,
 ): Promise<RenderIndex> {
-  if (options.base === undefined) return readKeyFiles(options.root, keys, read);
+  if (options.base === undefined) return keyFilesIn(committed, keys);
   const git = new GitRepository(options.root);
   const commit = await git.mergeBase(options.base);
   const paths = [...keys.keys()];

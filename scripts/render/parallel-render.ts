@@ -63,6 +63,11 @@ export class RenderWorkers {
     return new RenderWorkers(Array.from({ length: count }, () => startWorker()));
   }
 
+  /** How many workers are started and not taken yet. */
+  get size(): number {
+    return this.idle.length;
+  }
+
   /** Hands over up to `count` workers; the caller sends each its work. */
   take(count: number): StartedWorker[] {
     return this.idle.splice(0, count);
@@ -139,8 +144,12 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   // The positions in `jobs` to render; the queue hands out positions in this list.
   const only = jobs.flatMap((job, index) => (reuse.has(job.path) ? [] : [index]));
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(only.length / 50)));
-  const wanted =
+  const parallel =
     threads > 1 && (options.threads !== undefined || only.length >= PARALLEL_FROM) ? threads - 1 : 0;
+  // A few files and a worker started early (it has loaded cdk8s meanwhile):
+  // the worker renders them all and this thread need not load cdk8s at all.
+  const handOff = parallel === 0 && only.length > 0 && (options.workers?.size ?? 0) > 0;
+  const wanted = handOff ? 1 : parallel;
   const started = options.workers ?? RenderWorkers.start(wanted);
   const workers = started.take(wanted);
   started.close();
@@ -167,7 +176,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       // Loaded only now (and only when there is something to render): until
       // here this thread validated and ran policy while the workers, which
       // loaded cdk8s meanwhile, rendered.
-      if (only.length > 0) {
+      if (only.length > 0 && !handOff) {
         const { renderJob } = await import("./render-repository.js");
         for (const position of queue.take()) {
           const index = only[position] as number;

@@ -30,6 +30,19 @@ export class Utf8Chunks {
     this.offset += this.current.write(text, start, "utf8");
     return [this.buffers.length - 1, start, this.offset];
   }
+
+  /** Appends a copy of `bytes` (a file read from disk) and says where they are. */
+  addBytes(bytes: Uint8Array): Utf8Place {
+    if (this.current === undefined || this.current.length - this.offset < bytes.length) {
+      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes.length));
+      this.buffers.push(this.current.buffer as ArrayBuffer);
+      this.offset = 0;
+    }
+    const start = this.offset;
+    this.current.set(bytes, start);
+    this.offset += bytes.length;
+    return [this.buffers.length - 1, start, this.offset];
+  }
 }
 
 /** The bytes at `place` in `buffers` (the buffers of a Utf8Chunks, after the transfer). */

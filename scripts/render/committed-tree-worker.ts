@@ -1,0 +1,44 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { readCommittedTree } from "./committed-tree.js";
+import { Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
+import type { FileIdentity } from "./write/tree.js";
+
+/** What the worker is given: the repository whose `manifests/` it reads. */
+export interface CommittedTreeWorkerData {
+  root: string;
+}
+
+/**
+ * What it sends back: per file its path, where its bytes are in `buffers`
+ * (transferred, not copied), its identity and digest; or the failure.
+ */
+export type CommittedTreeWorkerResult =
+  | {
+      ok: true;
+      files: [path: string, place: Utf8Place, identity: FileIdentity, sha256: string | undefined][];
+      buffers: ArrayBuffer[];
+    }
+  | { ok: false; message: string };
+
+// Runs only as a worker thread started by reading-committed-tree.ts: reading and
+// hashing the committed manifests (tens of MiB for 1,000 services) happens
+// on another core while the main thread validates and runs policy.
+if (parentPort) {
+  const port = parentPort;
+  const result = read(workerData as CommittedTreeWorkerData);
+  port.postMessage(result, result.ok ? result.buffers : []);
+  port.close();
+}
+
+function read({ root }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
+  try {
+    const chunks = new Utf8Chunks();
+    const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
+    for (const [path, file] of readCommittedTree(root)) {
+      files.push([path, chunks.addBytes(file.bytes), file.identity, file.sha256]);
+    }
+    return { ok: true, files, buffers: chunks.buffers };
+  } catch (caught) {
+    return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
+  }
+}

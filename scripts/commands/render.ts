@@ -5,7 +5,7 @@ import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
-import type { CommittedTree } from "../render/committed-tree.js";
+import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
 import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
@@ -26,7 +26,7 @@ import {
 } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { manifestsDirName } from "../render/write/tree.js";
-import { manifestsReadme, writeManifests } from "../render/write.js";
+import { CHECK_LOCK_WAIT_MS, manifestsReadme, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatDriftReport } from "../report/drift.js";
 import { formatReport } from "../report/emit.js";
@@ -73,7 +73,13 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   // are likely to spare most of the rendering (startRender starts them if not).
   // The committed manifests and key files are read and hashed on another
   // core meanwhile (most of what trusting them costs).
-  const reading = incremental ? startReadingCommittedTree(options.root) : undefined;
+  // With --check, the whole tree under the render lock: the snapshot the check compares with.
+  const reading = incremental
+    ? startReadingCommittedTree(
+        options.root,
+        options.check ? { wholeUnderLock: { waitMs: CHECK_LOCK_WAIT_MS } } : {},
+      )
+    : undefined;
   const workers =
     incremental && hasKeyFiles(options.root) ? earlyWorkers(options) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
@@ -86,7 +92,9 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     options.renderVersion,
   );
   // Files read to decide what to render: those still as read need not be read again to compare.
-  const read: CommittedTree = reading && !hasErrors(checked.diagnostics) ? await reading.result() : new Map();
+  const committed: CommittedTree =
+    reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
+  const read = committed.files;
   const index =
     incremental && !hasErrors(checked.diagnostics)
       ? await readRenderIndex(options, keyed.keys, read)
@@ -143,6 +151,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     environments: tree.environments,
     readDrift: options.check,
     readBefore: unchangedSinceRead(read, texts),
+    ...(committed.listing ? { snapshot: { listing: committed.listing, files: read } } : {}),
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
@@ -246,7 +255,7 @@ function hasKeyFiles(root: string): boolean {
 async function readRenderIndex(
   options: RenderOptions,
   keys: ReadonlyMap<string, string>,
-  committed: CommittedTree,
+  committed: CommittedFiles,
 ): Promise<RenderIndex> {
   if (options.base === undefined) return keyFilesIn(committed, keys);
   const git = new GitRepository(options.root);

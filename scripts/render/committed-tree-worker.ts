@@ -1,11 +1,12 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { readCommittedTree } from "./committed-tree.js";
+import { type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
 import { Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
-import type { FileIdentity } from "./write/tree.js";
+import type { EntryKind, FileIdentity } from "./write/tree.js";
 
 /** What the worker is given: the repository whose `manifests/` it reads. */
 export interface CommittedTreeWorkerData {
   root: string;
+  options: ReadCommittedOptions;
 }
 
 /**
@@ -17,6 +18,7 @@ export type CommittedTreeWorkerResult =
       ok: true;
       files: [path: string, place: Utf8Place, identity: FileIdentity, sha256: string | undefined][];
       buffers: ArrayBuffer[];
+      listing?: [path: string, kind: EntryKind][];
     }
   | { ok: false; message: string };
 
@@ -30,14 +32,16 @@ if (parentPort) {
   port.close();
 }
 
-function read({ root }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
+function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
   try {
     const chunks = new Utf8Chunks();
     const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
-    for (const [path, file] of readCommittedTree(root)) {
+    const tree = readCommittedTree(root, options);
+    for (const [path, file] of tree.files) {
       files.push([path, chunks.addBytes(file.bytes), file.identity, file.sha256]);
     }
-    return { ok: true, files, buffers: chunks.buffers };
+    const listing = tree.listing ? { listing: [...tree.listing] } : {};
+    return { ok: true, files, buffers: chunks.buffers, ...listing };
   } catch (caught) {
     return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
   }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ToolError } from "../errors.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
-import { type FileIdentity, manifestsDirName } from "./write/tree.js";
+import { acquireRenderLock } from "./write/lock.js";
+import { type EntryKind, type FileIdentity, manifestsDirName, readTree } from "./write/tree.js";
 
 /** One file of the committed tree as read: its bytes, the identity it had, and for a manifest its sha256. */
 export interface CommittedFile {
@@ -13,35 +15,71 @@ export interface CommittedFile {
   sha256?: string;
 }
 
-/** The committed tree as read, by path under `manifests/` (`dev/cart/manifest.yaml`, `dev/cart/.render-key`). */
-export type CommittedTree = Map<string, CommittedFile>;
-
 /** The files of each `manifests/<env>/<folder>/` that deciding what to render reads. */
 const READ = [MANIFEST_FILE, RENDER_KEY_FILE] as const;
 
+/** The files read, by path under `manifests/` (`dev/cart/manifest.yaml`, `dev/cart/.render-key`). */
+export type CommittedFiles = Map<string, CommittedFile>;
+
+/** The committed tree as read. */
+export interface CommittedTree {
+  files: CommittedFiles;
+  /**
+   * With `whole`: everything under `manifests/` as listed under the render
+   * lock (readTree), every regular file of it being in `files`: a snapshot
+   * `render --check` compares with instead of the disk (WriteOptions.snapshot).
+   */
+  listing?: Map<string, EntryKind>;
+}
+
+/** How to read the committed tree. */
+export interface ReadCommittedOptions {
+  /**
+   * Read the whole tree (every file, listed folder by folder) under the
+   * render lock, waiting this long for a render that holds it: what
+   * `render --check` compares with. Otherwise only each
+   * `manifests/<env>/<folder>/manifest.yaml` and `.render-key` is read,
+   * without the lock (a render compares again under it before writing).
+   * @default undefined: the manifests and key files only
+   */
+  wholeUnderLock?: { waitMs: number };
+}
+
 /**
- * Reads every `manifests/<env>/<folder>/manifest.yaml` and `.render-key`
- * under `root`, hashing the manifests: what trusting committed files by
- * their render key needs (trusted-files.ts). Only the environment folders
+ * Reads the committed manifests and key files under `root` and hashes the
+ * manifests: what trusting committed files by their render key needs
+ * (trusted-files.ts). Without `wholeUnderLock`, only the environment folders
  * are listed, not the thousands of service folders (each file is opened by
  * name). A symbolic link, a folder or anything else that is not a regular
- * file is left out, as is a file that cannot be read: it is then rendered
- * again, never trusted. A missing `manifests/` reads as empty.
+ * file is left out of `files`, as is a file that cannot be read: it is then
+ * rendered again, never trusted. A missing `manifests/` reads as empty.
  */
-export function readCommittedTree(root: string): CommittedTree {
-  const tree: CommittedTree = new Map();
+export function readCommittedTree(root: string, options: ReadCommittedOptions = {}): CommittedTree {
   const top = join(root, manifestsDirName);
-  for (const environment of folders(top)) {
-    for (const folder of folders(join(top, environment))) {
-      for (const name of READ) {
-        const path = `${environment}/${folder}/${name}`;
-        const read = readRegularFile(join(top, path));
-        if (!read) continue;
-        tree.set(path, name === MANIFEST_FILE ? { ...read, sha256: sha256(read.bytes) } : read);
-      }
+  const files: CommittedFiles = new Map();
+  const add = (path: string, listed = false) => {
+    const read = readRegularFile(join(top, path));
+    // Listed as a regular file under the lock, it must be read: the check compares with it.
+    if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
+    if (!read) return;
+    files.set(path, path.endsWith(`/${MANIFEST_FILE}`) ? { ...read, sha256: sha256(read.bytes) } : read);
+  };
+  if (options.wholeUnderLock) {
+    const release = acquireRenderLock(root, options.wholeUnderLock.waitMs);
+    try {
+      const listing = readTree(root);
+      for (const [path, kind] of listing) if (kind === "file") add(path, true);
+      return { files, listing };
+    } finally {
+      release();
     }
   }
-  return tree;
+  for (const environment of folders(top)) {
+    for (const folder of folders(join(top, environment))) {
+      for (const name of READ) add(`${environment}/${folder}/${name}`);
+    }
+  }
+  return { files };
 }
 
 /** sha256 hex of `content` (text as UTF-8). */

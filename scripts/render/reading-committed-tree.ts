@@ -2,7 +2,12 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
-import { type CommittedTree, readCommittedTree } from "./committed-tree.js";
+import {
+  type CommittedFiles,
+  type CommittedTree,
+  type ReadCommittedOptions,
+  readCommittedTree,
+} from "./committed-tree.js";
 import type { CommittedTreeWorkerData, CommittedTreeWorkerResult } from "./committed-tree-worker.js";
 import { bytesAt } from "./utf8-chunks.js";
 
@@ -18,17 +23,20 @@ export interface CommittedTreeReading {
 
 /**
  * Starts reading and hashing the committed manifests and key files of
- * `root` (readCommittedTree) in a worker thread, so that on a second core
+ * `root` (readCommittedTree, with `options`) in a worker thread, so that on a second core
  * it overlaps loading, validating and policy on this one: for 1,000
  * services that is about 77 MiB read and hashed, 0.5 s of CPU. From
  * TypeScript sources (tests), where the worker script does not exist, the
  * tree is read in this thread when the result is asked for.
  */
-export function startReadingCommittedTree(root: string): CommittedTreeReading {
+export function startReadingCommittedTree(
+  root: string,
+  options: ReadCommittedOptions = {},
+): CommittedTreeReading {
   if (!existsSync(fileURLToPath(workerUrl))) {
-    return { result: async () => readCommittedTree(root), cancel: () => {} };
+    return { result: async () => readCommittedTree(root, options), cancel: () => {} };
   }
-  const data: CommittedTreeWorkerData = { root };
+  const data: CommittedTreeWorkerData = { root, options };
   const worker = new Worker(workerUrl, { workerData: data });
   // Until its result is asked for, it does not keep a failing command alive.
   worker.unref();
@@ -38,12 +46,12 @@ export function startReadingCommittedTree(root: string): CommittedTreeReading {
         reject(new ToolError(`reading the committed manifests failed: ${message.message}`));
         return;
       }
-      const tree: CommittedTree = new Map();
+      const files: CommittedFiles = new Map();
       for (const [path, place, identity, sha256] of message.files) {
         const bytes = bytesAt(message.buffers, place);
-        tree.set(path, sha256 === undefined ? { bytes, identity } : { bytes, identity, sha256 });
+        files.set(path, sha256 === undefined ? { bytes, identity } : { bytes, identity, sha256 });
       }
-      resolve(tree);
+      resolve(message.listing ? { files, listing: new Map(message.listing) } : { files });
     });
     worker.once("error", (cause) =>
       reject(new ToolError(`reading the committed manifests failed: ${cause.message}`, { cause })),

@@ -1,4 +1,4 @@
-import { type CommittedTree, sha256 } from "./committed-tree.js";
+import { type CommittedFiles, sha256 } from "./committed-tree.js";
 import {
   formatKeyFile,
   keyFileOf,
@@ -23,7 +23,7 @@ export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFi
 
 /** The key files of `keys`' manifests in the committed tree, as an index (those that parse). */
 export function keyFilesIn(
-  committed: CommittedTree,
+  committed: CommittedFiles,
   keys: ReadonlyMap<string, string>,
 ): Map<string, RenderIndexEntry> {
   const index = new Map<string, RenderIndexEntry>();
@@ -50,7 +50,7 @@ export function keyFilesIn(
 export function trustedFiles(
   keys: ReadonlyMap<string, string>,
   index: RenderIndex,
-  committed: CommittedTree,
+  committed: CommittedFiles,
 ): Map<string, Uint8Array> {
   const trusted = new Map<string, Uint8Array>();
   for (const [path, key] of keys) {
@@ -89,7 +89,7 @@ export function keyFileTexts(
  * writeManifests need not read again (WriteOptions.readBefore).
  */
 export function unchangedSinceRead(
-  read: CommittedTree,
+  read: CommittedFiles,
   texts: ReadonlyMap<string, string | Uint8Array>,
 ): Map<string, FileIdentity> {
   const unchanged = new Map<string, FileIdentity>();

@@ -46,6 +46,20 @@ export interface WriteOptions {
    * @default none
    */
   readBefore?: ReadonlyMap<string, FileIdentity>;
+  /**
+   * With `check`: compare with this snapshot of the tree instead of the
+   * disk. It must have been taken under the render lock (committed-tree.ts,
+   * `wholeUnderLock`), as the comparison otherwise would be: no lock is
+   * taken here and nothing is read.
+   * @default none: the disk is compared with, under the lock
+   */
+  snapshot?: TreeSnapshot;
+}
+
+/** Everything under `manifests/` at one moment: each entry's kind, and every regular file's bytes. */
+export interface TreeSnapshot {
+  listing: ReadonlyMap<string, EntryKind>;
+  files: ReadonlyMap<string, { bytes: Uint8Array }>;
 }
 
 /**
@@ -122,6 +136,12 @@ export function writeManifests(
 ): WriteResult {
   checkRoot(root);
   const wanted = checkFiles(files, options.environments);
+  if (options.check && options.snapshot) {
+    const { result } = compareWithDisk(root, wanted, options);
+    if (options.readDrift)
+      result.onDisk = snapshotTexts(options.snapshot, [...result.changed, ...result.removed]);
+    return result;
+  }
   if (options.check) {
     // Under the lock too: a render swapping trees meanwhile would show a half-replaced manifests/.
     const release = acquireRenderLock(root, options.lockWaitMs ?? CHECK_LOCK_WAIT_MS);
@@ -149,6 +169,17 @@ export function writeManifests(
 function readDrifted(root: string, paths: readonly string[]): Map<string, string | undefined> {
   const prefix = `${manifestsDirName}/`;
   return new Map(paths.map((path) => [path, readManifestText(root, path.slice(prefix.length))]));
+}
+
+/** The text in `snapshot` of each `manifests/...` path; undefined for what is not a regular file. */
+function snapshotTexts(snapshot: TreeSnapshot, paths: readonly string[]): Map<string, string | undefined> {
+  const prefix = `${manifestsDirName}/`;
+  return new Map(
+    paths.map((path) => {
+      const bytes = snapshot.files.get(path.slice(prefix.length))?.bytes;
+      return [path, bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")];
+    }),
+  );
 }
 
 function checkRoot(root: string): void {
@@ -219,7 +250,8 @@ function compareWithDisk(
   wanted: ReadonlyMap<string, FileContent>,
   options: WriteOptions,
 ): { result: WriteResult; planned: Map<string, PlannedFile> } {
-  const onDisk = readTree(root);
+  const snapshot = options.check ? options.snapshot : undefined;
+  const onDisk = snapshot?.listing ?? readTree(root);
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
@@ -228,11 +260,13 @@ function compareWithDisk(
   for (const [path, content] of wanted) {
     const kind: EntryKind | undefined = onDisk.get(path);
     const before = options.readBefore?.get(path);
-    const now = before && kind === "file" ? manifestIdentity(root, path) : undefined;
+    const now = before && kind === "file" && !snapshot ? manifestIdentity(root, path) : undefined;
     const same =
       kind === "file" &&
-      ((before !== undefined && now !== undefined && sameIdentity(before, now)) ||
-        hasText(root, path, content));
+      (snapshot
+        ? holds(snapshot.files.get(path)?.bytes, content)
+        : (before !== undefined && now !== undefined && sameIdentity(before, now)) ||
+          hasText(root, path, content));
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);
     planned.set(path, { content, unchanged: same });
@@ -245,6 +279,14 @@ function compareWithDisk(
     result: { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, diagnostics },
     planned,
   };
+}
+
+/** Whether `bytes` (a file as read) are exactly `content` (text as UTF-8). */
+function holds(bytes: Uint8Array | undefined, content: FileContent): boolean {
+  if (bytes === undefined) return false;
+  if (bytes === content) return true;
+  const found = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return found.equals(typeof content === "string" ? Buffer.from(content, "utf8") : content);
 }
 
 /** Service folders per environment: `<env>/<service>/...` with a service not starting with `_`. */

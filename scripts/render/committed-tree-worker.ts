@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
-import { Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
+import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
+import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
 import type { EntryKind, FileIdentity } from "./write/tree.js";
 
 /** What the worker is given: the repository whose `manifests/` it reads. */
@@ -34,11 +34,24 @@ if (parentPort) {
 
 function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
   try {
+    // Files are read straight into the buffers that are transferred.
     const chunks = new Utf8Chunks();
+    const places = new WeakMap<Uint8Array, Utf8Place>();
+    const space: ByteSpace = {
+      reserve: (size) => chunks.reserve(size),
+      keep: (length) => {
+        const place = chunks.keep(length);
+        const bytes = bytesAt(chunks.buffers, place);
+        places.set(bytes, place);
+        return bytes;
+      },
+    };
     const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
-    const tree = readCommittedTree(root, options);
+    const tree = readCommittedTree(root, options, space);
     for (const [path, file] of tree.files) {
-      files.push([path, chunks.addBytes(file.bytes), file.identity, file.sha256]);
+      const place = places.get(file.bytes);
+      if (!place) throw new Error(`no place for ${path}`);
+      files.push([path, place, file.identity, file.sha256]);
     }
     const listing = tree.listing ? { listing: [...tree.listing] } : {};
     return { ok: true, files, buffers: chunks.buffers, ...listing };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
@@ -54,11 +54,15 @@ export interface ReadCommittedOptions {
  * file is left out of `files`, as is a file that cannot be read: it is then
  * rendered again, never trusted. A missing `manifests/` reads as empty.
  */
-export function readCommittedTree(root: string, options: ReadCommittedOptions = {}): CommittedTree {
+export function readCommittedTree(
+  root: string,
+  options: ReadCommittedOptions = {},
+  space: ByteSpace = ownBuffers(),
+): CommittedTree {
   const top = join(root, manifestsDirName);
   const files: CommittedFiles = new Map();
   const add = (path: string, listed = false) => {
-    const read = readRegularFile(join(top, path));
+    const read = readRegularFile(join(top, path), space);
     // Listed as a regular file under the lock, it must be read: the check compares with it.
     if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
     if (!read) return;
@@ -98,8 +102,35 @@ function folders(dir: string): string[] {
   }
 }
 
-/** The bytes and identity of a regular file at `path`, not following a symbolic link; undefined for anything else. */
-function readRegularFile(path: string): Omit<CommittedFile, "sha256"> | undefined {
+/**
+ * Where files are read into: `reserve` gives a region of at least `size`
+ * bytes, `keep` keeps the first `length` of them and gives them back. A
+ * worker reads straight into the buffers it transfers (no copy, and no
+ * buffer allocated and paged in per file).
+ */
+export interface ByteSpace {
+  reserve(size: number): Uint8Array;
+  keep(length: number): Uint8Array;
+}
+
+/** A buffer of its own for each file. */
+function ownBuffers(): ByteSpace {
+  let region = new Uint8Array(0);
+  return {
+    reserve: (size) => {
+      region = Buffer.allocUnsafe(size);
+      return region;
+    },
+    keep: (length) => region.subarray(0, length),
+  };
+}
+
+/**
+ * The bytes and identity of a regular file at `path`, not following a
+ * symbolic link; undefined for anything else, and for a file that grew
+ * while read (it is being written: not to be trusted).
+ */
+function readRegularFile(path: string, space: ByteSpace): Omit<CommittedFile, "sha256"> | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -109,9 +140,17 @@ function readRegularFile(path: string): Omit<CommittedFile, "sha256"> | undefine
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    const bytes = readFileSync(fd);
+    // One byte more than its size, to notice a file that grew.
+    const region = space.reserve(stat.size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, region, length, region.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length === region.length) return undefined;
+    }
     const { ino, size, mtimeMs, ctimeMs } = stat;
-    return { bytes, identity: { ino, size, mtimeMs, ctimeMs } };
+    return { bytes: space.keep(length), identity: { ino, size, mtimeMs, ctimeMs } };
   } catch {
     return undefined;
   } finally {

@@ -31,16 +31,23 @@ export class Utf8Chunks {
     return [this.buffers.length - 1, start, this.offset];
   }
 
-  /** Appends a copy of `bytes` (a file read from disk) and says where they are. */
-  addBytes(bytes: Uint8Array): Utf8Place {
-    if (this.current === undefined || this.current.length - this.offset < bytes.length) {
-      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes.length));
+  /**
+   * A region of at least `size` bytes to read a file into: the free end of
+   * the last buffer, or a new buffer. {@link keep} then keeps what was read.
+   */
+  reserve(size: number): Buffer {
+    if (this.current === undefined || this.current.length - this.offset < size) {
+      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
       this.buffers.push(this.current.buffer as ArrayBuffer);
       this.offset = 0;
     }
+    return this.current.subarray(this.offset);
+  }
+
+  /** Keeps the first `length` bytes of the region {@link reserve} gave, and says where they are. */
+  keep(length: number): Utf8Place {
     const start = this.offset;
-    this.current.set(bytes, start);
-    this.offset += bytes.length;
+    this.offset += length;
     return [this.buffers.length - 1, start, this.offset];
   }
 }

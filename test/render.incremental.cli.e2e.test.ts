@@ -73,6 +73,49 @@ describe("idp render with key files, as built", () => {
     expect(idp(root, "--check").data.rendered).toBe(0);
   }, 120_000);
 
+  it("successive one-service renders recycle the spare tree, whatever it holds, and match --full", () => {
+    const root = repository();
+    const full = repository();
+    for (const [round, tag] of ["9.9.1", "9.9.2", "9.9.3"].entries()) {
+      for (const dir of [root, full]) {
+        const file = join(dir, "services/cart/service.yaml");
+        writeFileSync(file, readFileSync(file, "utf8").replace(/(image: \S+:)(\S+)/, `$1${tag}`));
+      }
+      if (round === 2) {
+        // The spare is anything: a file in it edited in place, a stray file, a link.
+        const spare = join(root, ".manifests.spare");
+        writeFileSync(join(spare, "dev/cart/manifest.yaml"), "edited in the spare\n");
+        writeFileSync(join(spare, "dev/cart/stray.yaml"), "kind: ConfigMap\n");
+        unlinkSync(join(spare, "prod/cart/.render-key"));
+        symlinkSync("/etc/hostname", join(spare, "prod/cart/.render-key"));
+      }
+      const written = idp(root);
+      expect(written.exitCode, tag).toBe(0);
+      expect(written.data.rendered, tag).toBe(3);
+      expect(idp(full, "--full").exitCode).toBe(0);
+      expect(tree(join(root, "manifests")), tag).toEqual(tree(join(full, "manifests")));
+    }
+  }, 180_000);
+
+  it("a render refuses to start while another render holds the lock, and writes nothing", () => {
+    const root = repository();
+    editCart(root);
+    const before = tree(join(root, "manifests"));
+    const holder = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(join(root, ".idp-render.lock"), `${holder.pid}\n`);
+      const run = spawnSync(process.execPath, [IDP, "render", "--root", root], { encoding: "utf8" });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`another idp render is running (pid ${holder.pid})`);
+      expect(tree(join(root, "manifests"))).toEqual(before);
+      expect(readFileSync(join(root, ".idp-render.lock"), "utf8")).toBe(`${holder.pid}\n`);
+    } finally {
+      holder.kill();
+    }
+    rmSync(join(root, ".idp-render.lock"));
+    expect(idp(root).data.rendered).toBe(3);
+  }, 120_000);
+
   it("--check catches every hand edit of the committed tree", () => {
     const edits: [string, (root: string) => void, Partial<RenderData>][] = [
       [

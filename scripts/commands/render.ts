@@ -25,7 +25,8 @@ import {
   unchangedSinceRead,
 } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
-import { manifestsDirName } from "../render/write/tree.js";
+import { acquireRenderLock } from "../render/write/lock.js";
+import { manifestsDirName, recoverInterruptedWrite } from "../render/write/tree.js";
 import { CHECK_LOCK_WAIT_MS, manifestsReadme, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatDriftReport } from "../report/drift.js";
@@ -68,20 +69,45 @@ export interface RenderOptions {
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
   // Objects are verified only as rendered: --verify renders everything.
   const incremental = options.full !== true && !options.verify;
-  // Workers for a large repository start first: they load cdk8s while this
-  // thread validates, then render while policy runs here. Not when key files
-  // are likely to spare most of the rendering (startRender starts them if not).
+  const withKeyFiles = incremental && hasKeyFiles(options.root);
+  if (!withKeyFiles || options.check) return render(options, incremental, withKeyFiles, false);
+  // A render that will likely write a few files takes the render lock now
+  // rather than before writing: the tree and the spare tree are then listed
+  // (on another thread) only once, and are still what was listed when it writes.
+  const release = acquireRenderLock(options.root);
+  try {
+    recoverInterruptedWrite(options.root);
+    return await render(options, incremental, withKeyFiles, true);
+  } finally {
+    release();
+  }
+}
+
+/** renderCommand, `locked` when the caller holds the render lock (and recovered an interrupted write). */
+async function render(
+  options: RenderOptions,
+  incremental: boolean,
+  withKeyFiles: boolean,
+  locked: boolean,
+): Promise<CommandResult> {
   // The committed manifests and key files are read and hashed on another
-  // core meanwhile (most of what trusting them costs).
-  // With --check, the whole tree under the render lock: the snapshot the check compares with.
+  // core while this thread validates (most of what trusting them costs):
+  // with --check the whole tree under the render lock, the snapshot the
+  // check compares with; under the lock held here, the whole tree and the spare.
   const reading = incremental
     ? startReadingCommittedTree(
         options.root,
-        options.check ? { wholeUnderLock: { waitMs: CHECK_LOCK_WAIT_MS } } : {},
+        options.check
+          ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } }
+          : locked
+            ? { whole: { spare: true } }
+            : {},
       )
     : undefined;
-  const workers =
-    incremental && hasKeyFiles(options.root) ? earlyWorkers(options) : startRenderWorkers(options.root);
+  // Workers for a large repository start first: they load cdk8s while this
+  // thread validates, then render while policy runs here. Not when key files
+  // are likely to spare most of the rendering (startRender starts them if not).
+  const workers = withKeyFiles ? earlyWorkers(options) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();
@@ -151,7 +177,10 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     environments: tree.environments,
     readDrift: options.check,
     readBefore: unchangedSinceRead(read, texts),
-    ...(committed.listing ? { snapshot: { listing: committed.listing, files: read } } : {}),
+    ...(committed.listing && options.check ? { snapshot: { listing: committed.listing, files: read } } : {}),
+    ...(committed.listing && locked
+      ? { locked: { listing: committed.listing, ...(committed.spare ? { spare: committed.spare } : {}) } }
+      : {}),
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).

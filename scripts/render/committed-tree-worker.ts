@@ -19,6 +19,7 @@ export type CommittedTreeWorkerResult =
       files: [path: string, place: Utf8Place, identity: FileIdentity, sha256: string | undefined][];
       buffers: ArrayBuffer[];
       listing?: [path: string, kind: EntryKind][];
+      spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
     }
   | { ok: false; message: string };
 
@@ -54,7 +55,10 @@ function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerRe
       files.push([path, place, file.identity, file.sha256]);
     }
     const listing = tree.listing ? { listing: [...tree.listing] } : {};
-    return { ok: true, files, buffers: chunks.buffers, ...listing };
+    const spare = tree.spare
+      ? { spare: { entries: [...tree.spare.entries], folders: [...tree.spare.folders] } }
+      : {};
+    return { ok: true, files, buffers: chunks.buffers, ...listing, ...spare };
   } catch (caught) {
     return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
   }

@@ -5,7 +5,16 @@ import { ToolError } from "../errors.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
 import { acquireRenderLock } from "./write/lock.js";
-import { type EntryKind, type FileIdentity, manifestsDirName, readTree } from "./write/tree.js";
+import {
+  type EntryKind,
+  type FileIdentity,
+  isRealFolder,
+  manifestsDirName,
+  readTree,
+  spareDirName,
+  type TreeWalk,
+  walkTree,
+} from "./write/tree.js";
 
 /** One file of the committed tree as read: its bytes, the identity it had, and for a manifest its sha256. */
 export interface CommittedFile {
@@ -27,28 +36,34 @@ export interface CommittedTree {
   /**
    * With `whole`: everything under `manifests/` as listed under the render
    * lock (readTree), every regular file of it being in `files`: a snapshot
-   * `render --check` compares with instead of the disk (WriteOptions.snapshot).
+   * `render --check` compares with instead of the disk (WriteOptions.snapshot),
+   * or what a render that holds the lock need not list again (WriteOptions.locked).
    */
   listing?: Map<string, EntryKind>;
+  /** With `whole.spare`: what `.manifests.spare` holds, when it is a real folder. */
+  spare?: TreeWalk;
 }
 
 /** How to read the committed tree. */
 export interface ReadCommittedOptions {
   /**
    * Read the whole tree (every file, listed folder by folder) under the
-   * render lock, waiting this long for a render that holds it: what
-   * `render --check` compares with. Otherwise only each
+   * render lock: taken here for the read, waiting up to `lockWaitMs` for a
+   * render that holds it (what `render --check` compares with), or, without
+   * `lockWaitMs`, held by the caller since before the read (a render that
+   * writes next). With `spare`, also list `.manifests.spare` (the tree the
+   * write will recycle). Otherwise only each
    * `manifests/<env>/<folder>/manifest.yaml` and `.render-key` is read,
-   * without the lock (a render compares again under it before writing).
+   * without the lock.
    * @default undefined: the manifests and key files only
    */
-  wholeUnderLock?: { waitMs: number };
+  whole?: { lockWaitMs?: number; spare?: boolean };
 }
 
 /**
  * Reads the committed manifests and key files under `root` and hashes the
  * manifests: what trusting committed files by their render key needs
- * (trusted-files.ts). Without `wholeUnderLock`, only the environment folders
+ * (trusted-files.ts). Without `whole`, only the environment folders
  * are listed, not the thousands of service folders (each file is opened by
  * name). A symbolic link, a folder or anything else that is not a regular
  * file is left out of `files`, as is a file that cannot be read: it is then
@@ -68,12 +83,16 @@ export function readCommittedTree(
     if (!read) return;
     files.set(path, path.endsWith(`/${MANIFEST_FILE}`) ? { ...read, sha256: sha256(read.bytes) } : read);
   };
-  if (options.wholeUnderLock) {
-    const release = acquireRenderLock(root, options.wholeUnderLock.waitMs);
+  const { whole } = options;
+  if (whole) {
+    const release = whole.lockWaitMs === undefined ? () => {} : acquireRenderLock(root, whole.lockWaitMs);
     try {
       const listing = readTree(root);
       for (const [path, kind] of listing) if (kind === "file") add(path, true);
-      return { files, listing };
+      const spare = join(root, spareDirName);
+      return whole.spare && isRealFolder(spare)
+        ? { files, listing, spare: walkTree(spare) }
+        : { files, listing };
     } finally {
       release();
     }

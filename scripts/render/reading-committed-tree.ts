@@ -51,7 +51,12 @@ export function startReadingCommittedTree(
         const bytes = bytesAt(message.buffers, place);
         files.set(path, sha256 === undefined ? { bytes, identity } : { bytes, identity, sha256 });
       }
-      resolve(message.listing ? { files, listing: new Map(message.listing) } : { files });
+      const { listing, spare } = message;
+      resolve({
+        files,
+        ...(listing ? { listing: new Map(listing) } : {}),
+        ...(spare ? { spare: { entries: new Map(spare.entries), folders: new Set(spare.folders) } } : {}),
+      });
     });
     worker.once("error", (cause) =>
       reject(new ToolError(`reading the committed manifests failed: ${cause.message}`, { cause })),

@@ -15,6 +15,7 @@ import {
   recoverInterruptedWrite,
   replaceTree,
   sameIdentity,
+  type TreeWalk,
 } from "./write/tree.js";
 
 /** How {@link writeManifests} runs. */
@@ -54,6 +55,21 @@ export interface WriteOptions {
    * @default none: the disk is compared with, under the lock
    */
   snapshot?: TreeSnapshot;
+  /**
+   * Without `check`: the caller holds the render lock (acquireRenderLock),
+   * undid an interrupted write (recoverInterruptedWrite) and listed the tree
+   * and the spare tree under it, all since taking the lock: none of that is
+   * done again here (committed-tree.ts reads them on another thread).
+   * @default none: the lock is taken here and the trees listed
+   */
+  locked?: LockedTree;
+}
+
+/** What was listed under the render lock the caller holds (WriteOptions.locked). */
+export interface LockedTree {
+  listing: ReadonlyMap<string, EntryKind>;
+  /** What `.manifests.spare` held; undefined when it was not a real folder. */
+  spare?: TreeWalk;
 }
 
 /** Everything under `manifests/` at one moment: each entry's kind, and every regular file's bytes. */
@@ -153,12 +169,13 @@ export function writeManifests(
       release();
     }
   }
-  const release = acquireRenderLock(root);
+  const locked = options.locked;
+  const release = locked ? () => {} : acquireRenderLock(root);
   try {
-    recoverInterruptedWrite(root);
+    if (!locked) recoverInterruptedWrite(root);
     const { result, planned } = compareWithDisk(root, wanted, options);
     const differs = result.added.length + result.changed.length + result.removed.length > 0;
-    if (differs && !hasErrors(result.diagnostics)) replaceTree(root, planned);
+    if (differs && !hasErrors(result.diagnostics)) replaceTree(root, planned, locked?.spare);
     return result;
   } finally {
     release();
@@ -251,7 +268,7 @@ function compareWithDisk(
   options: WriteOptions,
 ): { result: WriteResult; planned: Map<string, PlannedFile> } {
   const snapshot = options.check ? options.snapshot : undefined;
-  const onDisk = snapshot?.listing ?? readTree(root);
+  const onDisk = snapshot?.listing ?? (options.check ? undefined : options.locked?.listing) ?? readTree(root);
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
@@ -269,7 +286,10 @@ function compareWithDisk(
           hasText(root, path, content));
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);
-    planned.set(path, { content, unchanged: same });
+    planned.set(
+      path,
+      same && now ? { content, unchanged: same, current: now } : { content, unchanged: same },
+    );
   }
   for (const path of onDisk.keys()) {
     if (!wanted.has(path)) removed.push(`${manifestsDirName}/${path}`);

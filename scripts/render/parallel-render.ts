@@ -14,6 +14,7 @@ import {
   type RenderJob,
   renderJobs,
 } from "./render-jobs.js";
+import { inputFor } from "./render-subset.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 import { bytesAt } from "./utf8-chunks.js";
 
@@ -157,14 +158,19 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   // Only what rendering needs crosses to the workers: structured cloning is
   // paid per field, and a service's origins (where each setting was set) are
   // for diagnostics only.
+  // A hand-off renders a few service files: only what they read crosses.
+  const sent = handOff ? subsetFor(input, jobs, only) : undefined;
+  const sentInput = sent?.input ?? input;
   const data: RenderInput = {
-    environments: input.environments,
-    teams: input.teams,
-    services: input.services.map((service) => ({ ...service, origins: new Map() })),
+    environments: sentInput.environments,
+    teams: sentInput.teams,
+    services: sentInput.services.map((service) => ({ ...service, origins: new Map() })),
   };
   const running = workers.map((worker) =>
-    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only }),
+    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only: sent?.only ?? only }),
   );
+  // A worker's job indexes are into renderJobs(data): those of `jobs` they are.
+  const jobIndex = (index: number) => (sent ? (sent.jobIndex[index] ?? -1) : index);
   for (const worker of running) worker.result.catch(() => undefined);
   return {
     async finish() {
@@ -187,7 +193,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
         }
       }
       for (const result of await Promise.all(running.map((w) => w.result))) {
-        result.indexes.forEach((index, i) => {
+        result.indexes.map(jobIndex).forEach((index, i) => {
           const place = result.places[i];
           if (!place) throw new ToolError(`a render worker sent no bytes for ${jobs[index]?.path}`);
           const objects = (result.objects?.[i] ?? []) as KubeObject[];
@@ -206,6 +212,28 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       for (const { worker } of running) void worker.terminate();
     },
   };
+}
+
+/**
+ * What a worker is sent to render `only` (positions in `jobs`, service files)
+ * from the part of `input` they read (inputFor): that input, the positions
+ * of the same files in its own jobs, and for each of its jobs the index in
+ * `jobs` of the same file. Undefined when a platform file is among them.
+ */
+function subsetFor(
+  input: RenderInput,
+  jobs: readonly RenderJob[],
+  only: readonly number[],
+): { input: RenderInput; only: number[]; jobIndex: number[] } | undefined {
+  const subset = inputFor(
+    input,
+    only.map((index) => jobs[index] as RenderJob),
+  );
+  if (!subset) return undefined;
+  const indexByPath = new Map(jobs.map((job, index) => [job.path, index]));
+  const jobIndex = renderJobs(subset).map((job) => indexByPath.get(job.path) ?? -1);
+  const positionOf = new Map(jobIndex.map((index, position) => [index, position]));
+  return { input: subset, only: only.map((index) => positionOf.get(index) ?? -1), jobIndex };
 }
 
 function defaultThreads(): number {

@@ -44,7 +44,9 @@ export interface ParallelOptions {
   reuse?: ReadonlyMap<string, Uint8Array>;
   /**
    * Workers started earlier with {@link startRenderWorkers}; used instead of
-   * starting new ones, and stopped when the render needs fewer.
+   * starting new ones, and stopped when the render needs fewer. A render
+   * of too few files to share still hands them all to one of them (it has
+   * loaded cdk8s meanwhile), with only what they read (render-subset.ts).
    * @default none: workers are started here when the tree is large enough
    */
   workers?: RenderWorkers;

@@ -5,8 +5,10 @@ import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
+import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
 import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
+import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
 import {
   keyFileOf,
   parseKeyFile,
@@ -17,15 +19,15 @@ import {
 import { fileContent, MANIFEST_FILE, PLATFORM_FOLDER, type RenderedTree } from "../render/render-jobs.js";
 import {
   keyFiles,
+  keyFilesIn,
   keyFileTexts,
-  type ReadFiles,
-  readKeyFiles,
   trustedFiles,
   unchangedSinceRead,
 } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
-import { manifestsDirName } from "../render/write/tree.js";
-import { manifestsReadme, writeManifests } from "../render/write.js";
+import { acquireRenderLock } from "../render/write/lock.js";
+import { manifestsDirName, recoverInterruptedWrite } from "../render/write/tree.js";
+import { CHECK_LOCK_WAIT_MS, manifestsReadme, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatDriftReport } from "../report/drift.js";
 import { formatReport } from "../report/emit.js";
@@ -67,24 +69,63 @@ export interface RenderOptions {
 export async function renderCommand(options: RenderOptions): Promise<CommandResult> {
   // Objects are verified only as rendered: --verify renders everything.
   const incremental = options.full !== true && !options.verify;
+  const withKeyFiles = incremental && hasKeyFiles(options.root);
+  if (!withKeyFiles || options.check) return render(options, incremental, withKeyFiles, false);
+  // A render that will likely write a few files takes the render lock now
+  // rather than before writing: the tree and the spare tree are then listed
+  // (on another thread) only once, and are still what was listed when it writes.
+  const release = acquireRenderLock(options.root);
+  try {
+    recoverInterruptedWrite(options.root);
+    return await render(options, incremental, withKeyFiles, true);
+  } finally {
+    release();
+  }
+}
+
+/** renderCommand, `locked` when the caller holds the render lock (and recovered an interrupted write). */
+async function render(
+  options: RenderOptions,
+  incremental: boolean,
+  withKeyFiles: boolean,
+  locked: boolean,
+): Promise<CommandResult> {
+  // The committed manifests and key files are read and hashed on another
+  // core while this thread validates (most of what trusting them costs):
+  // with --check the whole tree under the render lock, the snapshot the
+  // check compares with; under the lock held here, the whole tree and the spare.
+  const reading = incremental
+    ? startReadingCommittedTree(
+        options.root,
+        options.check
+          ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } }
+          : locked
+            ? { whole: { spare: true } }
+            : {},
+      )
+    : undefined;
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here. Not when key files
   // are likely to spare most of the rendering (startRender starts them if not).
-  const workers =
-    incremental && hasKeyFiles(options.root) ? RenderWorkers.start(0) : startRenderWorkers(options.root);
+  const workers = withKeyFiles ? earlyWorkers(options) : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
-  if (hasErrors(checked.diagnostics)) workers.close();
+  if (hasErrors(checked.diagnostics)) {
+    workers.close();
+    reading?.cancel();
+  }
   const keyed = keyFiles(
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion,
   );
   // Files read to decide what to render: those still as read need not be read again to compare.
-  const read: ReadFiles = new Map();
+  const committed: CommittedTree =
+    reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
+  const read = committed.files;
   const index =
     incremental && !hasErrors(checked.diagnostics)
       ? await readRenderIndex(options, keyed.keys, read)
       : new Map();
-  const reuse = trustedFiles(options.root, keyed.keys, index, read);
+  const reuse = trustedFiles(keyed.keys, index, read);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers, reuse });
@@ -136,6 +177,10 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
     environments: tree.environments,
     readDrift: options.check,
     readBefore: unchangedSinceRead(read, texts),
+    ...(committed.listing && options.check ? { snapshot: { listing: committed.listing, files: read } } : {}),
+    ...(committed.listing && locked
+      ? { locked: { listing: committed.listing, ...(committed.spare ? { spare: committed.spare } : {}) } }
+      : {}),
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
@@ -210,6 +255,16 @@ function freshText(texts: ReadonlyMap<string, string | Uint8Array>): (file: stri
   };
 }
 
+/**
+ * The render workers of a render that key files will likely spare most of:
+ * none for --check (an unchanged tree, the common case, renders nothing);
+ * else one, which loads cdk8s while this thread validates and then renders
+ * the few changed files, so this thread never loads cdk8s.
+ */
+function earlyWorkers(options: RenderOptions): RenderWorkers {
+  return RenderWorkers.start(options.check ? 0 : 1);
+}
+
 /** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */
 function hasKeyFiles(root: string): boolean {
   try {
@@ -229,9 +284,9 @@ function hasKeyFiles(root: string): boolean {
 async function readRenderIndex(
   options: RenderOptions,
   keys: ReadonlyMap<string, string>,
-  read: ReadFiles,
+  committed: CommittedFiles,
 ): Promise<RenderIndex> {
-  if (options.base === undefined) return readKeyFiles(options.root, keys, read);
+  if (options.base === undefined) return keyFilesIn(committed, keys);
   const git = new GitRepository(options.root);
   const commit = await git.mergeBase(options.base);
   const paths = [...keys.keys()];

@@ -14,6 +14,7 @@ import {
   type RenderJob,
   renderJobs,
 } from "./render-jobs.js";
+import { inputFor } from "./render-subset.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 import { bytesAt } from "./utf8-chunks.js";
 
@@ -43,7 +44,9 @@ export interface ParallelOptions {
   reuse?: ReadonlyMap<string, Uint8Array>;
   /**
    * Workers started earlier with {@link startRenderWorkers}; used instead of
-   * starting new ones, and stopped when the render needs fewer.
+   * starting new ones, and stopped when the render needs fewer. A render
+   * of too few files to share still hands them all to one of them (it has
+   * loaded cdk8s meanwhile), with only what they read (render-subset.ts).
    * @default none: workers are started here when the tree is large enough
    */
   workers?: RenderWorkers;
@@ -61,6 +64,11 @@ export class RenderWorkers {
   static start(count: number): RenderWorkers {
     if (count < 1 || !existsSync(fileURLToPath(workerUrl))) return new RenderWorkers([]);
     return new RenderWorkers(Array.from({ length: count }, () => startWorker()));
+  }
+
+  /** How many workers are started and not taken yet. */
+  get size(): number {
+    return this.idle.length;
   }
 
   /** Hands over up to `count` workers; the caller sends each its work. */
@@ -139,8 +147,12 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   // The positions in `jobs` to render; the queue hands out positions in this list.
   const only = jobs.flatMap((job, index) => (reuse.has(job.path) ? [] : [index]));
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(only.length / 50)));
-  const wanted =
+  const parallel =
     threads > 1 && (options.threads !== undefined || only.length >= PARALLEL_FROM) ? threads - 1 : 0;
+  // A few files and a worker started early (it has loaded cdk8s meanwhile):
+  // the worker renders them all and this thread need not load cdk8s at all.
+  const handOff = parallel === 0 && only.length > 0 && (options.workers?.size ?? 0) > 0;
+  const wanted = handOff ? 1 : parallel;
   const started = options.workers ?? RenderWorkers.start(wanted);
   const workers = started.take(wanted);
   started.close();
@@ -148,14 +160,19 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   // Only what rendering needs crosses to the workers: structured cloning is
   // paid per field, and a service's origins (where each setting was set) are
   // for diagnostics only.
+  // A hand-off renders a few service files: only what they read crosses.
+  const sent = handOff ? subsetFor(input, jobs, only) : undefined;
+  const sentInput = sent?.input ?? input;
   const data: RenderInput = {
-    environments: input.environments,
-    teams: input.teams,
-    services: input.services.map((service) => ({ ...service, origins: new Map() })),
+    environments: sentInput.environments,
+    teams: sentInput.teams,
+    services: sentInput.services.map((service) => ({ ...service, origins: new Map() })),
   };
   const running = workers.map((worker) =>
-    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only }),
+    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only: sent?.only ?? only }),
   );
+  // A worker's job indexes are into renderJobs(data): those of `jobs` they are.
+  const jobIndex = (index: number) => (sent ? (sent.jobIndex[index] ?? -1) : index);
   for (const worker of running) worker.result.catch(() => undefined);
   return {
     async finish() {
@@ -167,7 +184,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       // Loaded only now (and only when there is something to render): until
       // here this thread validated and ran policy while the workers, which
       // loaded cdk8s meanwhile, rendered.
-      if (only.length > 0) {
+      if (only.length > 0 && !handOff) {
         const { renderJob } = await import("./render-repository.js");
         for (const position of queue.take()) {
           const index = only[position] as number;
@@ -178,7 +195,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
         }
       }
       for (const result of await Promise.all(running.map((w) => w.result))) {
-        result.indexes.forEach((index, i) => {
+        result.indexes.map(jobIndex).forEach((index, i) => {
           const place = result.places[i];
           if (!place) throw new ToolError(`a render worker sent no bytes for ${jobs[index]?.path}`);
           const objects = (result.objects?.[i] ?? []) as KubeObject[];
@@ -197,6 +214,28 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       for (const { worker } of running) void worker.terminate();
     },
   };
+}
+
+/**
+ * What a worker is sent to render `only` (positions in `jobs`, service files)
+ * from the part of `input` they read (inputFor): that input, the positions
+ * of the same files in its own jobs, and for each of its jobs the index in
+ * `jobs` of the same file. Undefined when a platform file is among them.
+ */
+function subsetFor(
+  input: RenderInput,
+  jobs: readonly RenderJob[],
+  only: readonly number[],
+): { input: RenderInput; only: number[]; jobIndex: number[] } | undefined {
+  const subset = inputFor(
+    input,
+    only.map((index) => jobs[index] as RenderJob),
+  );
+  if (!subset) return undefined;
+  const indexByPath = new Map(jobs.map((job, index) => [job.path, index]));
+  const jobIndex = renderJobs(subset).map((job) => indexByPath.get(job.path) ?? -1);
+  const positionOf = new Map(jobIndex.map((index, position) => [index, position]));
+  return { input: subset, only: only.map((index) => positionOf.get(index) ?? -1), jobIndex };
 }
 
 function defaultThreads(): number {

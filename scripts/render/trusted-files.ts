@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { type CommittedFiles, sha256 } from "./committed-tree.js";
 import {
   formatKeyFile,
   keyFileOf,
@@ -11,7 +9,7 @@ import {
 import { fileContent, type RenderedFile, type RenderInput } from "./render-jobs.js";
 import { keysByPath, renderKeys } from "./render-keys.js";
 import { renderVersion } from "./render-version.js";
-import { type FileIdentity, manifestsDirName } from "./write/tree.js";
+import type { FileIdentity } from "./write/tree.js";
 
 /** The render keys of a repository's files, by path under `manifests/`. */
 export interface KeyedFiles {
@@ -23,15 +21,14 @@ export function keyFiles(input: RenderInput, version = renderVersion()): KeyedFi
   return { keys: keysByPath(renderKeys(input, version)) };
 }
 
-/** The key files committed beside the manifests of `keys`, as an index (those that parse). */
-export function readKeyFiles(
-  root: string,
+/** The key files of `keys`' manifests in the committed tree, as an index (those that parse). */
+export function keyFilesIn(
+  committed: CommittedFiles,
   keys: ReadonlyMap<string, string>,
-  read?: ReadFiles,
 ): Map<string, RenderIndexEntry> {
   const index = new Map<string, RenderIndexEntry>();
   for (const path of keys.keys()) {
-    const bytes = readRegularFile(join(root, manifestsDirName, keyFileOf(path)), read, keyFileOf(path));
+    const bytes = committed.get(keyFileOf(path))?.bytes;
     const entry = bytes && parseKeyFile(Buffer.from(bytes).toString("utf8"));
     if (entry) index.set(path, entry);
   }
@@ -41,26 +38,26 @@ export function readKeyFiles(
 /**
  * The committed manifests that need no render, with their bytes: those whose
  * key, recomputed from the inputs (`keys`, by path under `manifests/`), is
- * the one `index` records, and whose bytes on disk have the digest it
- * records. Anything else (no entry, another key, a hand edit, a missing
- * file, a symbolic link or anything not a regular file) is left to render.
+ * the one `index` records, and whose bytes as read (`committed`, see
+ * committed-tree.ts) have the digest it records. Anything else (no entry,
+ * another key, a hand edit, a missing file, a symbolic link or anything not
+ * a regular file) is left to render.
  *
  * The index says which bytes a key rendered to; only an index that cannot
  * lie about that may be used to judge a change (render --check --base reads
  * it from the merge base): see README.md (Rendering).
  */
 export function trustedFiles(
-  root: string,
   keys: ReadonlyMap<string, string>,
   index: RenderIndex,
-  read?: ReadFiles,
+  committed: CommittedFiles,
 ): Map<string, Uint8Array> {
   const trusted = new Map<string, Uint8Array>();
   for (const [path, key] of keys) {
     const entry = index.get(path);
     if (entry?.key !== key) continue;
-    const bytes = readRegularFile(join(root, manifestsDirName, path), read, path);
-    if (bytes && sha256(bytes) === entry.sha256) trusted.set(path, bytes);
+    const file = committed.get(path);
+    if (file?.sha256 !== undefined && file.sha256 === entry.sha256) trusted.set(path, file.bytes);
   }
   return trusted;
 }
@@ -92,49 +89,17 @@ export function keyFileTexts(
  * writeManifests need not read again (WriteOptions.readBefore).
  */
 export function unchangedSinceRead(
-  read: ReadFiles,
+  read: CommittedFiles,
   texts: ReadonlyMap<string, string | Uint8Array>,
 ): Map<string, FileIdentity> {
   const unchanged = new Map<string, FileIdentity>();
   for (const [path, { bytes, identity }] of read) {
     const content = texts.get(path);
     if (content === undefined) continue;
+    // A trusted file's content is the very bytes read: nothing to compare.
     const expected = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(expected))
+    if (content === bytes || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(expected))
       unchanged.set(path, identity);
   }
   return unchanged;
-}
-
-/** sha256 hex of `content` (text as UTF-8). */
-export function sha256(content: string | Uint8Array): string {
-  return createHash("sha256").update(content).digest("hex");
-}
-
-/** What was read from disk: by path under `manifests/`, the bytes and the identity they had. */
-export type ReadFiles = Map<string, { bytes: Uint8Array; identity: FileIdentity }>;
-
-/**
- * The bytes of a regular file at `path`, not following a symbolic link;
- * undefined for anything else. With `read`, records them under `name`.
- */
-function readRegularFile(path: string, read?: ReadFiles, name?: string): Uint8Array | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    const bytes = readFileSync(fd);
-    const { ino, size, mtimeMs, ctimeMs } = stat;
-    if (read && name !== undefined) read.set(name, { bytes, identity: { ino, size, mtimeMs, ctimeMs } });
-    return bytes;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }

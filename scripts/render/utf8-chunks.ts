@@ -30,6 +30,26 @@ export class Utf8Chunks {
     this.offset += this.current.write(text, start, "utf8");
     return [this.buffers.length - 1, start, this.offset];
   }
+
+  /**
+   * A region of at least `size` bytes to read a file into: the free end of
+   * the last buffer, or a new buffer. {@link keep} then keeps what was read.
+   */
+  reserve(size: number): Buffer {
+    if (this.current === undefined || this.current.length - this.offset < size) {
+      this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, size));
+      this.buffers.push(this.current.buffer as ArrayBuffer);
+      this.offset = 0;
+    }
+    return this.current.subarray(this.offset);
+  }
+
+  /** Keeps the first `length` bytes of the region {@link reserve} gave, and says where they are. */
+  keep(length: number): Utf8Place {
+    const start = this.offset;
+    this.offset += length;
+    return [this.buffers.length - 1, start, this.offset];
+  }
 }
 
 /** The bytes at `place` in `buffers` (the buffers of a Utf8Chunks, after the transfer). */

@@ -15,6 +15,7 @@ import {
   recoverInterruptedWrite,
   replaceTree,
   sameIdentity,
+  type TreeWalk,
 } from "./write/tree.js";
 
 /** How {@link writeManifests} runs. */
@@ -46,6 +47,35 @@ export interface WriteOptions {
    * @default none
    */
   readBefore?: ReadonlyMap<string, FileIdentity>;
+  /**
+   * With `check`: compare with this snapshot of the tree instead of the
+   * disk. It must have been taken under the render lock (committed-tree.ts,
+   * `wholeUnderLock`), as the comparison otherwise would be: no lock is
+   * taken here and nothing is read.
+   * @default none: the disk is compared with, under the lock
+   */
+  snapshot?: TreeSnapshot;
+  /**
+   * Without `check`: the caller holds the render lock (acquireRenderLock),
+   * undid an interrupted write (recoverInterruptedWrite) and listed the tree
+   * and the spare tree under it, all since taking the lock: none of that is
+   * done again here (committed-tree.ts reads them on another thread).
+   * @default none: the lock is taken here and the trees listed
+   */
+  locked?: LockedTree;
+}
+
+/** What was listed under the render lock the caller holds (WriteOptions.locked). */
+export interface LockedTree {
+  listing: ReadonlyMap<string, EntryKind>;
+  /** What `.manifests.spare` held; undefined when it was not a real folder. */
+  spare?: TreeWalk;
+}
+
+/** Everything under `manifests/` at one moment: each entry's kind, and every regular file's bytes. */
+export interface TreeSnapshot {
+  listing: ReadonlyMap<string, EntryKind>;
+  files: ReadonlyMap<string, { bytes: Uint8Array }>;
 }
 
 /**
@@ -122,6 +152,12 @@ export function writeManifests(
 ): WriteResult {
   checkRoot(root);
   const wanted = checkFiles(files, options.environments);
+  if (options.check && options.snapshot) {
+    const { result } = compareWithDisk(root, wanted, options);
+    if (options.readDrift)
+      result.onDisk = snapshotTexts(options.snapshot, [...result.changed, ...result.removed]);
+    return result;
+  }
   if (options.check) {
     // Under the lock too: a render swapping trees meanwhile would show a half-replaced manifests/.
     const release = acquireRenderLock(root, options.lockWaitMs ?? CHECK_LOCK_WAIT_MS);
@@ -133,12 +169,13 @@ export function writeManifests(
       release();
     }
   }
-  const release = acquireRenderLock(root);
+  const locked = options.locked;
+  const release = locked ? () => {} : acquireRenderLock(root);
   try {
-    recoverInterruptedWrite(root);
+    if (!locked) recoverInterruptedWrite(root);
     const { result, planned } = compareWithDisk(root, wanted, options);
     const differs = result.added.length + result.changed.length + result.removed.length > 0;
-    if (differs && !hasErrors(result.diagnostics)) replaceTree(root, planned);
+    if (differs && !hasErrors(result.diagnostics)) replaceTree(root, planned, locked?.spare);
     return result;
   } finally {
     release();
@@ -149,6 +186,17 @@ export function writeManifests(
 function readDrifted(root: string, paths: readonly string[]): Map<string, string | undefined> {
   const prefix = `${manifestsDirName}/`;
   return new Map(paths.map((path) => [path, readManifestText(root, path.slice(prefix.length))]));
+}
+
+/** The text in `snapshot` of each `manifests/...` path; undefined for what is not a regular file. */
+function snapshotTexts(snapshot: TreeSnapshot, paths: readonly string[]): Map<string, string | undefined> {
+  const prefix = `${manifestsDirName}/`;
+  return new Map(
+    paths.map((path) => {
+      const bytes = snapshot.files.get(path.slice(prefix.length))?.bytes;
+      return [path, bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")];
+    }),
+  );
 }
 
 function checkRoot(root: string): void {
@@ -219,7 +267,8 @@ function compareWithDisk(
   wanted: ReadonlyMap<string, FileContent>,
   options: WriteOptions,
 ): { result: WriteResult; planned: Map<string, PlannedFile> } {
-  const onDisk = readTree(root);
+  const snapshot = options.check ? options.snapshot : undefined;
+  const onDisk = snapshot?.listing ?? (options.check ? undefined : options.locked?.listing) ?? readTree(root);
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
@@ -228,14 +277,19 @@ function compareWithDisk(
   for (const [path, content] of wanted) {
     const kind: EntryKind | undefined = onDisk.get(path);
     const before = options.readBefore?.get(path);
-    const now = before && kind === "file" ? manifestIdentity(root, path) : undefined;
+    const now = before && kind === "file" && !snapshot ? manifestIdentity(root, path) : undefined;
     const same =
       kind === "file" &&
-      ((before !== undefined && now !== undefined && sameIdentity(before, now)) ||
-        hasText(root, path, content));
+      (snapshot
+        ? holds(snapshot.files.get(path)?.bytes, content)
+        : (before !== undefined && now !== undefined && sameIdentity(before, now)) ||
+          hasText(root, path, content));
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);
-    planned.set(path, { content, unchanged: same });
+    planned.set(
+      path,
+      same && now ? { content, unchanged: same, current: now } : { content, unchanged: same },
+    );
   }
   for (const path of onDisk.keys()) {
     if (!wanted.has(path)) removed.push(`${manifestsDirName}/${path}`);
@@ -245,6 +299,14 @@ function compareWithDisk(
     result: { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, diagnostics },
     planned,
   };
+}
+
+/** Whether `bytes` (a file as read) are exactly `content` (text as UTF-8). */
+function holds(bytes: Uint8Array | undefined, content: FileContent): boolean {
+  if (bytes === undefined) return false;
+  if (bytes === content) return true;
+  const found = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return found.equals(typeof content === "string" ? Buffer.from(content, "utf8") : content);
 }
 
 /** Service folders per environment: `<env>/<service>/...` with a service not starting with `_`. */

@@ -89,11 +89,11 @@ export interface FileIdentity {
   ctimeMs: number;
 }
 
-/** The identity of `manifests/<path>` now (not following a link), or undefined when it cannot be read. */
-export function manifestIdentity(root: string, path: string): FileIdentity | undefined {
+/** The identity of `manifests/<path>` now (not following a link), and its device; undefined when it cannot be read. */
+export function manifestIdentity(root: string, path: string): (FileIdentity & { dev: number }) | undefined {
   try {
-    const { ino, size, mtimeMs, ctimeMs } = lstatSync(join(root, manifestsDirName, path));
-    return { ino, size, mtimeMs, ctimeMs };
+    const { ino, size, mtimeMs, ctimeMs, dev } = lstatSync(join(root, manifestsDirName, path));
+    return { ino, size, mtimeMs, ctimeMs, dev };
   } catch {
     return undefined;
   }
@@ -178,6 +178,8 @@ export function recoverInterruptedWrite(root: string): void {
 export interface PlannedFile {
   content: FileContent;
   unchanged: boolean;
+  /** The inode and device of the unchanged file in `manifests/`, when it was looked at under the lock. */
+  current?: { ino: number; dev: number };
 }
 
 /**
@@ -203,14 +205,18 @@ export interface PlannedFile {
  * files are hard links to the current ones (no copy of their bytes); a file
  * shared that way is never written in place, only unlinked and replaced.
  */
-export function replaceTree(root: string, files: ReadonlyMap<string, PlannedFile>): void {
+export function replaceTree(
+  root: string,
+  files: ReadonlyMap<string, PlannedFile>,
+  spareListing?: TreeWalk,
+): void {
   const suffix = () => `${process.pid}-${randomBytes(6).toString("hex")}`;
   const current = join(root, manifestsDirName);
   const spare = join(root, spareDirName);
   const building = join(root, tempPrefix + suffix());
   try {
     if (isRealFolder(spare) && tryRename(spare, building)) {
-      syncTree(building, current, files);
+      syncTree(building, current, files, spareListing);
     } else {
       rmSync(spare, { recursive: true, force: true });
       mkdirSync(building);
@@ -275,8 +281,13 @@ function makeParents(dir: string, path: string, made: Set<string>): void {
  * the very file (same inode) as an unchanged current one, and replaces the
  * rest by unlinking then writing or linking, never writing in place.
  */
-function syncTree(dir: string, current: string, files: ReadonlyMap<string, PlannedFile>): void {
-  const { entries, folders } = walk(dir);
+function syncTree(
+  dir: string,
+  current: string,
+  files: ReadonlyMap<string, PlannedFile>,
+  listed?: TreeWalk,
+): void {
+  const { entries, folders } = listed ?? walkTree(dir);
   const wantedFolders = new Set<string>();
   for (const path of files.keys()) {
     for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1))
@@ -296,14 +307,20 @@ function syncTree(dir: string, current: string, files: ReadonlyMap<string, Plann
   fillTree(dir, current, files, made, (path, file) => {
     if (!present.has(path)) return false;
     const target = join(dir, path);
-    if (file.unchanged && sameFile(target, join(current, path))) return true;
+    if (file.unchanged && sameFile(target, join(current, path), file.current)) return true;
     unlinkSync(target);
     return false;
   });
 }
 
-/** Files (true) and other non-folder entries (false) by relative path, and the folders, without following links. */
-function walk(top: string): { entries: Map<string, boolean>; folders: Set<string> } {
+/** What is in a folder, without following links: files (true) and other non-folder entries (false) by relative path, and the folders. */
+export interface TreeWalk {
+  entries: Map<string, boolean>;
+  folders: Set<string>;
+}
+
+/** Lists everything under `top` (see {@link TreeWalk}). */
+export function walkTree(top: string): TreeWalk {
   const entries = new Map<string, boolean>();
   const folders = new Set<string>();
   const visit = (dir: string, prefix: string): void => {
@@ -321,13 +338,15 @@ function walk(top: string): { entries: Map<string, boolean>; folders: Set<string
   return { entries, folders };
 }
 
-function sameFile(a: string, b: string): boolean {
+/** Whether `a` and `b` are one file (`known`: what `b` was found to be under the lock). */
+function sameFile(a: string, b: string, known?: { ino: number; dev: number }): boolean {
   const x = lstatSync(a);
-  const y = lstatSync(b);
+  const y = known ?? lstatSync(b);
   return x.ino === y.ino && x.dev === y.dev;
 }
 
-function isRealFolder(path: string): boolean {
+/** Whether `path` is a folder (not a link to one). */
+export function isRealFolder(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();
   } catch {

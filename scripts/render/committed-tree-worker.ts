@@ -1,0 +1,65 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
+import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
+import type { EntryKind, FileIdentity } from "./write/tree.js";
+
+/** What the worker is given: the repository whose `manifests/` it reads. */
+export interface CommittedTreeWorkerData {
+  root: string;
+  options: ReadCommittedOptions;
+}
+
+/**
+ * What it sends back: per file its path, where its bytes are in `buffers`
+ * (transferred, not copied), its identity and digest; or the failure.
+ */
+export type CommittedTreeWorkerResult =
+  | {
+      ok: true;
+      files: [path: string, place: Utf8Place, identity: FileIdentity, sha256: string | undefined][];
+      buffers: ArrayBuffer[];
+      listing?: [path: string, kind: EntryKind][];
+      spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
+    }
+  | { ok: false; message: string };
+
+// Runs only as a worker thread started by reading-committed-tree.ts: reading and
+// hashing the committed manifests (tens of MiB for 1,000 services) happens
+// on another core while the main thread validates and runs policy.
+if (parentPort) {
+  const port = parentPort;
+  const result = read(workerData as CommittedTreeWorkerData);
+  port.postMessage(result, result.ok ? result.buffers : []);
+  port.close();
+}
+
+function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
+  try {
+    // Files are read straight into the buffers that are transferred.
+    const chunks = new Utf8Chunks();
+    const places = new WeakMap<Uint8Array, Utf8Place>();
+    const space: ByteSpace = {
+      reserve: (size) => chunks.reserve(size),
+      keep: (length) => {
+        const place = chunks.keep(length);
+        const bytes = bytesAt(chunks.buffers, place);
+        places.set(bytes, place);
+        return bytes;
+      },
+    };
+    const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
+    const tree = readCommittedTree(root, options, space);
+    for (const [path, file] of tree.files) {
+      const place = places.get(file.bytes);
+      if (!place) throw new Error(`no place for ${path}`);
+      files.push([path, place, file.identity, file.sha256]);
+    }
+    const listing = tree.listing ? { listing: [...tree.listing] } : {};
+    const spare = tree.spare
+      ? { spare: { entries: [...tree.spare.entries], folders: [...tree.spare.folders] } }
+      : {};
+    return { ok: true, files, buffers: chunks.buffers, ...listing, ...spare };
+  } catch (caught) {
+    return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
+  }
+}

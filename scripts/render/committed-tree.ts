@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { ToolError } from "../errors.js";
+import { RENDER_KEY_FILE } from "./render-index.js";
+import { MANIFEST_FILE } from "./render-jobs.js";
+import { acquireRenderLock } from "./write/lock.js";
+import {
+  type EntryKind,
+  type FileIdentity,
+  isRealFolder,
+  manifestsDirName,
+  readTree,
+  spareDirName,
+  type TreeWalk,
+  walkTree,
+} from "./write/tree.js";
+
+/** One file of the committed tree as read: its bytes, the identity it had, and for a manifest its sha256. */
+export interface CommittedFile {
+  bytes: Uint8Array;
+  identity: FileIdentity;
+  /** sha256 hex of `bytes`; only for `manifest.yaml` files (what key files record a digest of). */
+  sha256?: string;
+}
+
+/** The files of each `manifests/<env>/<folder>/` that deciding what to render reads. */
+const READ = [MANIFEST_FILE, RENDER_KEY_FILE] as const;
+
+/** The files read, by path under `manifests/` (`dev/cart/manifest.yaml`, `dev/cart/.render-key`). */
+export type CommittedFiles = Map<string, CommittedFile>;
+
+/** The committed tree as read. */
+export interface CommittedTree {
+  files: CommittedFiles;
+  /**
+   * With `whole`: everything under `manifests/` as listed under the render
+   * lock (readTree), every regular file of it being in `files`: a snapshot
+   * `render --check` compares with instead of the disk (WriteOptions.snapshot),
+   * or what a render that holds the lock need not list again (WriteOptions.locked).
+   */
+  listing?: Map<string, EntryKind>;
+  /** With `whole.spare`: what `.manifests.spare` holds, when it is a real folder. */
+  spare?: TreeWalk;
+}
+
+/** How to read the committed tree. */
+export interface ReadCommittedOptions {
+  /**
+   * Read the whole tree (every file, listed folder by folder) under the
+   * render lock: taken here for the read, waiting up to `lockWaitMs` for a
+   * render that holds it (what `render --check` compares with), or, without
+   * `lockWaitMs`, held by the caller since before the read (a render that
+   * writes next). With `spare`, also list `.manifests.spare` (the tree the
+   * write will recycle). Otherwise only each
+   * `manifests/<env>/<folder>/manifest.yaml` and `.render-key` is read,
+   * without the lock.
+   * @default undefined: the manifests and key files only
+   */
+  whole?: { lockWaitMs?: number; spare?: boolean };
+}
+
+/**
+ * Reads the committed manifests and key files under `root` and hashes the
+ * manifests: what trusting committed files by their render key needs
+ * (trusted-files.ts). Without `whole`, only the environment folders
+ * are listed, not the thousands of service folders (each file is opened by
+ * name). A symbolic link, a folder or anything else that is not a regular
+ * file is left out of `files`, as is a file that cannot be read: it is then
+ * rendered again, never trusted. A missing `manifests/` reads as empty.
+ */
+export function readCommittedTree(
+  root: string,
+  options: ReadCommittedOptions = {},
+  space: ByteSpace = ownBuffers(),
+): CommittedTree {
+  const top = join(root, manifestsDirName);
+  const files: CommittedFiles = new Map();
+  const add = (path: string, listed = false) => {
+    const read = readRegularFile(join(top, path), space);
+    // Listed as a regular file under the lock, it must be read: the check compares with it.
+    if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
+    if (!read) return;
+    files.set(path, path.endsWith(`/${MANIFEST_FILE}`) ? { ...read, sha256: sha256(read.bytes) } : read);
+  };
+  const { whole } = options;
+  if (whole) {
+    const release = whole.lockWaitMs === undefined ? () => {} : acquireRenderLock(root, whole.lockWaitMs);
+    try {
+      const listing = readTree(root);
+      for (const [path, kind] of listing) if (kind === "file") add(path, true);
+      const spare = join(root, spareDirName);
+      return whole.spare && isRealFolder(spare)
+        ? { files, listing, spare: walkTree(spare) }
+        : { files, listing };
+    } finally {
+      release();
+    }
+  }
+  for (const environment of folders(top)) {
+    for (const folder of folders(join(top, environment))) {
+      for (const name of READ) add(`${environment}/${folder}/${name}`);
+    }
+  }
+  return { files };
+}
+
+/** sha256 hex of `content` (text as UTF-8). */
+export function sha256(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** The names of the real folders (not links) in `dir`; none when it cannot be listed. */
+function folders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where files are read into: `reserve` gives a region of at least `size`
+ * bytes, `keep` keeps the first `length` of them and gives them back. A
+ * worker reads straight into the buffers it transfers (no copy, and no
+ * buffer allocated and paged in per file).
+ */
+export interface ByteSpace {
+  reserve(size: number): Uint8Array;
+  keep(length: number): Uint8Array;
+}
+
+/** A buffer of its own for each file. */
+function ownBuffers(): ByteSpace {
+  let region = new Uint8Array(0);
+  return {
+    reserve: (size) => {
+      region = Buffer.allocUnsafe(size);
+      return region;
+    },
+    keep: (length) => region.subarray(0, length),
+  };
+}
+
+/**
+ * The bytes and identity of a regular file at `path`, not following a
+ * symbolic link; undefined for anything else, and for a file that grew
+ * while read (it is being written: not to be trusted).
+ */
+function readRegularFile(path: string, space: ByteSpace): Omit<CommittedFile, "sha256"> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    // One byte more than its size, to notice a file that grew.
+    const region = space.reserve(stat.size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, region, length, region.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length === region.length) return undefined;
+    }
+    const { ino, size, mtimeMs, ctimeMs } = stat;
+    return { bytes: space.keep(length), identity: { ino, size, mtimeMs, ctimeMs } };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

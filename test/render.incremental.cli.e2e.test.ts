@@ -1,0 +1,200 @@
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { useRenderedRepositories } from "./support/rendered-repository.js";
+
+// The built CLI, as users run it: only there do the worker threads exist that
+// read and hash the committed tree (and, for --check, snapshot it under the
+// render lock) and render a few changed files (test/render.incremental.e2e.test.ts
+// runs the command function from the sources, where both happen in this thread).
+const ROOT = join(import.meta.dirname, "..");
+const IDP = join(ROOT, "bin", "idp.js");
+
+const { repository } = useRenderedRepositories("idp-incremental-cli-");
+
+const CART = "manifests/dev/cart/manifest.yaml";
+const CART_FILES = ["dev", "prod", "staging"].map((env) => `manifests/${env}/cart/manifest.yaml`);
+const keyFile = (manifest: string) => manifest.replace(/manifest\.yaml$/, ".render-key");
+
+interface RenderData {
+  ok: boolean;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  rendered: number;
+  reused: number;
+}
+
+function idp(root: string, ...args: string[]): { exitCode: number; data: RenderData; stderr: string } {
+  const run = spawnSync(process.execPath, [IDP, "render", "--root", root, "--format", "json", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, IDP_TODAY: "2026-11-25" },
+  });
+  return { exitCode: run.status ?? -1, data: JSON.parse(run.stdout) as RenderData, stderr: run.stderr };
+}
+
+function editCart(root: string): void {
+  const file = join(root, "services/cart/service.yaml");
+  const text = readFileSync(file, "utf8");
+  const edited = text.replace(/(image: \S+:)(\S+)/, "$1" + "9.9.9");
+  expect(edited).not.toBe(text);
+  writeFileSync(file, edited);
+}
+
+/** Every file under `dir` by relative path, with its bytes. */
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(path.slice(dir.length + 1), readFileSync(path, "latin1"));
+  }
+  return files;
+}
+
+describe("idp render with key files, as built", () => {
+  it("renders only the changed service's files, byte-identical to --full", () => {
+    const root = repository();
+    const unchanged = idp(root, "--check");
+    expect(unchanged.exitCode).toBe(0);
+    expect(unchanged.data.rendered).toBe(0);
+    expect(unchanged.data.reused).toBeGreaterThan(20);
+    editCart(root);
+    const full = repository();
+    editCart(full);
+    const written = idp(root);
+    expect(written.exitCode).toBe(0);
+    expect(written.data.rendered).toBe(3);
+    expect(written.data.changed).toEqual(CART_FILES.flatMap((file) => [keyFile(file), file]));
+    expect(idp(full, "--full").exitCode).toBe(0);
+    expect(tree(join(root, "manifests"))).toEqual(tree(join(full, "manifests")));
+    expect(idp(root, "--check", "--full").exitCode).toBe(0);
+    expect(idp(root, "--check").data.rendered).toBe(0);
+  }, 120_000);
+
+  it("successive one-service renders recycle the spare tree, whatever it holds, and match --full", () => {
+    const root = repository();
+    const full = repository();
+    for (const [round, tag] of ["9.9.1", "9.9.2", "9.9.3"].entries()) {
+      for (const dir of [root, full]) {
+        const file = join(dir, "services/cart/service.yaml");
+        writeFileSync(file, readFileSync(file, "utf8").replace(/(image: \S+:)(\S+)/, `$1${tag}`));
+      }
+      if (round === 2) {
+        // The spare is anything: a file in it edited in place, a stray file, a link.
+        const spare = join(root, ".manifests.spare");
+        writeFileSync(join(spare, "dev/cart/manifest.yaml"), "edited in the spare\n");
+        writeFileSync(join(spare, "dev/cart/stray.yaml"), "kind: ConfigMap\n");
+        unlinkSync(join(spare, "prod/cart/.render-key"));
+        symlinkSync("/etc/hostname", join(spare, "prod/cart/.render-key"));
+      }
+      const written = idp(root);
+      expect(written.exitCode, tag).toBe(0);
+      expect(written.data.rendered, tag).toBe(3);
+      expect(idp(full, "--full").exitCode).toBe(0);
+      expect(tree(join(root, "manifests")), tag).toEqual(tree(join(full, "manifests")));
+    }
+  }, 180_000);
+
+  it("a render refuses to start while another render holds the lock, and writes nothing", () => {
+    const root = repository();
+    editCart(root);
+    const before = tree(join(root, "manifests"));
+    const holder = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(join(root, ".idp-render.lock"), `${holder.pid}\n`);
+      const run = spawnSync(process.execPath, [IDP, "render", "--root", root], { encoding: "utf8" });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`another idp render is running (pid ${holder.pid})`);
+      expect(tree(join(root, "manifests"))).toEqual(before);
+      expect(readFileSync(join(root, ".idp-render.lock"), "utf8")).toBe(`${holder.pid}\n`);
+    } finally {
+      holder.kill();
+    }
+    rmSync(join(root, ".idp-render.lock"));
+    expect(idp(root).data.rendered).toBe(3);
+  }, 120_000);
+
+  it("--check catches every hand edit of the committed tree", () => {
+    const edits: [string, (root: string) => void, Partial<RenderData>][] = [
+      [
+        "a manifest edited, its key file left alone",
+        (root) =>
+          writeFileSync(
+            join(root, CART),
+            readFileSync(join(root, CART), "utf8").replace("replicas: 1", "replicas: 5"),
+          ),
+        { changed: [CART] },
+      ],
+      [
+        "a manifest replaced by a symbolic link to its own bytes",
+        (root) => {
+          cpSync(join(root, CART), join(root, "cart-copy.yaml"));
+          unlinkSync(join(root, CART));
+          symlinkSync(join(root, "cart-copy.yaml"), join(root, CART));
+        },
+        { changed: [CART] },
+      ],
+      ["a manifest removed", (root) => rmSync(join(root, CART)), { added: [CART] }],
+      [
+        "a file added",
+        (root) => writeFileSync(join(root, "manifests/dev/cart/extra.yaml"), "kind: ConfigMap\n"),
+        { removed: ["manifests/dev/cart/extra.yaml"] },
+      ],
+      [
+        "the README edited",
+        (root) => writeFileSync(join(root, "manifests/README.md"), "edited\n"),
+        { changed: ["manifests/README.md"] },
+      ],
+      [
+        "a key file edited",
+        (root) => writeFileSync(join(root, keyFile(CART)), "# x\n"),
+        { changed: [keyFile(CART)] },
+      ],
+    ];
+    for (const [what, edit, drift] of edits) {
+      const root = repository();
+      edit(root);
+      const checked = idp(root, "--check");
+      expect(checked.exitCode, what).toBe(1);
+      expect(checked.data, what).toMatchObject({ added: [], changed: [], removed: [], ...drift });
+    }
+  }, 180_000);
+
+  it("--check waits for a render that holds the lock, and compares with the tree it leaves", async () => {
+    const root = repository();
+    const holder = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(join(root, ".idp-render.lock"), `${holder.pid}\n`);
+      const started = Date.now();
+      const checking = new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [IDP, "render", "--check", "--root", root, "--format", "json"],
+          {
+            env: { ...process.env, IDP_TODAY: "2026-11-25" },
+          },
+        );
+        let stdout = "";
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+        });
+        child.on("close", (code) => resolve({ code, stdout }));
+      });
+      // The "render" holding the lock edits a manifest by hand, then lets go.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      writeFileSync(
+        join(root, CART),
+        readFileSync(join(root, CART), "utf8").replace("replicas: 1", "replicas: 5"),
+      );
+      rmSync(join(root, ".idp-render.lock"));
+      const { code, stdout } = await checking;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+      expect(code).toBe(1);
+      expect((JSON.parse(stdout) as RenderData).changed).toEqual([CART]);
+    } finally {
+      holder.kill();
+    }
+  }, 120_000);
+});

@@ -174,7 +174,7 @@ describe("idp portal", () => {
     if (!checkout || !prod) throw new Error("the example repository has no checkout in prod");
     // The schema refuses this URL; the page must not trust that it did.
     prod.observability.runbook = "javascript:alert(document.cookie)";
-    const page = String(servicePage(model, checkout).body);
+    const page = String(servicePage(model, checkout, new Map()).body);
     const observability = section(page, "observability");
     expect(observability).toContain("<span>javascript:alert(document.cookie)</span>");
     expect(observability).not.toMatch(/href="javascript:/i);

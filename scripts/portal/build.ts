@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ToolError } from "../errors.js";
-import type { PortalModel } from "./collect.js";
+import {
+  type PortalModel,
+  type PortalService,
+  readServiceManifests,
+  type ServiceManifests,
+} from "./collect.js";
 import type { GraphLayout } from "./graph-layout.js";
 import { type Content, externalLink, type HtmlParts, html } from "./html.js";
 import { ICON, type PageContent, page, SCRIPT, STYLESHEET } from "./layout.js";
@@ -24,6 +29,9 @@ export interface SiteGraph {
   plan: GraphPlan;
   layouts: Promise<GraphLayout[]>;
 }
+
+/** Services whose manifests are read ahead of the page being built. */
+const READ_AHEAD = 8;
 
 /** The section of the navigation each page belongs to. */
 function sectionOf(path: string): string {
@@ -53,10 +61,32 @@ export async function* buildSite(model: PortalModel, graph: SiteGraph): AsyncGen
   yield framed(teamsIndexPage(model));
   yield framed(environmentsIndexPage(model));
   yield framed(policiesPage(model));
-  for (const service of model.services) yield framed(servicePage(model, service));
+  for await (const [service, committed] of withManifests(model))
+    yield framed(servicePage(model, service, committed));
   for (const team of model.teams) yield framed(teamPage(model, team));
   for (const environment of model.environments) yield framed(environmentPage(model, environment));
   yield framed(graphPage(model, graph.plan, await graph.layouts));
+}
+
+/**
+ * Each service with its committed manifests, read a few services ahead: the
+ * I/O threads read the next ones while this thread builds a page.
+ */
+async function* withManifests(model: PortalModel): AsyncGenerator<[PortalService, ServiceManifests]> {
+  const reads: Promise<ServiceManifests>[] = [];
+  const start = (service: PortalService) => {
+    const read = readServiceManifests(model, service);
+    // Awaited in its turn; a failure before then is not an unhandled rejection.
+    read.catch(() => undefined);
+    reads.push(read);
+  };
+  for (const service of model.services.slice(0, READ_AHEAD)) start(service);
+  for (const [index, service] of model.services.entries()) {
+    const committed = await (reads.shift() as Promise<ServiceManifests>);
+    const next = model.services[index + READ_AHEAD];
+    if (next) start(next);
+    yield [service, committed];
+  }
 }
 
 /** The site's own CSS and JavaScript, shipped with the tool (scripts/portal/assets, found from dist/ too). */

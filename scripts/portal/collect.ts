@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CheckedRepository, checkRepository, today as todayUtc } from "../check-repository.js";
 import { type CostReport, costRepository, type ServiceCost } from "../cost/cost.js";
+import { ToolError } from "../errors.js";
 import { compareNames, orderByPromotion } from "../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import { readPolicyBundle } from "../policy/bundle.js";
@@ -190,19 +191,35 @@ function exceptionsInForce(root: string, checked: CheckedRepository, today: stri
   }));
 }
 
+/** A service's committed manifests by environment, as UTF-8 bytes; undefined where none is rendered yet. */
+export type ServiceManifests = ReadonlyMap<string, Buffer | undefined>;
+
 /**
- * The manifest `idp render` committed for a service in an environment, as
- * UTF-8 bytes (credentials hidden), if any.
+ * The manifests `idp render` committed for a service in each environment it
+ * runs in (credentials hidden). Read off this thread (the I/O threads), so
+ * reading the next services' overlaps building this one's page.
  */
-export function committedManifest(
+export async function readServiceManifests(
   model: PortalModel,
-  environment: string,
-  service: string,
-): Buffer | undefined {
-  const path = join(model.root, manifestsDirName, environment, service, MANIFEST_FILE);
-  if (!existsSync(path)) return undefined;
-  const bytes = readFileSync(path);
-  return model.redactor.empty ? bytes : Buffer.from(model.redactor.text(bytes.toString("utf8")));
+  service: PortalService,
+): Promise<ServiceManifests> {
+  const read = async (environment: string): Promise<[string, Buffer | undefined]> => {
+    const path = join(model.root, manifestPath(environment, service.name));
+    try {
+      const bytes = await readFile(path);
+      return [
+        environment,
+        model.redactor.empty ? bytes : Buffer.from(model.redactor.text(bytes.toString("utf8"))),
+      ];
+    } catch (caught) {
+      if ((caught as NodeJS.ErrnoException).code === "ENOENT") return [environment, undefined];
+      throw new ToolError(
+        `cannot read ${manifestPath(environment, service.name)}: ${(caught as Error).message}`,
+        { cause: caught },
+      );
+    }
+  };
+  return new Map(await Promise.all([...service.byEnvironment.keys()].map(read)));
 }
 
 /** The path of that manifest from the repository root. */

@@ -1,7 +1,7 @@
 import { formatRange } from "../../cost/cost.js";
 import { parseQuantity } from "../../model/quantity.js";
 import type { DependencyClass } from "../../model/types.generated.js";
-import { committedManifest, manifestPath, type PortalModel, type PortalService } from "../collect.js";
+import { manifestPath, type PortalModel, type PortalService, type ServiceManifests } from "../collect.js";
 import {
   cpuText,
   daysLeftText,
@@ -22,6 +22,7 @@ import { contactList } from "./team.js";
 export function servicePage(
   model: PortalModel,
   service: PortalService,
+  committed: ServiceManifests,
 ): { path: string; title: string; body: Content; tail: HtmlParts } {
   const path = servicePath(service.name);
   const to = (target: string) => relativeLink(path, target);
@@ -53,7 +54,7 @@ ${calls(service, to)}
 ${findings(model, service)}
 ${changes(model, service)}
 `;
-  return { path, title: service.name, body, tail: manifests(model, service) };
+  return { path, title: service.name, body, tail: manifests(service, committed) };
 }
 
 function links(model: PortalModel, service: PortalService): Content {
@@ -207,9 +208,9 @@ ${rows.length === 0 ? html`<p class="muted">No change recorded in the history.</
  * they are most of the site, and read, escaped and written as bytes they are
  * never decoded and encoded again (codeBlock).
  */
-function manifests(model: PortalModel, service: PortalService): HtmlParts {
+function manifests(service: PortalService, committed: ServiceManifests): HtmlParts {
   const blocks = [...service.byEnvironment.keys()].flatMap((env) => {
-    const bytes = committedManifest(model, env, service.name);
+    const bytes = committed.get(env);
     return [
       html`<details><summary>${env}: <code>${manifestPath(env, service.name)}</code></summary>`,
       ...(bytes === undefined

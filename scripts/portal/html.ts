@@ -53,8 +53,8 @@ export type HtmlParts = readonly (Html | HtmlBytes)[];
  * `<pre><code>`, escaped for element content: the same bytes as encoding
  * escapeElementText's result, but text that needs no escape (valid UTF-8
  * without `&` or `<`, which manifests mostly are) is neither decoded nor
- * encoded again: for the manifests of 1,000 services that is most of the
- * portal's build time otherwise.
+ * encoded again: at 1,000 services, 80 MB of manifests, that is about half
+ * a second of CPU.
  */
 export function codeBlock(bytes: Buffer): HtmlParts {
   const escaped =

@@ -3,8 +3,8 @@ import { type GraphEdge, type GraphNode, layoutGraph } from "./graph-layout.js";
 
 const node = (id: string): GraphNode => ({ id, label: id, kind: "service", group: 0 });
 
-describe("layoutGraph", () => {
-  // storefront calls catalog around search's box: dagre routes an edge like that outside its node box.
+describe.each([false, true])("layoutGraph (fast: %s)", (fast) => {
+  // Laid out fast, dagre routes storefront → catalog above its first row of boxes (y < 0 without a margin).
   const nodes = [
     "storefront",
     "search",
@@ -25,7 +25,7 @@ describe("layoutGraph", () => {
     { from: "checkout", to: "payments", kind: "call" },
     { from: "payments", to: "payments", kind: "call" },
   ];
-  const layout = layoutGraph({ nodes, edges });
+  const layout = layoutGraph({ nodes, edges, fast });
 
   it("keeps every box and every bend of every edge inside the drawing", () => {
     for (const n of layout.nodes) {
@@ -62,6 +62,6 @@ describe("layoutGraph", () => {
   });
 
   it("is the same for the same graph (stable bytes)", () => {
-    expect(layoutGraph({ nodes, edges })).toEqual(layout);
+    expect(layoutGraph({ nodes, edges, fast })).toEqual(layout);
   });
 });

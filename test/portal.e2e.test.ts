@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { fixtureRepos, snapshotTree } from "./support/fixture-repo.js";
 import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const fixture = fixtureRepos("idp-portal");
+const CLI = join(import.meta.dirname, "..", "bin", "idp.js");
 const temps = temporaryFolders();
 
 /** A copy of the example repository at the top of this one, with its committed manifests (and their .render-key files). */
@@ -89,6 +91,31 @@ describe("idp portal", () => {
     const page = readFileSync(join(out, "services", "web.html"), "utf8");
     expect(page).toContain("image ghcr.io/example/web:1.2.3 → 1.2.4");
     expect(page).toMatch(/<a href="https:\/\/[^"]+\/pull\/7"[^>]*>#7<\/a>/);
+  });
+
+  it("writes the same site from the built command, whose worker thread reads the history and lays out the graph, as in one thread", async () => {
+    const root = copyExamples();
+    git(root, "init", "-q", "-b", "main");
+    commit(root, "the platform (#3)");
+    edit(root, "services/checkout/service.yaml", "staging: { replicas: 2 }", "staging: { replicas: 3 }");
+    commit(root, "checkout: one more replica in staging (#7)");
+    // From the TypeScript sources (run) the work stays in this thread; the built CLI starts the worker.
+    expect(existsSync(join(import.meta.dirname, "..", "dist", "scripts", "portal", "portal-worker.js"))).toBe(
+      true,
+    );
+    const threaded = join(root, "threaded");
+    const spawned = spawnSync(process.execPath, [CLI, "portal", "--root", root, "--out", threaded], {
+      encoding: "utf8",
+      // A process kept alive by an idle worker would hang here: fail instead.
+      timeout: 60_000,
+    });
+    expect(spawned.status, spawned.stderr).toBe(0);
+    const single = join(root, "single");
+    expect((await run(["portal", "--root", root, "--out", single])).exitCode).toBe(0);
+    expect(snapshotTree(threaded)).toEqual(snapshotTree(single));
+    const checkout = readFileSync(join(threaded, "services", "checkout.html"), "utf8");
+    expect(checkout).toMatch(/<a href="https:\/\/[^"]+\/pull\/7"[^>]*>#7<\/a>/);
+    expect(readFileSync(join(threaded, "graph.html"), "utf8")).toContain('<a class="node service');
   });
 
   it("refuses an invalid repository: the diagnostic with file and line, exit 1, nothing written", async () => {

@@ -101,4 +101,18 @@ describe("COST003: a team's monthly cost across all environments against its bud
       /^waived until 2026-12-31 \(approved by carol: launch month traffic is paid by marketing\): team shop costs \$1100/,
     );
   });
+
+  it("an exception limited to some environments waives only those: the budget is judged in every environment, so the denial stands", async () => {
+    const root = budgetFixture(1100);
+    writeFileSync(
+      join(root, "policies/exceptions.yaml"),
+      "- { rule: COST003, target: teams/shop.yaml, environments: [prod], reason: launch month traffic is paid by marketing, approvedBy: carol, expires: 2026-12-31 }\n",
+    );
+    const { exitCode, diagnostics } = await validate(root);
+    // Waived where prod judged it, still denied where dev did: one of each, and the exit code of a denial.
+    expect(exitCode).toBe(1);
+    expect(diagnostics.map((d) => d.severity).sort()).toEqual(["error", "warning"]);
+    expect(diagnostics.find((d) => d.severity === "warning")?.message).toMatch(/^waived until 2026-12-31/);
+    expect(diagnostics.find((d) => d.severity === "error")?.message).toMatch(/^team shop costs \$1100/);
+  });
 });

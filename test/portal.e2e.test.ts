@@ -1,14 +1,18 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dashboardUid } from "../scripts/observability/dashboards.js";
 import { checkRepository, collectPortal } from "../scripts/portal/collect.js";
+import { grafanaDashboardUrl } from "../scripts/portal/pages/observability.js";
 import { servicePage } from "../scripts/portal/pages/service.js";
 import { run } from "../scripts/run.js";
 import { fixtureRepos, snapshotTree } from "./support/fixture-repo.js";
 import { commit, edit, git, pinToday, temporaryFolders } from "./support/suite.js";
 
 const fixture = fixtureRepos("idp-portal");
+const CLI = join(import.meta.dirname, "..", "bin", "idp.js");
 const temps = temporaryFolders();
 
 /** A copy of the example repository at the top of this one, with its committed manifests (and their .render-key files). */
@@ -89,6 +93,31 @@ describe("idp portal", () => {
     expect(page).toMatch(/<a href="https:\/\/[^"]+\/pull\/7"[^>]*>#7<\/a>/);
   });
 
+  it("writes the same site from the built command, whose worker thread reads the history and lays out the graph, as in one thread", async () => {
+    const root = copyExamples();
+    git(root, "init", "-q", "-b", "main");
+    commit(root, "the platform (#3)");
+    edit(root, "services/checkout/service.yaml", "staging: { replicas: 2 }", "staging: { replicas: 3 }");
+    commit(root, "checkout: one more replica in staging (#7)");
+    // From the TypeScript sources (run) the work stays in this thread; the built CLI starts the worker.
+    expect(existsSync(join(import.meta.dirname, "..", "dist", "scripts", "portal", "portal-worker.js"))).toBe(
+      true,
+    );
+    const threaded = join(root, "threaded");
+    const spawned = spawnSync(process.execPath, [CLI, "portal", "--root", root, "--out", threaded], {
+      encoding: "utf8",
+      // A process kept alive by an idle worker would hang here: fail instead.
+      timeout: 60_000,
+    });
+    expect(spawned.status, spawned.stderr).toBe(0);
+    const single = join(root, "single");
+    expect((await run(["portal", "--root", root, "--out", single])).exitCode).toBe(0);
+    expect(snapshotTree(threaded)).toEqual(snapshotTree(single));
+    const checkout = readFileSync(join(threaded, "services", "checkout.html"), "utf8");
+    expect(checkout).toMatch(/<a href="https:\/\/[^"]+\/pull\/7"[^>]*>#7<\/a>/);
+    expect(readFileSync(join(threaded, "graph.html"), "utf8")).toContain('<a class="node service');
+  });
+
   it("refuses an invalid repository: the diagnostic with file and line, exit 1, nothing written", async () => {
     const root = fixture();
     edit(root, "services/web/service.yaml", "replicas: 2", "replicas: two");
@@ -166,6 +195,76 @@ describe("idp portal", () => {
       expect(readFileSync(join(out, file), "utf8"), file).not.toContain(".render-key");
   });
 
+  it("links each environment's dashboard in the Grafana it names (observability.grafana.url), and names it only where none", async () => {
+    const root = copyExamples();
+    edit(
+      root,
+      "environments/prod.yaml",
+      "  observability: # what a service gets unless its observability block says otherwise\n",
+      "  observability: # what a service gets unless its observability block says otherwise\n    grafana: { url: https://grafana.prod.acme.example/ }\n",
+    );
+    const out = join(root, "site");
+    const result = await run(["portal", "--root", root, "--out", out]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const observability = section(
+      readFileSync(join(out, "services", "checkout.html"), "utf8"),
+      "observability",
+    );
+    const prod = observability.slice(observability.indexOf('<th scope="row">prod</th>'));
+    // The uid the rendered dashboard carries: the same function, not a copy of it.
+    const uid = dashboardUid("service", "prod", "checkout");
+    expect(prod).toContain(
+      `<a href="https://grafana.prod.acme.example/d/${uid}" rel="noopener noreferrer">checkout (prod) in Grafana</a>`,
+    );
+    const rendered = readFileSync(join(root, "manifests", "prod", "checkout", "manifest.yaml"), "utf8");
+    expect(rendered).toContain(`\\"uid\\":\\"${uid}\\"`);
+    // staging names no Grafana: no link there, the uid and ConfigMap only.
+    const staging = observability.slice(
+      observability.indexOf('<th scope="row">staging</th>'),
+      observability.indexOf('<th scope="row">prod</th>'),
+    );
+    expect(staging).toContain("checkout (staging)");
+    expect(staging).not.toContain("Grafana</a>");
+  });
+
+  it.each([
+    ["javascript:alert(document.cookie)"],
+    ["http://grafana.acme.example"],
+    ["https://grafana.acme.example/?next=https://evil.example"],
+    ["https://grafana.acme.example/#x"],
+    ["https://admin:secret@grafana.acme.example"],
+    ["not a url"],
+  ])(
+    "gives no dashboard link for the Grafana address %j (the schema refuses it; the page does not trust that)",
+    async (url) => {
+      const root = copyExamples();
+      const model = await collectPortal(root, checkRepository(root));
+      const prod = model.environments.find((e) => e.name === "prod");
+      const checkout = model.services.find((s) => s.name === "checkout");
+      if (!prod || !checkout) throw new Error("the example repository has no checkout in prod");
+      prod.spec.observability = { ...prod.spec.observability, grafana: { url } };
+      expect(grafanaDashboardUrl(prod, "idp-s-0123")).toBeUndefined();
+      const page = String(servicePage(model, checkout, new Map()).body);
+      const observability = section(page, "observability");
+      expect(observability).not.toContain("in Grafana");
+      expect(observability).not.toContain(url.replaceAll("&", "&amp;"));
+    },
+  );
+
+  it("builds a dashboard address under a Grafana served from a sub-path, the uid escaped", () => {
+    const environment = {
+      name: "prod",
+      file: "environments/prod.yaml",
+      spec: { observability: { grafana: { url: "https://ops.acme.example/grafana/" } } },
+    };
+    expect(grafanaDashboardUrl(environment as never, "idp-s-abc")).toBe(
+      "https://ops.acme.example/grafana/d/idp-s-abc",
+    );
+    expect(grafanaDashboardUrl(environment as never, "a/../b")).toBe(
+      "https://ops.acme.example/grafana/d/a%2F..%2Fb",
+    );
+  });
+
   it("leaves a runbook that is not http(s) as text, never a link", async () => {
     const root = copyExamples();
     const model = await collectPortal(root, checkRepository(root));
@@ -174,7 +273,7 @@ describe("idp portal", () => {
     if (!checkout || !prod) throw new Error("the example repository has no checkout in prod");
     // The schema refuses this URL; the page must not trust that it did.
     prod.observability.runbook = "javascript:alert(document.cookie)";
-    const page = String(servicePage(model, checkout).body);
+    const page = String(servicePage(model, checkout, new Map()).body);
     const observability = section(page, "observability");
     expect(observability).toContain("<span>javascript:alert(document.cookie)</span>");
     expect(observability).not.toMatch(/href="javascript:/i);

@@ -294,6 +294,22 @@ describe("schema rejects", () => {
       },
       "/spec/cluster/server pattern",
     ],
+    ...[
+      "javascript:alert(1)",
+      "http://grafana.acme.example",
+      "https://grafana.acme.example/?a=b",
+      "https://u:p@grafana.acme.example",
+    ].map(
+      (url): Case => [
+        `a Grafana address ${url} (https only, no query, fragment or user name)`,
+        "environment",
+        () => {
+          const value = environment();
+          return { ...value, spec: { ...value.spec, observability: { grafana: { url } } } };
+        },
+        "/spec/observability/grafana/url pattern",
+      ],
+    ),
     [
       "a Slack channel without #",
       "team",

@@ -1294,6 +1294,15 @@ export interface EnvironmentObservability {
    */
   window?: string;
   /**
+   * The Grafana that loads this environment's dashboards (its sidecar reads the dashboard ConfigMaps idp render writes). The portal links each service page to the service's dashboard there. Absent means no link: the page names the dashboard's uid and ConfigMap only.
+   */
+  grafana?: {
+    /**
+     * Grafana's address, https only, without a query or fragment: a service's dashboard is <url>/d/<uid>.
+     */
+    url: string;
+  };
+  /**
    * Default objectives per tier; a tier absent here gets no SLO unless the service sets one.
    */
   objectives?: {
@@ -1477,7 +1486,7 @@ export interface PolicyException {
    */
   target: string;
   /**
-   * The environments the exception applies in, by name. Absent means every environment.
+   * The environments the exception applies in, by name; it waives nothing in the others, so a finding every environment reports (a team budget, COST003) stays denied from those. Absent means every environment.
    *
    * @minItems 1
    *

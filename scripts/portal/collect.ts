@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type AuditEvent, auditHistory } from "../audit/audit.js";
-import { describeEvent } from "../audit/format.js";
 import { type CheckedRepository, checkRepository, today as todayUtc } from "../check-repository.js";
-import { type CostReport, costRepository } from "../cost/cost.js";
+import { type CostReport, costRepository, type ServiceCost } from "../cost/cost.js";
+import { ToolError } from "../errors.js";
 import { compareNames, orderByPromotion } from "../model/environments.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import { readPolicyBundle } from "../policy/bundle.js";
@@ -14,6 +13,7 @@ import { manifestsDirName } from "../render/write/tree.js";
 import type { Diagnostic } from "../report/diagnostic.js";
 import { Redactor } from "../report/redact.js";
 import { type Scorecard, scoreCheckedRepository } from "../scorecard/scorecard.js";
+import { type PortalHistory, readServiceHistory, redactHistory } from "./history.js";
 import { type PolicyRule, readPolicyRules } from "./policy-rules.js";
 import { type RepositoryLinks, repositoryLinks } from "./repository-links.js";
 
@@ -27,6 +27,12 @@ export interface PortalService {
   file: string;
   /** The service as resolved in each environment it is enabled in. */
   byEnvironment: Map<string, ResolvedService>;
+  /** The services that call this one in some environment, by name. */
+  calledBy: string[];
+  /** The policy findings about its file. */
+  findings: Diagnostic[];
+  /** Its monthly cost in each environment it runs in. */
+  costs: ServiceCost[];
 }
 
 /** An exception in force, with the days left until it expires (0 on its last day). */
@@ -38,18 +44,6 @@ export interface PortalException {
   approvedBy: string;
   expires: string;
   daysLeft: number;
-}
-
-/** One change from the audit history, as a page lists it. */
-export interface PortalChange {
-  sha: string;
-  date: string;
-  author: string;
-  pr: number | null;
-  subject: string;
-  /** The environments the change touched alike, in promotion order. */
-  environments: string[];
-  what: string;
 }
 
 /** Everything the portal shows, gathered once from the repository and its history. */
@@ -64,7 +58,7 @@ export interface PortalModel {
   exceptions: PortalException[];
   rules: PolicyRule[];
   /** Newest first, per service; undefined when the root is not a git repository. */
-  history?: Map<string, PortalChange[]>;
+  history?: PortalHistory;
   links?: RepositoryLinks;
   /** Production readiness, by service then environment (`idp scorecard`). */
   scorecards: Map<string, Map<string, Scorecard>>;
@@ -74,16 +68,22 @@ export interface PortalModel {
   redactor: Redactor;
 }
 
-/** How many changes a service page lists. */
-export const CHANGES_PER_SERVICE = 10;
-
-/** The repository checked (load → schema → resolve → policy) and everything around it the portal shows. */
-export async function collectPortal(root: string, checked: CheckedRepository): Promise<PortalModel> {
+/**
+ * The repository checked (load → schema → resolve → policy) and everything
+ * around it the portal shows. `history` is the service history read earlier
+ * (readServiceHistory, which needs no checked repository: it can run while
+ * the check does); it is read here when not given.
+ */
+export async function collectPortal(
+  root: string,
+  checked: CheckedRepository,
+  history: Promise<PortalHistory | undefined> = readServiceHistory(root),
+): Promise<PortalModel> {
   const today = todayUtc();
   const environments = orderByPromotion(checked.environments);
   const teams = [...checked.teams].sort((a, b) => compareNames(a.name, b.name));
   const redactor = new Redactor(checked.policy?.secrets ?? []);
-  const history = await readHistory(root, redactor);
+  const changes = await history;
   const links = repositoryLinks(environments);
   const scorecards = new Map<string, Map<string, Scorecard>>();
   for (const card of scoreCheckedRepository(checked).scorecards) {
@@ -91,19 +91,21 @@ export async function collectPortal(root: string, checked: CheckedRepository): P
     byEnvironment.set(card.environment, card);
     scorecards.set(card.service, byEnvironment);
   }
+  const findings = checked.diagnostics.filter((d) => d.code.startsWith("policy."));
+  const costs = costRepository(checked.services, environments, checked.teams);
   return {
     root,
     today,
     environments,
     teams,
-    services: groupServices(checked.services, environments),
-    findings: checked.diagnostics.filter((d) => d.code.startsWith("policy.")),
+    services: groupServices(checked.services, environments, findings, costs),
+    findings,
     exceptions: exceptionsInForce(root, checked, today),
     rules: readPolicyRules(root),
-    ...(history ? { history } : {}),
+    ...(changes ? { history: redactHistory(changes, redactor) } : {}),
     ...(links ? { links } : {}),
     scorecards,
-    costs: costRepository(checked.services, environments, checked.teams),
+    costs,
     redactor,
   };
 }
@@ -117,15 +119,23 @@ export function productionLevel(model: PortalModel, service: PortalService): Sco
 /** checkRepository, re-exported so the command runs the same pipeline as validate. */
 export { checkRepository };
 
+/**
+ * The resolved services grouped by name, each with what its page lists from
+ * the whole repository (callers, findings, costs) looked up once here: a
+ * search per page would cost a pass over every service for each of them.
+ */
 function groupServices(
   resolved: readonly ResolvedService[],
   environments: readonly EnvironmentModel[],
+  findings: readonly Diagnostic[],
+  costs: CostReport,
 ): PortalService[] {
   const order = new Map(environments.map((e, i) => [e.name, i]));
   const byName = new Map<string, PortalService>();
   const sorted = [...resolved].sort(
     (a, b) => (order.get(a.environment) ?? 0) - (order.get(b.environment) ?? 0),
   );
+  const callers = new Map<string, Set<string>>();
   for (const service of sorted) {
     let entry = byName.get(service.name);
     if (!entry) {
@@ -137,10 +147,25 @@ function groupServices(
         description: service.description,
         file: service.file,
         byEnvironment: new Map(),
+        calledBy: [],
+        findings: [],
+        costs: [],
       };
       byName.set(service.name, entry);
     }
     entry.byEnvironment.set(service.environment, service);
+    for (const callee of service.calls) {
+      const set = callers.get(callee) ?? new Set<string>();
+      set.add(service.name);
+      callers.set(callee, set);
+    }
+  }
+  const byFile = new Map([...byName.values()].map((s) => [s.file, s]));
+  for (const finding of findings) byFile.get(finding.file)?.findings.push(finding);
+  for (const cost of costs.services) byName.get(cost.service)?.costs.push(cost);
+  for (const [callee, names] of callers) {
+    const entry = byName.get(callee);
+    if (entry) entry.calledBy = [...names].sort(compareNames);
   }
   return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }
@@ -166,49 +191,35 @@ function exceptionsInForce(root: string, checked: CheckedRepository, today: stri
   }));
 }
 
-/** The audit timeline per service, or undefined outside a git repository (a copy, an export). */
-async function readHistory(
-  root: string,
-  redactor: Redactor,
-): Promise<Map<string, PortalChange[]> | undefined> {
-  if (!existsSync(join(root, ".git"))) return undefined;
-  const timeline = await auditHistory({ root });
-  if (timeline.kind !== "timeline") return undefined;
-  const byService = new Map<string, PortalChange[]>();
-  for (const event of timeline.events) {
-    const list = byService.get(event.service) ?? [];
-    const change = toChange(event, redactor);
-    // One commit that changed several environments alike is one row.
-    const same = list.find((c) => c.sha === change.sha && c.what === change.what);
-    if (same) same.environments.push(...change.environments);
-    else if (list.length < CHANGES_PER_SERVICE) list.push(change);
-    byService.set(event.service, list);
-  }
-  return byService;
-}
+/** A service's committed manifests by environment, as UTF-8 bytes; undefined where none is rendered yet. */
+export type ServiceManifests = ReadonlyMap<string, Buffer | undefined>;
 
-function toChange(event: AuditEvent, redactor: Redactor): PortalChange {
-  const { commit } = event;
-  return {
-    sha: commit.sha,
-    date: commit.date.slice(0, 10),
-    author: commit.author.login ?? (commit.author.name.trim() || commit.author.email),
-    pr: commit.pr,
-    subject: redactor.text(commit.subject),
-    environments: [event.environment],
-    what: redactor.text(describeEvent(event)),
-  };
-}
-
-/** The manifest `idp render` committed for a service in an environment (credentials hidden), if any. */
-export function committedManifest(
+/**
+ * The manifests `idp render` committed for a service in each environment it
+ * runs in (credentials hidden). Read off this thread (the I/O threads), so
+ * reading the next services' overlaps building this one's page.
+ */
+export async function readServiceManifests(
   model: PortalModel,
-  environment: string,
-  service: string,
-): string | undefined {
-  const path = join(model.root, manifestsDirName, environment, service, MANIFEST_FILE);
-  if (!existsSync(path)) return undefined;
-  return model.redactor.text(readFileSync(path, "utf8"));
+  service: PortalService,
+): Promise<ServiceManifests> {
+  const read = async (environment: string): Promise<[string, Buffer | undefined]> => {
+    const path = join(model.root, manifestPath(environment, service.name));
+    try {
+      const bytes = await readFile(path);
+      return [
+        environment,
+        model.redactor.empty ? bytes : Buffer.from(model.redactor.text(bytes.toString("utf8"))),
+      ];
+    } catch (caught) {
+      if ((caught as NodeJS.ErrnoException).code === "ENOENT") return [environment, undefined];
+      throw new ToolError(
+        `cannot read ${manifestPath(environment, service.name)}: ${(caught as Error).message}`,
+        { cause: caught },
+      );
+    }
+  };
+  return new Map(await Promise.all([...service.byEnvironment.keys()].map(read)));
 }
 
 /** The path of that manifest from the repository root. */

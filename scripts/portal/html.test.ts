@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, externalLink, html, join, webUrl } from "./html.js";
+import {
+  codeBlock,
+  escapeElementText,
+  escapeHtml,
+  externalLink,
+  HtmlBytes,
+  html,
+  join,
+  webUrl,
+} from "./html.js";
 
 describe("html", () => {
   it("escapes every interpolated value and keeps the template's own markup", () => {
@@ -38,5 +47,29 @@ describe("html", () => {
 
   it("escapeHtml leaves plain text alone", () => {
     expect(escapeHtml("checkout 1.4.2")).toBe("checkout 1.4.2");
+  });
+
+  const bytesOf = (parts: ReturnType<typeof codeBlock>) =>
+    Buffer.concat(parts.map((p) => (p instanceof HtmlBytes ? p.bytes : Buffer.from(p.text)))).toString(
+      "utf8",
+    );
+
+  it.each([
+    ["a manifest without markup characters", 'expr: rate(x[5m]) > 2\nname: "a"\n'],
+    ["a closing tag and a script", "</code></pre><script>alert(1)</script> & more"],
+    ["an entity", "&lt; stays as typed: &amp;lt;"],
+    ["non-ASCII text", "descripción: ñandú ✓ <b>"],
+  ])("codeBlock of %s is the text escaped for element content, as bytes", (_title, text) => {
+    const block = bytesOf(codeBlock(Buffer.from(text)));
+    expect(block).toBe(`<pre><code>${escapeElementText(text)}</code></pre>`);
+    expect(block.slice("<pre><code>".length, -"</code></pre>".length)).not.toMatch(/<|&(?!amp;|lt;)/);
+  });
+
+  it("codeBlock hands over valid UTF-8 without & or < as the very bytes, and decodes anything else", () => {
+    const plain = Buffer.from('spec: { replicas: 2, note: "a > b" }\n');
+    expect((codeBlock(plain)[1] as HtmlBytes).bytes).toBe(plain);
+    // Invalid UTF-8 is decoded (U+FFFD) like the text path, never passed on as is.
+    const invalid = Buffer.from([0x61, 0xff, 0x3c, 0x62]);
+    expect(bytesOf(codeBlock(invalid))).toBe("<pre><code>a\uFFFD&lt;b</code></pre>");
   });
 });

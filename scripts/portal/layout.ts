@@ -1,4 +1,4 @@
-import { type Content, Html, html } from "./html.js";
+import { type Content, Html, HtmlBytes, type HtmlParts, html } from "./html.js";
 import { relativeLink } from "./site.js";
 
 /** The site's own files, from the site root. */
@@ -34,14 +34,21 @@ export interface PageFrame {
   footer: Content;
 }
 
-/** A whole HTML document around `body`: head with the policy, skip link, navigation landmarks, footer. */
-export function page(frame: PageFrame, body: Content): string {
+/** A page as written: its text, or its pieces in order, text and UTF-8 bytes (a manifest as read from disk). */
+export type PageContent = string | readonly (string | Uint8Array)[];
+
+/**
+ * A whole HTML document around `body`: head with the policy, skip link,
+ * navigation landmarks, footer. `tail` is markup after the body, in pieces
+ * that may be bytes: then the document is pieces too.
+ */
+export function page(frame: PageFrame, body: Content, tail: HtmlParts = []): PageContent {
   const to = (target: string) => relativeLink(frame.path, target);
   const items = NAVIGATION.map(
     ([label, target]) =>
       html`<li><a href="${to(target)}"${target === frame.section ? new Html(' aria-current="page"') : ""}>${label}</a></li>`,
   );
-  return `<!doctype html>\n${
+  const start = `<!doctype html>\n${
     html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -59,10 +66,14 @@ export function page(frame: PageFrame, body: Content): string {
 <nav aria-label="Main"><a class="brand" href="${to("index.html")}">Platform portal</a><ul>${items}</ul></nav>
 </header>
 <main id="main" tabindex="-1">
-${body}
+${body}`.text
+  }`;
+  const end = html`
 </main>
 <footer class="foot"><p>${frame.footer}</p></footer>
 </body>
-</html>`.text
-  }\n`;
+</html>
+`.text;
+  if (tail.length === 0) return start + end;
+  return [start, ...tail.map((part) => (part instanceof HtmlBytes ? part.bytes : part.text)), end];
 }

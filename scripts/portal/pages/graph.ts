@@ -1,5 +1,6 @@
+import { ToolError } from "../../errors.js";
 import type { PortalModel, PortalService } from "../collect.js";
-import { type GraphEdge, type GraphLayout, type GraphNode, layoutGraph } from "../graph-layout.js";
+import type { Graph, GraphEdge, GraphLayout, GraphNode } from "../graph-layout.js";
 import { type Content, html } from "../html.js";
 import { relativeLink, servicePath } from "../site.js";
 
@@ -16,17 +17,39 @@ const PALETTE = 8;
  */
 const WHOLE_GRAPH_LIMIT = 250;
 
-/** The call and dependency graph as SVG laid out at build time; every service box links to its page. */
-export function graphPage(model: PortalModel): { path: string; title: string; body: Content } {
-  const teams = new Map(model.teams.map((t, i) => [t.name, i % PALETTE]));
+/** What the graph page draws, before layout: the whole graph, and the graphs to lay out. */
+export interface GraphPlan {
+  whole: Graph;
+  /** One graph per team when the whole one is too large to read. */
+  perTeam: boolean;
+  sections: { title: string; graph: Graph }[];
+}
+
+/** The graphs of the page, to be laid out (layoutGraphs, which may run in another thread) before it is drawn. */
+export function planGraph(model: PortalModel): GraphPlan {
+  const teams = teamColours(model);
   const whole = graphOf(model, teams, () => true);
   const perTeam = whole.nodes.length > WHOLE_GRAPH_LIMIT;
   const sections = perTeam
     ? model.teams.map((team) => ({
         title: `Team ${team.name}`,
-        graph: graphOf(model, teams, (service) => service.team === team.name, false),
+        graph: { ...graphOf(model, teams, (service) => service.team === team.name, false), fast: true },
       }))
     : [{ title: "Calls between services and their dependencies", graph: whole }];
+  return { whole, perTeam, sections };
+}
+
+/**
+ * The call and dependency graph as SVG laid out at build time; every service
+ * box links to its page. `layouts` are the plan's sections laid out, in order.
+ */
+export function graphPage(
+  model: PortalModel,
+  plan: GraphPlan,
+  layouts: readonly GraphLayout[],
+): { path: string; title: string; body: Content } {
+  const teams = teamColours(model);
+  const { whole, perTeam, sections } = plan;
   const legend = model.teams.map(
     (t) => html`<li><span class="swatch g${teams.get(t.name) ?? 0}" aria-hidden="true"></span>${t.name}</li>`,
   );
@@ -37,12 +60,22 @@ export function graphPage(model: PortalModel): { path: string; title: string; bo
     const to = e.to.startsWith("s:") ? e.to.slice(2) : e.to.split(":").slice(2).join(":");
     return html`<li><a href="${relativeLink(PATH, servicePath(from))}">${from}</a> ${e.kind === "call" ? "calls" : "uses"} ${e.to.startsWith("s:") ? html`<a href="${relativeLink(PATH, servicePath(to))}">${to}</a>` : to}</li>`;
   });
+  const svgs = sections.map((section, index) => {
+    const layout = layouts[index];
+    if (!layout) throw new ToolError(`the graph "${section.title}" was not laid out`);
+    return html`${perTeam ? html`<h2>${section.title}</h2>` : ""}${svgOf(layout, section.title, index)}`;
+  });
   const body = html`<div class="page-head"><h1>Service graph</h1>
 <p class="lead">${model.services.length} services, ${calls.length} calls and ${uses.length} dependencies, across every environment${perTeam ? ", one graph of calls per team (dependencies in the list below)" : ""}. Select a service to open its page.</p>
 <ul class="legend" aria-label="Teams">${legend}<li><span class="swatch line-call" aria-hidden="true"></span>calls</li><li><span class="swatch line-dependency" aria-hidden="true"></span>uses a dependency</li></ul></div>
-${sections.map((section, index) => html`${perTeam ? html`<h2>${section.title}</h2>` : ""}${svgOf(layoutGraph(section.graph.nodes, section.graph.edges, { fast: perTeam }), section.title, index)}`)}
+${svgs}
 <details class="card"><summary>The graph as a list</summary><ul class="plain">${callList}</ul></details>`;
   return { path: PATH, title: "Service graph", body };
+}
+
+/** Each team's colour class (g0 … g7), by team name. */
+function teamColours(model: PortalModel): Map<string, number> {
+  return new Map(model.teams.map((t, i) => [t.name, i % PALETTE]));
 }
 
 /**
@@ -54,7 +87,7 @@ function graphOf(
   teams: ReadonlyMap<string, number>,
   wanted: (service: PortalService) => boolean,
   withDependencies = true,
-): { nodes: GraphNode[]; edges: GraphEdge[] } {
+): Graph {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
   const byName = new Map(model.services.map((s) => [s.name, s]));

@@ -1,4 +1,4 @@
-import type { ResolvedService } from "../../model/resolved.js";
+import type { EnvironmentModel, ResolvedService } from "../../model/resolved.js";
 import { serviceDashboard } from "../../observability/dashboards.js";
 import { formatNumber } from "../../observability/promql.js";
 import { prometheusRuleGroups } from "../../observability/rules.js";
@@ -30,9 +30,29 @@ export function serviceAlerts(service: ResolvedService): ServiceAlert[] {
 }
 
 /**
+ * The address of a dashboard in the environment's Grafana
+ * (observability.grafana.url), or undefined without one. The schema admits
+ * only https without a query, fragment or user name; the page checks again
+ * rather than trust that it ran: anything else gives no link.
+ */
+export function grafanaDashboardUrl(environment: EnvironmentModel, uid: string): string | undefined {
+  const base = environment.spec.observability?.grafana?.url;
+  if (base === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "https:" || url.search || url.hash || url.username || url.password) return undefined;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/d/${encodeURIComponent(uid)}`;
+  return url.href;
+}
+
+/**
  * Per environment: what Prometheus scrapes, the objectives, the alerts, the
- * runbook and the Grafana dashboard. The environment schema has no Grafana
- * address, so the dashboard is named by uid and ConfigMap, never linked.
+ * runbook and the Grafana dashboard, linked in the environment's Grafana
+ * when it names one (observability.grafana.url), else named by uid and ConfigMap.
  */
 export function observabilitySection(model: PortalModel, service: PortalService): Content {
   const rows = model.environments.flatMap((environment) => {
@@ -47,7 +67,7 @@ export function observabilitySection(model: PortalModel, service: PortalService)
 <td>${sloText(slo)}</td>
 <td>${alerts.length > 0 ? html`<ul class="plain">${alerts.map((a) => html`<li><code>${a.name}</code> <span class="muted">(${a.severities.join(", ")})</span></li>`)}</ul>` : "—"}</td>
 <td>${runbook ? externalLink(runbook) : html`<span class="muted">none</span>`}</td>
-<td>${dashboard.title ?? ""}<br><span class="muted">uid <code>${dashboard.uid ?? ""}</code>, ConfigMap <code>${s.namespace}/${s.name}-${DASHBOARD_SUFFIX}</code></span></td></tr>`,
+<td>${dashboardTitle(environment, dashboard)}<br><span class="muted">uid <code>${dashboard.uid ?? ""}</code>, ConfigMap <code>${s.namespace}/${s.name}-${DASHBOARD_SUFFIX}</code></span></td></tr>`,
     ];
   });
   if (rows.length === 0) return "";
@@ -55,6 +75,13 @@ export function observabilitySection(model: PortalModel, service: PortalService)
 <p class="muted">Scraping, objectives and alerts as <code>idp render</code> writes them (ServiceMonitor or PodMonitor, PrometheusRule, Grafana dashboard ConfigMap).</p>
 <div class="table-wrap"><table><thead><tr><th scope="col">Environment</th><th scope="col">Metrics</th><th scope="col">Objectives</th><th scope="col">Alerts</th><th scope="col">Runbook</th><th scope="col">Dashboard</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
+}
+
+/** The dashboard's title, a link into the environment's Grafana when it has one. */
+function dashboardTitle(environment: EnvironmentModel, dashboard: { title?: string; uid?: string }): Content {
+  const title = dashboard.title ?? "";
+  const url = dashboard.uid === undefined ? undefined : grafanaDashboardUrl(environment, dashboard.uid);
+  return url ? externalLink(url, `${title} in Grafana`) : title;
 }
 
 function sloText(slo: ResolvedService["observability"]["slo"]): Content {

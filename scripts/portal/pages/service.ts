@@ -1,7 +1,7 @@
 import { formatRange } from "../../cost/cost.js";
 import { parseQuantity } from "../../model/quantity.js";
 import type { DependencyClass } from "../../model/types.generated.js";
-import { committedManifest, manifestPath, type PortalModel, type PortalService } from "../collect.js";
+import { manifestPath, type PortalModel, type PortalService, type ServiceManifests } from "../collect.js";
 import {
   cpuText,
   daysLeftText,
@@ -12,7 +12,7 @@ import {
   severityBadge,
   tierBadge,
 } from "../format.js";
-import { type Content, externalLink, html, join } from "../html.js";
+import { type Content, codeBlock, externalLink, type HtmlParts, html, join } from "../html.js";
 import { commitUrl, editUrl, pullRequestUrl, sourceUrl } from "../repository-links.js";
 import { environmentPath, relativeLink, servicePath, teamPath } from "../site.js";
 import { observabilitySection } from "./observability.js";
@@ -22,7 +22,8 @@ import { contactList } from "./team.js";
 export function servicePage(
   model: PortalModel,
   service: PortalService,
-): { path: string; title: string; body: Content } {
+  committed: ServiceManifests,
+): { path: string; title: string; body: Content; tail: HtmlParts } {
   const path = servicePath(service.name);
   const to = (target: string) => relativeLink(path, target);
   const team = model.teams.find((t) => t.name === service.team);
@@ -49,11 +50,11 @@ ${observabilitySection(model, service)}
 ${runtime(model, service)}
 ${dependencies(model, service)}
 ${secrets(model, service)}
-${calls(model, service, to)}
+${calls(service, to)}
 ${findings(model, service)}
 ${changes(model, service)}
-${manifests(model, service)}`;
-  return { path, title: service.name, body };
+`;
+  return { path, title: service.name, body, tail: manifests(service, committed) };
 }
 
 function links(model: PortalModel, service: PortalService): Content {
@@ -158,11 +159,9 @@ function secrets(model: PortalModel, service: PortalService): Content {
 <div class="table-wrap"><table><thead><tr><th scope="col">Variable</th><th scope="col">Reference (path#key)</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function calls(model: PortalModel, service: PortalService, to: (target: string) => string): Content {
+function calls(service: PortalService, to: (target: string) => string): Content {
   const out = [...new Set([...service.byEnvironment.values()].flatMap((s) => s.calls))].sort();
-  const incoming = model.services
-    .filter((other) => [...other.byEnvironment.values()].some((s) => s.calls.includes(service.name)))
-    .map((other) => other.name);
+  const incoming = service.calledBy;
   const list = (names: string[]) =>
     names.length === 0
       ? html`<p class="muted">None.</p>`
@@ -172,7 +171,7 @@ function calls(model: PortalModel, service: PortalService, to: (target: string) 
 }
 
 function findings(model: PortalModel, service: PortalService): Content {
-  const own = model.findings.filter((d) => d.file === service.file);
+  const own = service.findings;
   const target = `services/${service.name}`;
   const waivers = model.exceptions.filter((e) => e.target === target || e.target === service.file);
   const items = own.map(
@@ -204,22 +203,36 @@ ${rows.length === 0 ? html`<p class="muted">No change recorded in the history.</
 </section>`;
 }
 
-function manifests(model: PortalModel, service: PortalService): Content {
-  const blocks = [...service.byEnvironment.keys()].map((env) => {
-    const text = committedManifest(model, env, service.name);
-    return html`<details><summary>${env}: <code>${manifestPath(env, service.name)}</code></summary>${text === undefined ? html`<p class="muted">Not rendered yet: run idp render.</p>` : html`<pre><code>${text}</code></pre>`}</details>`;
+/**
+ * The rendered manifests, last on the page and as bytes: at 1,000 services
+ * they are most of the site, and read, escaped and written as bytes they are
+ * never decoded and encoded again (codeBlock).
+ */
+function manifests(service: PortalService, committed: ServiceManifests): HtmlParts {
+  const blocks = [...service.byEnvironment.keys()].flatMap((env) => {
+    const bytes = committed.get(env);
+    return [
+      html`<details><summary>${env}: <code>${manifestPath(env, service.name)}</code></summary>`,
+      ...(bytes === undefined
+        ? [html`<p class="muted">Not rendered yet: run idp render.</p>`]
+        : codeBlock(bytes)),
+      html`</details>`,
+    ];
   });
-  return html`<section aria-labelledby="manifests"><h2 id="manifests">Rendered manifests</h2>${blocks}</section>`;
+  return [
+    html`<section aria-labelledby="manifests"><h2 id="manifests">Rendered manifests</h2>`,
+    ...blocks,
+    html`</section>`,
+  ];
 }
 
 /** The scorecard in each environment (what is missing for the next level) and the monthly cost there. */
 function readiness(model: PortalModel, service: PortalService): Content {
   const cards = model.scorecards.get(service.name);
-  const costs = model.costs.services.filter((c) => c.service === service.name);
   const rows = model.environments.flatMap((environment) => {
     const card = cards?.get(environment.name);
     if (!card) return [];
-    const cost = costs.find((c) => c.environment === environment.name);
+    const cost = service.costs.find((c) => c.environment === environment.name);
     const missing = card.checks.filter((c) => card.missing.includes(c.id));
     return [
       html`<tr><th scope="row">${environment.name}</th><td>${levelBadge(card.level)}</td>

@@ -1278,7 +1278,11 @@ export interface VaultStore {
  */
 export interface EnvironmentObservability {
   /**
-   * false: no service is scraped here (no ServiceMonitor, PodMonitor, SLO rules or dashboards), whatever the services say. Absent means true.
+   * false: this environment's cluster runs no Prometheus Operator or Grafana, so nothing of monitoring is rendered here: no ServiceMonitor, PodMonitor, PrometheusRule, dashboard ConfigMap, AlertmanagerConfig or Slack webhook ExternalSecret, and no service is scraped (as with metrics: false). Absent means true.
+   */
+  enabled?: boolean;
+  /**
+   * false: no service is scraped here, whatever the services say: no ServiceMonitor or PodMonitor, no SLO recording rules or burn-rate alerts, no request, error, latency or SLO panels. What needs no scraped application metrics still renders: each service's PrometheusRule with its kube-state-metrics alerts (crash looping, replicas unavailable, job failed), its dashboard with CPU, memory and restarts, and each team's overview dashboard and AlertmanagerConfig. enabled: false renders none of them. Absent means true.
    */
   metrics?: boolean;
   /**

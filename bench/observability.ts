@@ -193,7 +193,7 @@ function round2(value: number): number {
 }
 
 function ratioLine(what: string, r: Ratios): string {
-  return `${what}: wall ${r.wall}, CPU ${r.cpu}, peak RSS ${r.peakRss}, output bytes ${r.outputBytes}.\n`;
+  return `${what}: wall ${r.wall}, CPU ${r.cpu}, peak RSS ${r.peakRss}, output bytes ${r.outputBytes}.`;
 }
 
 export function observabilityMarkdown(report: ObservabilityReport): string {
@@ -207,7 +207,7 @@ export function observabilityMarkdown(report: ObservabilityReport): string {
     `${report.date}, commit ${report.commit.id}${report.commit.dirty ? " (with uncommitted changes)" : ""}; ` +
       `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage} at the start.`,
     "",
-    `\`idp render --full\` into an empty manifests/, the whole process, on two generated repositories of ` +
+    `\`idp render --full\` into an empty manifests/, the whole process, on three generated repositories of ` +
       `${report.services} services × ${report.environments} environments that differ only in monitoring: ` +
       "on (metrics ports, SLOs by tier as in environments/*.yaml), off (`observability: { metrics: false }` " +
       "in every environment: no scraping, the kube-state alerts and dashboards remain) and none " +
@@ -221,7 +221,9 @@ export function observabilityMarkdown(report: ObservabilityReport): string {
     row("none", report.none),
     "",
     ratioLine("On / none (the target)", report.ratio),
+    "",
     ratioLine("On / off", report.ratioOff),
+    "",
     ratioLine("Off / none", report.ratioOffNone),
     "",
     "Bytes of the objects of each kind issue 18 added (ConfigMap: dashboards, and the few other ConfigMaps). " +

@@ -120,6 +120,7 @@ import { monitoringEnabled } from "../../model/observability.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../../model/resolved.js";
 import { secretPrefixesOf } from "../../model/secret-scope.js";
 import { secretStoreName, vaultRole } from "../../model/secret-store.js";
+import { dashboardJson } from "../../observability/dashboard-json.js";
 import { teamDashboard } from "../../observability/dashboards.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
@@ -286,7 +287,7 @@ function addTeamMonitoring(
     addDashboardConfigMap(scope, `team:${team.name}:dashboard`, {
       metadata: { name: `${team.name}-dashboard`, namespace, labels, annotations },
       file: `${namespace}-team-${team.name}.json`,
-      dashboard: teamDashboard(team.name, env.name, [...owned]),
+      json: dashboardJson(teamDashboard(team.name, env.name, [...owned])),
     });
   }
 }

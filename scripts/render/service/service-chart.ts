@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { monitoringEnabled, OBSERVABILITY_NAMESPACE } from "../../model/observability.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import { secretStoreName } from "../../model/secret-store.js";
-import { serviceDashboard } from "../../observability/dashboards.js";
+import { serviceDashboardJson } from "../../observability/dashboard-json.js";
 import { prometheusRuleGroups } from "../../observability/rules.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
@@ -195,6 +195,6 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   addDashboardConfigMap(scope, "dashboard", {
     metadata: metadataOf(identity, DASHBOARD_SUFFIX) as DashboardMetadata,
     file: `${service.namespace}-${service.name}.json`,
-    dashboard: serviceDashboard(service),
+    json: serviceDashboardJson(service),
   });
 }

@@ -1456,7 +1456,7 @@ export interface Alerts {
    */
   warning?: ["slack" | "email", ...("slack" | "email")[]];
   /**
-   * A secret reference path#key to the Slack incoming-webhook URL, read through the environment's secret store (an ExternalSecret in the team namespace), never the URL itself. Absent means the Alertmanager's global slack_api_url.
+   * A secret reference path#key to the Slack incoming-webhook URL, read through the environment's secret store (an ExternalSecret in the team namespace), never the URL itself; its path must lie under the team's secretPrefixes, like its services' secrets. Absent means the Alertmanager's global slack_api_url.
    */
   slackWebhook?: string;
 }

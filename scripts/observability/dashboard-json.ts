@@ -41,10 +41,19 @@ const SLOT_MARK = "xslot";
  */
 const PLAIN_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
+/**
+ * A dashboard text cut at its stand-ins: `pieces[0] slot[0] pieces[1] ...`,
+ * each slot naming the value that goes there.
+ */
+interface Template {
+  pieces: string[];
+  slots: Slot[];
+}
+type Slot = keyof typeof SLOTS | "uid";
+
 /** Templates by shape; a render has a few dozen shapes, the bound only guards against a pathological repository. */
-const templates = new Map<string, string>();
+const templates = new Map<string, Template>();
 const MAX_TEMPLATES = 512;
-let slotUid: string | undefined;
 
 /**
  * {@link dashboardJson} of {@link serviceDashboard}, built once per shape:
@@ -68,15 +77,32 @@ export function serviceDashboardJson(service: ObservedService): string {
   if (!plain || shape.includes(SLOT_MARK)) return dashboardJson(serviceDashboard(service));
   let template = templates.get(shape);
   if (template === undefined) {
-    template = dashboardJson(serviceDashboard({ ...service, ...SLOTS }));
+    template = templateOf(dashboardJson(serviceDashboard({ ...service, ...SLOTS })));
     if (templates.size >= MAX_TEMPLATES) templates.clear();
     templates.set(shape, template);
   }
-  slotUid ??= dashboardUid("service", SLOTS.environment, SLOTS.name);
-  return template
-    .replaceAll(slotUid, dashboardUid("service", environment, name))
-    .replaceAll(SLOTS.name, name)
-    .replaceAll(SLOTS.team, team)
-    .replaceAll(SLOTS.namespace, namespace)
-    .replaceAll(SLOTS.environment, environment);
+  const values: Record<Slot, string> = {
+    name,
+    team,
+    namespace,
+    environment,
+    uid: dashboardUid("service", environment, name),
+  };
+  let text = template.pieces[0] as string;
+  for (let i = 0; i < template.slots.length; i++)
+    text += values[template.slots[i] as Slot] + (template.pieces[i + 1] as string);
+  return text;
+}
+
+/** Cuts a dashboard text built with the stand-ins (and their uid) at each of them. */
+function templateOf(text: string): Template {
+  const tokens = new Map<string, Slot>([
+    [dashboardUid("service", SLOTS.environment, SLOTS.name), "uid"],
+    ...Object.entries(SLOTS).map(([slot, token]) => [token, slot as Slot] as [string, Slot]),
+  ]);
+  const parts = text.split(new RegExp(`(${[...tokens.keys()].join("|")})`));
+  return {
+    pieces: parts.filter((_, i) => i % 2 === 0),
+    slots: parts.filter((_, i) => i % 2 === 1).map((token) => tokens.get(token) as Slot),
+  };
 }

@@ -166,6 +166,24 @@ describe("idp portal", () => {
       expect(readFileSync(join(out, file), "utf8"), file).not.toContain(".render-key");
   });
 
+  it("lists no alert or dashboard in an environment without monitoring (observability.enabled: false)", async () => {
+    const root = copyExamples();
+    const model = await collectPortal(root, checkRepository(root));
+    const checkout = model.services.find((s) => s.name === "checkout");
+    const prod = model.environments.find((e) => e.name === "prod");
+    if (!checkout || !prod) throw new Error("the example repository has no checkout in prod");
+    prod.spec = { ...prod.spec, observability: { ...prod.spec.observability, enabled: false } };
+    const observability = section(String(servicePage(model, checkout).body), "observability");
+    const row = observability.slice(observability.indexOf('<th scope="row">prod</th>'));
+    expect(row).toContain("no monitoring in this environment");
+    expect(row).not.toContain("ErrorBudgetBurn");
+    expect(row).not.toContain("checkout-dashboard");
+    // the other environments keep theirs
+    expect(observability.slice(0, observability.indexOf('<th scope="row">prod</th>'))).toContain(
+      "<code>ReplicasUnavailable</code>",
+    );
+  });
+
   it("leaves a runbook that is not http(s) as text, never a link", async () => {
     const root = copyExamples();
     const model = await collectPortal(root, checkRepository(root));

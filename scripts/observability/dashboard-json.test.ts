@@ -24,6 +24,9 @@ const cases: Array<[string, ObservedService]> = observedExamples.flatMap(([kind,
   ),
 ]);
 
+/** What serviceDashboardJson keys a shape on (tier, type, observability) and the names it puts in. */
+const SHAPE_AND_NAMES = ["tier", "type", "observability", "name", "team", "namespace", "environment"];
+
 describe("serviceDashboardJson", () => {
   it.each(cases)("%s: the same bytes as building the dashboard directly", (_, service) => {
     // Warm the template with another service of the same shape first, so this one is substituted.
@@ -38,6 +41,22 @@ describe("serviceDashboardJson", () => {
     expect(text).toBe(dashboardJson(serviceDashboard(service)));
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(serviceDashboard(service))));
     expect(JSON.parse(text).uid).toBe(dashboardUid("service", service.environment, service.name));
+  });
+
+  it("keys the shape on everything serviceDashboard reads besides the names it substitutes", () => {
+    // A field read here but missing from the shape key would be taken from another service.
+    for (const [, service] of observedExamples) {
+      const read = new Set<string>();
+      const watched = new Proxy(service, {
+        get(target, key, receiver) {
+          if (typeof key === "string") read.add(key);
+          return Reflect.get(target, key, receiver);
+        },
+      });
+      serviceDashboard(watched);
+      expect(read.size).toBeGreaterThan(0);
+      expect([...read].filter((key) => !SHAPE_AND_NAMES.includes(key))).toEqual([]);
+    }
   });
 
   it.each([

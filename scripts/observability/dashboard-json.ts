@@ -60,7 +60,9 @@ const MAX_TEMPLATES = 512;
  * services that differ only in name, team, namespace and environment share
  * one dashboard text with stand-ins, into which each service's names (plain
  * DNS labels, which no encoding changes) and its uid are put. The same bytes
- * as building it directly (scripts/observability/dashboard-json.test.ts);
+ * as building it directly (scripts/observability/dashboard-json.test.ts,
+ * which also fails if serviceDashboard starts reading a field the shape
+ * does not include);
  * a service whose names are not plain, or whose names or settings contain
  * the stand-ins' mark, is built directly.
  */

@@ -42,14 +42,17 @@ export interface GenerateOptions {
    * availability for critical and standard and latency for critical) and
    * every web service and worker a metrics port (critical ones a runbook);
    * cron jobs stay unscraped. false writes `observability: { metrics: false }`
-   * in every environment, which renders no ServiceMonitor, PodMonitor, rules
-   * or dashboards; as policy REL005 denies an unscraped critical service in
+   * in every environment, which renders no ServiceMonitor, PodMonitor or SLO
+   * rules and panels (each service's kube-state alerts and dashboard, each
+   * team's dashboard and AlertmanagerConfig remain); "none" writes
+   * `observability: { enabled: false }`, which renders no monitoring object
+   * at all. As policy REL005 denies an unscraped critical service in
    * prod, policies/exceptions.yaml then waives REL005 there for each of them
    * (expiring 30 days from today, so only those files depend on the date).
    * Neither draws a random number, so every other choice stays as it was.
    * Default true: without metrics the critical services fail REL005.
    */
-  observability?: boolean;
+  observability?: boolean | "none";
 }
 
 /** What was written, for benchmarks that need names (a service to change, an environment to render). */
@@ -145,7 +148,7 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     const document = serviceDocument(plan, environments, random);
     if (options.workloadFields)
       addWorkloadFields(document.spec, mulberry32((options.seed ?? 1) + generated.length));
-    if (observability) addObservability(document, plan);
+    if (observability === true) addObservability(document, plan);
     const overrides = document.spec.environments ?? {};
     generated.push({
       name: plan.name,
@@ -155,13 +158,13 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
     });
     write(`services/${plan.name}/service.yaml`, toYaml(document, "../../schemas/service.schema.json"));
   }
-  if (!observability && options.policiesFrom !== undefined && environments.includes("prod")) {
+  if (observability !== true && options.policiesFrom !== undefined && environments.includes("prod")) {
     const waived = plans.filter((plan) => plan.tier === "critical" && plan.type !== "cron");
     written.files -= 1; // replaces the copied exceptions.yaml, already counted
     write(
       "policies/exceptions.yaml",
       toYaml(
-        monitoringWaivers(waived, platformMembers[0] ?? "platform"),
+        monitoringWaivers(waived, platformMembers[0] ?? "platform", observability),
         "../schemas/exceptions.schema.json",
       ),
     );
@@ -170,13 +173,20 @@ export function generateRepository(root: string, options: GenerateOptions): Gene
 }
 
 /** REL005 waived in prod for each critical service, for a repository with metrics off. */
-function monitoringWaivers(plans: readonly Plan[], approvedBy: string): object[] {
+function monitoringWaivers(
+  plans: readonly Plan[],
+  approvedBy: string,
+  observability: false | "none",
+): object[] {
   const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   return plans.map((plan) => ({
     rule: "REL005",
     target: `services/${plan.name}`,
     environments: ["prod"],
-    reason: "benchmark repository with observability off (metrics: false in every environment)",
+    reason:
+      observability === "none"
+        ? "benchmark repository without monitoring (observability.enabled: false in every environment)"
+        : "benchmark repository with observability off (metrics: false in every environment)",
     approvedBy,
     expires,
   }));
@@ -362,11 +372,12 @@ function environmentDocument(name: string, index: number, all: readonly string[]
   };
 }
 
-/** The example environments' monitoring by stage (environments/*.yaml), or metrics off. */
+/** The example environments' monitoring by stage (environments/*.yaml), metrics off, or no monitoring at all. */
 function environmentObservability(
   name: string,
-  on: boolean,
+  on: boolean | "none",
 ): NonNullable<Environment["spec"]["observability"]> {
+  if (on === "none") return { enabled: false };
   if (!on) return { metrics: false };
   const stage = stageOf(name);
   if (stage === "dev") return { interval: "60s" };
@@ -800,17 +811,17 @@ function shuffle<T>(items: T[], random: Random): void {
 }
 
 // ---------------------------------------------------------------------------
-// node dist/bench/generate-repository.js [--policies] [--no-observability] <dir> <count> [environments] [seed]
+// node dist/bench/generate-repository.js [--policies] [--no-observability | --no-monitoring] <dir> <count> [environments] [seed]
 
 if (isMainModule(import.meta.url)) {
   const args = process.argv.slice(2);
   const withPolicies = args.includes("--policies");
-  const observability = !args.includes("--no-observability");
+  const observability = args.includes("--no-monitoring") ? "none" : !args.includes("--no-observability");
   const [dir, countText, environmentsText, seedText] = args.filter((arg) => !arg.startsWith("--"));
   const services = Number(countText);
   if (!dir || !Number.isInteger(services) || services < 0) {
     console.error(
-      "usage: node dist/bench/generate-repository.js [--policies] [--no-observability] <dir> <services> [environments] [seed]",
+      "usage: node dist/bench/generate-repository.js [--policies] [--no-observability | --no-monitoring] <dir> <services> [environments] [seed]",
     );
     process.exit(2);
   }

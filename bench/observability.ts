@@ -10,7 +10,7 @@ import { clearManifests, type Target } from "./render.js";
 export interface ObservabilityBenchmarkOptions {
   /** Services in each generated repository. Default 1,000. */
   services?: number;
-  /** Interleaved rounds (on, off). Default 3. */
+  /** Interleaved rounds (on, off, none). Default 3. */
   runs?: number;
   resultsDir?: string;
   seed?: number;
@@ -40,25 +40,43 @@ export interface ObservabilityReport {
   seed: number;
   on: VariantResult;
   off: VariantResult;
-  /** on / off of the medians of the same run. */
-  ratio: { wall: number; cpu: number; peakRss: number; outputBytes: number };
+  none: VariantResult;
+  /** on / none of the medians of the same run: what every monitoring object costs (the target). */
+  ratio: Ratios;
+  /** on / off: what scraping and objectives cost on top of the always-on part. */
+  ratioOff: Ratios;
+  /** off / none: what the objects that need no scraped metrics cost. */
+  ratioOffNone: Ratios;
   targets: Target[];
 }
+
+/** Ratios of the medians of two variants of one run. */
+export interface Ratios {
+  wall: number;
+  cpu: number;
+  peakRss: number;
+  outputBytes: number;
+}
+
+type Variant = "on" | "off" | "none";
+const VARIANTS: readonly Variant[] = ["on", "off", "none"];
 
 const TARGET_RATIO = 1.25;
 /** The kinds issue 18 added, counted apart in the output. */
 const OBSERVED_KINDS = ["ServiceMonitor", "PodMonitor", "PrometheusRule", "AlertmanagerConfig", "ConfigMap"];
 
 /**
- * `idp render --full` into an empty manifests/ on two generated repositories
- * that differ only in monitoring (bench/generate-repository.ts, option
- * observability): on (metrics ports, SLOs by tier, as the examples) and off
- * (`observability: { metrics: false }` in every environment, REL005 waived).
- * Rounds interleave on and off (in alternating order), so a change in the machine's load touches both
- * alike; the target (issue 18) is on/off at most 1.25 in CPU and wall time.
- * Off still renders each service's kube-state alert rules and dashboard (they
- * need no scraped metrics): the ratio prices scraping and SLOs, not every
- * object issue 18 added; the bytes by kind show the rest.
+ * `idp render --full` into an empty manifests/ on three generated
+ * repositories that differ only in monitoring (bench/generate-repository.ts,
+ * option observability): on (metrics ports, SLOs by tier, as the examples),
+ * off (`observability: { metrics: false }` in every environment: no scraping,
+ * but each service's kube-state alert rules and dashboard and each team's
+ * dashboard and AlertmanagerConfig remain) and none
+ * (`observability: { enabled: false }`: no monitoring object at all), REL005
+ * waived in the last two. Rounds interleave the variants (in rotating order),
+ * so a change in the machine's load touches all alike; the target (issue 18:
+ * observability objects add at most 25 %) is on/none at most 1.25 in CPU and
+ * wall time. On/off and off/none split that cost.
  */
 export function runObservabilityBenchmark(options: ObservabilityBenchmarkOptions = {}): ObservabilityReport {
   const services = options.services ?? 1000;
@@ -70,8 +88,12 @@ export function runObservabilityBenchmark(options: ObservabilityBenchmarkOptions
   try {
     const trash = path.join(scratch, "trash");
     mkdirSync(trash);
-    const roots = { on: path.join(scratch, "on"), off: path.join(scratch, "off") };
-    log(`generating ${services} services twice, observability on and off ...`);
+    const roots = {
+      on: path.join(scratch, "on"),
+      off: path.join(scratch, "off"),
+      none: path.join(scratch, "none"),
+    };
+    log(`generating ${services} services three times, observability on, off and none ...`);
     const generated = generateRepository(roots.on, {
       services,
       seed,
@@ -79,11 +101,12 @@ export function runObservabilityBenchmark(options: ObservabilityBenchmarkOptions
       observability: true,
     });
     generateRepository(roots.off, { services, seed, policiesFrom: true, observability: false });
+    generateRepository(roots.none, { services, seed, policiesFrom: true, observability: "none" });
     const argv = (root: string) => ["render", "--root", root, "--full", "--format", "json"];
-    const measured: { on: Measurement[]; off: Measurement[] } = { on: [], off: [] };
+    const measured: Record<Variant, Measurement[]> = { on: [], off: [], none: [] };
     for (let round = 0; round < runs; round += 1) {
-      // The order alternates (on, off; off, on; ...): the first render after generating pays for a cold page cache.
-      const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
+      // The order rotates (on, off, none; off, none, on; ...): the first render after generating pays for a cold page cache.
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
       log(`round ${round + 1} of ${runs}: idp render --full, ${order.join(" then ")} ...`);
       for (const variant of order) {
         const root = roots[variant];
@@ -94,14 +117,10 @@ export function runObservabilityBenchmark(options: ObservabilityBenchmarkOptions
     }
     const on = variantResult(combine(measured.on), path.join(roots.on, "manifests"));
     const off = variantResult(combine(measured.off), path.join(roots.off, "manifests"));
-    const ratio = {
-      wall: round2(on.wallMs.median / off.wallMs.median),
-      cpu: round2(on.cpuMs.median / off.cpuMs.median),
-      peakRss: round2(on.peakRssMiB / off.peakRssMiB),
-      outputBytes: round2(on.outputBytes / off.outputBytes),
-    };
+    const none = variantResult(combine(measured.none), path.join(roots.none, "manifests"));
+    const ratio = ratios(on, none);
     const target = (what: string, value: number): Target => ({
-      what: `${what}, observability on / off, ${services} services × ${generated.environments.length} environments (medians)`,
+      what: `${what}, observability on / none, ${services} services × ${generated.environments.length} environments (medians)`,
       measured: `${value}`,
       limit: `≤ ${TARGET_RATIO}`,
       met: value <= TARGET_RATIO,
@@ -118,7 +137,10 @@ export function runObservabilityBenchmark(options: ObservabilityBenchmarkOptions
       seed,
       on,
       off,
+      none,
       ratio,
+      ratioOff: ratios(on, off),
+      ratioOffNone: ratios(off, none),
       targets: [target("CPU time (user + sys)", ratio.cpu), target("wall time", ratio.wall)],
     };
     writeResults("observability", report, observabilityMarkdown(report), options.resultsDir);
@@ -157,8 +179,21 @@ function outputOf(manifests: string): { outputBytes: number; bytesByKind: Record
   return { outputBytes, bytesByKind };
 }
 
+function ratios(a: VariantResult, b: VariantResult): Ratios {
+  return {
+    wall: round2(a.wallMs.median / b.wallMs.median),
+    cpu: round2(a.cpuMs.median / b.cpuMs.median),
+    peakRss: round2(a.peakRssMiB / b.peakRssMiB),
+    outputBytes: round2(a.outputBytes / b.outputBytes),
+  };
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function ratioLine(what: string, r: Ratios): string {
+  return `${what}: wall ${r.wall}, CPU ${r.cpu}, peak RSS ${r.peakRss}, output bytes ${r.outputBytes}.`;
 }
 
 export function observabilityMarkdown(report: ObservabilityReport): string {
@@ -167,31 +202,38 @@ export function observabilityMarkdown(report: ObservabilityReport): string {
     `| ${name} | ${v.wallMs.median} | ${v.wallMs.runs.join(", ")} | ${v.cpuMs.median} | ${v.cpuMs.runs.join(", ")} | ${v.peakRssMiB} | ${v.outputBytes} |`;
   const mib = (bytes: number) => `${round(bytes / 1048576)} MiB`;
   return [
-    "# idp render with observability on and off",
+    "# idp render with observability on, off and none",
     "",
     `${report.date}, commit ${report.commit.id}${report.commit.dirty ? " (with uncommitted changes)" : ""}; ` +
       `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage} at the start.`,
     "",
-    `\`idp render --full\` into an empty manifests/, the whole process, on two generated repositories of ` +
+    `\`idp render --full\` into an empty manifests/, the whole process, on three generated repositories of ` +
       `${report.services} services × ${report.environments} environments that differ only in monitoring: ` +
-      "on (metrics ports, SLOs by tier as in environments/*.yaml) and off (`observability: { metrics: false }` " +
-      `in every environment). ${report.runs} interleaved rounds (on, off; off, on; ...).`,
+      "on (metrics ports, SLOs by tier as in environments/*.yaml), off (`observability: { metrics: false }` " +
+      "in every environment: no scraping, the kube-state alerts and dashboards remain) and none " +
+      "(`observability: { enabled: false }`: no monitoring object). " +
+      `${report.runs} interleaved rounds (on, off, none; off, none, on; ...).`,
     "",
     "| variant | wall ms (median) | wall ms runs | CPU ms (median) | CPU ms runs | peak RSS MiB | output bytes |",
     "| --- | ---: | --- | ---: | --- | ---: | ---: |",
     row("on", report.on),
     row("off", report.off),
+    row("none", report.none),
     "",
-    `On / off: wall ${report.ratio.wall}, CPU ${report.ratio.cpu}, peak RSS ${report.ratio.peakRss}, output bytes ${report.ratio.outputBytes}.`,
+    ratioLine("On / none (the target)", report.ratio),
+    "",
+    ratioLine("On / off", report.ratioOff),
+    "",
+    ratioLine("Off / none", report.ratioOffNone),
     "",
     "Bytes of the objects of each kind issue 18 added (ConfigMap: dashboards, and the few other ConfigMaps). " +
       "Off still renders every service's kube-state alert rules and dashboard, which need no scraped metrics:",
     "",
-    "| kind | on | off |",
-    "| --- | ---: | ---: |",
+    "| kind | on | off | none |",
+    "| --- | ---: | ---: | ---: |",
     ...OBSERVED_KINDS.map(
       (kind) =>
-        `| ${kind} | ${mib(report.on.bytesByKind[kind] ?? 0)} | ${mib(report.off.bytesByKind[kind] ?? 0)} |`,
+        `| ${kind} | ${mib(report.on.bytesByKind[kind] ?? 0)} | ${mib(report.off.bytesByKind[kind] ?? 0)} | ${mib(report.none.bytesByKind[kind] ?? 0)} |`,
     ),
     "",
     "## Targets",

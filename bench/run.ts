@@ -30,7 +30,7 @@ benchmarks:
              first size for the ratios, all of them for the growth)
   portal     idp portal on a rendered, committed repository (bench/results/portal.*);
              --sizes 1000 (default; one size)
-  observability  idp render --full with observability on and off, interleaved rounds
+  observability  idp render --full with observability on, off and none, interleaved rounds
              (bench/results/observability.*); --sizes 1000 (default; one size)`;
 
 interface Options {

@@ -217,7 +217,7 @@ describe("idp portal", () => {
       `<a href="https://grafana.prod.acme.example/d/${uid}" rel="noopener noreferrer">checkout (prod) in Grafana</a>`,
     );
     const rendered = readFileSync(join(root, "manifests", "prod", "checkout", "manifest.yaml"), "utf8");
-    expect(rendered).toContain(`\\"uid\\":\\"${uid}\\"`);
+    expect(rendered).toContain(`"uid":"${uid}"`);
     // staging names no Grafana: no link there, the uid and ConfigMap only.
     const staging = observability.slice(
       observability.indexOf('<th scope="row">staging</th>'),
@@ -262,6 +262,24 @@ describe("idp portal", () => {
     );
     expect(grafanaDashboardUrl(environment as never, "a/../b")).toBe(
       "https://ops.acme.example/grafana/d/a%2F..%2Fb",
+    );
+  });
+
+  it("lists no alert or dashboard in an environment without monitoring (observability.enabled: false)", async () => {
+    const root = copyExamples();
+    const model = await collectPortal(root, checkRepository(root));
+    const checkout = model.services.find((s) => s.name === "checkout");
+    const prod = model.environments.find((e) => e.name === "prod");
+    if (!checkout || !prod) throw new Error("the example repository has no checkout in prod");
+    prod.spec = { ...prod.spec, observability: { ...prod.spec.observability, enabled: false } };
+    const observability = section(String(servicePage(model, checkout, new Map()).body), "observability");
+    const row = observability.slice(observability.indexOf('<th scope="row">prod</th>'));
+    expect(row).toContain("no monitoring in this environment");
+    expect(row).not.toContain("ErrorBudgetBurn");
+    expect(row).not.toContain("checkout-dashboard");
+    // the other environments keep theirs
+    expect(observability.slice(0, observability.indexOf('<th scope="row">prod</th>'))).toContain(
+      "<code>ReplicasUnavailable</code>",
     );
   });
 

@@ -113,6 +113,38 @@ describe("idp show", () => {
     expect(shownLine(web.stdout, /^ {2}path:/)).toBe("  path: /  # built-in default");
   });
 
+  it("annotates observability values the environment's observability block sets with its lines", async () => {
+    const PROD = "environments/prod.yaml";
+    const root = await repository((r) =>
+      edit(
+        r,
+        PROD,
+        "spec:\n",
+        "spec:\n  observability:\n    interval: 45s\n    window: 28d\n    objectives:\n" +
+          "      critical: { availability: 99.95, latency: { threshold: 0.25, objective: 99 } }\n",
+      ),
+    );
+    const api = await run(["show", "api", "--env", "prod", "--root", root]);
+    expect(api.exitCode, api.stderr).toBe(0);
+    expect(shownLine(api.stdout, /^ {4}interval:/)).toBe(
+      `    interval: 45s  # ${at(root, PROD, "interval: 45s", "45s")} (environment default)`,
+    );
+    expect(shownLine(api.stdout, /^ {4}window:/)).toBe(
+      `    window: 28d  # ${at(root, PROD, "window: 28d", "28d")} (environment default)`,
+    );
+    expect(shownLine(api.stdout, /^ {6}threshold:/)).toBe(
+      `      threshold: 0.25  # ${at(root, PROD, "threshold: 0.25", "0.25")} (environment default)`,
+    );
+    expect(shownLine(api.stdout, /^ {6}objective:/)).toBe(
+      `      objective: 99  # ${at(root, PROD, "objective: 99", "99")} (environment default)`,
+    );
+    // the service's own objective wins over its tier's, and says so; what nobody sets is built in
+    expect(shownLine(api.stdout, /^ {4}availability:/)).toBe(
+      `    availability: 99.9  # ${at(root, "services/api/service.yaml", "availability: 99.9", "99.9")} (service spec)`,
+    );
+    expect(shownLine(api.stdout, /^ {4}path:/)).toBe("    path: /metrics  # built-in default");
+  });
+
   it("--manifests prints exactly the file idp render wrote", async () => {
     const root = await repository();
     for (const environment of ["dev", "prod"]) {

@@ -217,6 +217,24 @@ describe("tenant isolation: secret references are scoped to the owning team", ()
     });
   });
 
+  it("refuses a team's Slack webhook under another team's prefix, and accepts its own", async () => {
+    const root = makeRepo();
+    addTeam(root, "payments");
+    useVault(root);
+    replace(root, SHOP, "  budget:", "  alerts: { slackWebhook: shop/alerting#slack_webhook }\n  budget:");
+    await expectValid(root);
+    replace(root, SHOP, "shop/alerting#slack_webhook", "payments/alerting#slack_webhook");
+    const found = await expectRefused(root, {
+      code: "resolve.secret-scope",
+      file: SHOP,
+      line: 10,
+      column: 27,
+      message: "alerts.slackWebhook reads payments/alerting, outside what team shop may read (shop/)",
+      hint: "secretPrefixes in teams/shop.yaml",
+    });
+    expect(found.severity).toBe("error");
+  });
+
   it("refuses a Vault role without {team}: every team's store would log in as one role", async () => {
     const root = makeRepo();
     useVault(root);

@@ -10,6 +10,15 @@ export const OBSERVABILITY_DEFAULTS = { path: "/metrics", interval: "30s", windo
 /** The namespace Prometheus runs in when the environment does not name one (observability.namespace). */
 export const OBSERVABILITY_NAMESPACE = "monitoring";
 
+/**
+ * False when the environment renders no monitoring objects at all
+ * (`observability.enabled: false`: its cluster runs no Prometheus Operator or
+ * Grafana); scraping is then off as with `metrics: false`.
+ */
+export function monitoringEnabled(env: Pick<EnvironmentModel, "spec">): boolean {
+  return env.spec.observability?.enabled !== false;
+}
+
 /** The container port name a worker's or cron job's metrics port gets (they have no Service ports to name). */
 export const METRICS_PORT_NAME = "metrics";
 
@@ -89,7 +98,8 @@ function resolveMetrics(
   origin: (dotted: string) => Origin,
   findings: Findings,
 ): (NonNullable<ResolvedObservability["metrics"]> & { containerPort?: number }) | undefined {
-  if (!metrics || metrics.enabled === false || defaults.metrics === false) return undefined;
+  if (!metrics || metrics.enabled === false || defaults.metrics === false || defaults.enabled === false)
+    return undefined;
   const where = { environment: service.environment };
   const port = metrics.port;
   if (port === undefined) {

@@ -22,7 +22,7 @@ import { checkQuantities } from "./quantities-check.js";
 import { checkNamespaceTemplate, checkReservedNames } from "./reserved-names.js";
 import type { EnvironmentModel, ResolvedPort, ResolvedService, TeamModel } from "./resolved.js";
 import { soundValues } from "./schema.js";
-import { checkSecretScope } from "./secret-scope.js";
+import { checkAlertingSecretScope, checkSecretScope } from "./secret-scope.js";
 import {
   checkSecrets,
   checkServiceFile,
@@ -102,6 +102,7 @@ export function resolveRepository(input: ResolveInput, before?: ResolvedBefore):
   for (const environment of environments) checkNamespaceTemplate(environment, findings);
   checkReservedNames(environments, teams, findings);
   checkSharedClusters(environments, teams, findings);
+  for (const team of teams) checkAlertingSecretScope(team, findings);
 
   const known = {
     teams: new Set([...teams.map((t) => t.name), ...(input.broken?.teams ?? [])]),

@@ -46,3 +46,26 @@ export function checkSecretScope(service: ResolvedService, team: TeamModel, find
     );
   }
 }
+
+/**
+ * Refuses a team's `alerts.slackWebhook` outside its own prefixes, as
+ * {@link checkSecretScope} does for services: the ExternalSecret `alerting`
+ * in the team's namespaces would otherwise copy another team's secret there
+ * and route the team's alerts through it. Reported on the reference's line
+ * in the team file; a reference is a store path, never a value.
+ */
+export function checkAlertingSecretScope(team: TeamModel, findings: Findings): void {
+  const webhook = team.spec.alerts?.slackWebhook;
+  if (webhook === undefined || !isSecretReference(webhook)) return;
+  const prefixes = secretPrefixesOf(team);
+  if (isWithinPrefixes(webhook, prefixes)) return;
+  const { path } = splitSecretReference(webhook);
+  findings.error(
+    "resolve.secret-scope",
+    `alerts.slackWebhook reads ${path}, outside what team ${team.name} may read (${prefixes.join(", ")})`,
+    { file: team.file, path: ["spec", "alerts", "slackWebhook"] },
+    {
+      hint: `keep the team's webhook under ${prefixes.join(" or ")}; if ${team.name} must share it, the platform team adds its prefix to secretPrefixes in ${team.file} (and grants it to the team's role in the secret store)`,
+    },
+  );
+}

@@ -1278,7 +1278,11 @@ export interface VaultStore {
  */
 export interface EnvironmentObservability {
   /**
-   * false: no service is scraped here (no ServiceMonitor, PodMonitor, SLO rules or dashboards), whatever the services say. Absent means true.
+   * false: this environment's cluster runs no Prometheus Operator or Grafana, so nothing of monitoring is rendered here: no ServiceMonitor, PodMonitor, PrometheusRule, dashboard ConfigMap, AlertmanagerConfig or Slack webhook ExternalSecret, and no service is scraped (as with metrics: false). Absent means true.
+   */
+  enabled?: boolean;
+  /**
+   * false: no service is scraped here, whatever the services say: no ServiceMonitor or PodMonitor, no SLO recording rules or burn-rate alerts, no request, error, latency or SLO panels. What needs no scraped application metrics still renders: each service's PrometheusRule with its kube-state-metrics alerts (crash looping, replicas unavailable, job failed), its dashboard with CPU, memory and restarts, and each team's overview dashboard and AlertmanagerConfig. enabled: false renders none of them. Absent means true.
    */
   metrics?: boolean;
   /**
@@ -1461,7 +1465,7 @@ export interface Alerts {
    */
   warning?: ["slack" | "email", ...("slack" | "email")[]];
   /**
-   * A secret reference path#key to the Slack incoming-webhook URL, read through the environment's secret store (an ExternalSecret in the team namespace), never the URL itself. Absent means the Alertmanager's global slack_api_url.
+   * A secret reference path#key to the Slack incoming-webhook URL, read through the environment's secret store (an ExternalSecret in the team namespace), never the URL itself; its path must lie under the team's secretPrefixes, like its services' secrets. Absent means the Alertmanager's global slack_api_url.
    */
   slackWebhook?: string;
 }

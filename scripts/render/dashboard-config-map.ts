@@ -1,7 +1,6 @@
 import type { ApiObjectMetadata } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
-import type { GrafanaDashboard } from "../observability/dashboards.js";
 import { withEntry } from "./labels.js";
 
 /** The label Grafana's dashboard sidecar looks for (kube-prometheus-stack's default, `sidecar.dashboards.label`). */
@@ -13,13 +12,14 @@ export interface DashboardConfigMapProps {
   metadata: ApiObjectMetadata & { name: string; labels: Record<string, string> };
   /** The data key: the file name the sidecar writes, unique across the cluster (`<namespace>-<name>.json`). */
   file: string;
-  dashboard: GrafanaDashboard;
+  /** The dashboard's JSON text (scripts/observability/dashboard-json.ts). */
+  json: string;
 }
 
 /**
  * Adds a ConfigMap with one dashboard under `file`, labelled
- * `grafana_dashboard: "1"`; the JSON is compact (its keys in the order the
- * generator gives them), so the same dashboard always gives the same bytes.
+ * `grafana_dashboard: "1"`. The JSON text is given, not built here: service
+ * dashboards come from a template per shape (serviceDashboardJson).
  */
 export function addDashboardConfigMap(
   scope: Construct,
@@ -28,6 +28,6 @@ export function addDashboardConfigMap(
 ): kplus.ConfigMap {
   return new kplus.ConfigMap(scope, id, {
     metadata: { ...props.metadata, labels: withEntry(props.metadata.labels, GRAFANA_DASHBOARD_LABEL, "1") },
-    data: { [props.file]: JSON.stringify(props.dashboard) },
+    data: { [props.file]: props.json },
   });
 }

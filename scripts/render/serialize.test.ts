@@ -202,6 +202,26 @@ describe("serializeDocument", () => {
     );
   });
 
+  it.each([
+    ["a space before a line break", "a \nb"],
+    ["a tab", "a\tb\nc"],
+    ["a carriage return", "a\r\nb"],
+    ["DEL", "a\u007f\nb"],
+    ["a C1 control", "a\u0085\nb"],
+    ["a line separator", "a\u2028\nb"],
+    ["a byte order mark", "a\ufeff\nb"],
+    ["a lone surrogate", "a\ud800\nb"],
+  ])("writes a multi-line string with %s double-quoted, and it reads back", (_, value) => {
+    const text = serializeDocument({ value });
+    expect(text.startsWith('value: "')).toBe(true);
+    if (!value.includes("\ud800")) expectRoundTrip({ value });
+  });
+
+  it("writes a long multi-line string without any character to escape as a literal block", () => {
+    const value = `{"a":"b \\" c",\n${'{"x":[1,2],"y":"\\u00e9 é 🚀"},\n'.repeat(500)}"end":1}`;
+    expect(expectRoundTrip({ value }).startsWith("value: |-\n")).toBe(true);
+  });
+
   it("never folds long strings", () => {
     const long = `word ${"and more words ".repeat(100)}`.trim();
     expect(serializeDocument({ long }).split("\n")).toHaveLength(2);

@@ -293,6 +293,11 @@ function doubleQuote(value: string): string {
     : json;
 }
 
+/** Any character or pair canBeLiteral's loop has to judge: controls but LF, a space before LF, DEL, C1, LS, PS, BOM, U+FFFE/U+FFFF, surrogates. */
+const literalSuspect =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is looked for
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]| \n/;
+
 /**
  * A literal block reads back exactly when: no character needs an escape, no
  * carriage return or tab, the first line starts with a visible character (so
@@ -304,6 +309,9 @@ function canBeLiteral(value: string): boolean {
   const first = value.charCodeAt(0);
   if (first === 0x20 || first === 0x0a) return false;
   if (value.endsWith("\n\n")) return false;
+  // Most texts (a dashboard's JSON, a script) have none of the characters the loop below looks at:
+  // one regex scan answers for them, far faster than reading them one by one.
+  if (!literalSuspect.test(value)) return value.charCodeAt(value.length - 1) !== 0x20;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20) {

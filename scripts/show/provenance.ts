@@ -9,7 +9,8 @@ export interface Source {
   line?: number;
   column?: number;
   /**
-   * "environment default" (the environment's `spec.defaults`), "service spec",
+   * "environment default" (the environment's `spec.defaults`, or for
+   * observability values its `spec.observability`), "service spec",
    * "override spec.environments.<env>", "metadata", "environment" (set by the
    * environment itself, not its defaults) or "built-in default".
    */
@@ -166,20 +167,55 @@ export function showService(input: ProvenanceInput): ShownNode {
   }
   if (service.calls.length > 0) add("calls", list(service.calls.map(plain), setting("calls")));
   if (service.dependencies.length > 0) add("dependencies", dependencies(input, setting, at));
-  // Values from the environment's observability block (tier objectives, interval, window) show as built-in.
+  // Values the service does not set come from the environment's observability block (interval,
+  // window, the tier's objectives) when it has them, else from the resolver's built-in defaults.
   // A worker's metrics port is written as a number (containerPort) and named "metrics" by the platform.
-  const observabilitySetting: Setting =
+  const fromEnvironment = observabilityDefaults(service, environment, at);
+  const ownSetting: Setting =
     service.observability.containerPort === undefined
       ? setting
       : (dotted) =>
           dotted === "observability.metrics.port"
             ? undefined
             : setting(dotted === "observability.containerPort" ? "observability.metrics.port" : dotted);
+  const observabilitySetting: Setting = (dotted) => ownSetting(dotted) ?? fromEnvironment(dotted);
   add("observability", tree(service.observability, "observability", observabilitySetting));
   return { kind: "map", entries };
 }
 
 type Setting = (dotted: string) => Source | undefined;
+
+/**
+ * Where the environment's observability block sets a value a service left
+ * unset (resolveObservability reads the same keys): the scrape interval, the
+ * SLO window and the objectives of the service's tier.
+ */
+function observabilityDefaults(service: ResolvedService, environment: EnvironmentModel, at: Locate): Setting {
+  const defaults = environment.spec.observability;
+  const tier = defaults?.objectives?.[service.tier];
+  const paths: Record<string, { set: boolean; path: ValuePath }> = {
+    "observability.metrics.interval": { set: defaults?.interval !== undefined, path: ["interval"] },
+    "observability.slo.window": { set: defaults?.window !== undefined, path: ["window"] },
+    "observability.slo.availability": {
+      set: tier?.availability !== undefined,
+      path: ["objectives", service.tier, "availability"],
+    },
+    "observability.slo.latency.threshold": {
+      set: tier?.latency !== undefined,
+      path: ["objectives", service.tier, "latency", "threshold"],
+    },
+    "observability.slo.latency.objective": {
+      set: tier?.latency !== undefined,
+      path: ["objectives", service.tier, "latency", "objective"],
+    },
+  };
+  return (dotted) => {
+    const found = paths[dotted];
+    return found?.set
+      ? at(environment.file, ["spec", "observability", ...found.path], "environment default")
+      : undefined;
+  };
+}
 type Locate = (file: string, path: ValuePath, layer: string, note?: string) => Source | undefined;
 
 function locator(input: ProvenanceInput): Locate {

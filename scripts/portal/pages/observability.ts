@@ -1,3 +1,4 @@
+import { monitoringEnabled } from "../../model/observability.js";
 import type { EnvironmentModel, ResolvedService } from "../../model/resolved.js";
 import { serviceDashboard } from "../../observability/dashboards.js";
 import { formatNumber } from "../../observability/promql.js";
@@ -58,6 +59,11 @@ export function observabilitySection(model: PortalModel, service: PortalService)
   const rows = model.environments.flatMap((environment) => {
     const s = service.byEnvironment.get(environment.name);
     if (!s) return [];
+    // Nothing of monitoring is rendered there: no alert or dashboard to list.
+    if (!monitoringEnabled(environment))
+      return [
+        html`<tr><th scope="row">${environment.name}</th><td colspan="5"><span class="muted">no monitoring in this environment (observability.enabled: false)</span></td></tr>`,
+      ];
     const { metrics, slo, runbook } = s.observability;
     const dashboard = serviceDashboard(s);
     const alerts = serviceAlerts(s);

@@ -116,9 +116,11 @@
 import type { Construct } from "constructs";
 import { ToolError } from "../../errors.js";
 import { compareNames } from "../../model/environments.js";
+import { monitoringEnabled } from "../../model/observability.js";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../../model/resolved.js";
 import { secretPrefixesOf } from "../../model/secret-scope.js";
 import { secretStoreName, vaultRole } from "../../model/secret-store.js";
+import { dashboardJson } from "../../observability/dashboard-json.js";
 import { teamDashboard } from "../../observability/dashboards.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
@@ -233,25 +235,8 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
           prefixes: secretPrefixesOf(team),
         });
       }
-      addTeamAlertmanagerConfig(scope, `team:${team.name}:alerting`, {
-        team: team.name,
-        spec: team.spec,
-        namespace,
-        labels,
-        annotations,
-        storeName: secretStoreName(env),
-        ...(env.spec.secretStore?.refreshInterval
-          ? { refreshInterval: env.spec.secretStore.refreshInterval }
-          : {}),
-      });
-      const owned = services.filter((s) => s.team === team.name);
-      if (owned.length > 0) {
-        addDashboardConfigMap(scope, `team:${team.name}:dashboard`, {
-          metadata: { name: `${team.name}-dashboard`, namespace, labels, annotations },
-          file: `${namespace}-team-${team.name}.json`,
-          dashboard: teamDashboard(team.name, env.name, [...owned]),
-        });
-      }
+      if (monitoringEnabled(env))
+        addTeamMonitoring(scope, team, env, { namespace, labels, annotations }, services);
       if (gitops.controller === "flux") {
         addFluxTenant(scope, `team:${team.name}:gitops`, {
           name: FLUX_TENANT_ACCOUNT,
@@ -271,6 +256,40 @@ export function renderPlatform(context: RenderContext): KubeObject[] {
       : services.map((s) => `Application ${gitops.namespace}/${serviceApplicationName(env, s.name)}`);
   checkUniqueNames(env, [...objects.map(objectKey), ...generated]);
   return objects;
+}
+
+/**
+ * A team's monitoring in its namespace: the AlertmanagerConfig routing its
+ * alerts (with the Slack webhook's ExternalSecret) and, when it owns services
+ * here, its overview dashboard.
+ */
+function addTeamMonitoring(
+  scope: Construct,
+  team: TeamModel,
+  env: EnvironmentModel,
+  meta: { namespace: string; labels: Record<string, string>; annotations: Record<string, string> },
+  services: readonly ResolvedService[],
+): void {
+  const { namespace, labels, annotations } = meta;
+  addTeamAlertmanagerConfig(scope, `team:${team.name}:alerting`, {
+    team: team.name,
+    spec: team.spec,
+    namespace,
+    labels,
+    annotations,
+    storeName: secretStoreName(env),
+    ...(env.spec.secretStore?.refreshInterval
+      ? { refreshInterval: env.spec.secretStore.refreshInterval }
+      : {}),
+  });
+  const owned = services.filter((s) => s.team === team.name);
+  if (owned.length > 0) {
+    addDashboardConfigMap(scope, `team:${team.name}:dashboard`, {
+      metadata: { name: `${team.name}-dashboard`, namespace, labels, annotations },
+      file: `${namespace}-team-${team.name}.json`,
+      json: dashboardJson(teamDashboard(team.name, env.name, [...owned])),
+    });
+  }
 }
 
 /**

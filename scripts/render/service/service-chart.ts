@@ -1,8 +1,8 @@
 import type { Construct } from "constructs";
-import { OBSERVABILITY_NAMESPACE } from "../../model/observability.js";
+import { monitoringEnabled, OBSERVABILITY_NAMESPACE } from "../../model/observability.js";
 import type { ResolvedService } from "../../model/resolved.js";
 import { secretStoreName } from "../../model/secret-store.js";
-import { serviceDashboard } from "../../observability/dashboards.js";
+import { serviceDashboardJson } from "../../observability/dashboard-json.js";
 import { prometheusRuleGroups } from "../../observability/rules.js";
 import { synthChart } from "../chart.js";
 import type { RenderContext } from "../context.js";
@@ -181,6 +181,8 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
     egress: service.egress,
   });
 
+  // An environment without monitoring (observability.enabled: false) gets none of what follows.
+  if (!monitoringEnabled(context.environment)) return;
   if (metrics) {
     if (service.type === "web") addServiceMonitor(scope, { identity, metrics });
     else addPodMonitor(scope, { identity, metrics });
@@ -193,6 +195,6 @@ function buildService(scope: Construct, service: ResolvedService, context: Rende
   addDashboardConfigMap(scope, "dashboard", {
     metadata: metadataOf(identity, DASHBOARD_SUFFIX) as DashboardMetadata,
     file: `${service.namespace}-${service.name}.json`,
-    dashboard: serviceDashboard(service),
+    json: serviceDashboardJson(service),
   });
 }

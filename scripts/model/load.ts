@@ -44,6 +44,8 @@ export interface LoadedRepository {
    * and their names still count as existing.
    */
   failed: { file: string; text?: string }[];
+  /** How many files a parse worker read (ParseThread); 0 when this thread read them all. */
+  parsedOnWorker: number;
 }
 
 const START: Position = { line: 1, column: 1 };
@@ -122,9 +124,9 @@ export function loadRepository(root: string, threads: LoadThreads = {}): LoadedR
   // (lstat, or the entry type of its folder's listing).
   const checked = discoveredPaths(files);
   const parseHere = (file: string) => readRepositoryFile(root, file, {}, checked);
-  const parsed = thread
-    ? thread.parse(root, files, parseHere, threads.workerOnly).results
-    : files.map(parseHere);
+  const { results: parsed, onWorker } = thread
+    ? thread.parse(root, files, parseHere, threads.workerOnly)
+    : { results: files.map(parseHere), onWorker: 0 };
   const failed: LoadedRepository["failed"] = [];
   const collect = (from: number, count: number): LoadedDocument[] => {
     const documents: LoadedDocument[] = [];
@@ -141,7 +143,14 @@ export function loadRepository(root: string, threads: LoadThreads = {}): LoadedR
   const services = collect(0, serviceCount);
   const environments = collect(serviceCount, found.environments.length);
   const teams = collect(serviceCount + found.environments.length, found.teams.length);
-  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics), failed };
+  return {
+    services,
+    environments,
+    teams,
+    diagnostics: sortDiagnostics(diagnostics),
+    failed,
+    parsedOnWorker: onWorker,
+  };
 }
 
 /** The discovered files and every folder on their way: known to be real, not lstat'ed again. */

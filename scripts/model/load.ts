@@ -103,7 +103,7 @@ export function discoverRepository(root: string): RepositoryFiles {
 
 /** How loadRepository parses: see ParseThread. */
 export interface LoadThreads {
-  /** Threads that parse: 1 is this one only; default IDP_PARSE_THREADS, else a worker in a large repository. */
+  /** Threads that parse: 1 is this one only, 2 this one and a worker; default IDP_PARSE_THREADS, else 1. */
   threads?: number;
   /** Every file parsed on the worker (tests: every result crosses the thread boundary). */
   workerOnly?: boolean;
@@ -111,12 +111,12 @@ export interface LoadThreads {
 
 /**
  * Discovers and reads every configuration file of the repository at `root`.
- * In a large repository a worker thread reads and parses part of the files
- * (ParseThread): the same reader, so the same documents and diagnostics.
+ * With IDP_PARSE_THREADS=2 a worker thread reads and parses part of the
+ * files (ParseThread): the same reader, so the same documents and diagnostics.
  */
 export function loadRepository(root: string, threads: LoadThreads = {}): LoadedRepository {
   // Started before discovery, so the worker loads its modules meanwhile.
-  const thread = ParseThread.start(root, threads.threads);
+  const thread = ParseThread.start(threads.threads);
   const found = discoverRepository(root);
   const diagnostics = [...found.diagnostics];
   const files = [...found.services, ...found.environments, ...found.teams];

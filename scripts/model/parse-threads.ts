@@ -1,17 +1,10 @@
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { JobQueue, type SharedJobQueue } from "../render/job-queue.js";
 import type { Diagnostic } from "../report/diagnostic.js";
-import { configuredThreads, countServiceFolders } from "../worker-threads.js";
+import { configuredThreads } from "../worker-threads.js";
 import { acceptedDocument, type ParseResult } from "./parse-yaml.js";
-
-/**
- * Below this many services starting a thread (and loading `yaml` on it)
- * costs more than the parsing it takes over.
- */
-const PARALLEL_FROM = 200;
 
 /** Files handed out at a time: few atomic operations, and the two threads still finish together. */
 const CHUNK = 4;
@@ -59,17 +52,17 @@ export class ParseThread {
   private constructor(private readonly worker: Worker) {}
 
   /**
-   * A worker for the repository at `root`, or undefined. `threads` is how
-   * many threads parse (IDP_PARSE_THREADS when not given): 1 is this one
-   * only. Left to itself it starts the worker only where it pays off: two
-   * cores or more and a large repository (judged by its service folders,
-   * before anything is read). Never from TypeScript sources, where the
-   * compiled worker script does not exist.
+   * A worker for loading a repository, or undefined. `threads`
+   * is how many threads parse (IDP_PARSE_THREADS when not given): 2 or more
+   * is this one and the worker. Off unless asked for: on the shared 2-core
+   * machine it was measured on, a second parsing thread did not make
+   * `validate` or `plan` of 1,000 services faster (the policy worker of
+   * `idp plan` already takes the other core), so the default stays one
+   * thread until a quiet machine says otherwise. Never from TypeScript
+   * sources, where the compiled worker script does not exist.
    */
-  static start(root: string, threads = configuredThreads("IDP_PARSE_THREADS")): ParseThread | undefined {
-    if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
-    if (threads === undefined && (availableParallelism() < 2 || countServiceFolders(root) < PARALLEL_FROM))
-      return undefined;
+  static start(threads = configuredThreads("IDP_PARSE_THREADS")): ParseThread | undefined {
+    if (threads === undefined || threads < 2 || !existsSync(fileURLToPath(workerUrl))) return undefined;
     const worker = new Worker(workerUrl);
     // It never keeps the process alive: the main thread waits for it synchronously.
     worker.unref();

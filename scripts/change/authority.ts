@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { LoadedDocument } from "../model/document.js";
 import { discoverRepository, readRepositoryFile } from "../model/load.js";
 import type { ResolvedService } from "../model/resolved.js";
+import { unshared } from "../model/unshared-services.js";
 
 /**
  * Who may do what in a pull request, read from its merge base and never from
@@ -68,9 +69,11 @@ export function newCalls(
   after: readonly ResolvedService[],
 ): Record<string, Record<string, string[]>> {
   const key = (s: ResolvedService) => `${s.environment}\u0000${s.name}`;
-  const old = new Map(before.map((s) => [key(s), new Set(s.calls)]));
+  // The same object on both sides calls the same services.
+  const [onlyBefore, onlyAfter] = unshared(before, after);
+  const old = new Map(onlyBefore.map((s) => [key(s), new Set(s.calls)]));
   const found: Record<string, Record<string, string[]>> = {};
-  for (const service of after) {
+  for (const service of onlyAfter) {
     const known = old.get(key(service));
     const added = service.calls.filter((name) => !known?.has(name));
     if (added.length === 0) continue;

@@ -1,6 +1,7 @@
 import { GitRepository } from "../git/repository.js";
 import type { ResolvedService } from "../model/resolved.js";
 import { settingsFingerprint } from "../model/settings-fingerprint.js";
+import { unshared } from "../model/unshared-services.js";
 import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 import { newCalls, readAuthority } from "./authority.js";
@@ -76,8 +77,10 @@ export function changedServices(
   after: readonly ResolvedService[],
 ): Record<string, string[]> {
   const key = (s: ResolvedService) => `${s.environment}\u0000${s.name}`;
-  const old = new Map(before.map((s) => [key(s), settingsFingerprint(s)]));
-  const now = new Map(after.map((s) => [key(s), settingsFingerprint(s)]));
+  // A service object on both sides (the base shares every unchanged one with the head) is unchanged.
+  const [onlyBefore, onlyAfter] = unshared(before, after);
+  const old = new Map(onlyBefore.map((s) => [key(s), settingsFingerprint(s)]));
+  const now = new Map(onlyAfter.map((s) => [key(s), settingsFingerprint(s)]));
   const changed: Record<string, Set<string>> = {};
   for (const k of new Set([...old.keys(), ...now.keys()])) {
     if (old.get(k) === now.get(k)) continue;

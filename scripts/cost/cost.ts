@@ -120,6 +120,21 @@ function total(costs: readonly ServiceCost[]): CostTotal {
 }
 
 /**
+ * costOfService once per service object and price table: a plan prices the
+ * head for the policy, then the base and the head again, and the base
+ * shares every unchanged service (and price table) with the head.
+ */
+const serviceCosts = new WeakMap<ResolvedService, { prices: Prices | undefined; cost: ServiceCost }>();
+
+function knownCost(service: ResolvedService, prices: Prices | undefined): ServiceCost {
+  const known = serviceCosts.get(service);
+  if (known && known.prices === prices) return known.cost;
+  const cost = costOfService(service, prices);
+  serviceCosts.set(service, { prices, cost });
+  return cost;
+}
+
+/**
  * Every resolved service's monthly cost, summed per team (across all
  * environments, against its budget) and per environment. Services are in
  * name order, each in promotion order of its environments.
@@ -133,7 +148,7 @@ export function costRepository(
   const rank = new Map(ordered.map((e, i) => [e.name, i]));
   const prices = new Map(ordered.map((e) => [e.name, e.spec.prices]));
   const costs = services
-    .map((s) => costOfService(s, prices.get(s.environment)))
+    .map((s) => knownCost(s, prices.get(s.environment)))
     .sort(
       (a, b) =>
         compareNames(a.service, b.service) || (rank.get(a.environment) ?? 0) - (rank.get(b.environment) ?? 0),

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
 import { JobQueue } from "../render/job-queue.js";
+import { configuredThreads, countServiceFolders } from "../worker-threads.js";
 import { BUNDLE_WASM } from "./bundle.js";
 import type { PolicyOutcome, PreparedPolicies } from "./check-policies.js";
 import { PolicyEngine, type PolicyFinding } from "./engine.js";
@@ -50,9 +50,9 @@ export class PolicyThread {
    * (judged by its service folders, before anything is parsed). Never from
    * TypeScript sources, where the compiled worker script does not exist.
    */
-  static start(root: string, threads = configuredThreads()): PolicyThread | undefined {
+  static start(root: string, threads = configuredThreads("IDP_POLICY_THREADS")): PolicyThread | undefined {
     if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
-    if (threads === undefined && (availableParallelism() < 2 || countServices(root) < PARALLEL_FROM))
+    if (threads === undefined && (availableParallelism() < 2 || countServiceFolders(root) < PARALLEL_FROM))
       return undefined;
     const worker = new Worker(workerUrl);
     // Until it has work it does not keep the process alive (a command that fails early exits).
@@ -135,21 +135,5 @@ export class PolicyThread {
   /** Stops the worker (it is not needed, or its work is done). */
   close(): void {
     void this.worker.terminate();
-  }
-}
-
-/** IDP_POLICY_THREADS when it is a whole number of at least 1. */
-function configuredThreads(): number | undefined {
-  const configured = Number(process.env.IDP_POLICY_THREADS);
-  return process.env.IDP_POLICY_THREADS !== undefined && Number.isInteger(configured) && configured >= 1
-    ? configured
-    : undefined;
-}
-
-function countServices(root: string): number {
-  try {
-    return readdirSync(path.join(root, "services")).length;
-  } catch {
-    return 0;
   }
 }

@@ -41,7 +41,11 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
   for (const environment of side.environments) {
     const members = side.services.filter((s) => s.environment === environment.name);
     const own = new Map(members.map((s) => [s.name, settingsDigest(s)]));
-    const seen = new Map(members.map((s) => [s.name, neighbourDigest(s)]));
+    const byName = new Map(members.map((s) => [s.name, s]));
+    const seen = (name: string) => {
+      const neighbour = byName.get(name);
+      return neighbour ? neighbourDigest(neighbour) : "";
+    };
     const callers = new Map<string, string[]>();
     for (const service of members) {
       for (const called of service.calls) {
@@ -55,12 +59,12 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
     for (const service of members) {
       // Names are part of each line: a caller renamed changes the key even with equal settings.
       const around = [
-        ...(callers.get(service.name) ?? []).map((caller) => `<${caller}:${seen.get(caller) ?? ""}`),
-        ...service.calls.map((called) => `>${called}:${seen.get(called) ?? ""}`),
+        ...(callers.get(service.name) ?? []).map((caller) => `<${caller}:${seen(caller)}`),
+        ...service.calls.map((called) => `>${called}:${seen(called)}`),
       ];
       keys.set(
         service.name,
-        hash(["service", version, settings, own.get(service.name), ...around].join("\n")),
+        serviceKey(service, ["service", version, settings, own.get(service.name), ...around]),
       );
     }
     services.set(environment.name, keys);
@@ -110,8 +114,36 @@ function settingsDigest(service: ResolvedService): string {
  * property test (test/render.incremental.property.test.ts) edits neighbours.
  */
 function neighbourDigest(service: ResolvedService): string {
-  return hash(JSON.stringify([service.name, service.namespace, service.ports]));
+  let digest = neighbourDigests.get(service);
+  if (digest === undefined) {
+    digest = hash(JSON.stringify([service.name, service.namespace, service.ports]));
+    neighbourDigests.set(service, digest);
+  }
+  return digest;
 }
+
+/**
+ * The key of what a service's render reads (`material`, one line each),
+ * hashed once per service object for equal material: a plan keys the base
+ * and the head, which share every unchanged service, environment and
+ * neighbour.
+ */
+function serviceKey(service: ResolvedService, material: readonly unknown[]): string {
+  const text = material.join("\n");
+  const known = serviceKeys.get(service);
+  if (known?.text === text) return known.key;
+  const key = hash(text);
+  serviceKeys.set(service, { text, key });
+  return key;
+}
+
+const serviceKeys = new WeakMap<ResolvedService, { text: string; key: string }>();
+
+/**
+ * Once per service object, like settingsFingerprint: a plan keys the base
+ * and the head, which share every unchanged service.
+ */
+const neighbourDigests = new WeakMap<ResolvedService, string>();
 
 function hash(text: string): string {
   return createHash("sha256").update(text).digest("hex");

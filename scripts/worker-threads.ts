@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
-/** The environment variable `name` (IDP_POLICY_THREADS, IDP_PARSE_THREADS) when it is a whole number of at least 1. */
+/** The environment variable `name` (IDP_POLICY_THREADS) when it is a whole number of at least 1. */
 export function configuredThreads(name: string): number | undefined {
   const text = process.env[name];
   const configured = Number(text);

@@ -12,7 +12,6 @@ import {
 import path from "node:path";
 import { type Diagnostic, error, type Position, sortDiagnostics } from "../report/diagnostic.js";
 import type { LoadedDocument } from "./document.js";
-import { ParseThread } from "./parse-threads.js";
 import {
   fileTooLarge,
   type LoadOptions,
@@ -44,8 +43,6 @@ export interface LoadedRepository {
    * and their names still count as existing.
    */
   failed: { file: string; text?: string }[];
-  /** How many files a parse worker read (ParseThread); 0 when this thread read them all. */
-  parsedOnWorker: number;
 }
 
 const START: Position = { line: 1, column: 1 };
@@ -101,68 +98,32 @@ export function discoverRepository(root: string): RepositoryFiles {
   return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-/** How loadRepository parses: see ParseThread. */
-export interface LoadThreads {
-  /** Threads that parse: 1 is this one only, 2 this one and a worker; default IDP_PARSE_THREADS, else 1. */
-  threads?: number;
-  /** Every file parsed on the worker (tests: every result crosses the thread boundary). */
-  workerOnly?: boolean;
-}
-
-/**
- * Discovers and reads every configuration file of the repository at `root`.
- * With IDP_PARSE_THREADS=2 a worker thread reads and parses part of the
- * files (ParseThread): the same reader, so the same documents and diagnostics.
- */
-export function loadRepository(root: string, threads: LoadThreads = {}): LoadedRepository {
-  // Started before discovery, so the worker loads its modules meanwhile.
-  const thread = ParseThread.start(threads.threads);
+/** Discovers and reads every configuration file of the repository at `root`. */
+export function loadRepository(root: string): LoadedRepository {
   const found = discoverRepository(root);
   const diagnostics = [...found.diagnostics];
-  const files = [...found.services, ...found.environments, ...found.teams];
   // Discovery has just checked every folder on the way and every file it found
   // (lstat, or the entry type of its folder's listing).
-  const checked = discoveredPaths(files);
-  const parseHere = (file: string) => readRepositoryFile(root, file, {}, checked);
-  const { results: parsed, onWorker } = thread
-    ? thread.parse(root, files, parseHere, threads.workerOnly)
-    : { results: files.map(parseHere), onWorker: 0 };
-  const failed: LoadedRepository["failed"] = [];
-  const collect = (from: number, count: number): LoadedDocument[] => {
-    const documents: LoadedDocument[] = [];
-    for (let index = from; index < from + count; index++) {
-      const result = parsed[index] as ParseResult;
-      const file = files[index] as string;
-      diagnostics.push(...result.diagnostics);
-      if (result.document !== undefined) documents.push(result.document);
-      else failed.push(result.text === undefined ? { file } : { file, text: result.text });
-    }
-    return documents;
-  };
-  const serviceCount = found.services.length;
-  const services = collect(0, serviceCount);
-  const environments = collect(serviceCount, found.environments.length);
-  const teams = collect(serviceCount + found.environments.length, found.teams.length);
-  return {
-    services,
-    environments,
-    teams,
-    diagnostics: sortDiagnostics(diagnostics),
-    failed,
-    parsedOnWorker: onWorker,
-  };
-}
-
-/** The discovered files and every folder on their way: known to be real, not lstat'ed again. */
-export function discoveredPaths(files: readonly string[]): Set<string> {
   const checked = new Set<string>();
-  for (const file of files) {
+  for (const file of [...found.services, ...found.environments, ...found.teams]) {
     for (let slash = file.indexOf("/"); slash !== -1; slash = file.indexOf("/", slash + 1)) {
       checked.add(file.slice(0, slash));
     }
     checked.add(file);
   }
-  return checked;
+  const failed: LoadedRepository["failed"] = [];
+  const readAll = (files: readonly string[]): LoadedDocument[] =>
+    files.flatMap((file) => {
+      const result = readRepositoryFile(root, file, {}, checked);
+      diagnostics.push(...result.diagnostics);
+      if (result.document !== undefined) return [result.document];
+      failed.push(result.text === undefined ? { file } : { file, text: result.text });
+      return [];
+    });
+  const services = readAll(found.services);
+  const environments = readAll(found.environments);
+  const teams = readAll(found.teams);
+  return { services, environments, teams, diagnostics: sortDiagnostics(diagnostics), failed };
 }
 
 // ---------------------------------------------------------------------------

@@ -172,16 +172,6 @@ function parseText(file: string, text: string, topLevel: TopLevel): ParseResult 
 }
 
 /**
- * The document of a file accepted elsewhere (a parse worker, which cannot
- * send `locate` across threads): `locate` parses the text again on the
- * exact path the first time a diagnostic needs a position, as for a file
- * the fast path read.
- */
-export function acceptedDocument(file: string, text: string, value: unknown): LoadedDocument {
-  return { file, text, value, locate: lazyLocator(text) };
-}
-
-/**
  * `locate` for a file the fast path read: the first call parses the text
  * again on the exact path, for its node tree and positions. Only files with
  * a diagnostic pay for it.

@@ -26,7 +26,12 @@ import {
 } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { acquireRenderLock } from "../render/write/lock.js";
-import { manifestsDirName, recoverInterruptedWrite } from "../render/write/tree.js";
+import {
+  type FileContent,
+  manifestsDirName,
+  materialContent,
+  recoverInterruptedWrite,
+} from "../render/write/tree.js";
 import { CHECK_LOCK_WAIT_MS, manifestsReadme, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatDriftReport } from "../report/drift.js";
@@ -125,7 +130,7 @@ async function render(
     incremental && !hasErrors(checked.diagnostics)
       ? await readRenderIndex(options, keyed.keys, read)
       : new Map();
-  const reuse = trustedFiles(keyed.keys, index, read);
+  const reuse = trustedFiles(options.root, keyed.keys, index, read);
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
     : startRender(checked, { withObjects: options.verify, workers, reuse });
@@ -167,7 +172,7 @@ async function render(
       ),
     };
   }
-  const texts = new Map<string, string | Uint8Array>(
+  const texts = new Map<string, FileContent>(
     [...tree.files].map(([path, file]) => [path, fileContent(file)]),
   );
   for (const [path, text] of keyFileTexts(tree.files, keyed, reuse, index)) texts.set(path, text);
@@ -244,14 +249,14 @@ async function render(
 }
 
 /** The text a render writes, by path relative to the root (`manifests/README.md` and the key files included). */
-function freshText(texts: ReadonlyMap<string, string | Uint8Array>): (file: string) => string | undefined {
+function freshText(texts: ReadonlyMap<string, FileContent>): (file: string) => string | undefined {
   return (file) => {
     const path = file.slice(`${manifestsDirName}/`.length);
     if (path === "README.md") return manifestsReadme;
     const content = texts.get(path);
-    return typeof content === "string" || content === undefined
-      ? content
-      : Buffer.from(content).toString("utf8");
+    if (content === undefined) return undefined;
+    const material = materialContent(content);
+    return typeof material === "string" ? material : Buffer.from(material).toString("utf8");
   };
 }
 

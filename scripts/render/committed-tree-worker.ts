@@ -10,13 +10,14 @@ export interface CommittedTreeWorkerData {
 }
 
 /**
- * What it sends back: per file its path, where its bytes are in `buffers`
- * (transferred, not copied), its identity and digest; or the failure.
+ * What it sends back: per file its path, its identity, and where its bytes
+ * are in `buffers` (transferred, not copied) or, for a manifest, their
+ * digest; or the failure.
  */
 export type CommittedTreeWorkerResult =
   | {
       ok: true;
-      files: [path: string, place: Utf8Place, identity: FileIdentity, sha256: string | undefined][];
+      files: [path: string, identity: FileIdentity, read: Utf8Place | string][];
       buffers: ArrayBuffer[];
       listing?: [path: string, kind: EntryKind][];
       spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
@@ -50,9 +51,13 @@ function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerRe
     const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
     const tree = readCommittedTree(root, options, space);
     for (const [path, file] of tree.files) {
+      if (file.sha256 !== undefined) {
+        files.push([path, file.identity, file.sha256]);
+        continue;
+      }
       const place = places.get(file.bytes);
       if (!place) throw new Error(`no place for ${path}`);
-      files.push([path, place, file.identity, file.sha256]);
+      files.push([path, file.identity, place]);
     }
     const listing = tree.listing ? { listing: [...tree.listing] } : {};
     const spare = tree.spare

@@ -11,18 +11,22 @@ import {
   isRealFolder,
   manifestsDirName,
   readTree,
+  sha256,
   spareDirName,
   type TreeWalk,
   walkTree,
 } from "./write/tree.js";
 
-/** One file of the committed tree as read: its bytes, the identity it had, and for a manifest its sha256. */
-export interface CommittedFile {
-  bytes: Uint8Array;
-  identity: FileIdentity;
-  /** sha256 hex of `bytes`; only for `manifest.yaml` files (what key files record a digest of). */
-  sha256?: string;
-}
+/**
+ * One file of the committed tree as read: the identity it had, and either
+ * its bytes or, for a manifest, only their sha256. A manifest's bytes are
+ * hashed through one reused buffer and not kept: for 1,000 services that is
+ * 77 MiB that would otherwise be paged in, handed across threads and held
+ * (readCommittedBytes reads one again when it is needed after all).
+ */
+export type CommittedFile =
+  | { bytes: Uint8Array; identity: FileIdentity; sha256?: undefined }
+  | { bytes?: undefined; identity: FileIdentity; sha256: string };
 
 /** The files of each `manifests/<env>/<folder>/` that deciding what to render reads. */
 const READ = [MANIFEST_FILE, RENDER_KEY_FILE] as const;
@@ -77,11 +81,12 @@ export function readCommittedTree(
   const top = join(root, manifestsDirName);
   const files: CommittedFiles = new Map();
   const add = (path: string, listed = false) => {
-    const read = readRegularFile(join(top, path), space);
+    const read = path.endsWith(`/${MANIFEST_FILE}`)
+      ? hashRegularFile(join(top, path))
+      : readRegularFile(join(top, path), space);
     // Listed as a regular file under the lock, it must be read: the check compares with it.
     if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
-    if (!read) return;
-    files.set(path, path.endsWith(`/${MANIFEST_FILE}`) ? { ...read, sha256: sha256(read.bytes) } : read);
+    if (read) files.set(path, read);
   };
   const { whole } = options;
   if (whole) {
@@ -105,10 +110,7 @@ export function readCommittedTree(
   return { files };
 }
 
-/** sha256 hex of `content` (text as UTF-8). */
-export function sha256(content: string | Uint8Array): string {
-  return createHash("sha256").update(content).digest("hex");
-}
+export { sha256 } from "./write/tree.js";
 
 /** The names of the real folders (not links) in `dir`; none when it cannot be listed. */
 function folders(dir: string): string[] {
@@ -149,7 +151,57 @@ function ownBuffers(): ByteSpace {
  * symbolic link; undefined for anything else, and for a file that grew
  * while read (it is being written: not to be trusted).
  */
-function readRegularFile(path: string, space: ByteSpace): Omit<CommittedFile, "sha256"> | undefined {
+function readRegularFile(
+  path: string,
+  space: ByteSpace,
+): { bytes: Uint8Array; identity: FileIdentity } | undefined {
+  return withRegularFile(path, (fd, size) => {
+    // One byte more than its size, to notice a file that grew.
+    const region = space.reserve(size + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, region, length, region.length - length, length);
+      if (read === 0) return space.keep(length);
+      length += read;
+      if (length === region.length) return undefined;
+    }
+  });
+}
+
+/** Reused by {@link hashRegularFile}: reading into fresh memory costs a page fault per page. */
+let hashBuffer: Buffer | undefined;
+
+/**
+ * The sha256 and identity of a regular file at `path` (see
+ * {@link readRegularFile}), read through one reused buffer.
+ */
+function hashRegularFile(path: string): { sha256: string; identity: FileIdentity } | undefined {
+  hashBuffer ??= Buffer.allocUnsafeSlow(1024 * 1024);
+  const buffer = hashBuffer;
+  const read = withRegularFile(path, (fd, size) => {
+    const hash = createHash("sha256");
+    let length = 0;
+    for (;;) {
+      const got = readSync(fd, buffer, 0, buffer.length, length);
+      if (got === 0) break;
+      length += got;
+      if (length > size) return undefined;
+      hash.update(buffer.subarray(0, got));
+    }
+    return hash.digest("hex");
+  });
+  return read && { sha256: read.bytes, identity: read.identity };
+}
+
+/**
+ * Opens `path` without following a symbolic link and, when it is a regular
+ * file, gives `use` its descriptor and size; undefined when it cannot be
+ * opened or read, is anything else, or `use` gives undefined.
+ */
+function withRegularFile<T>(
+  path: string,
+  use: (fd: number, size: number) => T | undefined,
+): { bytes: T; identity: FileIdentity } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -159,20 +211,27 @@ function readRegularFile(path: string, space: ByteSpace): Omit<CommittedFile, "s
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    // One byte more than its size, to notice a file that grew.
-    const region = space.reserve(stat.size + 1);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, region, length, region.length - length, length);
-      if (read === 0) break;
-      length += read;
-      if (length === region.length) return undefined;
-    }
+    const bytes = use(fd, stat.size);
+    if (bytes === undefined) return undefined;
     const { ino, size, mtimeMs, ctimeMs } = stat;
-    return { bytes: space.keep(length), identity: { ino, size, mtimeMs, ctimeMs } };
+    return { bytes, identity: { ino, size, mtimeMs, ctimeMs } };
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The bytes of the committed manifest `manifests/<path>` whose digest was
+ * read as `sha256` (a trusted file that must be written after all, or a
+ * drifted one to show): read again, and refused with a ToolError when they
+ * no longer have that digest (someone changed the file meanwhile).
+ */
+export function readCommittedBytes(root: string, path: string, digest: string): Uint8Array {
+  const read = readRegularFile(join(root, manifestsDirName, path), ownBuffers());
+  if (read === undefined || sha256(read.bytes) !== digest) {
+    throw new ToolError(`${manifestsDirName}/${path} changed while idp render was running; run it again`);
+  }
+  return read.bytes;
 }

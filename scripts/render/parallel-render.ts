@@ -8,6 +8,7 @@ import { JobQueue } from "./job-queue.js";
 import type { KubeObject } from "./kube-object.js";
 import {
   fileFromBytes,
+  fileFromCommitted,
   type RenderedFile,
   type RenderedTree,
   type RenderInput,
@@ -17,6 +18,7 @@ import {
 import { inputFor } from "./render-subset.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 import { bytesAt } from "./utf8-chunks.js";
+import type { CommittedContent } from "./write/tree.js";
 
 /** Below this many files, starting a worker (it loads cdk8s again) costs more than it saves. */
 const PARALLEL_FROM = 400;
@@ -36,12 +38,12 @@ export interface ParallelOptions {
   /** Also return each file's objects (for --verify), not only its text. @default false */
   withObjects?: boolean;
   /**
-   * Files not to render, by path: their bytes are known already (committed
-   * files whose render key did not change, see trusted-files.ts). Only the
+   * Files not to render, by path: committed files whose render key did not
+   * change, kept as they are (see trusted-files.ts). Only the
    * other jobs are rendered and only their count decides the threads.
    * @default none: every file is rendered
    */
-  reuse?: ReadonlyMap<string, Uint8Array>;
+  reuse?: ReadonlyMap<string, CommittedContent>;
   /**
    * Workers started earlier with {@link startRenderWorkers}; used instead of
    * starting new ones, and stopped when the render needs fewer. A render
@@ -143,7 +145,7 @@ export interface RenderInProgress {
 export function startRender(input: RenderInput, options: ParallelOptions = {}): RenderInProgress {
   const jobs = renderJobs(input);
   const withObjects = options.withObjects ?? false;
-  const reuse = options.reuse ?? new Map<string, Uint8Array>();
+  const reuse = options.reuse ?? new Map<string, CommittedContent>();
   // The positions in `jobs` to render; the queue hands out positions in this list.
   const only = jobs.flatMap((job, index) => (reuse.has(job.path) ? [] : [index]));
   const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.ceil(only.length / 50)));
@@ -178,8 +180,8 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
     async finish() {
       const rendered = new Map<number, RenderedFile>();
       jobs.forEach((job, index) => {
-        const bytes = reuse.get(job.path);
-        if (bytes) rendered.set(index, fileFromBytes(bytes, []));
+        const committed = reuse.get(job.path);
+        if (committed) rendered.set(index, fileFromCommitted(committed));
       });
       // Loaded only now (and only when there is something to render): until
       // here this thread validated and ran policy while the workers, which

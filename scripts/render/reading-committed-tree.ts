@@ -47,9 +47,13 @@ export function startReadingCommittedTree(
         return;
       }
       const files: CommittedFiles = new Map();
-      for (const [path, place, identity, sha256] of message.files) {
-        const bytes = bytesAt(message.buffers, place);
-        files.set(path, sha256 === undefined ? { bytes, identity } : { bytes, identity, sha256 });
+      for (const [path, identity, read] of message.files) {
+        files.set(
+          path,
+          typeof read === "string"
+            ? { identity, sha256: read }
+            : { bytes: bytesAt(message.buffers, read), identity },
+        );
       }
       const { listing, spare } = message;
       resolve({

@@ -1,6 +1,7 @@
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import type { RenderContext } from "./context.js";
 import type { KubeObject } from "./kube-object.js";
+import type { CommittedContent } from "./write/tree.js";
 
 /** The folder under `manifests/<env>/` that holds an environment's own objects. */
 export const PLATFORM_FOLDER = "_platform";
@@ -14,11 +15,27 @@ export interface RenderedFile {
   readonly text: string;
   /** The YAML as UTF-8, when a worker thread rendered the file (it is written as is). */
   readonly bytes?: Uint8Array;
+  /** The committed file, when it was trusted rather than rendered (it is kept as is). */
+  readonly committed?: CommittedContent;
 }
 
-/** What to write for `file`: its bytes when it has them, else its text. */
-export function fileContent(file: RenderedFile): string | Uint8Array {
-  return file.bytes ?? file.text;
+/** What to write for `file`: the committed file, its bytes when it has them, else its text. */
+export function fileContent(file: RenderedFile): string | Uint8Array | CommittedContent {
+  return file.committed ?? file.bytes ?? file.text;
+}
+
+/** A committed file trusted rather than rendered: its text is read when first asked for. */
+export function fileFromCommitted(committed: CommittedContent): RenderedFile {
+  let text: string | undefined;
+  return {
+    objects: [],
+    committed,
+    get text() {
+      const bytes = committed.bytes();
+      text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      return text;
+    },
+  };
 }
 
 /** A file rendered elsewhere as UTF-8 `bytes`: its text is decoded when first read. */

@@ -1,4 +1,4 @@
-import { type CommittedFiles, sha256 } from "./committed-tree.js";
+import { type CommittedFiles, readCommittedBytes, sha256 } from "./committed-tree.js";
 import {
   formatKeyFile,
   keyFileOf,
@@ -9,7 +9,13 @@ import {
 import { fileContent, type RenderedFile, type RenderInput } from "./render-jobs.js";
 import { keysByPath, renderKeys } from "./render-keys.js";
 import { renderVersion } from "./render-version.js";
-import type { FileIdentity } from "./write/tree.js";
+import {
+  type CommittedContent,
+  type FileContent,
+  type FileIdentity,
+  holds,
+  isCommitted,
+} from "./write/tree.js";
 
 /** The render keys of a repository's files, by path under `manifests/`. */
 export interface KeyedFiles {
@@ -36,7 +42,8 @@ export function keyFilesIn(
 }
 
 /**
- * The committed manifests that need no render, with their bytes: those whose
+ * The committed manifests of `root` that need no render, kept as they are
+ * (their bytes are read again only if needed): those whose
  * key, recomputed from the inputs (`keys`, by path under `manifests/`), is
  * the one `index` records, and whose bytes as read (`committed`, see
  * committed-tree.ts) have the digest it records. Anything else (no entry,
@@ -48,16 +55,18 @@ export function keyFilesIn(
  * it from the merge base): see README.md (Rendering).
  */
 export function trustedFiles(
+  root: string,
   keys: ReadonlyMap<string, string>,
   index: RenderIndex,
   committed: CommittedFiles,
-): Map<string, Uint8Array> {
-  const trusted = new Map<string, Uint8Array>();
+): Map<string, CommittedContent> {
+  const trusted = new Map<string, CommittedContent>();
   for (const [path, key] of keys) {
     const entry = index.get(path);
     if (entry?.key !== key) continue;
-    const file = committed.get(path);
-    if (file?.sha256 !== undefined && file.sha256 === entry.sha256) trusted.set(path, file.bytes);
+    const digest = committed.get(path)?.sha256;
+    if (digest !== undefined && digest === entry.sha256)
+      trusted.set(path, { sha256: digest, bytes: () => readCommittedBytes(root, path, digest) });
   }
   return trusted;
 }
@@ -70,7 +79,7 @@ export function trustedFiles(
 export function keyFileTexts(
   files: ReadonlyMap<string, RenderedFile>,
   { keys }: KeyedFiles,
-  trusted: ReadonlyMap<string, Uint8Array> = new Map(),
+  trusted: ReadonlyMap<string, CommittedContent> = new Map(),
   index: RenderIndex = new Map(),
 ): Map<string, string> {
   const texts = new Map<string, string>();
@@ -78,7 +87,9 @@ export function keyFileTexts(
     const key = keys.get(path);
     if (key === undefined) continue;
     const known = trusted.has(path) ? index.get(path)?.sha256 : undefined;
-    texts.set(keyFileOf(path), formatKeyFile({ key, sha256: known ?? sha256(fileContent(file)) }));
+    const content = fileContent(file);
+    const digest = known ?? (isCommitted(content) ? content.sha256 : sha256(content));
+    texts.set(keyFileOf(path), formatKeyFile({ key, sha256: digest }));
   }
   return texts;
 }
@@ -90,16 +101,13 @@ export function keyFileTexts(
  */
 export function unchangedSinceRead(
   read: CommittedFiles,
-  texts: ReadonlyMap<string, string | Uint8Array>,
+  texts: ReadonlyMap<string, FileContent>,
 ): Map<string, FileIdentity> {
   const unchanged = new Map<string, FileIdentity>();
-  for (const [path, { bytes, identity }] of read) {
+  for (const [path, file] of read) {
     const content = texts.get(path);
-    if (content === undefined) continue;
-    // A trusted file's content is the very bytes read: nothing to compare.
-    const expected = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    if (content === bytes || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(expected))
-      unchanged.set(path, identity);
+    // A trusted file is compared by digest, a manifest read as its digest by hashing what is to be written.
+    if (content !== undefined && holds(file, content)) unchanged.set(path, file.identity);
   }
   return unchanged;
 }

@@ -1,12 +1,15 @@
 import { statSync } from "node:fs";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
+import { readCommittedBytes } from "./committed-tree.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
 import {
   type EntryKind,
   type FileContent,
   type FileIdentity,
   hasText,
+  holds,
+  isCommitted,
   manifestIdentity,
   manifestsDirName,
   type PlannedFile,
@@ -14,6 +17,7 @@ import {
   readTree,
   recoverInterruptedWrite,
   replaceTree,
+  type SnapshotFile,
   sameIdentity,
   type TreeWalk,
 } from "./write/tree.js";
@@ -72,10 +76,13 @@ export interface LockedTree {
   spare?: TreeWalk;
 }
 
-/** Everything under `manifests/` at one moment: each entry's kind, and every regular file's bytes. */
+/**
+ * Everything under `manifests/` at one moment: each entry's kind, and every
+ * regular file's bytes or, for a manifest, their sha256 (committed-tree.ts).
+ */
 export interface TreeSnapshot {
   listing: ReadonlyMap<string, EntryKind>;
-  files: ReadonlyMap<string, { bytes: Uint8Array }>;
+  files: ReadonlyMap<string, SnapshotFile>;
 }
 
 /**
@@ -155,7 +162,7 @@ export function writeManifests(
   if (options.check && options.snapshot) {
     const { result } = compareWithDisk(root, wanted, options);
     if (options.readDrift)
-      result.onDisk = snapshotTexts(options.snapshot, [...result.changed, ...result.removed]);
+      result.onDisk = snapshotTexts(root, options.snapshot, [...result.changed, ...result.removed]);
     return result;
   }
   if (options.check) {
@@ -188,12 +195,22 @@ function readDrifted(root: string, paths: readonly string[]): Map<string, string
   return new Map(paths.map((path) => [path, readManifestText(root, path.slice(prefix.length))]));
 }
 
-/** The text in `snapshot` of each `manifests/...` path; undefined for what is not a regular file. */
-function snapshotTexts(snapshot: TreeSnapshot, paths: readonly string[]): Map<string, string | undefined> {
+/**
+ * The text in `snapshot` of each `manifests/...` path; undefined for what is
+ * not a regular file. A manifest the snapshot has only the digest of is read
+ * again, and must still have that digest.
+ */
+function snapshotTexts(
+  root: string,
+  snapshot: TreeSnapshot,
+  paths: readonly string[],
+): Map<string, string | undefined> {
   const prefix = `${manifestsDirName}/`;
   return new Map(
     paths.map((path) => {
-      const bytes = snapshot.files.get(path.slice(prefix.length))?.bytes;
+      const relative = path.slice(prefix.length);
+      const file = snapshot.files.get(relative);
+      const bytes = file && (file.bytes ?? readCommittedBytes(root, relative, file.sha256));
       return [path, bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")];
     }),
   );
@@ -229,7 +246,12 @@ function checkFiles(
         `cannot write manifests/${path}: "${environment}" is not one of the environments (${[...known].join(", ")})`,
       );
     }
-    if (typeof content === "string" ? content.includes("\r") : content.includes(CARRIAGE_RETURN))
+    // A committed file kept as it is is not written (it is linked, or its bytes read again).
+    if (
+      typeof content === "string"
+        ? content.includes("\r")
+        : !isCommitted(content) && content.includes(CARRIAGE_RETURN)
+    )
       throw new ToolError(`cannot write manifests/${path}: it contains a carriage return`);
     for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
       folders.add(path.slice(0, slash));
@@ -281,7 +303,7 @@ function compareWithDisk(
     const same =
       kind === "file" &&
       (snapshot
-        ? holds(snapshot.files.get(path)?.bytes, content)
+        ? holds(snapshot.files.get(path), content)
         : (before !== undefined && now !== undefined && sameIdentity(before, now)) ||
           hasText(root, path, content));
     if (same) unchanged++;
@@ -299,14 +321,6 @@ function compareWithDisk(
     result: { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, diagnostics },
     planned,
   };
-}
-
-/** Whether `bytes` (a file as read) are exactly `content` (text as UTF-8). */
-function holds(bytes: Uint8Array | undefined, content: FileContent): boolean {
-  if (bytes === undefined) return false;
-  if (bytes === content) return true;
-  const found = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return found.equals(typeof content === "string" ? Buffer.from(content, "utf8") : content);
 }
 
 /** Service folders per environment: `<env>/<service>/...` with a service not starting with `_`. */

@@ -17,6 +17,7 @@ import { ToolError } from "../errors.js";
 import { renderRepositoryInParallel } from "../render/parallel-render.js";
 import { fileContent, type RenderedTree } from "../render/render-jobs.js";
 import { keyFiles, keyFileTexts } from "../render/trusted-files.js";
+import type { FileContent } from "../render/write/tree.js";
 import { type WriteResult, writeManifests } from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 
@@ -120,7 +121,7 @@ export function applyChange(
       writeFileSync(temporary, text);
       renameSync(temporary, path);
     }
-    const texts = new Map<string, string | Uint8Array>(
+    const texts = new Map<string, FileContent>(
       [...tree.files].map(([path, file]) => [path, fileContent(file)]),
     );
     for (const [path, text] of tree.keyFiles ?? []) texts.set(path, text);

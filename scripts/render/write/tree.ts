@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   linkSync,
@@ -104,8 +104,50 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-/** A file's content: text (written as UTF-8) or the bytes themselves. */
-export type FileContent = string | Uint8Array;
+/**
+ * A committed file kept as it is (a manifest trusted by its key file): the
+ * digest its bytes had when read, and the bytes, read again only when they
+ * are needed after all (a hard link failed; see readCommittedBytes).
+ */
+export interface CommittedContent {
+  readonly sha256: string;
+  bytes(): Uint8Array;
+}
+
+/** A file's content: text (written as UTF-8), the bytes themselves, or a committed file as it is. */
+export type FileContent = string | Uint8Array | CommittedContent;
+
+/** One regular file of a TreeSnapshot (write.ts): its bytes, or only their digest. */
+export type SnapshotFile = { bytes: Uint8Array; sha256?: undefined } | { bytes?: undefined; sha256: string };
+
+/**
+ * Whether `file` (as read: its bytes, or their digest) holds exactly
+ * `content` (text as UTF-8). A committed file kept as it is holds it when it
+ * had the digest; other content is compared with a digest by hashing it.
+ */
+export function holds(file: SnapshotFile | undefined, content: FileContent): boolean {
+  if (file === undefined) return false;
+  if (isCommitted(content)) return file.sha256 === content.sha256;
+  const expected = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  if (file.bytes === undefined) return sha256(expected) === file.sha256;
+  if (file.bytes === content) return true;
+  return Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength).equals(expected);
+}
+
+/** sha256 hex of `content` (text as UTF-8). */
+export function sha256(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** Whether `content` is a committed file kept as it is. */
+export function isCommitted(content: FileContent): content is CommittedContent {
+  return typeof content !== "string" && !(content instanceof Uint8Array);
+}
+
+/** The text or bytes of `content` (a committed file's bytes read again). */
+export function materialContent(content: FileContent): string | Uint8Array {
+  return isCommitted(content) ? content.bytes() : content;
+}
 
 /**
  * Whether `manifests/<path>` holds exactly `content` (text as UTF-8). Encodes
@@ -113,7 +155,8 @@ export type FileContent = string | Uint8Array;
  * costly as the reads.
  */
 export function hasText(root: string, path: string, content: FileContent): boolean {
-  const expected = typeof content === "string" ? encode(content) : content;
+  const material = materialContent(content);
+  const expected = typeof material === "string" ? encode(material) : material;
   if (scratch.length <= expected.length) scratch = Buffer.allocUnsafe(expected.length * 2);
   let fd: number | undefined;
   try {
@@ -257,7 +300,8 @@ function fillTree(
     if (keep?.(path, file)) continue;
     makeParents(dir, path, made);
     const target = join(dir, path);
-    if (!(file.unchanged && tryLink(join(current, path), target))) writeFileSync(target, file.content);
+    if (!(file.unchanged && tryLink(join(current, path), target)))
+      writeFileSync(target, materialContent(file.content));
   }
 }
 

@@ -2,7 +2,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useRenderedRepositories } from "./support/rendered-repository.js";
+import {
+  CART,
+  CART_FILES,
+  keyFile,
+  type RenderData,
+  useRenderedRepositories,
+} from "./support/rendered-repository.js";
 
 // The built CLI, as users run it: only there do the worker threads exist that
 // read and hash the committed tree (and, for --check, snapshot it under the
@@ -12,19 +18,6 @@ const ROOT = join(import.meta.dirname, "..");
 const IDP = join(ROOT, "bin", "idp.js");
 
 const { repository } = useRenderedRepositories("idp-incremental-cli-");
-
-const CART = "manifests/dev/cart/manifest.yaml";
-const CART_FILES = ["dev", "prod", "staging"].map((env) => `manifests/${env}/cart/manifest.yaml`);
-const keyFile = (manifest: string) => manifest.replace(/manifest\.yaml$/, ".render-key");
-
-interface RenderData {
-  ok: boolean;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  rendered: number;
-  reused: number;
-}
 
 function idp(root: string, ...args: string[]): { exitCode: number; data: RenderData; stderr: string } {
   const run = spawnSync(process.execPath, [IDP, "render", "--root", root, "--format", "json", ...args], {

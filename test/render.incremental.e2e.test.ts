@@ -4,22 +4,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommand } from "../scripts/commands/render.js";
 import { parseKeyFile } from "../scripts/render/render-index.js";
-import { git, useRenderedRepositories } from "./support/rendered-repository.js";
+import {
+  CART,
+  CART_FILES,
+  git,
+  keyFile,
+  type RenderData,
+  useRenderedRepositories,
+} from "./support/rendered-repository.js";
 
 const { repository } = useRenderedRepositories("idp-incremental-");
-
-const CART = "manifests/dev/cart/manifest.yaml";
-const CART_FILES = ["dev", "prod", "staging"].map((env) => `manifests/${env}/cart/manifest.yaml`);
-const keyFile = (manifest: string) => manifest.replace(/manifest\.yaml$/, ".render-key");
-
-interface RenderData {
-  ok: boolean;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  rendered: number;
-  reused: number;
-}
 
 async function render(
   root: string,

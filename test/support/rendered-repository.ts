@@ -80,3 +80,20 @@ export function useRenderedRepositories(prefix: string): RenderedRepositories {
     },
   };
 }
+
+/** The example cart service's manifest in dev, and in every environment. */
+export const CART = "manifests/dev/cart/manifest.yaml";
+export const CART_FILES = ["dev", "prod", "staging"].map((env) => `manifests/${env}/cart/manifest.yaml`);
+
+/** The key file beside `manifest`. */
+export const keyFile = (manifest: string) => manifest.replace(/manifest\.yaml$/, ".render-key");
+
+/** What `idp render --format json` prints. */
+export interface RenderData {
+  ok: boolean;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  rendered: number;
+  reused: number;
+}

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
 import { JobQueue } from "../render/job-queue.js";
-import { configuredThreads, countServiceFolders } from "../worker-threads.js";
+import { configuredThreads, countServiceFolders, startWorker } from "../worker-threads.js";
 import { BUNDLE_WASM } from "./bundle.js";
 import type { PolicyOutcome, PreparedPolicies } from "./check-policies.js";
 import { PolicyEngine, type PolicyFinding } from "./engine.js";
@@ -54,15 +54,7 @@ export class PolicyThread {
     if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
     if (threads === undefined && (availableParallelism() < 2 || countServiceFolders(root) < PARALLEL_FROM))
       return undefined;
-    const worker = new Worker(workerUrl);
-    // Until it has work it does not keep the process alive (a command that fails early exits).
-    worker.unref();
-    const ended = new Promise<ToolError>((resolve) => {
-      worker.once("error", (cause) =>
-        resolve(new ToolError(`a policy worker failed: ${cause.message}`, { cause })),
-      );
-      worker.once("exit", (code) => resolve(new ToolError(`a policy worker stopped with exit code ${code}`)));
-    });
+    const { worker, ended } = startWorker(workerUrl, "a policy worker");
     return new PolicyThread(worker, ended);
   }
 

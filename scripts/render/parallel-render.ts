@@ -2,8 +2,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
+import { type StartedWorker, startWorker } from "../worker-threads.js";
 import { JobQueue } from "./job-queue.js";
 import type { KubeObject } from "./kube-object.js";
 import {
@@ -65,7 +66,7 @@ export class RenderWorkers {
   /** Starts `count` workers (none from TypeScript sources, where the worker script does not exist). */
   static start(count: number): RenderWorkers {
     if (count < 1 || !existsSync(fileURLToPath(workerUrl))) return new RenderWorkers([]);
-    return new RenderWorkers(Array.from({ length: count }, () => startWorker()));
+    return new RenderWorkers(Array.from({ length: count }, () => startWorker(workerUrl, "a render worker")));
   }
 
   /** How many workers are started and not taken yet. */
@@ -82,27 +83,6 @@ export class RenderWorkers {
   close(): void {
     for (const started of this.take(this.idle.length)) void started.worker.terminate();
   }
-}
-
-/** A worker and how it ended, when it ended before its result. */
-interface StartedWorker {
-  worker: Worker;
-  ended: Promise<ToolError>;
-}
-
-// Listens from the start: a worker that fails while loading, before it has
-// work, must fail the render, not leave it waiting. Until it has work it does
-// not keep the process alive (a command that fails before rendering exits).
-function startWorker(): StartedWorker {
-  const worker = new Worker(workerUrl);
-  worker.unref();
-  const ended = new Promise<ToolError>((resolve) => {
-    worker.once("error", (cause) =>
-      resolve(new ToolError(`a render worker failed: ${cause.message}`, { cause })),
-    );
-    worker.once("exit", (code) => resolve(new ToolError(`a render worker stopped with exit code ${code}`)));
-  });
-  return { worker, ended };
 }
 
 /**

@@ -25,7 +25,11 @@ export function machine(): Machine {
   };
 }
 
-/** The short commit id of HEAD, and whether the tree had uncommitted changes when measured. */
+/**
+ * The short commit id of HEAD, and whether the tree had uncommitted changes
+ * when measured, results under bench/results/ aside (benchmarks run one after
+ * another write them).
+ */
 export function gitCommit(): { id: string; dirty: boolean } {
   const git = (...args: string[]) =>
     execFileSync("git", args, {
@@ -36,7 +40,7 @@ export function gitCommit(): { id: string; dirty: boolean } {
   try {
     return {
       id: git("rev-parse", "--short", "HEAD").trim(),
-      dirty: git("status", "--porcelain").trim() !== "",
+      dirty: git("status", "--porcelain", "--", ".", ":!bench/results").trim() !== "",
     };
   } catch {
     return { id: "unknown", dirty: false };

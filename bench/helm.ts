@@ -79,7 +79,9 @@ const CHART = ["bench", "helm", "chart"];
  * The three `helm template` processes run in parallel, as idp renders the
  * environments in parallel worker threads. Both run in interleaved rounds;
  * then the objects of both are compared one by one. Writes helm.json and
- * helm.md.
+ * helm.md. The repository renders no monitoring (`observability: "none"`):
+ * the chart has no ServiceMonitor, PrometheusRule or dashboard templates,
+ * and the comparison is of the same objects.
  */
 export function runHelmBenchmark(options: HelmBenchmarkOptions = {}): HelmReport {
   const services = options.services ?? 1000;
@@ -102,7 +104,7 @@ export function runHelmBenchmark(options: HelmBenchmarkOptions = {}): HelmReport
     mkdirSync(valuesDir);
     mkdirSync(helmOut);
     log(`generating ${services} services × 3 environments ...`);
-    const generated = generateRepository(root, { services, seed, policiesFrom: true });
+    const generated = generateRepository(root, { services, seed, policiesFrom: true, observability: "none" });
     const started = performance.now();
     const valuesFiles = writeValues(root, valuesDir);
     const valuesMs = round(performance.now() - started);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   CART,
   CART_FILES,
+  editCart,
   keyFile,
   type RenderData,
   useRenderedRepositories,
@@ -25,14 +26,6 @@ function idp(root: string, ...args: string[]): { exitCode: number; data: RenderD
     env: { ...process.env, IDP_TODAY: "2026-11-25" },
   });
   return { exitCode: run.status ?? -1, data: JSON.parse(run.stdout) as RenderData, stderr: run.stderr };
-}
-
-function editCart(root: string): void {
-  const file = join(root, "services/cart/service.yaml");
-  const text = readFileSync(file, "utf8");
-  const edited = text.replace(/(image: \S+:)(\S+)/, "$1" + "9.9.9");
-  expect(edited).not.toBe(text);
-  writeFileSync(file, edited);
 }
 
 /** Every file under `dir` by relative path, with its bytes. */

@@ -7,6 +7,7 @@ import { parseKeyFile } from "../scripts/render/render-index.js";
 import {
   CART,
   CART_FILES,
+  editCart,
   git,
   keyFile,
   type RenderData,
@@ -33,15 +34,6 @@ async function render(
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/** Bumps cart's image tag in services/cart/service.yaml, without rendering. */
-function editCart(root: string): void {
-  const file = join(root, "services/cart/service.yaml");
-  const text = readFileSync(file, "utf8");
-  const edited = text.replace(/(image: \S+:)(\S+)/, "$1" + "9.9.9");
-  expect(edited).not.toBe(text);
-  writeFileSync(file, edited);
-}
 
 /**
  * Key files as a pull request would forge them: each of `paths` gets a key

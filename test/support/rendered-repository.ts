@@ -1,21 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { renderCommand } from "../../scripts/commands/render.js";
+import { git } from "./suite.js";
+
+export { git };
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FOLDERS = ["environments", "teams", "services", "schemas", "policies"];
-
-/** Runs git in `root` as a fixed test author; returns its output. */
-export function git(root: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.test", ...args], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: "pipe",
-  });
-}
 
 /** Temporary repositories of a test file, removed after each test. */
 export interface RenderedRepositories {
@@ -96,4 +89,13 @@ export interface RenderData {
   removed: string[];
   rendered: number;
   reused: number;
+}
+
+/** Bumps cart's image tag in services/cart/service.yaml, without rendering. */
+export function editCart(root: string): void {
+  const file = join(root, "services/cart/service.yaml");
+  const text = readFileSync(file, "utf8");
+  const edited = text.replace(/(image: \S+:)(\S+)/, "$1" + "9.9.9");
+  expect(edited).not.toBe(text);
+  writeFileSync(file, edited);
 }

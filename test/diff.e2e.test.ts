@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { run } from "../scripts/run.js";
 import { fixtureRepos, snapshotTree } from "./support/fixture-repo.js";
-import { commit, edit, git, pinToday } from "./support/suite.js";
+import { edit, pinToday, renderedOnMain } from "./support/suite.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const fixture = fixtureRepos("idp-diff");
@@ -17,13 +17,8 @@ const DEV_JOB = "manifests/dev/job/manifest.yaml";
 const ORPHAN = "manifests/dev/gone/manifest.yaml";
 
 /** The minimal fixture, rendered and committed in a fresh git repository. */
-async function repository(): Promise<string> {
-  const root = fixture();
-  const rendered = await run(["render", "--root", root]);
-  expect(rendered.exitCode, rendered.stdout).toBe(0);
-  git(root, "init", "-q", "-b", "main");
-  commit(root, "init");
-  return root;
+function repository(): Promise<string> {
+  return renderedOnMain(fixture());
 }
 
 /** The 1-based line of `root/file` that is exactly `text`. */

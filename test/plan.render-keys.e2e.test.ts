@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { run } from "../scripts/run.js";
 import { fixtureRepos } from "./support/fixture-repo.js";
-import { commit, edit, git, pinToday } from "./support/suite.js";
+import { commit, edit, git, pinToday, renderedOnMain } from "./support/suite.js";
 
 const fixture = fixtureRepos("idp-plan-keys");
 pinToday("2026-11-25");
@@ -11,11 +11,7 @@ const PROD_KEY = "manifests/prod/web/.render-key";
 
 /** The minimal fixture rendered and committed on main, with a branch `change` checked out. */
 async function repository(): Promise<string> {
-  const root = fixture();
-  const rendered = await run(["render", "--root", root]);
-  expect(rendered.exitCode, rendered.stdout).toBe(0);
-  git(root, "init", "-q", "-b", "main");
-  commit(root, "init");
+  const root = await renderedOnMain(fixture());
   git(root, "checkout", "-q", "-b", "change");
   return root;
 }

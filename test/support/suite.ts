@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 /**
  * Pins IDP_TODAY (freeze windows, exception expiry) for the suite that calls
@@ -71,5 +71,16 @@ export function examplesOnChangeBranch(
   git(root, "init", "-q", "-b", "main");
   commit(root, "base");
   git(root, "checkout", "-q", "-b", "change");
+  return root;
+}
+
+/** Renders the repository at `root` and commits it on a fresh `main`; returns `root`. */
+export async function renderedOnMain(root: string): Promise<string> {
+  // Imported here: most suites that use this module never run the command line.
+  const { run } = await import("../../scripts/run.js");
+  const rendered = await run(["render", "--root", root]);
+  expect(rendered.exitCode, rendered.stdout).toBe(0);
+  git(root, "init", "-q", "-b", "main");
+  commit(root, "init");
   return root;
 }

@@ -5,7 +5,7 @@ import { type CostChange, compareCosts } from "../cost/cost-delta.js";
 import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
 import type { Resolution } from "../model/resolve.js";
-import { compileSchemas } from "../model/schema.js";
+import { compileSchemas, type SchemaValidators } from "../model/schema.js";
 import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 import { PolicyThread } from "../policy/policy-threads.js";
@@ -104,31 +104,32 @@ async function plan(
   ]);
   reading.catch(() => undefined);
   const baseOnly = options.rules === "base-only";
-  // The head is validated with its own schemas whatever the change (it is `own`): do it while
-  // git walks the working tree in processes of its own, once they have started.
-  // Base-only never compiles the head's schemas: they are the pull request's content.
-  await new Promise((resolve) => setImmediate(resolve));
-  const ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
-  const validatedOwn = ownValidators ? validateRepository(root, ownValidators) : undefined;
+  // The base is exported as soon as git has listed what changed, by processes of their own
+  // while this thread validates the head (in a large repository, for longer than git takes).
+  const exporting = reading.then(([files]) => exportBase(git, baseSha, files, baseOnly));
+  exporting.catch(() => undefined);
+  let ownValidators: SchemaValidators | undefined;
+  let validatedOwn: ValidatedRepository | undefined;
+  try {
+    // The head is validated with its own schemas whatever the change (it is `own`): do it while
+    // git walks the working tree in processes of its own, once they have started.
+    // Base-only never compiles the head's schemas: they are the pull request's content.
+    await new Promise((resolve) => setImmediate(resolve));
+    ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
+    validatedOwn = ownValidators ? validateRepository(root, ownValidators) : undefined;
+  } catch (caught) {
+    // The export went ahead: its folder, once made, is removed all the same.
+    void exporting.then(
+      (made) => made.remove(),
+      () => undefined,
+    );
+    throw caught;
+  }
   const [files, headSha, workingTree] = await reading;
+  let tree = await exporting;
   const policiesChanged = files.some((f) => f.startsWith("policies/"));
   const schemasChanged = files.some((f) => f.startsWith("schemas/"));
   const rulesChanged = policiesChanged || schemasChanged;
-  const wholeBase = async (): Promise<BaseTree> => ({
-    ...(await git.exportTree(baseSha, BASE_FOLDERS)),
-    whole: true,
-  });
-  let tree: BaseTree = rulesChanged
-    ? await wholeBase()
-    : {
-        ...(await git.exportPaths(baseSha, [
-          ...AUTHORITY_FOLDERS,
-          // Base-only: the base's schemas judge even when the head's are the same bytes.
-          ...(baseOnly ? ["schemas"] : []),
-          ...files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")),
-        ])),
-        whole: false,
-      };
   try {
     // The base's schemas judge; they are the head's own unless the change edits them.
     const judgingValidators =
@@ -142,7 +143,7 @@ async function plan(
     if (!base) {
       if (!tree.whole) {
         tree.remove();
-        tree = await wholeBase();
+        tree = await wholeBase(git, baseSha);
       }
       base = validateRepository(tree.path, judgingValidators);
     }
@@ -265,6 +266,30 @@ async function plan(
   } finally {
     tree.remove();
   }
+}
+
+/** The files of `files`' base (at `baseSha`) a plan reads: all of the base when the change edits its rules. */
+async function exportBase(
+  git: GitRepository,
+  baseSha: string,
+  files: readonly string[],
+  baseOnly: boolean,
+): Promise<BaseTree> {
+  if (files.some((f) => f.startsWith("policies/") || f.startsWith("schemas/")))
+    return wholeBase(git, baseSha);
+  return {
+    ...(await git.exportPaths(baseSha, [
+      ...AUTHORITY_FOLDERS,
+      // Base-only: the base's schemas judge even when the head's are the same bytes.
+      ...(baseOnly ? ["schemas"] : []),
+      ...files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")),
+    ])),
+    whole: false,
+  };
+}
+
+async function wholeBase(git: GitRepository, baseSha: string): Promise<BaseTree> {
+  return { ...(await git.exportTree(baseSha, BASE_FOLDERS)), whole: true };
 }
 
 /**

@@ -32,15 +32,22 @@ export interface RenderKeys {
  * change to the chart code changes every key.
  *
  * Keys are sha256 hex digests, the same in every process: they are
- * committed in the render index.
+ * committed in the render index. `standIns` (plan only, whose keys are
+ * compared within one process and never kept) gives services a digest of
+ * their settings without reading them: a service object on both sides of a
+ * plan is equal to itself.
  */
-export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
+export function renderKeys(
+  side: ResolvedSide,
+  version = "",
+  standIns?: ReadonlyMap<ResolvedService, string>,
+): RenderKeys {
   const teams = hash(JSON.stringify(side.teams));
   const services = new Map<string, Map<string, string>>();
   const platform = new Map<string, string>();
   for (const environment of side.environments) {
     const members = side.services.filter((s) => s.environment === environment.name);
-    const own = new Map(members.map((s) => [s.name, settingsDigest(s)]));
+    const own = new Map(members.map((s) => [s.name, standIns?.get(s) ?? settingsDigest(s)]));
     const byName = new Map(members.map((s) => [s.name, s]));
     const seen = (name: string) => {
       const neighbour = byName.get(name);

@@ -26,6 +26,9 @@ export interface PolicyFinding extends RawFinding {
 /** The decision evaluated: `{"deny": [...], "warn": [...]}`, both sets in one pass over the input. */
 export const ENTRYPOINT = "platform/main/findings";
 
+/** The smallest page an operating system maps (4 KiB): touching one byte of each maps them all. */
+const PAGE_BYTES = 4096;
+
 /** Wasm memory pages (64 KiB each): start small, allow up to 1 GiB for very large repositories. */
 const MEMORY = { initial: 64, maximum: 16384 };
 
@@ -85,6 +88,19 @@ export class PolicyEngine {
       );
     }
     return new PolicyEngine(policy);
+  }
+
+  /**
+   * Writes to every page of the policy's memory once, so the operating
+   * system maps them now rather than page by page during the first
+   * evaluation (150-190 ms of a first evaluation of 1,000 services instead
+   * of 45-70 for the next ones; touching took 75-90 ms). For a thread with
+   * time to spare before its first input: it moves that cost, it does not save it.
+   */
+  touchMemory(): void {
+    const bytes = new Uint8Array(this.#policy.mem.buffer);
+    // A read would map the shared zero page, which the first write copies again: write.
+    for (let at = 0; at < bytes.length; at += PAGE_BYTES) bytes[at] = bytes[at] ?? 0;
   }
 
   /**

@@ -57,6 +57,8 @@ if (parentPort) {
       if (message.type === "start") {
         engine = PolicyEngine.load(message.wasm, BUNDLE_WASM, message.memory);
         take = new JobQueue(message.queue).take();
+        // The first input is still being built, on the main thread: map the evaluation's memory meanwhile.
+        engine.touchMemory();
       } else {
         inputs.set(message.index, message.bytes);
       }

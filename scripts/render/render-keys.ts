@@ -33,9 +33,9 @@ export interface RenderKeys {
  *
  * Keys are sha256 hex digests, the same in every process: they are
  * committed in the render index. `standIns` (plan only, whose keys are
- * compared within one process and never kept) gives services a digest of
- * their settings without reading them: a service object on both sides of a
- * plan is equal to itself.
+ * compared within one process and never kept) gives services a digest
+ * without reading them, for their own settings and as a neighbour: a service
+ * object on both sides of a plan is equal to itself.
  */
 export function renderKeys(
   side: ResolvedSide,
@@ -51,7 +51,7 @@ export function renderKeys(
     const byName = new Map(members.map((s) => [s.name, s]));
     const seen = (name: string) => {
       const neighbour = byName.get(name);
-      return neighbour ? neighbourDigest(neighbour) : "";
+      return neighbour ? (standIns?.get(neighbour) ?? neighbourDigest(neighbour)) : "";
     };
     const callers = new Map<string, string[]>();
     for (const service of members) {

@@ -65,8 +65,8 @@ export class GitRepository {
     return this.#do(`list the files changed since ${commit}`, async () => {
       // Both walk the working tree: side by side, not one after the other.
       const [changed, untracked] = await Promise.all([
-        this.#git.raw(["diff", "--name-only", "--no-renames", commit, "--", "."]),
-        this.#git.raw(["ls-files", "--others", "--exclude-standard"]),
+        this.#raw(["diff", "--name-only", "--no-renames", commit, "--", "."]),
+        this.#raw(["ls-files", "--others", "--exclude-standard"]),
       ]);
       const files = `${changed}\n${untracked}`
         .split("\n")
@@ -104,7 +104,7 @@ export class GitRepository {
    */
   async hasUncommittedChanges(paths: readonly string[]): Promise<boolean> {
     return this.#do("read the status of the working tree", async () => {
-      const status = await this.#git.raw(["status", "--porcelain", "--untracked-files=all", "--", ...paths]);
+      const status = await this.#raw(["status", "--porcelain", "--untracked-files=all", "--", ...paths]);
       return status.trim() !== "";
     });
   }
@@ -141,27 +141,28 @@ export class GitRepository {
 
   /** The commit HEAD points at (the head of the change under review). */
   async headCommit(): Promise<string> {
-    return this.#do("read the HEAD commit", async () => (await this.#git.raw(["rev-parse", "HEAD"])).trim());
+    return this.#do("read the HEAD commit", async () => (await this.#raw(["rev-parse", "HEAD"])).trim());
+  }
+
+  /** The files of `ref` under `paths` (files or folders), relative to the root. */
+  async listFiles(ref: string, paths: readonly string[]): Promise<string[]> {
+    return this.#do(`list the files of ${ref}`, async () =>
+      (await this.#raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]))
+        .split("\0")
+        .filter(Boolean),
+    );
   }
 
   /**
-   * Writes the files of `ref` at `paths` (files or folders; those that do not
-   * exist in `ref` are skipped) into a fresh temporary folder, like exportTree
-   * but for a few files: what a change touched, without the rest of the tree.
+   * Writes `files` of `ref` (as listFiles gives them) into a fresh temporary
+   * folder, like exportTree but for a few files: what a change touched,
+   * without the rest of the tree.
    */
-  async exportPaths(ref: string, paths: readonly string[]): Promise<{ path: string; remove: () => void }> {
+  async exportFiles(ref: string, files: readonly string[]): Promise<{ path: string; remove: () => void }> {
     const path = mkdtempSync(join(tmpdir(), "idp-base-"));
     const remove = () => rmSync(path, { recursive: true, force: true });
     try {
-      const present =
-        paths.length === 0
-          ? []
-          : await this.#do(`list the files of ${ref}`, async () =>
-              (await this.#git.raw(["ls-tree", "-r", "--name-only", "-z", ref, "--", ...paths]))
-                .split("\0")
-                .filter(Boolean),
-            );
-      await this.#unpack(ref, present, path);
+      await this.#unpack(ref, files, path);
       return { path, remove };
     } catch (caught) {
       remove();
@@ -181,6 +182,22 @@ export class GitRepository {
     );
     await this.#do(`unpack ${ref}`, () => run("tar", ["-xf", archive, "-C", folder]));
     rmSync(archive);
+  }
+
+  /**
+   * git's stdout, from a process of its own: its answer is read on the first
+   * turn of the event loop after it exits (simple-git's queue takes more), so
+   * `idp plan` gets it while it validates, where it pauses between stages.
+   * A failure's message is git's own first line of stderr.
+   */
+  async #raw(args: readonly string[]): Promise<string> {
+    try {
+      return (await run("git", args, { cwd: this.#root, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    } catch (cause) {
+      const stderr = (cause as { stderr?: unknown }).stderr;
+      const said = typeof stderr === "string" ? stderr.trim() : "";
+      throw said === "" ? cause : new Error(said, { cause });
+    }
   }
 
   async #do<T>(

@@ -3,7 +3,7 @@ import { ToolError } from "../errors.js";
 import { type Diagnostic, error, sortDiagnostics } from "../report/diagnostic.js";
 import type { LoadedDocument } from "./document.js";
 import type { Kind } from "./kinds.js";
-import { loadRepository } from "./load.js";
+import { type LoadedRepository, loadRepository } from "./load.js";
 import { readSchemas } from "./read-schemas.js";
 import { type Resolution, resolveRepository } from "./resolve.js";
 import { checkDocument, compileSchemas, type SchemaValidators } from "./schema.js";
@@ -29,13 +29,57 @@ export interface ValidatedRepository extends Resolution {
  * does not also make every service of that team "unknown".
  */
 export function validateRepository(root: string, validators?: SchemaValidators): ValidatedRepository {
+  const loaded = loadStage(root, validators);
+  return resolveStage(checkStage(loaded));
+}
+
+/**
+ * validateRepository with `pause` awaited between its stages (load, schema,
+ * resolve): `idp plan` lets git's processes, started before, be read and the
+ * next ones started while it validates a large repository, instead of after.
+ */
+export async function validateRepositoryPausing(
+  root: string,
+  validators: SchemaValidators,
+  pause: () => Promise<unknown>,
+): Promise<ValidatedRepository> {
+  const loaded = loadStage(root, validators);
+  await pause();
+  const checked = checkStage(loaded);
+  await pause();
+  return resolveStage(checked);
+}
+
+interface Loaded {
+  compiled: SchemaValidators;
+  loaded: LoadedRepository;
+}
+
+interface Checked extends Loaded {
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+  environments: CheckedKind;
+  teams: CheckedKind;
+  services: CheckedKind;
+}
+
+interface CheckedKind {
+  valid: LoadedDocument[];
+  broken: string[];
+  invalid: { document: LoadedDocument; invalid: string[] }[];
+}
+
+function loadStage(root: string, validators: SchemaValidators | undefined): Loaded {
   if (!isDirectory(root))
     throw new ToolError(`the root ${root} is not a folder; pass --root with the repository's path`);
   const compiled = validators ?? compileSchemas(readSchemas(root));
-  const loaded = loadRepository(root);
+  return { compiled, loaded: loadRepository(root) };
+}
+
+function checkStage({ compiled, loaded }: Loaded): Checked {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const sources = new Map<string, string>();
-  const check = (kind: Kind, documents: readonly LoadedDocument[]) => {
+  const check = (kind: Kind, documents: readonly LoadedDocument[]): CheckedKind => {
     const valid: LoadedDocument[] = [];
     const broken: string[] = [];
     const invalid: { document: LoadedDocument; invalid: string[] }[] = [];
@@ -62,6 +106,11 @@ export function validateRepository(root: string, validators?: SchemaValidators):
     else if (file.startsWith("teams/")) teams.broken.push(name);
     else environments.broken.push(name);
   }
+  return { compiled, loaded, diagnostics, sources, environments, teams, services };
+}
+
+function resolveStage(checked: Checked): ValidatedRepository {
+  const { compiled, loaded, diagnostics, sources, environments, teams, services } = checked;
   if (loaded.environments.length === 0 && !diagnostics.some((d) => d.file.startsWith("environments/"))) {
     diagnostics.push(
       error(

@@ -6,7 +6,11 @@ import { GitRepository } from "../git/repository.js";
 import { readSchemas } from "../model/read-schemas.js";
 import type { Resolution } from "../model/resolve.js";
 import { compileSchemas, type SchemaValidators } from "../model/schema.js";
-import { type ValidatedRepository, validateRepository } from "../model/validate-repository.js";
+import {
+  type ValidatedRepository,
+  validateRepository,
+  validateRepositoryPausing,
+} from "../model/validate-repository.js";
 import type { ChangeContext } from "../policy/input.js";
 import { PolicyThread } from "../policy/policy-threads.js";
 import { readPortalSetting } from "../policy/portal-url.js";
@@ -101,12 +105,14 @@ async function plan(
     git.changedFiles(baseSha),
     git.headCommit(),
     git.hasUncommittedChanges(BASE_FOLDERS),
+    // What the base has, so that exporting the changed files of it is one step once they are known.
+    git.listFiles(baseSha, BASE_FOLDERS),
   ]);
   reading.catch(() => undefined);
   const baseOnly = options.rules === "base-only";
   // The base is exported as soon as git has listed what changed, by processes of their own
   // while this thread validates the head (in a large repository, for longer than git takes).
-  const exporting = reading.then(([files]) => exportBase(git, baseSha, files, baseOnly));
+  const exporting = reading.then(([files, , , listed]) => exportBase(git, baseSha, files, listed, baseOnly));
   exporting.catch(() => undefined);
   let ownValidators: SchemaValidators | undefined;
   let validatedOwn: ValidatedRepository | undefined;
@@ -116,7 +122,14 @@ async function plan(
     // Base-only never compiles the head's schemas: they are the pull request's content.
     await new Promise((resolve) => setImmediate(resolve));
     ownValidators = baseOnly ? undefined : compileSchemas(readSchemas(root));
-    validatedOwn = ownValidators ? validateRepository(root, ownValidators) : undefined;
+    // Paused between its stages, so that git's answers are read, and the export started, meanwhile.
+    validatedOwn = ownValidators
+      ? await validateRepositoryPausing(
+          root,
+          ownValidators,
+          () => new Promise((resolve) => setImmediate(resolve)),
+        )
+      : undefined;
   } catch (caught) {
     // The export went ahead: its folder, once made, is removed all the same.
     void exporting.then(
@@ -273,19 +286,16 @@ async function exportBase(
   git: GitRepository,
   baseSha: string,
   files: readonly string[],
+  listed: readonly string[],
   baseOnly: boolean,
 ): Promise<BaseTree> {
   if (files.some((f) => f.startsWith("policies/") || f.startsWith("schemas/")))
     return wholeBase(git, baseSha);
-  return {
-    ...(await git.exportPaths(baseSha, [
-      ...AUTHORITY_FOLDERS,
-      // Base-only: the base's schemas judge even when the head's are the same bytes.
-      ...(baseOnly ? ["schemas"] : []),
-      ...files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")),
-    ])),
-    whole: false,
-  };
+  // Base-only: the base's schemas judge even when the head's are the same bytes.
+  const folders = [...AUTHORITY_FOLDERS, ...(baseOnly ? ["schemas"] : [])].map((folder) => `${folder}/`);
+  const changed = new Set(files.filter((f) => kindOfFile(f) !== undefined && !f.startsWith("teams/")));
+  const wanted = listed.filter((f) => changed.has(f) || folders.some((folder) => f.startsWith(folder)));
+  return { ...(await git.exportFiles(baseSha, wanted)), whole: false };
 }
 
 async function wholeBase(git: GitRepository, baseSha: string): Promise<BaseTree> {

@@ -39,7 +39,22 @@ export interface NameClaim {
  * service has variables or secrets today, so adding one later never turns a
  * valid repository into a broken one.
  */
-export function serviceNameClaims(service: ResolvedService): NameClaim[] {
+export function serviceNameClaims(service: ResolvedService): readonly NameClaim[] {
+  let claims = claimsOf.get(service);
+  if (!claims) {
+    claims = nameClaims(service);
+    claimsOf.set(service, claims);
+  }
+  return claims;
+}
+
+/**
+ * Once per service object: `idp plan` resolves the base with the head's
+ * unchanged services, and checks both sides' names.
+ */
+const claimsOf = new WeakMap<ResolvedService, readonly NameClaim[]>();
+
+function nameClaims(service: ResolvedService): NameClaim[] {
   const named: Origin = { file: service.file, path: ["metadata", "name"] };
   const claims: NameClaim[] = [
     {

@@ -6,9 +6,10 @@ import type { PolicyInput } from "./input.js";
  * (see policy-threads.ts), without a copy per thread.
  */
 export function sharedInput(input: PolicyInput): SharedArrayBuffer {
-  const bytes = new TextEncoder().encode(JSON.stringify(input));
-  const shared = new SharedArrayBuffer(bytes.byteLength);
-  new Uint8Array(shared).set(bytes);
+  const text = JSON.stringify(input);
+  // Encoded straight into the shared memory: no second copy of a large repository's megabytes.
+  const shared = new SharedArrayBuffer(Buffer.byteLength(text, "utf8"));
+  new TextEncoder().encodeInto(text, new Uint8Array(shared));
   return shared;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type CheckedRepository, withPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
@@ -27,12 +27,25 @@ import {
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { acquireRenderLock } from "../render/write/lock.js";
 import {
+  commitStagedTree,
+  discardStagedTree,
+  openStagedTree,
+  type StagedTree,
+} from "../render/write/staged.js";
+import {
   type FileContent,
   manifestsDirName,
   materialContent,
+  readTree,
   recoverInterruptedWrite,
 } from "../render/write/tree.js";
-import { CHECK_LOCK_WAIT_MS, manifestsReadme, writeManifests } from "../render/write.js";
+import {
+  CHECK_LOCK_WAIT_MS,
+  manifestsReadme,
+  README_FILE,
+  type WriteResult,
+  writeManifests,
+} from "../render/write.js";
 import { type Diagnostic, hasErrors } from "../report/diagnostic.js";
 import { formatDriftReport } from "../report/drift.js";
 import { formatReport } from "../report/emit.js";
@@ -75,40 +88,67 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   // Objects are verified only as rendered: --verify renders everything.
   const incremental = options.full !== true && !options.verify;
   const withKeyFiles = incremental && hasKeyFiles(options.root);
-  if (!withKeyFiles || options.check) return render(options, incremental, withKeyFiles, false);
+  if (options.check) return render(options, incremental, withKeyFiles, false, undefined);
+  // A first render (no manifests/ yet) writes each file as it is rendered, into a
+  // staged tree that must be made under the render lock (write/staged.ts).
+  const first = !withKeyFiles && !options.verify && !pathExists(join(options.root, manifestsDirName));
+  if (!withKeyFiles && !first) return render(options, incremental, withKeyFiles, false, undefined);
   // A render that will likely write a few files takes the render lock now
   // rather than before writing: the tree and the spare tree are then listed
   // (on another thread) only once, and are still what was listed when it writes.
   const release = acquireRenderLock(options.root);
   try {
     recoverInterruptedWrite(options.root);
-    return await render(options, incremental, withKeyFiles, true);
+    const staging: Staging | undefined =
+      first && !pathExists(join(options.root, manifestsDirName)) ? {} : undefined;
+    try {
+      return await render(options, incremental, withKeyFiles, true, staging);
+    } finally {
+      // Refused or failed: the staged tree goes, once no thread writes into it any more.
+      if (staging?.tree) {
+        await staging.stop?.();
+        discardStagedTree(staging.tree);
+      }
+    }
   } finally {
     release();
   }
 }
 
-/** renderCommand, `locked` when the caller holds the render lock (and recovered an interrupted write). */
+/** A first render's staged tree (write/staged.ts), until it is committed, and how to stop the threads writing into it. */
+interface Staging {
+  tree?: StagedTree;
+  stop?: () => Promise<void>;
+}
+
+/**
+ * renderCommand, `locked` when the caller holds the render lock (and
+ * recovered an interrupted write), with `staging` when, under it, there is
+ * no `manifests/`: the rendering threads then write the new tree as they
+ * render, and the caller removes it unless it was committed.
+ */
 async function render(
   options: RenderOptions,
   incremental: boolean,
   withKeyFiles: boolean,
   locked: boolean,
+  staging: Staging | undefined,
 ): Promise<CommandResult> {
   // The committed manifests and key files are read and hashed on another
   // core while this thread validates (most of what trusting them costs):
   // with --check the whole tree under the render lock, the snapshot the
   // check compares with; under the lock held here, the whole tree and the spare.
-  const reading = incremental
-    ? startReadingCommittedTree(
-        options.root,
-        options.check
-          ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } }
-          : locked
-            ? { whole: { spare: true } }
-            : {},
-      )
-    : undefined;
+  const reading =
+    incremental && !staging
+      ? startReadingCommittedTree(
+          options.root,
+          options.check
+            ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } }
+            : locked
+              ? { whole: { spare: true } }
+              : {},
+        )
+      : undefined;
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here. Not when key files
   // are likely to spare most of the rendering (startRender starts them if not).
@@ -131,9 +171,16 @@ async function render(
       ? await readRenderIndex(options, keyed.keys, read)
       : new Map();
   const reuse = trustedFiles(options.root, keyed.keys, index, read);
+  if (staging && !hasErrors(checked.diagnostics))
+    staging.tree = openStagedTree(
+      options.root,
+      checked.environments.map((environment) => environment.name),
+    );
+  const stage = staging?.tree && { tree: staging.tree, keys: keyed.keys };
   const rendering = hasErrors(checked.diagnostics)
     ? undefined
-    : startRender(checked, { withObjects: options.verify, workers, reuse });
+    : startRender(checked, { withObjects: options.verify, workers, reuse, ...(stage ? { stage } : {}) });
+  if (staging && rendering) staging.stop = () => rendering.cancel();
   const validated: CheckedRepository = hasErrors(checked.diagnostics)
     ? checked
     : withPolicies(options.root, checked);
@@ -173,20 +220,29 @@ async function render(
     };
   }
   const texts = new Map<string, FileContent>(
-    [...tree.files].map(([path, file]) => [path, fileContent(file)]),
+    stage ? [] : [...tree.files].map(([path, file]) => [path, fileContent(file)]),
   );
-  for (const [path, text] of keyFileTexts(tree.files, keyed, reuse, index)) texts.set(path, text);
-  const written = await writeManifests(options.root, texts, {
-    check: options.check,
-    allowEmpty: options.allowEmpty,
-    environments: tree.environments,
-    readDrift: options.check,
-    readBefore: unchangedSinceRead(read, texts),
-    ...(committed.listing && options.check ? { snapshot: { listing: committed.listing, files: read } } : {}),
-    ...(committed.listing && locked
-      ? { locked: { listing: committed.listing, ...(committed.spare ? { spare: committed.spare } : {}) } }
-      : {}),
-  });
+  if (!stage) for (const [path, text] of keyFileTexts(tree.files, keyed, reuse, index)) texts.set(path, text);
+  const written = stage
+    ? commitStaged(options.root, stage.tree, tree, keyed.keys, staging)
+    : writeManifests(options.root, texts, {
+        check: options.check,
+        allowEmpty: options.allowEmpty,
+        environments: tree.environments,
+        readDrift: options.check,
+        readBefore: unchangedSinceRead(read, texts),
+        ...(committed.listing && options.check
+          ? { snapshot: { listing: committed.listing, files: read } }
+          : {}),
+        ...(locked
+          ? {
+              locked: {
+                listing: committed.listing ?? readTree(options.root),
+                ...(committed.spare ? { spare: committed.spare } : {}),
+              },
+            }
+          : {}),
+      });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
   const drifted = options.check
@@ -248,11 +304,36 @@ async function render(
   return { exitCode: failed ? 1 : 0, stdout: formatReport(shown, options.format, validated.sources) };
 }
 
+/**
+ * Commits the staged tree the rendering threads wrote (`tree`'s files, and
+ * beside each with a key in `keys` its key file), with manifests/README.md:
+ * what writeManifests reports for a tree written where nothing was.
+ */
+function commitStaged(
+  root: string,
+  staged: StagedTree,
+  tree: RenderedTree,
+  keys: ReadonlyMap<string, string>,
+  staging: Staging | undefined,
+): WriteResult {
+  commitStagedTree(root, staged, new Map([[README_FILE, manifestsReadme]]));
+  if (staging) staging.tree = undefined;
+  const paths = [README_FILE];
+  for (const path of tree.files.keys()) paths.push(path, ...(keys.has(path) ? [keyFileOf(path)] : []));
+  return {
+    added: paths.map((path) => `${manifestsDirName}/${path}`).sort(),
+    changed: [],
+    removed: [],
+    unchanged: 0,
+    diagnostics: [],
+  };
+}
+
 /** The text a render writes, by path relative to the root (`manifests/README.md` and the key files included). */
 function freshText(texts: ReadonlyMap<string, FileContent>): (file: string) => string | undefined {
   return (file) => {
     const path = file.slice(`${manifestsDirName}/`.length);
-    if (path === "README.md") return manifestsReadme;
+    if (path === README_FILE) return manifestsReadme;
     const content = texts.get(path);
     if (content === undefined) return undefined;
     const material = materialContent(content);
@@ -268,6 +349,16 @@ function freshText(texts: ReadonlyMap<string, FileContent>): (file: string) => s
  */
 function earlyWorkers(options: RenderOptions): RenderWorkers {
   return RenderWorkers.start(options.check ? 0 : 1);
+}
+
+/** Whether anything (a folder, a file, a link, even a broken one) is at `path`. */
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */

@@ -148,3 +148,87 @@ describe("composePlain", () => {
     expect(document?.locate(["b", "c"])).toStrictEqual({ line: 3, column: 6 });
   });
 });
+
+/** Every path into `value`, each also with a missing child and a missing index, to locate. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const paths = [prefix, [...prefix, "missing"], [...prefix, 7]];
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) paths.push(...pathsOf(item, [...prefix, i]));
+  } else if (value !== null && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  return paths;
+}
+
+/** The contract of locate: wherever the fast path read a file, it points where the exact path points. */
+function locatesAlike(text: string, topLevel: TopLevel = "mapping"): number {
+  const document = parseYamlDocument("x.yaml", text, { topLevel }).document;
+  const reference = parseYamlExact("x.yaml", text, { topLevel }).document;
+  if (fast(text, topLevel) === undefined || !document || !reference) return 0;
+  let compared = 0;
+  for (const route of pathsOf(reference.value)) {
+    for (const at of ["value", "key"] as const) {
+      expect(document.locate(route, at), `${JSON.stringify(text)} ${route.join("/")} ${at}`).toStrictEqual(
+        reference.locate(route, at),
+      );
+      compared++;
+    }
+  }
+  return compared;
+}
+
+describe("locate on the fast path", () => {
+  it("points where the exact path points, for every path of every example file", () => {
+    let compared = 0;
+    for (const file of EXAMPLES) {
+      const topLevel = path.basename(file) === "exceptions.yaml" ? "sequence" : "mapping";
+      compared += locatesAlike(readFileSync(file, "utf8"), topLevel);
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    [
+      "scalars of every style",
+      "a: plain\nb: 'single'\nc: \"double\"\nd: |\n  block\ne: >-\n  folded\nf:\ng: ~\n",
+    ],
+    ["keys of every style", "'q': 1\n\"d\": 2\n8080: 3\ntrue: 4\n1.50: 5\n"],
+    ["lists", "a:\n  - x\n  - 'y'\n  - {k: v}\n  - [1, 2]\n  -\n  - - nested\nb: [p, 'q', {r: s}]\n"],
+    ["flow mappings", "a: {x: 1, y: [1, 2, {z: null}], 'q': \"r\"}\nb: []\nc: {}\n"],
+    ["folded plain scalars", "a: first\n  second\n\n  third\nb: [one two,\n  three]\n"],
+    ["comments and CRLF", "# head\r\na: 1 # trailing\r\nb:\r\n  - x # c\r\n  -   y\r\n"],
+    ["explicit document markers", "---\na: 1\n...\n"],
+    ["complex keys", "? a\n: 1\n? b\n:\n"],
+    ["non-ASCII text", "a: héllo wörld\nb:\n  c: 日本 語\n  d: '𝒳'\n"],
+  ])("points where the exact path points on %s", (_name, text) => {
+    expect(locatesAlike(text)).toBeGreaterThan(0);
+  });
+
+  it("points where the exact path points on mutated example files", () => {
+    const samples = EXAMPLES.map((file) => readFileSync(file, "utf8")).filter(
+      (text) => !text.trimStart().startsWith("-"),
+    );
+    const significant = "-?:,[]{}#'\" \t\n\r.~|>0123456789x".split("");
+    const edit = fc.record({
+      at: fc.nat(),
+      remove: fc.nat({ max: 3 }),
+      insert: fc.string({ unit: fc.constantFrom(...significant), maxLength: 3 }),
+    });
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        fc.nat({ max: samples.length - 1 }),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        (i, edits) => {
+          let text = samples[i] ?? "";
+          for (const { at, remove, insert } of edits) {
+            const position = at % (text.length + 1);
+            text = text.slice(0, position) + insert + text.slice(position + remove);
+          }
+          compared += locatesAlike(text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(compared).toBeGreaterThan(10_000);
+  });
+});

@@ -10,6 +10,7 @@ import type { KubeObject } from "./kube-object.js";
 import {
   fileFromBytes,
   fileFromCommitted,
+  fileFromStaged,
   type RenderedFile,
   type RenderedTree,
   type RenderInput,
@@ -19,6 +20,7 @@ import {
 import { inputFor } from "./render-subset.js";
 import type { RenderWorkerData, RenderWorkerResult } from "./render-worker.js";
 import { bytesAt } from "./utf8-chunks.js";
+import { type StagedTree, writeStagedFile } from "./write/staged.js";
 import type { CommittedContent } from "./write/tree.js";
 
 /** Below this many files, starting a worker (it loads cdk8s again) costs more than it saves. */
@@ -53,6 +55,14 @@ export interface ParallelOptions {
    * @default none: workers are started here when the tree is large enough
    */
   workers?: RenderWorkers;
+  /**
+   * Write each file, as it is rendered, into this staged tree, with its key
+   * file (its key from `keys`, by path under `manifests/`), in the thread
+   * that rendered it: a first render's writing then overlaps its rendering
+   * (see write/staged.ts). The tree's files are then read from there.
+   * @default none: the rendered texts are returned and written later
+   */
+  stage?: { tree: StagedTree; keys: ReadonlyMap<string, string> };
 }
 
 /**
@@ -109,8 +119,8 @@ function estimateFiles(root: string): number {
 export interface RenderInProgress {
   /** Renders here too until no job is left, waits for the workers, and assembles the tree in output order. */
   finish(): Promise<RenderedTree>;
-  /** Stops the workers: their output is not wanted (an earlier stage failed). */
-  cancel(): void;
+  /** Stops the workers (their output is not wanted: an earlier stage failed); resolves once they stopped writing. */
+  cancel(): Promise<void>;
 }
 
 /**
@@ -150,8 +160,15 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
     teams: sentInput.teams,
     services: sentInput.services.map((service) => ({ ...service, origins: new Map() })),
   };
+  const stage = options.stage;
   const running = workers.map((worker) =>
-    runWorker(worker, { input: data, queue: queue.sharing, withObjects, only: sent?.only ?? only }),
+    runWorker(worker, {
+      input: data,
+      queue: queue.sharing,
+      withObjects,
+      only: sent?.only ?? only,
+      ...(stage ? { stage: { tree: stage.tree, keys: stage.keys } } : {}),
+    }),
   );
   // A worker's job indexes are into renderJobs(data): those of `jobs` they are.
   const jobIndex = (index: number) => (sent ? (sent.jobIndex[index] ?? -1) : index);
@@ -170,17 +187,27 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
         const { renderJob } = await import("./render-repository.js");
         for (const position of queue.take()) {
           const index = only[position] as number;
-          const file = renderJob(jobs[index] as RenderJob);
+          const job = jobs[index] as RenderJob;
+          const file = renderJob(job);
+          if (stage) {
+            writeStagedFile(stage.tree, job.path, file.text, stage.keys.get(job.path));
+            rendered.set(index, fileFromStaged(stage.tree, job.path, withObjects ? file.objects : []));
+          }
           // Objects kept until the end survive into the old generation, which
           // makes every garbage collection on the way dearer: keep them only when wanted.
-          rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
+          else rendered.set(index, withObjects ? file : { text: file.text, objects: [] });
         }
       }
       for (const result of await Promise.all(running.map((w) => w.result))) {
         result.indexes.map(jobIndex).forEach((index, i) => {
-          const place = result.places[i];
-          if (!place) throw new ToolError(`a render worker sent no bytes for ${jobs[index]?.path}`);
           const objects = (result.objects?.[i] ?? []) as KubeObject[];
+          const job = jobs[index];
+          if (stage && job) {
+            rendered.set(index, fileFromStaged(stage.tree, job.path, objects));
+            return;
+          }
+          const place = result.places[i];
+          if (!place) throw new ToolError(`a render worker sent no bytes for ${job?.path}`);
           rendered.set(index, fileFromBytes(bytesAt(result.buffers, place), objects));
         });
       }
@@ -192,8 +219,8 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       });
       return { files, environments: input.environments.map((e) => e.name) };
     },
-    cancel() {
-      for (const { worker } of running) void worker.terminate();
+    async cancel() {
+      await Promise.all(running.map(({ worker }) => worker.terminate()));
     },
   };
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import type { RenderContext } from "./context.js";
 import type { KubeObject } from "./kube-object.js";
+import type { StagedTree } from "./write/staged.js";
 import type { CommittedContent } from "./write/tree.js";
 
 /** The folder under `manifests/<env>/` that holds an environment's own objects. */
@@ -17,6 +20,8 @@ export interface RenderedFile {
   readonly bytes?: Uint8Array;
   /** The committed file, when it was trusted rather than rendered (it is kept as is). */
   readonly committed?: CommittedContent;
+  /** True when the thread that rendered it wrote it, and its key file, into a staged tree. */
+  readonly staged?: true;
 }
 
 /** What to write for `file`: the committed file, its bytes when it has them, else its text. */
@@ -46,6 +51,23 @@ export function fileFromBytes(bytes: Uint8Array, objects: KubeObject[]): Rendere
     bytes,
     get text() {
       text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      return text;
+    },
+  };
+}
+
+/**
+ * A file a thread wrote into a staged tree as it rendered it (see
+ * write/staged.ts): its text is read from there when first asked for, so
+ * only before the tree is committed or discarded.
+ */
+export function fileFromStaged(staged: StagedTree, path: string, objects: KubeObject[]): RenderedFile {
+  let text: string | undefined;
+  return {
+    objects,
+    staged: true,
+    get text() {
+      text ??= readFileSync(join(staged.dir, path), "utf8");
       return text;
     },
   };

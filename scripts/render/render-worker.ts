@@ -3,6 +3,7 @@ import { JobQueue, type SharedJobQueue } from "./job-queue.js";
 import { type RenderInput, renderJobs } from "./render-jobs.js";
 import { renderJob } from "./render-repository.js";
 import { Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
+import { type StagedTree, writeStagedFile } from "./write/staged.js";
 
 /** The work the main thread hands a render worker, in its one message. */
 export interface RenderWorkerData {
@@ -12,12 +13,15 @@ export interface RenderWorkerData {
   withObjects: boolean;
   /** The positions in renderJobs(input) to render: the queue hands out positions in this list. */
   only: number[];
+  /** Write each file into this staged tree with its key file instead of sending its bytes (ParallelOptions.stage). */
+  stage?: { tree: StagedTree; keys: ReadonlyMap<string, string> };
 }
 
 /**
  * What a render worker sends back, or the failure: per job it took, its
  * index and where its text's UTF-8 bytes are in `buffers`, which are
- * transferred, not copied (see Utf8Chunks).
+ * transferred, not copied (see Utf8Chunks); with `stage`, no bytes (the
+ * worker wrote them).
  */
 export type RenderWorkerResult =
   | { ok: true; indexes: number[]; places: Utf8Place[]; buffers: ArrayBuffer[]; objects?: unknown[][] }
@@ -35,7 +39,7 @@ if (parentPort) {
   });
 }
 
-function render({ input, queue, withObjects, only }: RenderWorkerData): RenderWorkerResult {
+function render({ input, queue, withObjects, only, stage }: RenderWorkerData): RenderWorkerResult {
   try {
     const jobs = renderJobs(input);
     const indexes: number[] = [];
@@ -48,7 +52,8 @@ function render({ input, queue, withObjects, only }: RenderWorkerData): RenderWo
       if (!job) throw new Error(`no render job ${index}`);
       const file = renderJob(job);
       indexes.push(index);
-      places.push(chunks.add(file.text));
+      if (stage) writeStagedFile(stage.tree, job.path, file.text, stage.keys.get(job.path));
+      else places.push(chunks.add(file.text));
       if (withObjects) objects.push(file.objects);
     }
     return { ok: true, indexes, places, buffers: chunks.buffers, ...(withObjects ? { objects } : {}) };

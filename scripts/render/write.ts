@@ -3,6 +3,7 @@ import { ToolError } from "../errors.js";
 import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
 import { readCommittedBytes } from "./committed-tree.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
+import { checkPath } from "./write/paths.js";
 import {
   type EntryKind,
   type FileContent,
@@ -120,7 +121,8 @@ folder is stale.
 quotas, the GitOps controller's applications).
 `;
 
-const readmePath = "README.md";
+/** `manifests/README.md`, relative to `manifests/`. */
+export const README_FILE = "README.md";
 
 /** How long `render --check` waits for a render holding the lock (a render of 5,000 services takes seconds). */
 export const CHECK_LOCK_WAIT_MS = 60_000;
@@ -262,26 +264,8 @@ function checkFiles(
     if (folders.has(path))
       throw new ToolError(`cannot write manifests/${path}: it is also a folder of other files`);
   }
-  wanted.set(readmePath, manifestsReadme);
+  wanted.set(README_FILE, manifestsReadme);
   return wanted;
-}
-
-/**
- * A path relative to `manifests/`: at least `<environment>/<file>`, forward
- * slashes, no empty, `.` or `..` segment, not absolute, no backslash or NUL.
- */
-function checkPath(path: string): void {
-  const segments = path.split("/");
-  const bad =
-    segments.length < 2 ||
-    path.includes("\\") ||
-    path.includes("\0") ||
-    segments.some((segment) => segment === "" || segment === "." || segment === "..");
-  if (bad) {
-    throw new ToolError(
-      `refusing to write ${JSON.stringify(path)} under manifests/: a path must be relative, use "/", and have no empty, "." or ".." segments`,
-    );
-  }
 }
 
 function compareWithDisk(

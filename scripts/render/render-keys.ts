@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as oneShotHash } from "node:crypto";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
 import { settingsFingerprint } from "../model/settings-fingerprint.js";
 import { MANIFEST_FILE, PLATFORM_FOLDER } from "./render-jobs.js";
@@ -38,9 +38,15 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
   const teams = hash(JSON.stringify(side.teams));
   const services = new Map<string, Map<string, string>>();
   const platform = new Map<string, string>();
+  // Grouped once: filtering every service per environment measured as dear as the keys.
+  const byEnvironment = new Map<string, ResolvedService[]>();
+  for (const service of side.services) {
+    const list = byEnvironment.get(service.environment);
+    if (list) list.push(service);
+    else byEnvironment.set(service.environment, [service]);
+  }
   for (const environment of side.environments) {
-    const members = side.services.filter((s) => s.environment === environment.name);
-    const own = new Map(members.map((s) => [s.name, settingsDigest(s)]));
+    const members = byEnvironment.get(environment.name) ?? [];
     const byName = new Map(members.map((s) => [s.name, s]));
     const seen = (name: string) => {
       const neighbour = byName.get(name);
@@ -58,14 +64,10 @@ export function renderKeys(side: ResolvedSide, version = ""): RenderKeys {
     const keys = new Map<string, string>();
     for (const service of members) {
       // Names are part of each line: a caller renamed changes the key even with equal settings.
-      const around = [
-        ...(callers.get(service.name) ?? []).map((caller) => `<${caller}:${seen(caller)}`),
-        ...service.calls.map((called) => `>${called}:${seen(called)}`),
-      ];
-      keys.set(
-        service.name,
-        serviceKey(service, ["service", version, settings, own.get(service.name), ...around]),
-      );
+      let material = `service\n${version}\n${settings}\n${settingsDigest(service)}`;
+      for (const caller of callers.get(service.name) ?? []) material += `\n<${caller}:${seen(caller)}`;
+      for (const called of service.calls) material += `\n>${called}:${seen(called)}`;
+      keys.set(service.name, serviceKey(service, material));
     }
     services.set(environment.name, keys);
     const listing = members.map((s) => [s.name, s.team, s.namespace, s.file]);
@@ -90,18 +92,16 @@ export function keysByPath(keys: RenderKeys): Map<string, string> {
 }
 
 /**
- * Digests of distinct settings fingerprints, by fingerprint: equal settings
- * (most of a plan's base and head) are hashed once per process, not once
- * per side and per service that reads them.
+ * The digest of a service's settings, once per service object: a plan keys
+ * the base and the head, which share every unchanged service.
  */
-const digests = new Map<string, string>();
+const settingsDigests = new WeakMap<ResolvedService, string>();
 
 function settingsDigest(service: ResolvedService): string {
-  const settings = settingsFingerprint(service);
-  let digest = digests.get(settings);
+  let digest = settingsDigests.get(service);
   if (digest === undefined) {
-    digest = hash(settings);
-    digests.set(settings, digest);
+    digest = hash(settingsFingerprint(service));
+    settingsDigests.set(service, digest);
   }
   return digest;
 }
@@ -123,13 +123,12 @@ function neighbourDigest(service: ResolvedService): string {
 }
 
 /**
- * The key of what a service's render reads (`material`, one line each),
+ * The key of what a service's render reads (`text`, one line each),
  * hashed once per service object for equal material: a plan keys the base
  * and the head, which share every unchanged service, environment and
  * neighbour.
  */
-function serviceKey(service: ResolvedService, material: readonly unknown[]): string {
-  const text = material.join("\n");
+function serviceKey(service: ResolvedService, text: string): string {
   const known = serviceKeys.get(service);
   if (known?.text === text) return known.key;
   const key = hash(text);
@@ -145,6 +144,7 @@ const serviceKeys = new WeakMap<ResolvedService, { text: string; key: string }>(
  */
 const neighbourDigests = new WeakMap<ResolvedService, string>();
 
+/** sha256 hex of `text`, in one call: a Hash object per key cost more than hashing a short text. */
 function hash(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return oneShotHash("sha256", text, "hex");
 }

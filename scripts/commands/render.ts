@@ -118,13 +118,13 @@ async function render(
     workers.close();
     reading?.cancel();
   }
-  const keyed = keyFiles(
-    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
-    options.renderVersion,
-  );
   // Files read to decide what to render: those still as read need not be read again to compare.
   const committed: CommittedTree =
     reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
+  const keyed = keyFiles(
+    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
+    options.renderVersion ?? committed.renderVersion,
+  );
   const read = committed.files;
   const index =
     incremental && !hasErrors(checked.diagnostics)
@@ -181,7 +181,8 @@ async function render(
     allowEmpty: options.allowEmpty,
     environments: tree.environments,
     readDrift: options.check,
-    readBefore: unchangedSinceRead(read, texts),
+    // A check compares with the snapshot read under the lock instead.
+    ...(options.check ? {} : { readBefore: unchangedSinceRead(read, texts) }),
     ...(committed.listing && options.check ? { snapshot: { listing: committed.listing, files: read } } : {}),
     ...(committed.listing && locked
       ? { locked: { listing: committed.listing, ...(committed.spare ? { spare: committed.spare } : {}) } }

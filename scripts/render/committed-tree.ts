@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
+import { DigestCache } from "./digest-cache.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
 import { acquireRenderLock } from "./write/lock.js";
@@ -46,6 +47,8 @@ export interface CommittedTree {
   listing?: Map<string, EntryKind>;
   /** With `whole.spare`: what `.manifests.spare` holds, when it is a real folder. */
   spare?: TreeWalk;
+  /** renderVersion(), when the reader worked it out (a worker does, sparing the main thread). */
+  renderVersion?: string;
 }
 
 /** How to read the committed tree. */
@@ -77,13 +80,14 @@ export function readCommittedTree(
   root: string,
   options: ReadCommittedOptions = {},
   space: ByteSpace = ownBuffers(),
+  cache: DigestCache = DigestCache.none(),
 ): CommittedTree {
   const top = join(root, manifestsDirName);
   const files: CommittedFiles = new Map();
   const add = (path: string, listed = false) => {
-    const read = path.endsWith(`/${MANIFEST_FILE}`)
-      ? hashRegularFile(join(top, path))
-      : readRegularFile(join(top, path), space);
+    const manifest = path.endsWith(`/${MANIFEST_FILE}`);
+    const read =
+      recalled(cache, top, path, manifest, space) ?? readAndRemember(cache, top, path, manifest, space);
     // Listed as a regular file under the lock, it must be read: the check compares with it.
     if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
     if (read) files.set(path, read);
@@ -111,6 +115,49 @@ export function readCommittedTree(
 }
 
 export { sha256 } from "./write/tree.js";
+
+/**
+ * The file at `path` as `cache` remembers it (see digest-cache.ts), when it
+ * is a regular file with the identity it had then: its digest for a
+ * manifest, else its bytes (copied into `space`); undefined otherwise.
+ */
+function recalled(
+  cache: DigestCache,
+  top: string,
+  path: string,
+  manifest: boolean,
+  space: ByteSpace,
+): CommittedFile | undefined {
+  if (!cache.knows(path)) return undefined;
+  let identity: FileIdentity;
+  try {
+    const stat = lstatSync(join(top, path));
+    if (!stat.isFile()) return undefined;
+    identity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+  } catch {
+    return undefined;
+  }
+  const held = cache.recall(path, identity);
+  if (held === undefined) return undefined;
+  if (manifest) return held.sha256 === undefined ? undefined : { sha256: held.sha256, identity };
+  if (held.bytes === undefined) return undefined;
+  const region = space.reserve(held.bytes.length);
+  region.set(held.bytes);
+  return { bytes: space.keep(held.bytes.length), identity };
+}
+
+/** The file at `path` read (a manifest hashed), and what it held remembered in `cache`. */
+function readAndRemember(
+  cache: DigestCache,
+  top: string,
+  path: string,
+  manifest: boolean,
+  space: ByteSpace,
+): CommittedFile | undefined {
+  const read = manifest ? hashRegularFile(join(top, path)) : readRegularFile(join(top, path), space);
+  if (read) cache.remember(path, read.identity, read);
+  return read;
+}
 
 /** The names of the real folders (not links) in `dir`; none when it cannot be listed. */
 function folders(dir: string): string[] {

@@ -1,6 +1,6 @@
 import { hash as oneShotHash } from "node:crypto";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
-import { settingsFingerprint } from "../model/settings-fingerprint.js";
+import { settingsText } from "../model/settings-fingerprint.js";
 import { MANIFEST_FILE, PLATFORM_FOLDER } from "./render-jobs.js";
 
 /** The resolved repository, as much of it as deciding what to render needs. */
@@ -100,7 +100,7 @@ const settingsDigests = new WeakMap<ResolvedService, string>();
 function settingsDigest(service: ResolvedService): string {
   let digest = settingsDigests.get(service);
   if (digest === undefined) {
-    digest = hash(settingsFingerprint(service));
+    digest = hash(settingsText(service));
     settingsDigests.set(service, digest);
   }
   return digest;

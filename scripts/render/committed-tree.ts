@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
-import { DigestCache } from "./digest-cache.js";
+import { DigestCache, type FolderEntries } from "./digest-cache.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
-import { acquireRenderLock } from "./write/lock.js";
+import { acquireRenderLock, messageOf } from "./write/lock.js";
 import {
   type EntryKind,
   type FileIdentity,
@@ -15,7 +15,6 @@ import {
   sha256,
   spareDirName,
   type TreeWalk,
-  walkTree,
 } from "./write/tree.js";
 
 /**
@@ -96,11 +95,11 @@ export function readCommittedTree(
   if (whole) {
     const release = whole.lockWaitMs === undefined ? () => {} : acquireRenderLock(root, whole.lockWaitMs);
     try {
-      const listing = readTree(root);
+      const listing = listCommittedTree(root, cache);
       for (const [path, kind] of listing) if (kind === "file") add(path, true);
       const spare = join(root, spareDirName);
       return whole.spare && isRealFolder(spare)
-        ? { files, listing, spare: walkTree(spare) }
+        ? { files, listing, spare: walkRemembered(spare, cache) }
         : { files, listing };
     } finally {
       release();
@@ -115,6 +114,58 @@ export function readCommittedTree(
 }
 
 export { sha256 } from "./write/tree.js";
+
+/**
+ * readTree's listing of `manifests/`, each folder's entries recalled from
+ * `cache` while the folder has the identity it had when listed (3,000
+ * service folders listed cost more than reading their key files).
+ */
+function listCommittedTree(root: string, cache: DigestCache): Map<string, EntryKind> {
+  // Missing, or not a real folder: readTree says what it makes of that.
+  if (!isRealFolder(join(root, manifestsDirName))) return readTree(root);
+  const listing = new Map<string, EntryKind>();
+  try {
+    const { entries } = walkRemembered(join(root, manifestsDirName), cache);
+    for (const [path, isFile] of entries) listing.set(path, isFile ? "file" : "other");
+  } catch (error) {
+    throw new ToolError(`could not read ${manifestsDirName}/: ${messageOf(error)}`, { cause: error });
+  }
+  return listing;
+}
+
+/** walkTree of `top`, each folder's entries recalled from `cache` while unchanged (see listCommittedTree). */
+function walkRemembered(top: string, cache: DigestCache): TreeWalk {
+  const entries = new Map<string, boolean>();
+  const folders = new Set<string>();
+  const visit = (dir: string, prefix: string): void => {
+    for (const [name, kind] of folderEntries(dir, cache)) {
+      const path = prefix + name;
+      if (kind === "folder") {
+        folders.add(path);
+        visit(join(dir, name), `${path}/`);
+      } else {
+        entries.set(path, kind === "file");
+      }
+    }
+  };
+  visit(top, "");
+  return { entries, folders };
+}
+
+/** The entries of the folder `dir`: as `cache` remembers them while it is unchanged, else listed (and remembered). */
+function folderEntries(dir: string, cache: DigestCache): FolderEntries {
+  // Looked at before it is listed: a change after this moves its times, and the listing is not recalled again.
+  const { ino, size, mtimeMs, ctimeMs } = lstatSync(dir);
+  const identity = { ino, size, mtimeMs, ctimeMs };
+  const known = cache.recallFolder(identity);
+  if (known) return known;
+  const entries: FolderEntries = readdirSync(dir, { withFileTypes: true }).map((entry) => [
+    entry.name,
+    entry.isDirectory() ? "folder" : entry.isFile() ? "file" : "other",
+  ]);
+  cache.rememberFolder(identity, entries);
+  return entries;
+}
 
 /**
  * The file at `path` as `cache` remembers it (see digest-cache.ts), when it

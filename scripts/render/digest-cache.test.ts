@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -13,8 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryFolders } from "../../test/support/suite.js";
-import { readCommittedTree } from "./committed-tree.js";
+import { type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
 import { DigestCache } from "./digest-cache.js";
+import { walkTree } from "./write/tree.js";
 
 const temps = temporaryFolders();
 const digest = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -35,9 +37,9 @@ function repository(): { root: string; env: NodeJS.ProcessEnv } {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 /** Reads the tree through the repository's cache and saves it, as a render's reader does. */
-function readThroughCache(root: string, env: NodeJS.ProcessEnv) {
+function readThroughCache(root: string, env: NodeJS.ProcessEnv, options: ReadCommittedOptions = {}) {
   const cache = DigestCache.open(root, env);
-  const tree = readCommittedTree(root, {}, undefined, cache);
+  const tree = readCommittedTree(root, options, undefined, cache);
   cache.save();
   return tree;
 }
@@ -65,6 +67,58 @@ describe("DigestCache", () => {
     const tree = readThroughCache(root, env);
     expect(tree.files.get(MANIFEST)?.sha256).toBe(digest("kind: Service\nname: b\n"));
     expect(Buffer.from(tree.files.get(KEY_FILE)?.bytes ?? []).toString()).toBe("key k\n");
+  });
+
+  it("lists a folder again once an entry is added, even with the folder's mtime set back", async () => {
+    const { root, env } = repository();
+    temps.push(env.IDP_CACHE_DIR as string);
+    const folder = join(root, "manifests", "dev", "cart");
+    const longAgo = new Date("2025-01-01T00:00:00Z");
+    utimesSync(folder, longAgo, longAgo);
+    await settle();
+    const first = readThroughCache(root, env, { whole: {} });
+    expect([...(first.listing?.keys() ?? [])].sort()).toEqual([KEY_FILE, MANIFEST]);
+    const before = lstatSync(folder);
+    expect(
+      DigestCache.open(root, env).recallFolder({
+        ino: before.ino,
+        size: before.size,
+        mtimeMs: before.mtimeMs,
+        ctimeMs: before.ctimeMs,
+      }),
+    ).toEqual([
+      [".render-key", "file"],
+      ["manifest.yaml", "file"],
+    ]);
+
+    writeFileSync(join(folder, "extra.yaml"), "kind: ConfigMap\n");
+    symlinkSync("/etc/hostname", join(folder, "link.yaml"));
+    utimesSync(folder, longAgo, longAgo);
+    expect(lstatSync(folder).mtimeMs).toBe(before.mtimeMs);
+    const second = readThroughCache(root, env, { whole: {} });
+    expect(second.listing).toEqual(
+      new Map([
+        [KEY_FILE, "file"],
+        ["dev/cart/extra.yaml", "file"],
+        ["dev/cart/link.yaml", "other"],
+        [MANIFEST, "file"],
+      ]),
+    );
+  });
+
+  it("lists the spare tree from the cache as walkTree does", async () => {
+    const { root, env } = repository();
+    temps.push(env.IDP_CACHE_DIR as string);
+    const spare = join(root, ".manifests.spare");
+    mkdirSync(join(spare, "dev", "cart"), { recursive: true });
+    writeFileSync(join(spare, "dev", "cart", "manifest.yaml"), "old\n");
+    symlinkSync("/etc/hostname", join(spare, "dev", "link.yaml"));
+    mkdirSync(join(spare, "prod"));
+    await settle();
+    for (const round of ["listed", "recalled"]) {
+      const tree = readThroughCache(root, env, { whole: { spare: true } });
+      expect(tree.spare, round).toEqual(walkTree(spare));
+    }
   });
 
   it("does not remember a file written just before the read (git's racy case)", () => {

@@ -21,6 +21,15 @@ export type Remembered = { sha256: string; bytes?: undefined } | { bytes: Uint8A
 /** One entry of the cache file: the identity the file had when read, and what it held. */
 type Entry = [ino: number, size: number, mtimeMs: number, ctimeMs: number, held: string];
 
+/** What a folder holds: each entry's name and kind. */
+export type FolderEntries = [name: string, kind: FolderEntryKind][];
+
+/** A folder (not a link to one), a regular file, or anything else. */
+export type FolderEntryKind = "folder" | "file" | "other";
+
+/** A folder's listing as remembered: the identity it had when listed, and its entries. */
+type Listing = [ino: number, mtimeMs: number, ctimeMs: number, entries: FolderEntries];
+
 interface CacheFile {
   format: typeof FORMAT;
   /** The repository's real path and the device of its `manifests/`: a cache of another tree is not used. */
@@ -28,9 +37,11 @@ interface CacheFile {
   dev: number;
   /** Paths under `manifests/` with their entries. */
   files: [path: string, ...entry: Entry][];
+  /** Folders' listings, by inode: the same folder is listed under `manifests/` and, later, as the spare tree. */
+  folders: Listing[];
 }
 
-const FORMAT = "idp-committed-digests-1";
+const FORMAT = "idp-committed-digests-2";
 
 /** Cache files kept per user: one per repository rendered or checked lately. */
 const KEPT_FILES = 16;
@@ -65,6 +76,8 @@ export class DigestCache {
   readonly #startedAt: number;
   readonly #known: ReadonlyMap<string, Entry>;
   readonly #read = new Map<string, Entry>();
+  readonly #knownFolders: ReadonlyMap<number, Listing>;
+  readonly #listed = new Map<number, Listing>();
   /** Whether anything was remembered that the cache did not hold already. */
   #learned = false;
 
@@ -72,19 +85,20 @@ export class DigestCache {
     file: string | undefined,
     root: string,
     dev: number,
-    known: ReadonlyMap<string, Entry>,
+    { files, folders }: Remembrance = { files: new Map(), folders: new Map() },
   ) {
     // Before any file is looked at: a write after this moment changes a file's ctime to at least this.
     this.#startedAt = Date.now();
     this.#file = file;
     this.#root = root;
     this.#dev = dev;
-    this.#known = known;
+    this.#known = files;
+    this.#knownFolders = folders;
   }
 
   /** A cache that remembers nothing and saves nothing. */
   static none(): DigestCache {
-    return new DigestCache(undefined, "", -1, new Map());
+    return new DigestCache(undefined, "", -1);
   }
 
   /** The cache of the repository at `root`, as last saved; empty when there is none. */
@@ -125,9 +139,7 @@ export class DigestCache {
 
   /** Remembers what `path` held when it had `identity`: only when the file is old enough not to be racy. */
   remember(path: string, identity: FileIdentity, held: Remembered): void {
-    if (this.#file === undefined) return;
-    const margin = racyMarginMs(identity);
-    if (identity.mtimeMs >= this.#startedAt - margin || identity.ctimeMs >= this.#startedAt - margin) return;
+    if (this.#file === undefined || this.#racy(identity)) return;
     this.#learned = true;
     this.#read.set(path, [
       identity.ino,
@@ -141,6 +153,31 @@ export class DigestCache {
   }
 
   /**
+   * The entries of the folder that has identity `now` (from lstat), when it
+   * still has the identity it had when listed; undefined otherwise. Adding,
+   * removing or renaming an entry changes a folder's modification and change
+   * times (git's untracked cache relies on the same).
+   */
+  recallFolder(now: FileIdentity): FolderEntries | undefined {
+    const listing = this.#knownFolders.get(now.ino);
+    if (listing === undefined || listing[1] !== now.mtimeMs || listing[2] !== now.ctimeMs) return undefined;
+    this.#listed.set(now.ino, listing);
+    return listing[3];
+  }
+
+  /** Remembers the entries of the folder listed with `identity`: only when it is old enough not to be racy. */
+  rememberFolder(identity: FileIdentity, entries: FolderEntries): void {
+    if (this.#file === undefined || this.#racy(identity)) return;
+    this.#learned = true;
+    this.#listed.set(identity.ino, [identity.ino, identity.mtimeMs, identity.ctimeMs, entries]);
+  }
+
+  #racy(identity: FileIdentity): boolean {
+    const margin = racyMarginMs(identity);
+    return identity.mtimeMs >= this.#startedAt - margin || identity.ctimeMs >= this.#startedAt - margin;
+  }
+
+  /**
    * Saves what this read found (recalled or remembered), replacing the file
    * atomically; a failure only loses the cache. Keeps the most recent cache
    * files of the folder, removing older ones.
@@ -148,7 +185,11 @@ export class DigestCache {
   save(): void {
     const file = this.#file;
     if (file === undefined) return;
-    if (!this.#learned && this.#read.size === this.#known.size) {
+    if (
+      !this.#learned &&
+      this.#read.size === this.#known.size &&
+      this.#listed.size === this.#knownFolders.size
+    ) {
       // Every file recalled, nothing new: the file on disk says it all; it is only marked recent.
       try {
         const now = new Date();
@@ -159,7 +200,8 @@ export class DigestCache {
       return;
     }
     const files = [...this.#read].map(([path, entry]): CacheFile["files"][number] => [path, ...entry]);
-    const content: CacheFile = { format: FORMAT, root: this.#root, dev: this.#dev, files };
+    const folders = [...this.#listed.values()];
+    const content: CacheFile = { format: FORMAT, root: this.#root, dev: this.#dev, files, folders };
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       writeFileSync(temporary, JSON.stringify(content), { mode: 0o600 });
@@ -214,23 +256,57 @@ function ownedPrivately(stat: { uid: number; mode: number }): boolean {
 }
 
 /** The entries of the cache file when it is one of ours for this tree; none otherwise. */
-function loadEntries(file: string, root: string, dev: number): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
+/** What a cache file remembers. */
+interface Remembrance {
+  files: Map<string, Entry>;
+  folders: Map<number, Listing>;
+}
+
+function loadEntries(file: string, root: string, dev: number): Remembrance {
+  const files = new Map<string, Entry>();
+  const folders = new Map<number, Listing>();
   try {
     const stat = lstatSync(file);
-    if (!stat.isFile() || !ownedPrivately(stat)) return entries;
+    if (!stat.isFile() || !ownedPrivately(stat)) return { files, folders };
     const content = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFile>;
-    if (content.format !== FORMAT || content.root !== root || content.dev !== dev) return entries;
-    if (!Array.isArray(content.files)) return entries;
+    if (content.format !== FORMAT || content.root !== root || content.dev !== dev) return { files, folders };
+    if (!Array.isArray(content.files) || !Array.isArray(content.folders)) return { files, folders };
     for (const line of content.files as unknown[]) {
       if (!Array.isArray(line) || typeof line[0] !== "string") continue;
       const entry = line.slice(1);
-      if (isEntry(entry)) entries.set(line[0], entry);
+      if (isEntry(entry)) files.set(line[0], entry);
+    }
+    for (const listing of content.folders as unknown[]) {
+      if (isListing(listing)) folders.set(listing[0], listing);
     }
   } catch {
     // Not ours, or not whole: nothing is remembered.
+    files.clear();
+    folders.clear();
   }
-  return entries;
+  return { files, folders };
+}
+
+const KINDS = new Set<unknown>(["folder", "file", "other"]);
+
+function isListing(value: unknown): value is Listing {
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    value.slice(0, 3).every((n) => typeof n === "number") &&
+    Array.isArray(value[3]) &&
+    (value[3] as unknown[]).every(
+      (entry) =>
+        Array.isArray(entry) &&
+        entry.length === 2 &&
+        typeof entry[0] === "string" &&
+        entry[0] !== "" &&
+        !entry[0].includes("/") &&
+        entry[0] !== "." &&
+        entry[0] !== ".." &&
+        KINDS.has(entry[1]),
+    )
+  );
 }
 
 function isEntry(value: unknown[]): value is Entry {

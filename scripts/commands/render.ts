@@ -6,7 +6,7 @@ import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowner
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
-import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
+import { driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
 import {
@@ -190,9 +190,14 @@ async function render(
   });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
-  const drifted = options.check
-    ? describeDrift(written, freshText(texts), new Redactor(validated.policy?.secrets ?? []))
-    : [];
+  const drifted =
+    options.check && written.added.length + written.changed.length + written.removed.length > 0
+      ? (await import("../render/describe-drift.js")).describeDrift(
+          written,
+          freshText(texts),
+          new Redactor(validated.policy?.secrets ?? []),
+        )
+      : [];
   // One finding per drifted manifest: its key file's own would repeat it (a key file alone has one).
   diagnostics.push(...driftDiagnostics(foldKeyFiles(drifted).files));
   const ownersWritten =

@@ -6,7 +6,7 @@ import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowner
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
-import { describeDrift, driftDiagnostics, foldKeyFiles } from "../render/drift.js";
+import { driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
 import {
@@ -158,13 +158,13 @@ async function render(
     workers.close();
     reading?.cancel();
   }
-  const keyed = keyFiles(
-    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
-    options.renderVersion,
-  );
   // Files read to decide what to render: those still as read need not be read again to compare.
   const committed: CommittedTree =
     reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
+  const keyed = keyFiles(
+    hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
+    options.renderVersion ?? committed.renderVersion,
+  );
   const read = committed.files;
   const index =
     incremental && !hasErrors(checked.diagnostics)
@@ -230,7 +230,8 @@ async function render(
         allowEmpty: options.allowEmpty,
         environments: tree.environments,
         readDrift: options.check,
-        readBefore: unchangedSinceRead(read, texts),
+        // A check compares with the snapshot read under the lock instead.
+        ...(options.check ? {} : { readBefore: unchangedSinceRead(read, texts) }),
         ...(committed.listing && options.check
           ? { snapshot: { listing: committed.listing, files: read } }
           : {}),
@@ -245,9 +246,14 @@ async function render(
       });
   diagnostics.push(...written.diagnostics);
   // With --check, each drifted file is a finding with its diff (annotations, tables, fenced diffs).
-  const drifted = options.check
-    ? describeDrift(written, freshText(texts), new Redactor(validated.policy?.secrets ?? []))
-    : [];
+  const drifted =
+    options.check && written.added.length + written.changed.length + written.removed.length > 0
+      ? (await import("../render/describe-drift.js")).describeDrift(
+          written,
+          freshText(texts),
+          new Redactor(validated.policy?.secrets ?? []),
+        )
+      : [];
   // One finding per drifted manifest: its key file's own would repeat it (a key file alone has one).
   diagnostics.push(...driftDiagnostics(foldKeyFiles(drifted).files));
   const ownersWritten =

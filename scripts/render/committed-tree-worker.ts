@@ -1,5 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
+import { DigestCache } from "./digest-cache.js";
+import { renderVersion } from "./render-version.js";
 import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
 import type { EntryKind, FileIdentity } from "./write/tree.js";
 
@@ -20,6 +22,8 @@ export type CommittedTreeWorkerResult =
       files: [path: string, identity: FileIdentity, read: Utf8Place | string][];
       buffers: ArrayBuffer[];
       listing?: [path: string, kind: EntryKind][];
+      /** renderVersion(), worked out here: reading the render code's sources is off the main thread too. */
+      renderVersion: string;
       spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
     }
   | { ok: false; message: string };
@@ -29,12 +33,16 @@ export type CommittedTreeWorkerResult =
 // on another core while the main thread validates and runs policy.
 if (parentPort) {
   const port = parentPort;
-  const result = read(workerData as CommittedTreeWorkerData);
+  const data = workerData as CommittedTreeWorkerData;
+  const cache = DigestCache.open(data.root);
+  const result = read(data, cache);
   port.postMessage(result, result.ok ? result.buffers : []);
   port.close();
+  // After the answer: the main thread need not wait for the cache to be written.
+  if (result.ok) cache.save();
 }
 
-function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
+function read({ root, options }: CommittedTreeWorkerData, cache: DigestCache): CommittedTreeWorkerResult {
   try {
     // Files are read straight into the buffers that are transferred.
     const chunks = new Utf8Chunks();
@@ -49,7 +57,7 @@ function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerRe
       },
     };
     const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
-    const tree = readCommittedTree(root, options, space);
+    const tree = readCommittedTree(root, options, space, cache);
     for (const [path, file] of tree.files) {
       if (file.sha256 !== undefined) {
         files.push([path, file.identity, file.sha256]);
@@ -63,7 +71,7 @@ function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerRe
     const spare = tree.spare
       ? { spare: { entries: [...tree.spare.entries], folders: [...tree.spare.folders] } }
       : {};
-    return { ok: true, files, buffers: chunks.buffers, ...listing, ...spare };
+    return { ok: true, files, buffers: chunks.buffers, ...listing, ...spare, renderVersion: renderVersion() };
   } catch (caught) {
     return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
   }

@@ -155,10 +155,12 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
   // A hand-off renders a few service files: only what they read crosses.
   const sent = handOff ? subsetFor(input, jobs, only) : undefined;
   const sentInput = sent?.input ?? input;
+  // No worker (everything trusted, or a small tree): nothing to copy.
   const data: RenderInput = {
     environments: sentInput.environments,
     teams: sentInput.teams,
-    services: sentInput.services.map((service) => ({ ...service, origins: new Map() })),
+    services:
+      workers.length > 0 ? sentInput.services.map((service) => ({ ...service, origins: new Map() })) : [],
   };
   const stage = options.stage;
   const running = workers.map((worker) =>

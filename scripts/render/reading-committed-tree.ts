@@ -9,6 +9,7 @@ import {
   readCommittedTree,
 } from "./committed-tree.js";
 import type { CommittedTreeWorkerData, CommittedTreeWorkerResult } from "./committed-tree-worker.js";
+import { DigestCache } from "./digest-cache.js";
 import { bytesAt } from "./utf8-chunks.js";
 
 const workerUrl = new URL("./committed-tree-worker.js", import.meta.url);
@@ -34,7 +35,15 @@ export function startReadingCommittedTree(
   options: ReadCommittedOptions = {},
 ): CommittedTreeReading {
   if (!existsSync(fileURLToPath(workerUrl))) {
-    return { result: async () => readCommittedTree(root, options), cancel: () => {} };
+    return {
+      result: async () => {
+        const cache = DigestCache.open(root);
+        const tree = readCommittedTree(root, options, undefined, cache);
+        cache.save();
+        return tree;
+      },
+      cancel: () => {},
+    };
   }
   const data: CommittedTreeWorkerData = { root, options };
   const worker = new Worker(workerUrl, { workerData: data });
@@ -55,9 +64,10 @@ export function startReadingCommittedTree(
             : { bytes: bytesAt(message.buffers, read), identity },
         );
       }
-      const { listing, spare } = message;
+      const { listing, spare, renderVersion } = message;
       resolve({
         files,
+        renderVersion,
         ...(listing ? { listing: new Map(listing) } : {}),
         ...(spare ? { spare: { entries: new Map(spare.entries), folders: new Set(spare.folders) } } : {}),
       });

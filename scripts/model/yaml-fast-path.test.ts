@@ -18,6 +18,31 @@ const EXAMPLES = ["environments", "teams", "services", "policies"].flatMap((fold
 type TopLevel = "mapping" | "sequence";
 
 /** What the fast path gives, with `undefined` for "take the exact path". */
+/**
+ * An example file (one whose top level is a mapping) with one to three small
+ * edits, each removing up to 3 characters and inserting up to 3 of `significant`.
+ */
+function mutatedExample(significant: string): fc.Arbitrary<string> {
+  const samples = EXAMPLES.map((file) => readFileSync(file, "utf8")).filter(
+    (text) => !text.trimStart().startsWith("-"),
+  );
+  const edit = fc.record({
+    at: fc.nat(),
+    remove: fc.nat({ max: 3 }),
+    insert: fc.string({ unit: fc.constantFrom(...significant.split("")), maxLength: 3 }),
+  });
+  return fc
+    .tuple(fc.nat({ max: samples.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }))
+    .map(([i, edits]) => {
+      let text = samples[i] ?? "";
+      for (const { at, remove, insert } of edits) {
+        const position = at % (text.length + 1);
+        text = text.slice(0, position) + insert + text.slice(position + remove);
+      }
+      return text;
+    });
+}
+
 function fast(text: string, topLevel: TopLevel = "mapping"): unknown {
   return composePlain(text, topLevel, MAX_DEPTH);
 }
@@ -102,31 +127,14 @@ describe("composePlain", () => {
   });
 
   it("agrees with the exact path on mutated example files", () => {
-    const samples = EXAMPLES.map((file) => readFileSync(file, "utf8")).filter(
-      (text) => !text.trimStart().startsWith("-"),
-    );
     const significant =
-      "-?:,[]{}#&*!|>'\"%@` \t\n\r\\.~<0123456789exn\u0000\u0007\u001b\u0085\u2028\u00a0\ufeff".split("");
-    const edit = fc.record({
-      at: fc.nat(),
-      remove: fc.nat({ max: 3 }),
-      insert: fc.string({ unit: fc.constantFrom(...significant), maxLength: 3 }),
-    });
+      "-?:,[]{}#&*!|>'\"%@` \t\n\r\\.~<0123456789exn\u0000\u0007\u001b\u0085\u2028\u00a0\ufeff";
     let accepted = 0;
     fc.assert(
-      fc.property(
-        fc.nat({ max: samples.length - 1 }),
-        fc.array(edit, { minLength: 1, maxLength: 3 }),
-        (i, edits) => {
-          let text = samples[i] ?? "";
-          for (const { at, remove, insert } of edits) {
-            const position = at % (text.length + 1);
-            text = text.slice(0, position) + insert + text.slice(position + remove);
-          }
-          if (fast(text) !== undefined) accepted += 1;
-          return agrees(text);
-        },
-      ),
+      fc.property(mutatedExample(significant), (text) => {
+        if (fast(text) !== undefined) accepted += 1;
+        return agrees(text);
+      }),
       { numRuns: 1500 },
     );
     // Most single edits leave a readable file: the comparison must really have run.
@@ -204,29 +212,11 @@ describe("locate on the fast path", () => {
   });
 
   it("points where the exact path points on mutated example files", () => {
-    const samples = EXAMPLES.map((file) => readFileSync(file, "utf8")).filter(
-      (text) => !text.trimStart().startsWith("-"),
-    );
-    const significant = "-?:,[]{}#'\" \t\n\r.~|>0123456789x".split("");
-    const edit = fc.record({
-      at: fc.nat(),
-      remove: fc.nat({ max: 3 }),
-      insert: fc.string({ unit: fc.constantFrom(...significant), maxLength: 3 }),
-    });
     let compared = 0;
     fc.assert(
-      fc.property(
-        fc.nat({ max: samples.length - 1 }),
-        fc.array(edit, { minLength: 1, maxLength: 3 }),
-        (i, edits) => {
-          let text = samples[i] ?? "";
-          for (const { at, remove, insert } of edits) {
-            const position = at % (text.length + 1);
-            text = text.slice(0, position) + insert + text.slice(position + remove);
-          }
-          compared += locatesAlike(text);
-        },
-      ),
+      fc.property(mutatedExample("-?:,[]{}#'\" \t\n\r.~|>0123456789x"), (text) => {
+        compared += locatesAlike(text);
+      }),
       { numRuns: 300 },
     );
     expect(compared).toBeGreaterThan(10_000);

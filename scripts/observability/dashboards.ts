@@ -1,20 +1,21 @@
 import { createHash } from "node:crypto";
-import type { Builder, Dataquery } from "@grafana/grafana-foundation-sdk/cog";
-import { BigValueGraphMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
-import {
-  type Dashboard,
-  DashboardBuilder,
-  DashboardLinkBuilder,
-  DashboardLinkType,
-  DatasourceVariableBuilder,
-  RowBuilder,
-  ThresholdsConfigBuilder,
-  ThresholdsMode,
-} from "@grafana/grafana-foundation-sdk/dashboard";
-import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
-import { PanelBuilder as StatPanelBuilder } from "@grafana/grafana-foundation-sdk/stat";
-import { PanelBuilder as TimeseriesPanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { burnRateAlerts } from "./burn-rates.js";
+import {
+  dashboardLink,
+  datasourceVariable,
+  type GrafanaDashboard,
+  type Panel,
+  PanelGrid,
+  type PrometheusQuery,
+  prometheusQuery,
+  rowPanel,
+  SCHEMA_VERSION,
+  type StatPanel,
+  statPanel,
+  type ThresholdStep,
+  type TimeseriesPanel,
+  timeseriesPanel,
+} from "./grafana-model.js";
 import { podMatcher } from "./kube-series.js";
 import type { ObservedService } from "./model.js";
 import { formatNumber, matcher } from "./promql.js";
@@ -29,8 +30,7 @@ import {
   slowRatioExpr,
 } from "./sli.js";
 
-/** A Grafana dashboard model (classic JSON, the schemaVersion the Foundation SDK targets), ready for JSON.stringify. */
-export type GrafanaDashboard = Dashboard;
+export type { GrafanaDashboard } from "./grafana-model.js";
 
 /** Every query reads the Prometheus the viewer picks in the `datasource` variable. */
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
@@ -56,58 +56,67 @@ class Ids {
   }
 }
 
-function query(expr: string, legend: string, refId: string, instant = false): Builder<Dataquery> {
-  const q = new DataqueryBuilder().expr(expr).legendFormat(legend).refId(refId).datasource(DATASOURCE);
-  return instant ? q.instant() : q.range();
+function query(expr: string, legend: string, refId: string, instant = false): PrometheusQuery {
+  return prometheusQuery(DATASOURCE, expr, legend, refId, instant);
 }
 
 function timeseries(
   ids: Ids,
   title: string,
   unit: string,
-  queries: Builder<Dataquery>[],
+  targets: PrometheusQuery[],
   description: string,
-) {
-  return new TimeseriesPanelBuilder()
-    .id(ids.take())
-    .title(title)
-    .description(description)
-    .datasource(DATASOURCE)
-    .unit(unit)
-    .min(0)
-    .targets(queries)
-    .height(8)
-    .span(8);
+  width = 8,
+): TimeseriesPanel {
+  return timeseriesPanel({
+    id: ids.take(),
+    title,
+    description,
+    datasource: DATASOURCE,
+    unit,
+    min: 0,
+    targets,
+    height: 8,
+    width,
+  });
 }
 
-function stat(ids: Ids, title: string, unit: string, expr: string, steps: Array<[number | null, string]>) {
-  return new StatPanelBuilder()
-    .id(ids.take())
-    .title(title)
-    .datasource(DATASOURCE)
-    .unit(unit)
-    .decimals(3)
-    .graphMode(BigValueGraphMode.None)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
-    .thresholds(
-      new ThresholdsConfigBuilder()
-        .mode(ThresholdsMode.Absolute)
-        .steps(steps.map(([value, color]) => ({ value, color }))),
-    )
-    .withTarget(query(expr, "", "A", true))
-    .height(5)
-    .span(6);
+function stat(
+  ids: Ids,
+  title: string,
+  unit: string,
+  expr: string,
+  steps: Array<[number | null, string]>,
+): StatPanel {
+  return statPanel({
+    id: ids.take(),
+    title,
+    datasource: DATASOURCE,
+    unit,
+    decimals: 3,
+    steps: steps.map(([value, color]): ThresholdStep => ({ value, color })),
+    target: query(expr, "", "A", true),
+    height: 5,
+    width: 6,
+  });
 }
 
-function newDashboard(title: string, uid: string, tags: string[]): DashboardBuilder {
-  return new DashboardBuilder(title)
-    .uid(uid)
-    .tags(tags)
-    .readonly()
-    .timezone("utc")
-    .refresh("1m")
-    .time({ from: "now-6h", to: "now" })
-    .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"));
+function newDashboard(title: string, uid: string, tags: string[], description: string): GrafanaDashboard {
+  return {
+    timezone: "utc",
+    editable: false,
+    graphTooltip: 0,
+    fiscalYearStartMonth: 0,
+    schemaVersion: SCHEMA_VERSION,
+    templating: { list: [datasourceVariable("datasource", "Prometheus", "prometheus")] },
+    annotations: {},
+    title,
+    uid,
+    tags,
+    refresh: "1m",
+    time: { from: "now-6h", to: "now" },
+    description,
+  };
 }
 
 /** The objectives a service has, with its SLI expression over any range and its budget. */
@@ -149,23 +158,23 @@ function slosOf(service: ObservedService, series: SliSeries): Slo[] {
 export function serviceDashboard(service: ObservedService): GrafanaDashboard {
   const ids = new Ids();
   const own = serviceMatchers(service);
-  const builder = newDashboard(
+  const dashboard = newDashboard(
     `${service.name} (${service.environment})`,
     dashboardUid("service", service.environment, service.name),
     ["idp", `team:${service.team}`, `environment:${service.environment}`, `service:${service.name}`],
-  ).description(
     `${service.tier} ${service.type} service of team ${service.team}, namespace ${service.namespace}.`,
   );
+  const grid = new PanelGrid();
 
   if (service.observability.metrics) {
     const series = sliSeries(service);
     const slos = slosOf(service, series);
     if (slos.length > 0) {
-      builder.withRow(new RowBuilder("Service level objectives").id(ids.take()));
-      for (const slo of slos) sloPanels(builder, ids, service, own, slo);
+      grid.addRow(rowPanel(ids.take(), "Service level objectives"));
+      for (const slo of slos) sloPanels(grid, ids, service, own, slo);
     }
-    builder.withRow(new RowBuilder("Requests").id(ids.take()));
-    builder.withPanel(
+    grid.addRow(rowPanel(ids.take(), "Requests"));
+    grid.add(
       timeseries(
         ids,
         "Request rate",
@@ -174,7 +183,7 @@ export function serviceDashboard(service: ObservedService): GrafanaDashboard {
         "Requests per second, all outcomes.",
       ),
     );
-    builder.withPanel(
+    grid.add(
       timeseries(
         ids,
         "Error ratio",
@@ -189,7 +198,7 @@ export function serviceDashboard(service: ObservedService): GrafanaDashboard {
         `p${formatNumber(q * 100)}`,
         refId,
       );
-    builder.withPanel(
+    grid.add(
       timeseries(
         ids,
         "Latency",
@@ -199,43 +208,41 @@ export function serviceDashboard(service: ObservedService): GrafanaDashboard {
       ),
     );
   }
-  saturationPanels(builder, ids, service);
-  return plain(builder.build());
+  saturationPanels(grid, ids, service);
+  return withPanels(dashboard, grid);
 }
 
-function sloPanels(
-  builder: DashboardBuilder,
-  ids: Ids,
-  service: ObservedService,
-  own: string,
-  slo: Slo,
-): void {
+function sloPanels(grid: PanelGrid, ids: Ids, service: ObservedService, own: string, slo: Slo): void {
   const window = service.observability.slo?.window ?? "30d";
   const target = slo.objective / 100;
   const name = slo.kind === "availability" ? "Availability" : "Latency SLI";
-  builder.withPanel(
-    stat(ids, `${name} (${window})`, "percentunit", `1 - (${slo.ratio(window)})`, [
-      [null, "red"],
-      [target, "green"],
-    ]).description(`Objective: ${formatNumber(slo.objective)} % over ${window}.`),
-  );
-  builder.withPanel(
-    stat(
-      ids,
-      `${name}: error budget left`,
-      "percentunit",
-      `1 - (${slo.ratio(window)}) / ${formatNumber(slo.budget)}`,
-      [
+  grid.add(
+    described(
+      stat(ids, `${name} (${window})`, "percentunit", `1 - (${slo.ratio(window)})`, [
         [null, "red"],
-        [0.25, "orange"],
-        [0.5, "green"],
-      ],
-    ).description(
+        [target, "green"],
+      ]),
+      `Objective: ${formatNumber(slo.objective)} % over ${window}.`,
+    ),
+  );
+  grid.add(
+    described(
+      stat(
+        ids,
+        `${name}: error budget left`,
+        "percentunit",
+        `1 - (${slo.ratio(window)}) / ${formatNumber(slo.budget)}`,
+        [
+          [null, "red"],
+          [0.25, "orange"],
+          [0.5, "green"],
+        ],
+      ),
       `Share of the ${window} error budget (${formatNumber(slo.budget * 100)} % of requests) not yet spent.`,
     ),
   );
   const alerts = burnRateAlerts(window).filter((alert) => alert.urgency === "page");
-  builder.withPanel(
+  grid.add(
     timeseries(
       ids,
       `${name}: burn rate`,
@@ -248,16 +255,17 @@ function sloPanels(
         ),
       ),
       "How many times faster than sustainable the error budget burns, over the windows the paging alerts read.",
-    ).span(12),
+      12,
+    ),
   );
 }
 
-function saturationPanels(builder: DashboardBuilder, ids: Ids, service: ObservedService): void {
+function saturationPanels(grid: PanelGrid, ids: Ids, service: ObservedService): void {
   const pods = `${matcher("namespace", service.namespace)},${podMatcher(service)}`;
   const containers = `${pods},container!="",container!="POD"`;
   const resource = (metric: string, name: string) => `sum(${metric}{${pods},resource="${name}"})`;
-  builder.withRow(new RowBuilder("Saturation").id(ids.take()));
-  builder.withPanel(
+  grid.addRow(rowPanel(ids.take(), "Saturation"));
+  grid.add(
     timeseries(
       ids,
       "CPU",
@@ -270,7 +278,7 @@ function saturationPanels(builder: DashboardBuilder, ids: Ids, service: Observed
       "CPU used by all pods (cAdvisor) against their requests and limits (kube-state-metrics).",
     ),
   );
-  builder.withPanel(
+  grid.add(
     timeseries(
       ids,
       "Memory",
@@ -283,7 +291,7 @@ function saturationPanels(builder: DashboardBuilder, ids: Ids, service: Observed
       "Working set of all pods (cAdvisor) against their requests and limits (kube-state-metrics).",
     ),
   );
-  builder.withPanel(
+  grid.add(
     timeseries(
       ids,
       "Container restarts",
@@ -306,93 +314,107 @@ export function teamDashboard(
   services: ObservedService[],
 ): GrafanaDashboard {
   const ids = new Ids();
-  const builder = newDashboard(`Team ${team} (${environment})`, dashboardUid("team", environment, team), [
-    "idp",
-    `team:${team}`,
-    `environment:${environment}`,
-  ]).description(`The services of team ${team} in ${environment}, each linked to its own dashboard.`);
+  const dashboard = newDashboard(
+    `Team ${team} (${environment})`,
+    dashboardUid("team", environment, team),
+    ["idp", `team:${team}`, `environment:${environment}`],
+    `The services of team ${team} in ${environment}, each linked to its own dashboard.`,
+  );
+  const grid = new PanelGrid();
   for (const service of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    builder.withRow(new RowBuilder(service.name).id(ids.take()));
+    grid.addRow(rowPanel(ids.take(), service.name));
     const own = serviceMatchers(service);
-    const link = [
-      { title: `${service.name} dashboard`, url: `/d/${dashboardUid("service", environment, service.name)}` },
-    ];
+    const link = {
+      title: `${service.name} dashboard`,
+      url: `/d/${dashboardUid("service", environment, service.name)}`,
+    };
     const slos = service.observability.metrics ? slosOf(service, sliSeries(service)) : [];
     for (const slo of slos) {
       const window = service.observability.slo?.window ?? "30d";
       const name = slo.kind === "availability" ? "availability" : "latency";
       const fast = burnRateAlerts(window)[0];
-      builder.withPanel(
-        stat(
-          ids,
-          `${name} (${window}) vs ${formatNumber(slo.objective)} %`,
-          "percentunit",
-          `1 - (${slo.ratio(window)})`,
-          [
-            [null, "red"],
-            [slo.objective / 100, "green"],
-          ],
-        ).links(linkBuilders(link)),
+      grid.add(
+        linked(
+          stat(
+            ids,
+            `${name} (${window}) vs ${formatNumber(slo.objective)} %`,
+            "percentunit",
+            `1 - (${slo.ratio(window)})`,
+            [
+              [null, "red"],
+              [slo.objective / 100, "green"],
+            ],
+          ),
+          link,
+        ),
       );
-      builder.withPanel(
-        stat(
-          ids,
-          `${name}: burn rate ${fast?.long ?? "1h"}`,
-          "x",
-          `${ratioRecord(slo.kind, fast?.long ?? "1h")}{${own}} / ${formatNumber(slo.budget)}`,
-          [
-            [null, "green"],
-            [1, "orange"],
-            [fast?.burnRate ?? 14.4, "red"],
-          ],
-        ).links(linkBuilders(link)),
+      grid.add(
+        linked(
+          stat(
+            ids,
+            `${name}: burn rate ${fast?.long ?? "1h"}`,
+            "x",
+            `${ratioRecord(slo.kind, fast?.long ?? "1h")}{${own}} / ${formatNumber(slo.budget)}`,
+            [
+              [null, "green"],
+              [1, "orange"],
+              [fast?.burnRate ?? 14.4, "red"],
+            ],
+          ),
+          link,
+        ),
       );
     }
     if (slos.length === 0 && service.observability.metrics) {
       const series = sliSeries(service);
-      builder.withPanel(
-        stat(ids, "requests/s", "reqps", `sum by (namespace, service) (rate(${series.requests}[5m]))`, [
-          [null, "blue"],
-        ]).links(linkBuilders(link)),
+      grid.add(
+        linked(
+          stat(ids, "requests/s", "reqps", `sum by (namespace, service) (rate(${series.requests}[5m]))`, [
+            [null, "blue"],
+          ]),
+          link,
+        ),
       );
-      builder.withPanel(
-        stat(ids, "error ratio (5m)", "percentunit", errorRatioExpr(series, "5m"), [[null, "green"]]).links(
-          linkBuilders(link),
+      grid.add(
+        linked(
+          stat(ids, "error ratio (5m)", "percentunit", errorRatioExpr(series, "5m"), [[null, "green"]]),
+          link,
         ),
       );
     }
     if (slos.length === 0 && !service.observability.metrics)
-      builder.withPanel(
-        stat(
-          ids,
-          "restarts (1h)",
-          "short",
-          `sum(increase(kube_pod_container_status_restarts_total{${matcher("namespace", service.namespace)},${podMatcher(service)}}[1h]))`,
-          [
-            [null, "green"],
-            [1, "orange"],
-          ],
-        ).links(linkBuilders(link)),
+      grid.add(
+        linked(
+          stat(
+            ids,
+            "restarts (1h)",
+            "short",
+            `sum(increase(kube_pod_container_status_restarts_total{${matcher("namespace", service.namespace)},${podMatcher(service)}}[1h]))`,
+            [
+              [null, "green"],
+              [1, "orange"],
+            ],
+          ),
+          link,
+        ),
       );
   }
-  return plain(builder.build());
+  return withPanels(dashboard, grid);
 }
 
-/**
- * The SDK's queries carry a marker method (_implementsDataqueryVariant) that
- * is not data: removed, so the dashboard is plain JSON data that any
- * serializer and deep equality handle (a JSON round trip would cost more
- * than building the dashboard).
- */
-function plain(dashboard: Dashboard): GrafanaDashboard {
-  for (const panel of (dashboard.panels ?? []) as Array<{ targets?: object[] }>)
-    for (const target of panel.targets ?? [])
-      delete (target as { _implementsDataqueryVariant?: unknown })._implementsDataqueryVariant;
+/** Adds a description to a panel (after its position, where the SDK's builders put it). */
+function described<T extends Panel>(panel: T, description: string): T {
+  panel.description = description;
+  return panel;
+}
+
+/** Adds a link to a panel. */
+function linked<T extends Panel>(panel: T, link: { title: string; url: string }): T {
+  panel.links = [dashboardLink(link.title, link.url)];
+  return panel;
+}
+
+function withPanels(dashboard: GrafanaDashboard, grid: PanelGrid): GrafanaDashboard {
+  if (grid.panels.length > 0) dashboard.panels = grid.panels;
   return dashboard;
-}
-
-function linkBuilders(links: Array<{ title: string; url: string }>): DashboardLinkBuilder[] {
-  return links.map((link) =>
-    new DashboardLinkBuilder(link.title).type(DashboardLinkType.Link).url(link.url).keepTime(true),
-  );
 }

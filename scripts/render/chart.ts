@@ -1,5 +1,5 @@
-import { ApiObject, App, Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { cdk8s } from "./cdk8s.js";
 import type { KubeObject } from "./kube-object.js";
 
 // cdk8s sorts every object's keys as it renders it (about 5% of rendering);
@@ -25,8 +25,8 @@ export function synthChart(
   namespace: string | undefined,
   build: (scope: Construct) => void,
 ): KubeObject[] {
-  const app = new App();
-  const chart = new Chart(app, name, {
+  const app = new cdk8s.App();
+  const chart = new cdk8s.Chart(app, name, {
     disableResourceNameHashes: true,
     ...(namespace ? { namespace } : {}),
   });
@@ -39,7 +39,7 @@ export function synthChart(
     if (construct.node.dependencies.length > 0) {
       throw new Error(`${construct.node.path} declares dependencies, which synthChart does not order by`);
     }
-    if (construct instanceof ApiObject) objects.push(construct.toJson() as KubeObject);
+    if (construct instanceof cdk8s.ApiObject) objects.push(construct.toJson() as KubeObject);
   }
   return objects;
 }

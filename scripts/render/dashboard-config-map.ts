@@ -1,6 +1,7 @@
 import type { ApiObjectMetadata } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
+import type { ConfigMap } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { kplus } from "./cdk8s.js";
 import { withEntry } from "./labels.js";
 
 /** The label Grafana's dashboard sidecar looks for (kube-prometheus-stack's default, `sidecar.dashboards.label`). */
@@ -25,7 +26,7 @@ export function addDashboardConfigMap(
   scope: Construct,
   id: string,
   props: DashboardConfigMapProps,
-): kplus.ConfigMap {
+): ConfigMap {
   return new kplus.ConfigMap(scope, id, {
     metadata: { ...props.metadata, labels: withEntry(props.metadata.labels, GRAFANA_DASHBOARD_LABEL, "1") },
     data: { [props.file]: props.json },

@@ -1,6 +1,7 @@
-import { ApiObject } from "cdk8s";
+import type { ApiObject } from "cdk8s";
 import type * as K8s from "cdk8s-plus-28/lib/imports/k8s.js";
 import type { Construct } from "constructs";
+import { cdk8s } from "./cdk8s.js";
 
 /**
  * Kubernetes JSON as the typed props of cdk8s-plus-28's L1 classes describe
@@ -120,7 +121,7 @@ export function addKubeObject<Kind extends keyof KindProps>(
   kind: Kind,
   props: Json<KindProps[Kind]>,
 ): ApiObject {
-  return new ApiObject(scope, id, { ...KINDS[kind], ...props });
+  return new cdk8s.ApiObject(scope, id, { ...KINDS[kind], ...props });
 }
 
 export type Container = Json<K8s.Container>;
@@ -161,5 +162,5 @@ export function addResource<Typed extends Resource>(
   id: string,
   resource: Typed,
 ): ApiObject {
-  return new ApiObject(scope, id, resource);
+  return new cdk8s.ApiObject(scope, id, resource);
 }

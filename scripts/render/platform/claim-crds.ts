@@ -1,5 +1,5 @@
-import { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
+import { cdk8s } from "../cdk8s.js";
 import type { ClaimDefinition, StructuralSchema } from "./claim-definitions.js";
 
 /** Labels and annotations of the definition objects (cluster-scoped: no namespace). */
@@ -128,7 +128,7 @@ export function addClaimDefinition(scope: Construct, id: string, props: ClaimDef
       },
     },
   }));
-  new ApiObject(scope, `${id}:xrd`, {
+  new cdk8s.ApiObject(scope, `${id}:xrd`, {
     apiVersion: "apiextensions.crossplane.io/v1",
     kind: "CompositeResourceDefinition",
     metadata: metadata(`${d.compositePlural}.${d.group}`),
@@ -151,8 +151,12 @@ export function addClaimDefinition(scope: Construct, id: string, props: ClaimDef
       versions,
     },
   });
-  new ApiObject(scope, `${id}:claim-crd`, crd(d.kind, d.plural, "Namespaced", versionsOf(d, claimSchema)));
-  new ApiObject(
+  new cdk8s.ApiObject(
+    scope,
+    `${id}:claim-crd`,
+    crd(d.kind, d.plural, "Namespaced", versionsOf(d, claimSchema)),
+  );
+  new cdk8s.ApiObject(
     scope,
     `${id}:composite-crd`,
     crd(d.compositeKind, d.compositePlural, "Cluster", versionsOf(d, compositeSchema)),

@@ -1,6 +1,7 @@
-import * as kplus from "cdk8s-plus-28";
+import type { NetworkPolicy } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { DEFAULT_DENY_NAME } from "../../model/object-names.js";
+import { kplus } from "../cdk8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 
 /** The name of the deny-all NetworkPolicy in every team namespace (the model reserves it). */
@@ -17,7 +18,7 @@ export interface DefaultDenyProps extends Omit<ObjectMetaProps, "name"> {
  * both policy types and no rule: nothing goes in or out unless a service's
  * own policy allows it (its callers, the ingress controller, DNS, its calls).
  */
-export function addDefaultDeny(scope: Construct, id: string, props: DefaultDenyProps): kplus.NetworkPolicy {
+export function addDefaultDeny(scope: Construct, id: string, props: DefaultDenyProps): NetworkPolicy {
   return new kplus.NetworkPolicy(scope, id, {
     metadata: objectMeta({ ...props, name: DEFAULT_DENY_NAME }),
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },

@@ -1,8 +1,8 @@
 import type { IKustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization";
 import type { IGitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository";
 import type { ApiObject } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { kplus } from "../cdk8s.js";
 import { addKubeObject, addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 

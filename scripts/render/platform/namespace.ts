@@ -1,5 +1,6 @@
-import * as kplus from "cdk8s-plus-28";
+import type { Namespace } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { kplus } from "../cdk8s.js";
 import type { ObjectMetaProps } from "./object-meta.js";
 
 /** The Pod Security Standard every team namespace enforces. */
@@ -27,7 +28,7 @@ export interface TeamNamespaceProps extends Omit<ObjectMetaProps, "namespace"> {
  * from deleting a namespace, and everything in it, when a team file is
  * removed: the platform team deletes it by hand once it is empty.
  */
-export function addTeamNamespace(scope: Construct, id: string, props: TeamNamespaceProps): kplus.Namespace {
+export function addTeamNamespace(scope: Construct, id: string, props: TeamNamespaceProps): Namespace {
   return new kplus.Namespace(scope, id, {
     metadata: {
       name: props.name,

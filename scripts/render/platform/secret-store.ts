@@ -1,7 +1,7 @@
 import type { ISecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore";
-import * as kplus from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import type { VaultStore } from "../../model/types.generated.js";
+import { kplus } from "../cdk8s.js";
 import { addResource } from "../k8s.js";
 import { type ObjectMetaProps, objectMeta } from "./object-meta.js";
 

@@ -1,5 +1,6 @@
-import { type ApiObject, Duration } from "cdk8s";
+import type { ApiObject, Duration } from "cdk8s";
 import type { Construct } from "constructs";
+import { cdk8s } from "../cdk8s.js";
 import { addKubeObject, type PodTemplateSpec } from "../k8s.js";
 import { type ServiceIdentity, workloadMetadataOf } from "./object-metadata.js";
 
@@ -59,7 +60,7 @@ export function addCronJob(scope: Construct, props: CronJobProps): ApiObject {
   if (restartPolicy !== "Never" && restartPolicy !== "OnFailure") {
     throw new Error(`the CronJob of ${name} needs pods restarting Never or OnFailure, not ${restartPolicy}`);
   }
-  const startingDeadlineSeconds = (props.startingDeadline ?? Duration.minutes(5)).toSeconds();
+  const startingDeadlineSeconds = (props.startingDeadline ?? cdk8s.Duration.minutes(5)).toSeconds();
   if (startingDeadlineSeconds < MIN_STARTING_DEADLINE_SECONDS) {
     throw new Error(
       `the starting deadline of ${name} (${startingDeadlineSeconds} s) is under ${MIN_STARTING_DEADLINE_SECONDS} s`,

@@ -1,7 +1,8 @@
-import { ApiObject } from "cdk8s";
+import type { ApiObject } from "cdk8s";
 import type { Construct } from "constructs";
 import { claimClassOf, volumeOf } from "../../model/dependencies.js";
 import type { ResolvedDependency } from "../../model/resolved.js";
+import { cdk8s } from "../cdk8s.js";
 import { addKubeObject } from "../k8s.js";
 import { dependencyObjectName } from "./environment-variables.js";
 import type { ServiceIdentity } from "./object-metadata.js";
@@ -38,7 +39,7 @@ export function addDependencyClaim(scope: Construct, props: DependencyClaimProps
   }
   const claim = claimClassOf(dependency.class)?.claim;
   if (!claim) throw new Error(`dependency ${dependency.name} has neither a claim nor a volume`);
-  return new ApiObject(scope, `claim-${dependency.name}`, {
+  return new cdk8s.ApiObject(scope, `claim-${dependency.name}`, {
     apiVersion: claim.apiVersion,
     kind: claim.kind,
     metadata: {

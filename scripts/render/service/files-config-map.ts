@@ -1,6 +1,7 @@
-import * as kplus from "cdk8s-plus-28";
+import type { ConfigMap } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import type { File } from "../../model/types.generated.js";
+import { kplus } from "../cdk8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The name suffix of the ConfigMap holding a service's `files`. */
@@ -19,7 +20,7 @@ export function addFilesConfigMap(
   scope: Construct,
   identity: ServiceIdentity,
   files: readonly File[],
-): kplus.ConfigMap {
+): ConfigMap {
   return new kplus.ConfigMap(scope, "files-config-map", {
     metadata: metadataOf(identity, FILES_CONFIG_MAP_SUFFIX),
     data: Object.fromEntries(files.map((file, index) => [fileKey(index), file.content])),

@@ -1,5 +1,6 @@
-import * as kplus from "cdk8s-plus-28";
+import type { Ingress, Service } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { kplus } from "../cdk8s.js";
 import { withEntry } from "../labels.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
@@ -9,7 +10,7 @@ export const CLUSTER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer";
 /** A networking.k8s.io/v1 Ingress for a service's public route. */
 export interface IngressProps {
   identity: ServiceIdentity;
-  service: kplus.Service;
+  service: Service;
   route: { host: string; path: string };
   /** The Service port the route goes to. */
   port: number;
@@ -27,7 +28,7 @@ export interface IngressProps {
 }
 
 /** An Ingress named after the service: one rule, host and path prefix, to the routed Service port. */
-export function addIngress(scope: Construct, props: IngressProps): kplus.Ingress {
+export function addIngress(scope: Construct, props: IngressProps): Ingress {
   const { identity, route } = props;
   const metadata = metadataOf(identity);
   const tlsSecret = `${identity.service.name}-tls`;

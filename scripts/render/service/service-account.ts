@@ -1,5 +1,6 @@
-import * as kplus from "cdk8s-plus-28";
+import type { ServiceAccount } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { kplus } from "../cdk8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The ServiceAccount a service's pods run as. */
@@ -14,7 +15,7 @@ export interface ServiceAccountProps {
 }
 
 /** A ServiceAccount named after the service, so its pods never run as `default`. */
-export function addServiceAccount(scope: Construct, props: ServiceAccountProps): kplus.ServiceAccount {
+export function addServiceAccount(scope: Construct, props: ServiceAccountProps): ServiceAccount {
   return new kplus.ServiceAccount(scope, "service-account", {
     metadata: metadataOf(props.identity),
     automountToken: props.automountToken ?? false,

@@ -1,7 +1,7 @@
-import { ApiObject, JsonPatch } from "cdk8s";
-import * as kplus from "cdk8s-plus-28";
+import type { Service } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import type { ResolvedPort } from "../../model/resolved.js";
+import { cdk8s, kplus } from "../cdk8s.js";
 import { metadataOf, type ServiceIdentity } from "./object-metadata.js";
 
 /** The Service in front of a web service's pods: ClusterIP, or LoadBalancer when exposed. */
@@ -33,7 +33,7 @@ const APP_PROTOCOL: Record<ResolvedPort["protocol"], string | undefined> = {
  * no appProtocol, so it is patched in, as is the empty `externalIPs` it
  * renders).
  */
-export function addService(scope: Construct, props: ServiceProps): kplus.Service {
+export function addService(scope: Construct, props: ServiceProps): Service {
   const name = props.identity.service.name;
   if (props.ports.length === 0) throw new Error(`service ${name} is a web service without ports`);
   const service = new kplus.Service(scope, "service", {
@@ -42,11 +42,11 @@ export function addService(scope: Construct, props: ServiceProps): kplus.Service
     ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
   });
   for (const key in props.identity.selector) service.selectLabel(key, props.identity.selector[key] as string);
-  const api = ApiObject.of(service);
-  api.addJsonPatch(JsonPatch.remove("/spec/externalIPs"));
+  const api = cdk8s.ApiObject.of(service);
+  api.addJsonPatch(cdk8s.JsonPatch.remove("/spec/externalIPs"));
   props.ports.forEach((port, i) => {
     const appProtocol = APP_PROTOCOL[port.protocol];
-    if (appProtocol) api.addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, appProtocol));
+    if (appProtocol) api.addJsonPatch(cdk8s.JsonPatch.add(`/spec/ports/${i}/appProtocol`, appProtocol));
   });
   return service;
 }

@@ -12,7 +12,7 @@ export interface IncrementalBenchmarkOptions {
   services?: number;
   /** Sizes of the first-render growth check. Default 1,000, 5,000, 10,000. */
   growthSizes?: number[];
-  /** Interleaved rounds of validate, check (with and without the cache) and one-service render. Default 3. */
+  /** Interleaved rounds of validate, check and one-service render. Default 3. */
   runs?: number;
   seed?: number;
   /** Folder of incremental.json and incremental.md. Default: bench/results of this repository. */
@@ -52,16 +52,7 @@ export interface IncrementalReport {
   validate: CommandTimingWithMemory;
   check: CommandTimingWithMemory;
   changedRender: CommandTimingWithMemory;
-  /** The same check with the cache off (IDP_CACHE_DIR=off): every committed file read and hashed, as in a fresh clone. */
-  coldCheck: CommandTimingWithMemory;
-  ratios: {
-    check: number;
-    coldCheck: number;
-    changedRender: number;
-    checkCpu: number;
-    coldCheckCpu: number;
-    changedRenderCpu: number;
-  };
+  ratios: { check: number; changedRender: number; checkCpu: number; changedRenderCpu: number };
   growth: GrowthStep[];
   targets: Target[];
 }
@@ -74,13 +65,11 @@ const LINEAR_SLACK = 1.25;
 /**
  * The incremental targets of issue 16, on a generated repository (default
  * 1,000 services × 3 environments, this repository's policies/), rendered
- * beforehand, rendered again and checked (untimed: the spare tree exists and
- * the benchmark's own cache of committed files is filled, as in a clone a
- * developer works in). In interleaved rounds: `idp validate`; `idp render
- * --check` of the unchanged tree, with that cache and without it (as a fresh
- * clone in CI); and `idp render` after one service's image changed (the
- * change made untimed before the run, a new tag each round). Targets: each
- * at most 1.3× validate. Then the growth check: a first render
+ * twice beforehand (untimed: the second leaves the spare tree a clone in use
+ * has). In interleaved rounds: `idp validate`; `idp render
+ * --check` of the unchanged tree; and `idp render` after one service's image
+ * changed (the change made untimed before the run, a new tag each round).
+ * Targets: both at most 1.3× validate. Then the growth check: a first render
  * into an empty tree at each growth size (one run each), cost per added
  * service between consecutive sizes; linear when no step costs more than
  * 1.25× the first (CPU time, the least sensitive to other work). Writes
@@ -101,38 +90,27 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
     const changed = generated.services[Math.floor(generated.services.length / 2)]?.name ?? "";
     const serviceFile = path.join(root, "services", changed, "service.yaml");
     const original = readFileSync(serviceFile, "utf8");
-    // The cache of what committed files held (digest-cache.ts) is the
-    // benchmark's own, so the user's does not decide what is measured.
-    const cached = { env: { IDP_CACHE_DIR: path.join(scratch, "cache") } };
-    const uncached = { env: { IDP_CACHE_DIR: "off" } };
-    measureCommand(["render", "--root", root, "--format", "json"], { runs: 1, ...cached });
-    // Untimed: a second render leaves the spare tree and a check fills the
-    // cache, the state a developer's clone is in from then on.
-    measureCommand(["render", "--full", "--root", root, "--format", "json"], { runs: 1, ...cached });
-    measureCommand(["render", "--check", "--root", root, "--format", "json"], { runs: 1, ...cached });
+    measureCommand(["render", "--root", root, "--format", "json"], { runs: 1 });
+    // Untimed: a second render leaves the spare tree, as in a clone a developer works in.
+    measureCommand(["render", "--full", "--root", root, "--format", "json"], { runs: 1 });
 
     const validateRounds: Measurement[] = [];
     const checkRounds: Measurement[] = [];
-    const coldCheckRounds: Measurement[] = [];
     const changedRounds: Measurement[] = [];
     for (let index = 0; index < runs; index += 1) {
       validateRounds.push(measureCommand(["validate", "--root", root, "--format", "json"], { runs: 1 }));
       checkRounds.push(
-        measureCommand(["render", "--check", "--root", root, "--format", "json"], { runs: 1, ...cached }),
-      );
-      coldCheckRounds.push(
-        measureCommand(["render", "--check", "--root", root, "--format", "json"], { runs: 1, ...uncached }),
+        measureCommand(["render", "--check", "--root", root, "--format", "json"], { runs: 1 }),
       );
       changedRounds.push(
         measureCommand(["render", "--root", root, "--format", "json"], {
           runs: 1,
-          ...cached,
           beforeRun: () => writeFileSync(serviceFile, bumpImage(original, `bench${index + 1}`, changed)),
         }),
       );
       log(
         `  round ${index + 1}: validate ${last(validateRounds).wallMs.median} ms, ` +
-          `render --check ${last(checkRounds).wallMs.median} ms (without the cache ${last(coldCheckRounds).wallMs.median} ms), ` +
+          `render --check ${last(checkRounds).wallMs.median} ms, ` +
           `render after one change ${last(changedRounds).wallMs.median} ms`,
       );
     }
@@ -141,24 +119,18 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       combine(checkRounds),
       `idp render --check --root <repo> --format json (unchanged tree)`,
     );
-    const coldCheck = timing(
-      combine(coldCheckRounds),
-      `IDP_CACHE_DIR=off idp render --check --root <repo> --format json (unchanged tree, nothing remembered: a fresh clone in CI)`,
-    );
     const changedRender = timing(
       combine(changedRounds),
       `idp render --root <repo> --format json (after changing ${changed}'s image)`,
     );
     const ratios = {
       check: round2(check.wallMs.median / validate.wallMs.median),
-      coldCheck: round2(coldCheck.wallMs.median / validate.wallMs.median),
       changedRender: round2(changedRender.wallMs.median / validate.wallMs.median),
       checkCpu: round2(check.cpuMs.median / validate.cpuMs.median),
-      coldCheckCpu: round2(coldCheck.cpuMs.median / validate.cpuMs.median),
       changedRenderCpu: round2(changedRender.cpuMs.median / validate.cpuMs.median),
     };
 
-    const growth = measureGrowth(scratch, growthSizes, seed, log, cached.env);
+    const growth = measureGrowth(scratch, growthSizes, seed, log);
     const perService = growth.flatMap((step) =>
       step.cpuMsPerAddedService === undefined ? [] : [step.cpuMsPerAddedService],
     );
@@ -171,12 +143,6 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
         limit: `≤ ${VALIDATE_RATIO}`,
         measured: `${ratios.check} (${check.wallMs.median} / ${validate.wallMs.median} ms)`,
         met: ratios.check <= VALIDATE_RATIO,
-      },
-      {
-        what: `render --check of an unchanged tree without the cache (a fresh clone, as in CI) / validate, ${scope} (wall medians)`,
-        limit: `≤ ${VALIDATE_RATIO}`,
-        measured: `${ratios.coldCheck} (${coldCheck.wallMs.median} / ${validate.wallMs.median} ms)`,
-        met: ratios.coldCheck <= VALIDATE_RATIO,
       },
       {
         what: `render after changing one service / validate, ${scope} (wall medians)`,
@@ -207,7 +173,6 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       changed,
       validate,
       check,
-      coldCheck,
       changedRender,
       ratios,
       growth,
@@ -233,7 +198,6 @@ function measureGrowth(
   sizes: readonly number[],
   seed: number,
   log: (line: string) => void,
-  env: Record<string, string>,
 ): GrowthStep[] {
   const steps: GrowthStep[] = [];
   for (const size of [...sizes].sort((a, b) => a - b)) {
@@ -243,7 +207,6 @@ function measureGrowth(
     generateRepository(root, { services: size, seed, policiesFrom: true });
     const measured = measureCommand(["render", "--root", root, "--format", "json"], {
       runs: 1,
-      env,
       beforeRun: () => clearManifests(root, trash),
     });
     const previous = steps[steps.length - 1];
@@ -284,7 +247,7 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-/** incremental.md: the four commands, their ratios to validate, the growth column and the targets. */
+/** incremental.md: the three commands, their ratios to validate, the growth column and the targets. */
 export function incrementalMarkdown(report: IncrementalReport): string {
   const row = (
     label: string,
@@ -307,12 +270,6 @@ export function incrementalMarkdown(report: IncrementalReport): string {
     "|---|---|---|---|---|---|---|",
     row("`idp validate`", report.validate, 1, 1),
     row("`idp render --check`, unchanged tree", report.check, report.ratios.check, report.ratios.checkCpu),
-    row(
-      "`idp render --check`, unchanged tree, without the cache (`IDP_CACHE_DIR=off`, as a fresh clone)",
-      report.coldCheck,
-      report.ratios.coldCheck,
-      report.ratios.coldCheckCpu,
-    ),
     row(
       "`idp render` after changing one service's image",
       report.changedRender,

@@ -17,8 +17,6 @@ export interface MeasureOptions {
   script?: string;
   /** Called before each run, outside the timed part (to reset what the command writes). */
   beforeRun?: (run: number) => void;
-  /** Variables added to the child's environment. */
-  env?: Record<string, string>;
 }
 
 /** One run of the command. */
@@ -71,7 +69,7 @@ export function measureCommand(argv: string[], options: MeasureOptions = {}): Me
       const started = performance.now();
       const child = spawnSync(process.execPath, ["--import", PRELOAD, script, ...argv], {
         cwd: options.cwd ?? repositoryRoot(),
-        env: { ...process.env, ...options.env, IDP_BENCH_RSS_FILE: rssFile },
+        env: { ...process.env, IDP_BENCH_RSS_FILE: rssFile },
         encoding: "utf8",
         maxBuffer: 512 * 1024 * 1024,
       });

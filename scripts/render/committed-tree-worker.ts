@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
-import { DigestCache } from "./digest-cache.js";
 import { renderVersion } from "./render-version.js";
 import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
 import type { EntryKind, FileIdentity } from "./write/tree.js";
@@ -33,16 +32,12 @@ export type CommittedTreeWorkerResult =
 // on another core while the main thread validates and runs policy.
 if (parentPort) {
   const port = parentPort;
-  const data = workerData as CommittedTreeWorkerData;
-  const cache = DigestCache.open(data.root);
-  const result = read(data, cache);
+  const result = read(workerData as CommittedTreeWorkerData);
   port.postMessage(result, result.ok ? result.buffers : []);
   port.close();
-  // After the answer: the main thread need not wait for the cache to be written.
-  if (result.ok) cache.save();
 }
 
-function read({ root, options }: CommittedTreeWorkerData, cache: DigestCache): CommittedTreeWorkerResult {
+function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
   try {
     // Files are read straight into the buffers that are transferred.
     const chunks = new Utf8Chunks();
@@ -57,7 +52,7 @@ function read({ root, options }: CommittedTreeWorkerData, cache: DigestCache): C
       },
     };
     const files: Extract<CommittedTreeWorkerResult, { ok: true }>["files"] = [];
-    const tree = readCommittedTree(root, options, space, cache);
+    const tree = readCommittedTree(root, options, space);
     for (const [path, file] of tree.files) {
       if (file.sha256 !== undefined) {
         files.push([path, file.identity, file.sha256]);

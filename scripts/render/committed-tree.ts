@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
-import { DigestCache, type FolderEntries } from "./digest-cache.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
-import { acquireRenderLock, messageOf } from "./write/lock.js";
+import { acquireRenderLock } from "./write/lock.js";
 import {
   type EntryKind,
   type FileIdentity,
@@ -15,6 +14,7 @@ import {
   sha256,
   spareDirName,
   type TreeWalk,
+  walkTree,
 } from "./write/tree.js";
 
 /**
@@ -79,14 +79,13 @@ export function readCommittedTree(
   root: string,
   options: ReadCommittedOptions = {},
   space: ByteSpace = ownBuffers(),
-  cache: DigestCache = DigestCache.none(),
 ): CommittedTree {
   const top = join(root, manifestsDirName);
   const files: CommittedFiles = new Map();
   const add = (path: string, listed = false) => {
-    const manifest = path.endsWith(`/${MANIFEST_FILE}`);
-    const read =
-      recalled(cache, top, path, manifest, space) ?? readAndRemember(cache, top, path, manifest, space);
+    const read = path.endsWith(`/${MANIFEST_FILE}`)
+      ? hashRegularFile(join(top, path))
+      : readRegularFile(join(top, path), space);
     // Listed as a regular file under the lock, it must be read: the check compares with it.
     if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
     if (read) files.set(path, read);
@@ -95,11 +94,11 @@ export function readCommittedTree(
   if (whole) {
     const release = whole.lockWaitMs === undefined ? () => {} : acquireRenderLock(root, whole.lockWaitMs);
     try {
-      const listing = listCommittedTree(root, cache);
+      const listing = readTree(root);
       for (const [path, kind] of listing) if (kind === "file") add(path, true);
       const spare = join(root, spareDirName);
       return whole.spare && isRealFolder(spare)
-        ? { files, listing, spare: walkRemembered(spare, cache) }
+        ? { files, listing, spare: walkTree(spare) }
         : { files, listing };
     } finally {
       release();
@@ -114,101 +113,6 @@ export function readCommittedTree(
 }
 
 export { sha256 } from "./write/tree.js";
-
-/**
- * readTree's listing of `manifests/`, each folder's entries recalled from
- * `cache` while the folder has the identity it had when listed (3,000
- * service folders listed cost more than reading their key files).
- */
-function listCommittedTree(root: string, cache: DigestCache): Map<string, EntryKind> {
-  // Missing, or not a real folder: readTree says what it makes of that.
-  if (!isRealFolder(join(root, manifestsDirName))) return readTree(root);
-  const listing = new Map<string, EntryKind>();
-  try {
-    const { entries } = walkRemembered(join(root, manifestsDirName), cache);
-    for (const [path, isFile] of entries) listing.set(path, isFile ? "file" : "other");
-  } catch (error) {
-    throw new ToolError(`could not read ${manifestsDirName}/: ${messageOf(error)}`, { cause: error });
-  }
-  return listing;
-}
-
-/** walkTree of `top`, each folder's entries recalled from `cache` while unchanged (see listCommittedTree). */
-function walkRemembered(top: string, cache: DigestCache): TreeWalk {
-  const entries = new Map<string, boolean>();
-  const folders = new Set<string>();
-  const visit = (dir: string, prefix: string): void => {
-    for (const [name, kind] of folderEntries(dir, cache)) {
-      const path = prefix + name;
-      if (kind === "folder") {
-        folders.add(path);
-        visit(join(dir, name), `${path}/`);
-      } else {
-        entries.set(path, kind === "file");
-      }
-    }
-  };
-  visit(top, "");
-  return { entries, folders };
-}
-
-/** The entries of the folder `dir`: as `cache` remembers them while it is unchanged, else listed (and remembered). */
-function folderEntries(dir: string, cache: DigestCache): FolderEntries {
-  // Looked at before it is listed: a change after this moves its times, and the listing is not recalled again.
-  const { ino, size, mtimeMs, ctimeMs } = lstatSync(dir);
-  const identity = { ino, size, mtimeMs, ctimeMs };
-  const known = cache.recallFolder(identity);
-  if (known) return known;
-  const entries: FolderEntries = readdirSync(dir, { withFileTypes: true }).map((entry) => [
-    entry.name,
-    entry.isDirectory() ? "folder" : entry.isFile() ? "file" : "other",
-  ]);
-  cache.rememberFolder(identity, entries);
-  return entries;
-}
-
-/**
- * The file at `path` as `cache` remembers it (see digest-cache.ts), when it
- * is a regular file with the identity it had then: its digest for a
- * manifest, else its bytes (copied into `space`); undefined otherwise.
- */
-function recalled(
-  cache: DigestCache,
-  top: string,
-  path: string,
-  manifest: boolean,
-  space: ByteSpace,
-): CommittedFile | undefined {
-  if (!cache.knows(path)) return undefined;
-  let identity: FileIdentity;
-  try {
-    const stat = lstatSync(join(top, path));
-    if (!stat.isFile()) return undefined;
-    identity = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
-  } catch {
-    return undefined;
-  }
-  const held = cache.recall(path, identity);
-  if (held === undefined) return undefined;
-  if (manifest) return held.sha256 === undefined ? undefined : { sha256: held.sha256, identity };
-  if (held.bytes === undefined) return undefined;
-  const region = space.reserve(held.bytes.length);
-  region.set(held.bytes);
-  return { bytes: space.keep(held.bytes.length), identity };
-}
-
-/** The file at `path` read (a manifest hashed), and what it held remembered in `cache`. */
-function readAndRemember(
-  cache: DigestCache,
-  top: string,
-  path: string,
-  manifest: boolean,
-  space: ByteSpace,
-): CommittedFile | undefined {
-  const read = manifest ? hashRegularFile(join(top, path)) : readRegularFile(join(top, path), space);
-  if (read) cache.remember(path, read.identity, read);
-  return read;
-}
 
 /** The names of the real folders (not links) in `dir`; none when it cannot be listed. */
 function folders(dir: string): string[] {

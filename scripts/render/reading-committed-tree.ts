@@ -9,7 +9,6 @@ import {
   readCommittedTree,
 } from "./committed-tree.js";
 import type { CommittedTreeWorkerData, CommittedTreeWorkerResult } from "./committed-tree-worker.js";
-import { DigestCache } from "./digest-cache.js";
 import { bytesAt } from "./utf8-chunks.js";
 
 const workerUrl = new URL("./committed-tree-worker.js", import.meta.url);
@@ -35,15 +34,7 @@ export function startReadingCommittedTree(
   options: ReadCommittedOptions = {},
 ): CommittedTreeReading {
   if (!existsSync(fileURLToPath(workerUrl))) {
-    return {
-      result: async () => {
-        const cache = DigestCache.open(root);
-        const tree = readCommittedTree(root, options, undefined, cache);
-        cache.save();
-        return tree;
-      },
-      cancel: () => {},
-    };
+    return { result: async () => readCommittedTree(root, options), cancel: () => {} };
   }
   const data: CommittedTreeWorkerData = { root, options };
   const worker = new Worker(workerUrl, { workerData: data });

@@ -169,7 +169,7 @@ export function startRender(input: RenderInput, options: ParallelOptions = {}): 
       queue: queue.sharing,
       withObjects,
       only: sent?.only ?? only,
-      ...(stage ? { stage: { tree: stage.tree, keys: stage.keys } } : {}),
+      ...(stage ? { stage } : {}),
     }),
   );
   // A worker's job indexes are into renderJobs(data): those of `jobs` they are.

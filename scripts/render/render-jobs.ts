@@ -20,8 +20,6 @@ export interface RenderedFile {
   readonly bytes?: Uint8Array;
   /** The committed file, when it was trusted rather than rendered (it is kept as is). */
   readonly committed?: CommittedContent;
-  /** True when the thread that rendered it wrote it, and its key file, into a staged tree. */
-  readonly staged?: true;
 }
 
 /** What to write for `file`: the committed file, its bytes when it has them, else its text. */
@@ -65,7 +63,6 @@ export function fileFromStaged(staged: StagedTree, path: string, objects: KubeOb
   let text: string | undefined;
   return {
     objects,
-    staged: true,
     get text() {
       text ??= readFileSync(join(staged.dir, path), "utf8");
       return text;

@@ -3,7 +3,7 @@ import { ToolError } from "../errors.js";
 import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
 import { readCommittedBytes } from "./committed-tree.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
-import { checkPath } from "./write/paths.js";
+import { CARRIAGE_RETURN, checkPath } from "./write/paths.js";
 import {
   type EntryKind,
   type FileContent,
@@ -126,8 +126,6 @@ export const README_FILE = "README.md";
 
 /** How long `render --check` waits for a render holding the lock (a render of 5,000 services takes seconds). */
 export const CHECK_LOCK_WAIT_MS = 60_000;
-
-const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Writes the rendered tree: `files` maps paths relative to

@@ -1,5 +1,8 @@
 import { ToolError } from "../../errors.js";
 
+/** `\r` as a byte: a manifest holding one is refused (write.ts and write/staged.ts alike). */
+export const CARRIAGE_RETURN = 0x0d;
+
 /**
  * A path relative to `manifests/`: at least `<environment>/<file>`, forward
  * slashes, no empty, `.` or `..` segment, not absolute, no backslash or NUL.

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ToolError } from "../../errors.js";
 import { formatKeyFile, keyFileOf } from "../render-index.js";
 import { codeOf, messageOf } from "./lock.js";
-import { checkPath } from "./paths.js";
+import { CARRIAGE_RETURN, checkPath } from "./paths.js";
 import { manifestsDirName, sha256, tempPrefix } from "./tree.js";
 
 /**
@@ -75,8 +75,6 @@ export function writeStagedFile(
 
 /** One buffer per thread that texts are encoded into: a buffer per file measured as dear as the write. */
 let encoded = Buffer.allocUnsafe(64 * 1024);
-
-const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Makes the staged tree `manifests/`, after writing `extra` (README.md) into

@@ -1,6 +1,12 @@
 import { type ValidatedRepository, validateRepository } from "./model/validate-repository.js";
-import { checkPolicies, type PolicyOutcome } from "./policy/check-policies.js";
+import {
+  evaluateHere,
+  type PolicyOutcome,
+  type PreparedPolicies,
+  preparePolicies,
+} from "./policy/check-policies.js";
 import type { ChangeContext } from "./policy/input.js";
+import type { PolicyThread } from "./policy/policy-threads.js";
 import { hasErrors, sortDiagnostics } from "./report/diagnostic.js";
 import { Redactor } from "./report/redact.js";
 
@@ -39,13 +45,45 @@ export function withPolicies(
   validated: ValidatedRepository,
   options: CheckOptions = {},
 ): CheckedRepository {
-  const policy = checkPolicies(
+  return withOutcome(validated, evaluateHere(prepare(root, validated, options)));
+}
+
+/** A policy stage under way (see {@link startPolicies}). */
+export interface PolicyStage {
+  /** Evaluates here what `thread` has not taken, and gives what withPolicies gives. */
+  finish(): Promise<CheckedRepository>;
+}
+
+/**
+ * withPolicies with its evaluations handed to `thread` now (policy-threads.ts):
+ * this thread builds the inputs, then is free for other work until
+ * `finish`, where it evaluates whatever the thread has not taken. Without a
+ * thread, everything is evaluated in `finish`.
+ */
+export function startPolicies(
+  root: string,
+  validated: ValidatedRepository,
+  thread: PolicyThread | undefined,
+  options: CheckOptions = {},
+): PolicyStage {
+  const prepared = prepare(root, validated, options);
+  const run = thread?.run(prepared);
+  return {
+    finish: async () => withOutcome(validated, run ? await run.finish() : evaluateHere(prepared)),
+  };
+}
+
+function prepare(root: string, validated: ValidatedRepository, options: CheckOptions): PreparedPolicies {
+  return preparePolicies(
     root,
     validated,
     options.change ?? {},
     options.today ?? today(),
     options.policyRoot ?? root,
   );
+}
+
+function withOutcome(validated: ValidatedRepository, policy: PolicyOutcome): CheckedRepository {
   // What the policy flagged as a credential is hidden from every printed message and source line.
   const redactor = new Redactor(policy.secrets);
   const diagnostics = redactor.diagnostics(

@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type CheckedRepository, withPolicies } from "../check-repository.js";
+import { type CheckedRepository, startPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
+import { PolicyThread } from "../policy/policy-threads.js";
 import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
 import { driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
@@ -26,19 +27,14 @@ import {
 } from "../render/trusted-files.js";
 import type { PinnedKind } from "../render/upstream/pinned-schemas.js";
 import { acquireRenderLock } from "../render/write/lock.js";
+import { recoverInterruptedWrite } from "../render/write/recover.js";
 import {
   commitStagedTree,
   discardStagedTree,
   openStagedTree,
   type StagedTree,
 } from "../render/write/staged.js";
-import {
-  type FileContent,
-  manifestsDirName,
-  materialContent,
-  readTree,
-  recoverInterruptedWrite,
-} from "../render/write/tree.js";
+import { type FileContent, manifestsDirName, materialContent, readTree } from "../render/write/tree.js";
 import {
   CHECK_LOCK_WAIT_MS,
   manifestsReadme,
@@ -137,16 +133,13 @@ async function render(
   // The committed manifests and key files are read and hashed on another
   // core while this thread validates (most of what trusting them costs):
   // with --check the whole tree under the render lock, the snapshot the
-  // check compares with; under the lock held here, the whole tree and the spare.
+  // check compares with; under the lock held here, the whole tree (a few
+  // changes then go in place: the spare tree is listed only if it is needed).
   const reading =
     incremental && !staging
       ? startReadingCommittedTree(
           options.root,
-          options.check
-            ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } }
-            : locked
-              ? { whole: { spare: true } }
-              : {},
+          options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
         )
       : undefined;
   // Workers for a large repository start first: they load cdk8s while this
@@ -158,6 +151,13 @@ async function render(
     workers.close();
     reading?.cancel();
   }
+  // When key files will likely spare most of the rendering, what is left is
+  // the policy and deciding what to render: in a large repository the
+  // evaluations go to a thread of their own while this one decides. Started
+  // only now: on two cores, any thread busy while this one validates slows it.
+  const policyThread =
+    withKeyFiles && !hasErrors(checked.diagnostics) ? PolicyThread.start(options.root) : undefined;
+  const early = policyThread && startPolicies(options.root, checked, policyThread);
   // Files read to decide what to render: those still as read need not be read again to compare.
   const committed: CommittedTree =
     reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
@@ -183,7 +183,7 @@ async function render(
   if (staging && rendering) staging.stop = () => rendering.cancel();
   const validated: CheckedRepository = hasErrors(checked.diagnostics)
     ? checked
-    : withPolicies(options.root, checked);
+    : await (early ?? startPolicies(options.root, checked, undefined)).finish();
   if (!rendering || hasErrors(validated.diagnostics)) {
     rendering?.cancel();
     const output = formatReport(

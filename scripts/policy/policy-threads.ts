@@ -91,7 +91,6 @@ export class PolicyThread {
       void this.ended.then(reject);
     });
     finished.catch(() => undefined);
-    worker.ref();
     const send = (message: PolicyWorkerMessage) => worker.postMessage(message);
     send({ type: "start", wasm: prepared.wasm, memory: prepared.memory, queue: queue.sharing });
     const inputs = prepared.environments.map((_, index) => {
@@ -104,6 +103,8 @@ export class PolicyThread {
         return workerEvaluations;
       },
       finish: async () => {
+        // Only now does it keep the process alive: a caller that fails before finishing exits.
+        worker.ref();
         try {
           let engine: PolicyEngine | undefined;
           for (const index of queue.take()) {

@@ -2,8 +2,10 @@ import { statSync } from "node:fs";
 import { ToolError } from "../errors.js";
 import { type Diagnostic, error, hasErrors } from "../report/diagnostic.js";
 import { readCommittedBytes } from "./committed-tree.js";
+import { updateInPlace } from "./write/in-place.js";
 import { acquireRenderLock, codeOf } from "./write/lock.js";
 import { CARRIAGE_RETURN, checkPath } from "./write/paths.js";
+import { recoverInterruptedWrite } from "./write/recover.js";
 import {
   type EntryKind,
   type FileContent,
@@ -16,7 +18,6 @@ import {
   type PlannedFile,
   readManifestText,
   readTree,
-  recoverInterruptedWrite,
   replaceTree,
   type SnapshotFile,
   sameIdentity,
@@ -47,8 +48,9 @@ export interface WriteOptions {
   /**
    * Files the caller read moments ago and found to hold exactly what is to
    * be written, by path under `manifests/`, with the identity they had then
-   * (see trusted-files.ts). One still with that identity is unchanged
-   * without being read again; any other is compared byte for byte.
+   * (see trusted-files.ts). One still with that identity (with `locked`,
+   * read under the lock held since: any) is unchanged without being read
+   * again; any other is compared byte for byte.
    * @default none
    */
   readBefore?: ReadonlyMap<string, FileIdentity>;
@@ -64,7 +66,9 @@ export interface WriteOptions {
    * Without `check`: the caller holds the render lock (acquireRenderLock),
    * undid an interrupted write (recoverInterruptedWrite) and listed the tree
    * and the spare tree under it, all since taking the lock: none of that is
-   * done again here (committed-tree.ts reads them on another thread).
+   * done again here (committed-tree.ts reads them on another thread). A
+   * change of a few files is then made where they are (write/in-place.ts)
+   * instead of by swapping trees.
    * @default none: the lock is taken here and the trees listed
    */
   locked?: LockedTree;
@@ -180,13 +184,33 @@ export function writeManifests(
   const release = locked ? () => {} : acquireRenderLock(root);
   try {
     if (!locked) recoverInterruptedWrite(root);
-    const { result, planned } = compareWithDisk(root, wanted, options);
+    // Read under the lock held since: a file read as holding what is wanted still does.
+    const asRead = locked !== undefined && options.readBefore !== undefined;
+    const { result, planned } = compareWithDisk(root, wanted, options, asRead);
     const differs = result.added.length + result.changed.length + result.removed.length > 0;
-    if (differs && !hasErrors(result.diagnostics)) replaceTree(root, planned, locked?.spare);
+    if (
+      differs &&
+      !hasErrors(result.diagnostics) &&
+      !(locked && updatedInPlace(root, planned, result, locked))
+    )
+      replaceTree(root, planned, locked?.spare);
     return result;
   } finally {
     release();
   }
+}
+
+/** A change of at most IN_PLACE_MAX files applied where they are (write/in-place.ts); false when it was not. */
+function updatedInPlace(
+  root: string,
+  planned: ReadonlyMap<string, PlannedFile>,
+  result: WriteResult,
+  locked: LockedTree,
+): boolean {
+  const write = new Map<string, FileContent>();
+  for (const [path, file] of planned) if (!file.unchanged) write.set(path, file.content);
+  const remove = result.removed.map((path) => path.slice(manifestsDirName.length + 1));
+  return updateInPlace(root, { write, remove }, locked.listing);
 }
 
 /** The on-disk text of each `manifests/...` path; undefined for what is not a regular file. */
@@ -266,10 +290,17 @@ function checkFiles(
   return wanted;
 }
 
+/**
+ * What differs between `wanted` and the tree. With `asRead`, a file in
+ * `readBefore` is unchanged without looking at it again: the caller has
+ * held the render lock since reading it, so only a hand edit made meanwhile
+ * could differ, and that is kept as an edit made after the render would be.
+ */
 function compareWithDisk(
   root: string,
   wanted: ReadonlyMap<string, FileContent>,
   options: WriteOptions,
+  asRead = false,
 ): { result: WriteResult; planned: Map<string, PlannedFile> } {
   const snapshot = options.check ? options.snapshot : undefined;
   const onDisk = snapshot?.listing ?? (options.check ? undefined : options.locked?.listing) ?? readTree(root);
@@ -281,7 +312,7 @@ function compareWithDisk(
   for (const [path, content] of wanted) {
     const kind: EntryKind | undefined = onDisk.get(path);
     const before = options.readBefore?.get(path);
-    const now = before && kind === "file" && !snapshot ? manifestIdentity(root, path) : undefined;
+    const now = before && kind === "file" && !snapshot && !asRead ? manifestIdentity(root, path) : undefined;
     const same =
       kind === "file" &&
       (snapshot

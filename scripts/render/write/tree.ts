@@ -184,14 +184,15 @@ function encode(text: string): Buffer {
 }
 
 /**
- * Undoes what a killed render left behind. Only between the two renames of a
+ * Undoes what a killed tree swap left behind (see recover.ts for all a
+ * killed render leaves). Only between the two renames of a
  * swap is `manifests/` missing while `.manifests.old-*` (the complete
  * previous tree) exists: that one is renamed back. Any other
  * `.manifests.old-*` and every `.manifests.tmp-*` (a tree being built) is
  * garbage: one becomes the spare tree if there is none, the rest are
  * removed. Runs under the lock, so no other render is using them.
  */
-export function recoverInterruptedWrite(root: string): void {
+export function recoverInterruptedSwap(root: string): void {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -210,6 +211,7 @@ export function recoverInterruptedWrite(root: string): void {
   } else {
     garbage.unshift(...previous);
   }
+
   if (!names.includes(spareDirName) && garbage.length > 0) {
     const recycled = garbage.shift() as string;
     if (!tryRename(join(root, recycled), join(root, spareDirName))) removeTree(join(root, recycled));
@@ -238,7 +240,7 @@ export interface PlannedFile {
  *
  * Killed during 1 or before 4, `manifests/` is complete and the leftovers are
  * garbage (recycled as the spare); killed between 2 and 3, `manifests/` is
- * missing and {@link recoverInterruptedWrite} renames the complete
+ * missing and {@link recoverInterruptedSwap} renames the complete
  * `.manifests.old-*` back. Nothing ever writes into a file of `manifests/`.
  *
  * Why a spare tree instead of deleting the old one: on this kind of disk,

@@ -29,10 +29,11 @@ export interface StartedWorker {
  * Starts the worker script at `url`, listening from the start: a worker that
  * fails while loading, before it has work, must fail the command, not leave it
  * waiting. Until it has work it does not keep the process alive (a command
- * that fails early exits). `what` names it in the error ("a render worker").
+ * that fails early exits). `what` names it in the error ("a render worker");
+ * `workerData` is what the worker finds in worker_threads' `workerData`.
  */
-export function startWorker(url: URL, what: string): StartedWorker {
-  const worker = new Worker(url);
+export function startWorker(url: URL, what: string, workerData?: unknown): StartedWorker {
+  const worker = new Worker(url, workerData === undefined ? {} : { workerData });
   worker.unref();
   const ended = new Promise<ToolError>((resolve) => {
     worker.once("error", (cause) => resolve(new ToolError(`${what} failed: ${cause.message}`, { cause })));

@@ -68,9 +68,11 @@ describe("idp render with key files, as built", () => {
     expect(idp(root, "--check").data.rendered).toBe(0);
   }, 120_000);
 
-  it("successive one-service renders recycle the spare tree, whatever it holds, and match --full", () => {
+  it("successive one-service renders write in place, leave the spare tree as it is, and match --full", () => {
     const root = repository();
     const full = repository();
+    // A spare tree as a swap leaves it (the previous tree).
+    cpSync(join(root, "manifests"), join(root, ".manifests.spare"), { recursive: true });
     for (const [round, tag] of ["9.9.1", "9.9.2", "9.9.3"].entries()) {
       for (const dir of [root, full]) {
         const file = join(dir, "services/cart/service.yaml");
@@ -84,9 +86,12 @@ describe("idp render with key files, as built", () => {
         unlinkSync(join(spare, "prod/cart/.render-key"));
         symlinkSync("/etc/hostname", join(spare, "prod/cart/.render-key"));
       }
+      const spareBefore = tree(join(root, ".manifests.spare"));
       const written = idp(root);
       expect(written.exitCode, tag).toBe(0);
       expect(written.data.rendered, tag).toBe(3);
+      // Written in place (write/in-place.ts): the spare tree, whatever it holds, is not touched.
+      expect(tree(join(root, ".manifests.spare")), tag).toEqual(spareBefore);
       expect(idp(full, "--full").exitCode).toBe(0);
       expect(tree(join(root, "manifests")), tag).toEqual(tree(join(full, "manifests")));
     }

@@ -140,12 +140,17 @@ async function render(
       ? startReadingCommittedTree(
           options.root,
           options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
+          withKeyFiles && !options.check && process.env.MERGE === "1",
         )
       : undefined;
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here. Not when key files
   // are likely to spare most of the rendering (startRender starts them if not).
-  const workers = withKeyFiles ? earlyWorkers(options) : startRenderWorkers(options.root);
+  const workers = withKeyFiles
+    ? process.env.MERGE === "1" && reading
+      ? reading.workers
+      : earlyWorkers(options)
+    : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();

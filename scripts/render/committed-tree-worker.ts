@@ -8,6 +8,12 @@ import type { EntryKind, FileIdentity } from "./write/tree.js";
 export interface CommittedTreeWorkerData {
   root: string;
   options: ReadCommittedOptions;
+  /**
+   * Then become a render worker (render-worker.ts): load cdk8s and wait for
+   * the render's one message. One thread reads and then renders, instead
+   * of two at once competing with the main thread while it validates.
+   */
+  thenRender?: boolean;
 }
 
 /**
@@ -32,9 +38,12 @@ export type CommittedTreeWorkerResult =
 // on another core while the main thread validates and runs policy.
 if (parentPort) {
   const port = parentPort;
-  const result = read(workerData as CommittedTreeWorkerData);
+  const data = workerData as CommittedTreeWorkerData;
+  const result = read(data);
   port.postMessage(result, result.ok ? result.buffers : []);
-  port.close();
+  // The render's message waits in the port until render-worker.ts listens for it.
+  if (data.thenRender && result.ok) await import("./render-worker.js");
+  else port.close();
 }
 
 function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {

@@ -79,6 +79,11 @@ export class RenderWorkers {
     return new RenderWorkers(Array.from({ length: count }, () => startWorker(workerUrl, "a render worker")));
   }
 
+  /** Workers started elsewhere (a committed-tree reader that becomes a render worker). */
+  static of(started: StartedWorker[]): RenderWorkers {
+    return new RenderWorkers(started);
+  }
+
   /** How many workers are started and not taken yet. */
   get size(): number {
     return this.idle.length;

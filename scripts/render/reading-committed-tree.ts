@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
+import { startWorker } from "../worker-threads.js";
 import {
   type CommittedFiles,
   type CommittedTree,
@@ -9,6 +9,7 @@ import {
   readCommittedTree,
 } from "./committed-tree.js";
 import type { CommittedTreeWorkerData, CommittedTreeWorkerResult } from "./committed-tree-worker.js";
+import { RenderWorkers } from "./parallel-render.js";
 import { bytesAt } from "./utf8-chunks.js";
 
 const workerUrl = new URL("./committed-tree-worker.js", import.meta.url);
@@ -19,28 +20,39 @@ export interface CommittedTreeReading {
   result(): Promise<CommittedTree>;
   /** Stops the read: its result is not wanted (an earlier stage failed). */
   cancel(): void;
+  /**
+   * With `thenRender`, the worker that read, become a render worker once it
+   * has read (it loads cdk8s meanwhile); none from TypeScript sources.
+   */
+  workers: RenderWorkers;
 }
 
 /**
  * Starts reading and hashing the committed manifests and key files of
  * `root` (readCommittedTree, with `options`) in a worker thread, so that on a second core
  * it overlaps loading, validating and policy on this one: for 1,000
- * services that is about 77 MiB read and hashed, 0.5 s of CPU. From
- * TypeScript sources (tests), where the worker script does not exist, the
- * tree is read in this thread when the result is asked for.
+ * services that is about 77 MiB read and hashed, 0.5 s of CPU. With
+ * `thenRender`, the same thread then becomes a render worker (`workers`).
+ * From TypeScript sources (tests), where the worker script does not exist,
+ * the tree is read in this thread when the result is asked for.
  */
 export function startReadingCommittedTree(
   root: string,
   options: ReadCommittedOptions = {},
+  thenRender = false,
 ): CommittedTreeReading {
   if (!existsSync(fileURLToPath(workerUrl))) {
-    return { result: async () => readCommittedTree(root, options), cancel: () => {} };
+    return {
+      result: async () => readCommittedTree(root, options),
+      cancel: () => {},
+      workers: RenderWorkers.start(0),
+    };
   }
-  const data: CommittedTreeWorkerData = { root, options };
-  const worker = new Worker(workerUrl, { workerData: data });
-  // Until its result is asked for, it does not keep a failing command alive.
-  worker.unref();
+  const data: CommittedTreeWorkerData = { root, options, thenRender };
+  const started = startWorker(workerUrl, "the worker reading the committed manifests", data);
+  const { worker } = started;
   const answered = new Promise<CommittedTree>((resolve, reject) => {
+    void started.ended.then(reject);
     worker.once("message", (message: CommittedTreeWorkerResult) => {
       if (!message.ok) {
         reject(new ToolError(`reading the committed manifests failed: ${message.message}`));
@@ -63,19 +75,19 @@ export function startReadingCommittedTree(
         ...(spare ? { spare: { entries: new Map(spare.entries), folders: new Set(spare.folders) } } : {}),
       });
     });
-    worker.once("error", (cause) =>
-      reject(new ToolError(`reading the committed manifests failed: ${cause.message}`, { cause })),
-    );
-    worker.once("exit", (code) =>
-      reject(new ToolError(`the worker reading the committed manifests stopped with exit code ${code}`)),
-    );
   });
   answered.catch(() => undefined);
   return {
-    result: () => {
+    result: async () => {
       worker.ref();
-      return answered;
+      try {
+        return await answered;
+      } finally {
+        // Kept alive from here only by a render it is given.
+        worker.unref();
+      }
     },
     cancel: () => void worker.terminate(),
+    workers: RenderWorkers.of(thenRender ? [started] : []),
   };
 }

@@ -317,7 +317,7 @@ function compareWithDisk(
       kind === "file" &&
       (snapshot
         ? holds(snapshot.files.get(path), content)
-        : (before !== undefined && now !== undefined && sameIdentity(before, now)) ||
+        : (before !== undefined && (asRead || (now !== undefined && sameIdentity(before, now)))) ||
           hasText(root, path, content));
     if (same) unchanged++;
     else (kind === undefined ? added : changed).push(`${manifestsDirName}/${path}`);

@@ -38,7 +38,7 @@ afterEach(() => {
  * read the tree under the lock, then write with what it read (the files
  * that already hold what is wanted) and the listing.
  */
-function renderLocked(wanted: Map<string, string>): WriteResult {
+function renderLocked(wanted: Map<string, string>, meanwhile?: () => void): WriteResult {
   const release = acquireRenderLock(root);
   try {
     recoverInterruptedWrite(root);
@@ -51,6 +51,7 @@ function renderLocked(wanted: Map<string, string>): WriteResult {
         readBefore.set(path, { ino, size, mtimeMs, ctimeMs });
       }
     }
+    meanwhile?.();
     return writeManifests(root, wanted, { ...write, locked: { listing }, readBefore });
   } finally {
     release();
@@ -111,6 +112,17 @@ describe("a render under the lock that changes a few files", () => {
     expect(existsSync(join(root, manifestsDirName, "dev/old"))).toBe(false);
     expect(listFiles(spare)).toEqual({ marker: "untouched\n" });
     expect(leftovers()).toEqual([]);
+  });
+
+  it("trusts what it read under the lock without reading it again: a hand edit made meanwhile stays", () => {
+    renderLocked(base);
+    const next = new Map(base);
+    next.set("dev/cart/manifest.yaml", "kind: Deployment\nname: cart\nimage: v2\n");
+    const edited = join(root, manifestsDirName, "prod/cart/manifest.yaml");
+    const result = renderLocked(next, () => writeFileSync(edited, "edited by hand meanwhile\n"));
+    // As if edited just after the render: not read again, so not rewritten (render --check reports it).
+    expect(result.changed).toEqual(["manifests/dev/cart/manifest.yaml"]);
+    expect(readFileSync(edited, "utf8")).toBe("edited by hand meanwhile\n");
   });
 
   it("replaces the whole tree when more files change than go in place", () => {

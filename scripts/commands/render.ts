@@ -140,16 +140,17 @@ async function render(
       ? startReadingCommittedTree(
           options.root,
           options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
-          withKeyFiles && !options.check && process.env.MERGE === "1",
+          withKeyFiles && !options.check,
         )
       : undefined;
   // Workers for a large repository start first: they load cdk8s while this
-  // thread validates, then render while policy runs here. Not when key files
-  // are likely to spare most of the rendering (startRender starts them if not).
+  // thread validates, then render while policy runs here. When key files
+  // will likely spare most of the rendering: none for --check (an unchanged
+  // tree, the common case, renders nothing; startRender starts them if
+  // not), else the reader, once it has read, which then renders the few
+  // changed files, so this thread never loads cdk8s.
   const workers = withKeyFiles
-    ? process.env.MERGE === "1" && reading
-      ? reading.workers
-      : earlyWorkers(options)
+    ? (reading?.workers ?? RenderWorkers.start(0))
     : startRenderWorkers(options.root);
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
@@ -162,10 +163,10 @@ async function render(
   // only now: on two cores, any thread busy while this one validates slows it.
   const policyThread =
     withKeyFiles && !hasErrors(checked.diagnostics) ? PolicyThread.start(options.root) : undefined;
-  const early = policyThread && startPolicies(options.root, checked, policyThread);
   // Files read to decide what to render: those still as read need not be read again to compare.
   const committed: CommittedTree =
     reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
+  const early = policyThread && startPolicies(options.root, checked, policyThread);
   const keyed = keyFiles(
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion ?? committed.renderVersion,
@@ -350,16 +351,6 @@ function freshText(texts: ReadonlyMap<string, FileContent>): (file: string) => s
     const material = materialContent(content);
     return typeof material === "string" ? material : Buffer.from(material).toString("utf8");
   };
-}
-
-/**
- * The render workers of a render that key files will likely spare most of:
- * none for --check (an unchanged tree, the common case, renders nothing);
- * else one, which loads cdk8s while this thread validates and then renders
- * the few changed files, so this thread never loads cdk8s.
- */
-function earlyWorkers(options: RenderOptions): RenderWorkers {
-  return RenderWorkers.start(options.check ? 0 : 1);
 }
 
 /** Whether anything (a folder, a file, a link, even a broken one) is at `path`. */

@@ -10,8 +10,8 @@ export interface CommittedTreeWorkerData {
   options: ReadCommittedOptions;
   /**
    * Then become a render worker (render-worker.ts): load cdk8s and wait for
-   * the render's one message. One thread reads and then renders, instead
-   * of two at once competing with the main thread while it validates.
+   * the render's one message. One thread reads and then renders, instead of
+   * two at once competing with the main thread while it validates.
    */
   thenRender?: boolean;
 }

@@ -32,7 +32,9 @@ export interface CommittedTreeReading {
  * `root` (readCommittedTree, with `options`) in a worker thread, so that on a second core
  * it overlaps loading, validating and policy on this one: for 1,000
  * services that is about 77 MiB read and hashed, 0.5 s of CPU. With
- * `thenRender`, the same thread then becomes a render worker (`workers`).
+ * `thenRender`, the same thread then becomes a render worker (`workers`):
+ * one thread reads, then loads cdk8s, instead of two doing both at once
+ * while the main thread validates (on two cores, a third busy thread slows it).
  * From TypeScript sources (tests), where the worker script does not exist,
  * the tree is read in this thread when the result is asked for.
  */

@@ -152,21 +152,24 @@ async function render(
   const workers = withKeyFiles
     ? (reading?.workers ?? RenderWorkers.start(0))
     : startRenderWorkers(options.root);
+  // When key files will likely spare most of the rendering, what is left
+  // after validating is the policy and deciding what to render: in a large
+  // repository the evaluations go to a thread of their own (it loads
+  // meanwhile) while this one decides.
+  const policyThread = withKeyFiles ? PolicyThread.start(options.root) : undefined;
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();
     reading?.cancel();
+    policyThread?.close();
   }
-  // When key files will likely spare most of the rendering, what is left is
-  // the policy and deciding what to render: in a large repository the
-  // evaluations go to a thread of their own while this one decides. Started
-  // only now: on two cores, any thread busy while this one validates slows it.
-  const policyThread =
-    withKeyFiles && !hasErrors(checked.diagnostics) ? PolicyThread.start(options.root) : undefined;
   // Files read to decide what to render: those still as read need not be read again to compare.
   const committed: CommittedTree =
     reading && !hasErrors(checked.diagnostics) ? await reading.result() : { files: new Map() };
-  const early = policyThread && startPolicies(options.root, checked, policyThread);
+  const early =
+    policyThread && !hasErrors(checked.diagnostics)
+      ? startPolicies(options.root, checked, policyThread)
+      : undefined;
   const keyed = keyFiles(
     hasErrors(checked.diagnostics) ? { ...checked, environments: [] } : checked,
     options.renderVersion ?? committed.renderVersion,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EnvironmentModel, ResolvedService, TeamModel } from "../model/resolved.js";
-import { settingsFingerprint } from "../model/settings-fingerprint.js";
+import { settingsText } from "../model/settings-fingerprint.js";
 import { MANIFEST_FILE, PLATFORM_FOLDER } from "./render-jobs.js";
 
 /** The resolved repository, as much of it as deciding what to render needs. */
@@ -97,20 +97,13 @@ export function keysByPath(keys: RenderKeys): Map<string, string> {
 }
 
 /**
- * Digests of distinct settings fingerprints, by fingerprint: equal settings
- * (most of a plan's base and head) are hashed once per process, not once
- * per side and per service that reads them.
+ * The digest of a service's settings. Made afresh each time, not kept: a
+ * plan's base and head share their unchanged services as stand-ins, and
+ * keeping 5 KB of text per service for 1,000 services only made every
+ * garbage collection dearer.
  */
-const digests = new Map<string, string>();
-
 function settingsDigest(service: ResolvedService): string {
-  const settings = settingsFingerprint(service);
-  let digest = digests.get(settings);
-  if (digest === undefined) {
-    digest = hash(settings);
-    digests.set(settings, digest);
-  }
-  return digest;
+  return hash(settingsText(service));
 }
 
 /**
@@ -123,7 +116,8 @@ function settingsDigest(service: ResolvedService): string {
 function neighbourDigest(service: ResolvedService): string {
   let digest = neighbourDigests.get(service);
   if (digest === undefined) {
-    digest = hash(JSON.stringify([service.name, service.namespace, service.ports]));
+    // Short enough to be part of the key's material as it is: hashed there with the rest.
+    digest = JSON.stringify([service.name, service.namespace, service.ports]);
     neighbourDigests.set(service, digest);
   }
   return digest;

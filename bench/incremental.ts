@@ -12,6 +12,11 @@ export interface IncrementalBenchmarkOptions {
   services?: number;
   /** Sizes of the first-render growth check. Default 1,000, 5,000, 10,000. */
   growthSizes?: number[];
+  /**
+   * First renders at each growth size, the median kept: a single run of
+   * 5-35 s moved by up to 40 % with the machine's speed. Default 3.
+   */
+  growthRuns?: number;
   /** Interleaved rounds of validate, check and one-service render. Default 3. */
   runs?: number;
   seed?: number;
@@ -47,6 +52,8 @@ export interface IncrementalReport {
   services: number;
   seed: number;
   runs: number;
+  /** First renders at each growth size (their medians are recorded). */
+  growthRuns: number;
   /** The service whose image each round changes. */
   changed: string;
   validate: CommandTimingWithMemory;
@@ -70,7 +77,7 @@ const LINEAR_SLACK = 1.25;
  * --check` of the unchanged tree; and `idp render` after one service's image
  * changed (the change made untimed before the run, a new tag each round).
  * Targets: both at most 1.3× validate. Then the growth check: a first render
- * into an empty tree at each growth size (one run each), cost per added
+ * into an empty tree at each growth size (median of `growthRuns`), cost per added
  * service between consecutive sizes; linear when no step costs more than
  * 1.25× the first (CPU time, the least sensitive to other work). Writes
  * incremental.json and incremental.md.
@@ -79,6 +86,7 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
   const services = options.services ?? 1000;
   const growthSizes = options.growthSizes ?? [1000, 5000, 10000];
   const runs = options.runs ?? 3;
+  const growthRuns = options.growthRuns ?? 3;
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => {});
   const measuredOn = machine();
@@ -130,7 +138,7 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       changedRenderCpu: round2(changedRender.cpuMs.median / validate.cpuMs.median),
     };
 
-    const growth = measureGrowth(scratch, growthSizes, seed, log);
+    const growth = measureGrowth(scratch, growthSizes, seed, growthRuns, log);
     const perService = growth.flatMap((step) =>
       step.cpuMsPerAddedService === undefined ? [] : [step.cpuMsPerAddedService],
     );
@@ -170,6 +178,7 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       services,
       seed,
       runs,
+      growthRuns,
       changed,
       validate,
       check,
@@ -192,11 +201,12 @@ export function bumpImage(text: string, suffix: string, service = "the service")
   return bumped;
 }
 
-/** A first render into an empty tree at each size, one run each, in ascending order. */
+/** First renders into an empty tree at each size (`runs` each, medians), in ascending order. */
 function measureGrowth(
   scratch: string,
   sizes: readonly number[],
   seed: number,
+  runs: number,
   log: (line: string) => void,
 ): GrowthStep[] {
   const steps: GrowthStep[] = [];
@@ -206,7 +216,7 @@ function measureGrowth(
     mkdirSync(trash);
     generateRepository(root, { services: size, seed, policiesFrom: true });
     const measured = measureCommand(["render", "--root", root, "--format", "json"], {
-      runs: 1,
+      runs,
       beforeRun: () => clearManifests(root, trash),
     });
     const previous = steps[steps.length - 1];
@@ -277,7 +287,7 @@ export function incrementalMarkdown(report: IncrementalReport): string {
       report.ratios.changedRenderCpu,
     ),
     "",
-    "## First render into an empty tree, by size (one run each)",
+    `## First render into an empty tree, by size (median of ${report.growthRuns} runs each)`,
     "",
     "| services | wall | CPU | peak RSS | wall ms per added service | CPU ms per added service |",
     "|---|---|---|---|---|---|",

@@ -96,6 +96,29 @@ describe("idp plan with the policy evaluated on a worker thread", () => {
     expect(outcome.secrets).toEqual([STRIPE]);
   }, 60_000);
 
+  it("evaluates with the policy it is given, whatever it preloaded: the same one, or a broken one", async () => {
+    const root = repository();
+    const validated = validateRepository(root);
+    const expected = evaluateHere(preparePolicies(root, validated, {}, "2026-11-25"));
+    const preloaded = PolicyThread.start(root, 2, { preload: true });
+    if (!preloaded) throw new Error("no policy worker from the built code");
+    const same = await preloaded.run(preparePolicies(root, validated, {}, "2026-11-25")).finish();
+    expect(same.diagnostics).toEqual(expected.diagnostics);
+    expect(same.results).toEqual(expected.results);
+
+    // A root whose compiled policy does not load: the worker loads the one run is given.
+    const broken = mkdtempSync(join(tmpdir(), "idp-policy-thread-broken-"));
+    temps.push(broken);
+    cpSync(join(root, "services"), join(broken, "services"), { recursive: true });
+    cpSync(join(root, "policies"), join(broken, "policies"), { recursive: true });
+    writeFileSync(join(broken, "policies", "dist", "policy.wasm"), "not wasm");
+    const other = PolicyThread.start(broken, 2, { preload: true });
+    if (!other) throw new Error("no policy worker from the built code");
+    const given = await other.run(preparePolicies(root, validated, {}, "2026-11-25")).finish();
+    expect(given.diagnostics).toEqual(expected.diagnostics);
+    expect(given.results).toEqual(expected.results);
+  }, 60_000);
+
   it("fails with the engine's message when the policy does not load on the worker", async () => {
     const root = repository();
     const validated = validateRepository(root);

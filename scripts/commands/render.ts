@@ -156,7 +156,9 @@ async function render(
   // after validating is the policy and deciding what to render: in a large
   // repository the evaluations go to a thread of their own (it loads
   // meanwhile) while this one decides.
-  const policyThread = withKeyFiles ? PolicyThread.start(options.root) : undefined;
+  const policyThread = withKeyFiles
+    ? PolicyThread.start(options.root, undefined, { preload: true })
+    : undefined;
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();

@@ -36,6 +36,25 @@ function bundledRoot(): string {
 
 const RULE_ID = /"([A-Z]{3,4}[0-9]{3})"/g;
 
+/** Where the compiled policy that judges `root` is: its own `policies/`, or the bundled one. */
+function bundleBase(root: string): string {
+  return existsSync(join(root, "policies")) ? root : bundledRoot();
+}
+
+/**
+ * The compiled policy's bytes that readPolicyBundle would read for `root`,
+ * unchecked (undefined when there are none): only to start loading it on
+ * another thread early, which then compares them with the checked bytes
+ * it is given (policy-threads.ts).
+ */
+export function uncheckedPolicyWasm(root: string): Uint8Array | undefined {
+  try {
+    return readFileSync(join(bundleBase(root), BUNDLE_WASM));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads the compiled policy that judges `root` (its own `policies/`, or the
  * bundled one when it has none) and checks that it is fresh: every source
@@ -44,7 +63,7 @@ const RULE_ID = /"([A-Z]{3,4}[0-9]{3})"/g;
  * checks in CI must be the ones reviewed in the sources.
  */
 export function readPolicyBundle(root: string): { bundle?: PolicyBundle; diagnostics: Diagnostic[] } {
-  const base = existsSync(join(root, "policies")) ? root : bundledRoot();
+  const base = bundleBase(root);
   const at = { line: 1, column: 1 };
   if (!existsSync(join(base, BUNDLE_MANIFEST)) || !existsSync(join(base, BUNDLE_WASM))) {
     return {

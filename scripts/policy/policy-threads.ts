@@ -5,9 +5,9 @@ import type { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
 import { JobQueue } from "../render/job-queue.js";
 import { configuredThreads, countServiceFolders, startWorker } from "../worker-threads.js";
-import { BUNDLE_WASM } from "./bundle.js";
+import { BUNDLE_WASM, uncheckedPolicyWasm } from "./bundle.js";
 import type { PolicyOutcome, PreparedPolicies } from "./check-policies.js";
-import { PolicyEngine, type PolicyFinding } from "./engine.js";
+import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
 import { sharedInput, unshared } from "./input-bytes.js";
 import type { PolicyWorkerMessage, PolicyWorkerReply } from "./policy-worker.js";
 
@@ -49,12 +49,24 @@ export class PolicyThread {
    * worker only where it pays off: two cores or more, and a large repository
    * (judged by its service folders, before anything is parsed). Never from
    * TypeScript sources, where the compiled worker script does not exist.
+   * With `preload`, the worker loads `root`'s compiled policy at once, with
+   * memory for every service folder, so that it is ready (wasm compiled,
+   * memory mapped) when the inputs come; it is used only if it is the very
+   * policy `run` is given, with at least the memory that needs.
    */
-  static start(root: string, threads = configuredThreads("IDP_POLICY_THREADS")): PolicyThread | undefined {
+  static start(
+    root: string,
+    threads = configuredThreads("IDP_POLICY_THREADS"),
+    options: { preload?: boolean } = {},
+  ): PolicyThread | undefined {
     if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
-    if (threads === undefined && (availableParallelism() < 2 || countServiceFolders(root) < PARALLEL_FROM))
-      return undefined;
+    const services = countServiceFolders(root);
+    if (threads === undefined && (availableParallelism() < 2 || services < PARALLEL_FROM)) return undefined;
     const { worker, ended } = startWorker(workerUrl, "a policy worker");
+    // `root`'s own policy, likely the one that judges: loaded while this thread validates.
+    const wasm = options.preload ? uncheckedPolicyWasm(root) : undefined;
+    if (wasm)
+      worker.postMessage({ type: "load", wasm, memory: memoryFor(services) } satisfies PolicyWorkerMessage);
     return new PolicyThread(worker, ended);
   }
 

@@ -5,8 +5,13 @@ import { BUNDLE_WASM } from "./bundle.js";
 import { PolicyEngine, type PolicyFinding } from "./engine.js";
 import { unshared } from "./input-bytes.js";
 
-/** What the main thread sends a policy worker: first `start`, then each environment's input as it is built. */
+/**
+ * What the main thread sends a policy worker: maybe `load` as soon as it
+ * starts (the policy the work will most likely use), then `start`, then each
+ * environment's input as it is built.
+ */
 export type PolicyWorkerMessage =
+  | { type: "load"; wasm: Uint8Array; memory: { initial: number; maximum: number } }
   | {
       type: "start";
       wasm: Uint8Array;
@@ -22,12 +27,28 @@ export type PolicyWorkerReply =
   | { type: "done" }
   | { type: "failed"; message: string; internal: boolean };
 
+/**
+ * `load`'s policy, loaded and its memory mapped (nothing to evaluate yet);
+ * undefined when it does not load: `start` then loads what it is given.
+ */
+function preload({ wasm, memory }: Extract<PolicyWorkerMessage, { type: "load" }>) {
+  try {
+    const engine = PolicyEngine.load(wasm, BUNDLE_WASM, memory);
+    engine.touchMemory();
+    return { engine, wasm, initial: memory.initial };
+  } catch {
+    return undefined;
+  }
+}
+
 // Runs only as a worker thread started by policy-threads.ts. It is started
 // before its work is known, so loading the wasm runtime overlaps the main
 // thread's loading and validating; the inputs then arrive one by one.
 if (parentPort) {
   const port = parentPort;
   let engine: PolicyEngine | undefined;
+  // What `load` loaded, kept until `start` says what to evaluate with.
+  let loaded: ReturnType<typeof preload>;
   let take: Generator<number> | undefined;
   let claimed: number | undefined;
   const inputs = new Map<number, SharedArrayBuffer>();
@@ -54,11 +75,20 @@ if (parentPort) {
   };
   port.on("message", (message: PolicyWorkerMessage) => {
     try {
-      if (message.type === "start") {
-        engine = PolicyEngine.load(message.wasm, BUNDLE_WASM, message.memory);
+      if (message.type === "load") {
+        loaded = preload(message);
+      } else if (message.type === "start") {
+        // What was loaded early serves if it is this very policy with at least this much memory.
+        const reuse =
+          loaded &&
+          loaded.initial >= message.memory.initial &&
+          Buffer.from(loaded.wasm).equals(Buffer.from(message.wasm));
+        engine =
+          reuse && loaded ? loaded.engine : PolicyEngine.load(message.wasm, BUNDLE_WASM, message.memory);
+        loaded = undefined;
         take = new JobQueue(message.queue).take();
         // The first input is still being built, on the main thread: map the evaluation's memory meanwhile.
-        engine.touchMemory();
+        if (!reuse) engine.touchMemory();
       } else {
         inputs.set(message.index, message.bytes);
       }

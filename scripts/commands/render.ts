@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type CheckedRepository, startPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
@@ -34,7 +34,13 @@ import {
   openStagedTree,
   type StagedTree,
 } from "../render/write/staged.js";
-import { type FileContent, manifestsDirName, materialContent, readTree } from "../render/write/tree.js";
+import {
+  entryExists,
+  type FileContent,
+  manifestsDirName,
+  materialContent,
+  readTree,
+} from "../render/write/tree.js";
 import {
   CHECK_LOCK_WAIT_MS,
   manifestsReadme,
@@ -87,7 +93,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   if (options.check) return render(options, incremental, withKeyFiles, false, undefined);
   // A first render (no manifests/ yet) writes each file as it is rendered, into a
   // staged tree that must be made under the render lock (write/staged.ts).
-  const first = !withKeyFiles && !options.verify && !pathExists(join(options.root, manifestsDirName));
+  const first = !withKeyFiles && !options.verify && !entryExists(join(options.root, manifestsDirName));
   if (!withKeyFiles && !first) return render(options, incremental, withKeyFiles, false, undefined);
   // A render that will likely write a few files takes the render lock now
   // rather than before writing: the tree and the spare tree are then listed
@@ -96,7 +102,7 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   try {
     recoverInterruptedWrite(options.root);
     const staging: Staging | undefined =
-      first && !pathExists(join(options.root, manifestsDirName)) ? {} : undefined;
+      first && !entryExists(join(options.root, manifestsDirName)) ? {} : undefined;
     try {
       return await render(options, incremental, withKeyFiles, true, staging);
     } finally {
@@ -356,16 +362,6 @@ function freshText(texts: ReadonlyMap<string, FileContent>): (file: string) => s
     const material = materialContent(content);
     return typeof material === "string" ? material : Buffer.from(material).toString("utf8");
   };
-}
-
-/** Whether anything (a folder, a file, a link, even a broken one) is at `path`. */
-function pathExists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether the tree has key files: a `_platform` folder with one is taken as the sign. */

@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import fc from "fast-check";
 import ts from "typescript";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listFiles } from "../../test/support/file-tree.js";
 import { ToolError } from "../errors.js";
 import { manifestsReadme, type WriteOptions, writeManifests } from "./write.js";
 
@@ -66,21 +67,6 @@ function hashTree(dir: string): string {
   };
   walk(dir, "");
   return hash.digest("hex");
-}
-
-/** Every file under `dir` with its text, by relative path. */
-function listFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (path: string, relative: string): void => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      const rel = relative === "" ? name : `${relative}/${name}`;
-      if (lstatSync(full).isDirectory()) walk(full, rel);
-      else out[rel] = readFileSync(full, "utf8");
-    }
-  };
-  walk(dir, "");
-  return out;
 }
 
 function read(path: string): string {

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listFiles } from "../../../test/support/file-tree.js";
 import { ToolError } from "../../errors.js";
 import { manifestsReadme, type WriteOptions, type WriteResult, writeManifests } from "../write.js";
 import { IN_PLACE_MAX } from "./in-place.js";
@@ -56,21 +57,6 @@ function renderLocked(wanted: Map<string, string>, meanwhile?: () => void): Writ
   } finally {
     release();
   }
-}
-
-/** Every file under `dir` with its text, by relative path. */
-function listFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (path: string, relative: string): void => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      const rel = relative === "" ? name : `${relative}/${name}`;
-      if (lstatSync(full).isDirectory()) walk(full, rel);
-      else out[rel] = readFileSync(full, "utf8");
-    }
-  };
-  walk(dir, "");
-  return out;
 }
 
 const inode = (path: string) => lstatSync(join(root, manifestsDirName, path)).ino;

@@ -16,6 +16,7 @@ import { codeOf, messageOf } from "./lock.js";
 import { checkPath } from "./paths.js";
 import {
   type EntryKind,
+  entryExists,
   type FileContent,
   isRealFolder,
   manifestsDirName,
@@ -141,15 +142,15 @@ function parseJournal(text: string): Journal {
 function apply(top: string, temp: string, journal: Journal): void {
   try {
     for (const [name, path] of journal.write) {
-      makeFolders(top, path);
+      realFolders(top, path, true);
       try {
         renameSync(join(temp, name), join(top, path));
       } catch (error) {
-        if (codeOf(error) !== "ENOENT" || exists(join(temp, name))) throw error;
+        if (codeOf(error) !== "ENOENT" || entryExists(join(temp, name))) throw error;
       }
     }
     for (const path of journal.remove) {
-      realFolders(top, path);
+      realFolders(top, path, false);
       try {
         unlinkSync(join(top, path));
       } catch (error) {
@@ -178,31 +179,23 @@ function placeable(top: string, path: string, listing: ReadonlyMap<string, Entry
   const kind = listing.get(path);
   if (kind === "file") return true;
   if (kind !== undefined) return false;
-  return !exists(join(top, path));
+  return !entryExists(join(top, path));
 }
 
-/** Makes the folders above `path` that are missing; refuses anything else in their place. */
-function makeFolders(top: string, path: string): void {
+/**
+ * Refuses `path` when a folder above it is anything but a real folder (a
+ * link could lead out of the tree); a missing one is made when `make`, else
+ * there is nothing more to look at.
+ */
+function realFolders(top: string, path: string, make: boolean): void {
   for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
     const folder = join(top, path.slice(0, slash));
     try {
       if (!lstatSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
     } catch (error) {
       if (codeOf(error) !== "ENOENT") throw error;
+      if (!make) return;
       mkdirSync(folder);
-    }
-  }
-}
-
-/** Refuses `path` when a folder above it is not a real folder (a link could lead out of the tree). */
-function realFolders(top: string, path: string): void {
-  for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
-    const folder = join(top, path.slice(0, slash));
-    try {
-      if (!lstatSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
-    } catch (error) {
-      if (codeOf(error) === "ENOENT") return;
-      throw error;
     }
   }
 }
@@ -217,14 +210,5 @@ function pruneEmptyFolders(top: string, path: string): void {
     } catch {
       return;
     }
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -391,6 +391,16 @@ function sameFile(a: string, b: string, known?: { ino: number; dev: number }): b
   return x.ino === y.ino && x.dev === y.dev;
 }
 
+/** Whether anything (a folder, a file, a link, even a broken one) is at `path`. */
+export function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `path` is a folder (not a link to one). */
 export function isRealFolder(path: string): boolean {
   try {

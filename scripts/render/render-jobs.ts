@@ -27,31 +27,40 @@ export function fileContent(file: RenderedFile): string | Uint8Array | Committed
   return file.committed ?? file.bytes ?? file.text;
 }
 
+// The three kinds of file below are classes, not object literals with a
+// getter: a literal's getter is made for each of thousands of files, which
+// measured 13 ms for the 2,960 trusted files of a one-service render.
+
 /** A committed file trusted rather than rendered: its text is read when first asked for. */
 export function fileFromCommitted(committed: CommittedContent): RenderedFile {
-  let text: string | undefined;
-  return {
-    objects: [],
-    committed,
-    get text() {
-      const bytes = committed.bytes();
-      text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-      return text;
-    },
-  };
+  return new CommittedFile(committed);
+}
+
+class CommittedFile implements RenderedFile {
+  readonly objects: KubeObject[] = [];
+  #text: string | undefined;
+  constructor(readonly committed: CommittedContent) {}
+  get text(): string {
+    this.#text ??= utf8(this.committed.bytes());
+    return this.#text;
+  }
 }
 
 /** A file rendered elsewhere as UTF-8 `bytes`: its text is decoded when first read. */
 export function fileFromBytes(bytes: Uint8Array, objects: KubeObject[]): RenderedFile {
-  let text: string | undefined;
-  return {
-    objects,
-    bytes,
-    get text() {
-      text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-      return text;
-    },
-  };
+  return new BytesFile(bytes, objects);
+}
+
+class BytesFile implements RenderedFile {
+  #text: string | undefined;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly objects: KubeObject[],
+  ) {}
+  get text(): string {
+    this.#text ??= utf8(this.bytes);
+    return this.#text;
+  }
 }
 
 /**
@@ -60,14 +69,23 @@ export function fileFromBytes(bytes: Uint8Array, objects: KubeObject[]): Rendere
  * only before the tree is committed or discarded.
  */
 export function fileFromStaged(staged: StagedTree, path: string, objects: KubeObject[]): RenderedFile {
-  let text: string | undefined;
-  return {
-    objects,
-    get text() {
-      text ??= readFileSync(join(staged.dir, path), "utf8");
-      return text;
-    },
-  };
+  return new StagedFile(join(staged.dir, path), objects);
+}
+
+class StagedFile implements RenderedFile {
+  #text: string | undefined;
+  constructor(
+    private readonly file: string,
+    readonly objects: KubeObject[],
+  ) {}
+  get text(): string {
+    this.#text ??= readFileSync(this.file, "utf8");
+    return this.#text;
+  }
+}
+
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 /** What rendering a repository gives: files keyed by their path under `manifests/`. */

@@ -35,7 +35,9 @@ export function keyFilesIn(
   const index = new Map<string, RenderIndexEntry>();
   for (const path of keys.keys()) {
     const bytes = committed.get(keyFileOf(path))?.bytes;
-    const entry = bytes && parseKeyFile(Buffer.from(bytes).toString("utf8"));
+    // Decoded where it lies (Buffer.from(bytes) alone would copy it first).
+    const entry =
+      bytes && parseKeyFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString());
     if (entry) index.set(path, entry);
   }
   return index;

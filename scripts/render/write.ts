@@ -340,9 +340,12 @@ function compareWithDisk(
 function servicesByEnvironment(paths: Iterable<string>): Map<string, Set<string>> {
   const services = new Map<string, Set<string>>();
   for (const path of paths) {
-    const segments = path.split("/");
-    if (segments.length < 3) continue;
-    const [environment, service] = segments as [string, string];
+    // `<env>/<service>/...`: two slashes at least (indexOf, not split: thousands of paths).
+    const first = path.indexOf("/");
+    const second = path.indexOf("/", first + 1);
+    if (first === -1 || second === -1) continue;
+    const environment = path.slice(0, first);
+    const service = path.slice(first + 1, second);
     if (service.startsWith("_")) continue;
     let set = services.get(environment);
     if (set === undefined) {

@@ -12,7 +12,14 @@ import {
 } from "./compare-objects.js";
 import { generateRepository } from "./generate-repository.js";
 import { helmValues } from "./helm-values.js";
-import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
+import {
+  gitCommit,
+  type Machine,
+  machine,
+  settleDisk,
+  uncommittedNote,
+  uncommittedOutsideBench,
+} from "./machine.js";
 import {
   type CommandTiming,
   combine,
@@ -116,6 +123,7 @@ export function runHelmBenchmark(options: HelmBenchmarkOptions = {}): HelmReport
     for (let index = 0; index < runs; index += 1) {
       const idp = measureCommand(renderArgv, { runs: 1, beforeRun: () => clearManifests(root, trash) });
       idpRounds.push(idp);
+      settleDisk();
       const helmRun = runHelmTemplate(helm, chart, valuesFiles, helmOut);
       helmRounds.push(helmRun);
       log(

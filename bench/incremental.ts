@@ -201,7 +201,12 @@ export function bumpImage(text: string, suffix: string, service = "the service")
   return bumped;
 }
 
-/** First renders into an empty tree at each size (`runs` each, medians), in ascending order. */
+/**
+ * First renders into an empty tree at each size, in rounds (each round every
+ * size once, ascending), medians per size: the machine's speed drifts over
+ * minutes, and a size measured in a block of its own takes whatever speed
+ * that block had.
+ */
 function measureGrowth(
   scratch: string,
   sizes: readonly number[],
@@ -209,18 +214,34 @@ function measureGrowth(
   runs: number,
   log: (line: string) => void,
 ): GrowthStep[] {
-  const steps: GrowthStep[] = [];
-  for (const size of [...sizes].sort((a, b) => a - b)) {
+  const ascending = [...sizes].sort((a, b) => a - b);
+  const roots = ascending.map((size) => {
     const root = path.join(scratch, `growth-${size}`);
-    const trash = path.join(scratch, `trash-${size}`);
-    mkdirSync(trash);
     generateRepository(root, { services: size, seed, policiesFrom: true });
-    const measured = measureCommand(["render", "--root", root, "--format", "json"], {
-      runs,
-      beforeRun: () => clearManifests(root, trash),
+    return root;
+  });
+  // Trees rendered are moved here, and deleted only at the end (see clearManifests).
+  const trash = path.join(scratch, "growth-trash");
+  mkdirSync(trash);
+  const rounds: Measurement[][] = ascending.map(() => []);
+  for (let round = 0; round < runs; round += 1) {
+    ascending.forEach((size, index) => {
+      const root = roots[index] as string;
+      const measured = measureCommand(["render", "--root", root, "--format", "json"], {
+        runs: 1,
+        beforeRun: () => clearManifests(root, trash),
+      });
+      rounds[index]?.push(measured);
+      log(
+        `  round ${round + 1}, first render, ${size} services: ${measured.wallMs.median} ms (CPU ${measured.cpuMs.median} ms)`,
+      );
     });
+  }
+  const steps: GrowthStep[] = [];
+  ascending.forEach((size, index) => {
+    const measured = combine(rounds[index] ?? []);
     const previous = steps[steps.length - 1];
-    const step: GrowthStep = {
+    steps.push({
       services: size,
       wallMs: measured.wallMs.median,
       cpuMs: measured.cpuMs.median,
@@ -235,13 +256,10 @@ function measureGrowth(
             ),
           }
         : {}),
-    };
-    steps.push(step);
-    log(`  first render, ${size} services: ${step.wallMs} ms (CPU ${step.cpuMs} ms, ${step.peakRssMiB} MiB)`);
-    // Each size's repository and output go at once: 10,000 services write about 30,000 files.
-    rmSync(root, { recursive: true, force: true });
-    rmSync(trash, { recursive: true, force: true });
-  }
+    });
+  });
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  rmSync(trash, { recursive: true, force: true });
   return steps;
 }
 
@@ -287,7 +305,7 @@ export function incrementalMarkdown(report: IncrementalReport): string {
       report.ratios.changedRenderCpu,
     ),
     "",
-    `## First render into an empty tree, by size (median of ${report.growthRuns} runs each)`,
+    `## First render into an empty tree, by size (median of ${report.growthRuns} interleaved rounds)`,
     "",
     "| services | wall | CPU | peak RSS | wall ms per added service | CPU ms per added service |",
     "|---|---|---|---|---|---|",

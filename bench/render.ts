@@ -4,7 +4,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ProfileSummary, profileCommand } from "./cpu-profile.js";
 import { generateRepository } from "./generate-repository.js";
-import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
+import {
+  gitCommit,
+  type Machine,
+  machine,
+  settleDisk,
+  uncommittedNote,
+  uncommittedOutsideBench,
+} from "./machine.js";
 import { combine, type Measurement, measureCommand, median, round } from "./measure.js";
 import { writeResults } from "./paths.js";
 import { type FloorReport, packTree, unpackTree } from "./render-floor.js";
@@ -340,13 +347,14 @@ function judge(result: RenderResult): Target[] {
   ];
 }
 
-/** Moves every trace of earlier renders (the tree, its spare, the lock) out of `root` into `trash`. */
+/** Moves every trace of earlier renders (the tree, its spare, the lock) out of `root` into `trash`, then settles the disk (settleDisk). */
 export function clearManifests(root: string, trash: string): void {
   for (const name of readdirSync(root)) {
     if (name === "manifests" || name.startsWith(".manifests.") || name === ".idp-render.lock") {
       renameSync(path.join(root, name), path.join(trash, `${readdirSync(trash).length}-${name}`));
     }
   }
+  settleDisk();
 }
 
 /** The floor must have written exactly the bytes idp render wrote: same files, same content. */

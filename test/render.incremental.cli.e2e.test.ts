@@ -15,6 +15,8 @@ import {
   CART,
   CART_FILES,
   editCart,
+  forgeKeyFiles,
+  git,
   keyFile,
   type RenderData,
   useRenderedRepositories,
@@ -96,6 +98,39 @@ describe("idp render with key files, as built", () => {
       expect(tree(join(root, "manifests")), tag).toEqual(tree(join(full, "manifests")));
     }
   }, 180_000);
+
+  it("--base believes the merge base's key files, read beside validation: forged ones fail the check", () => {
+    const root = repository();
+    git(root, "checkout", "-q", "-b", "change");
+    editCart(root);
+    const scratch = repository();
+    editCart(scratch);
+    expect(idp(scratch).exitCode).toBe(0);
+    for (const file of git(scratch, "ls-files", "--others", "--modified", "--", "manifests").split("\n"))
+      if (file.endsWith("/.render-key")) writeFileSync(join(root, file), readFileSync(join(scratch, file)));
+    forgeKeyFiles(root, scratch, CART_FILES);
+    git(root, "commit", "-qam", "cart 9.9.9, manifests not rendered, key files forged");
+    expect(idp(root, "--check").exitCode).toBe(0);
+    const judged = idp(root, "--check", "--base", "main");
+    expect(judged.exitCode).toBe(1);
+    expect(judged.data.changed).toEqual(expect.arrayContaining(CART_FILES));
+    expect(idp(root, "--full").exitCode).toBe(0);
+    git(root, "commit", "-qam", "render");
+    const passed = idp(root, "--check", "--base", "main");
+    expect(passed.exitCode).toBe(0);
+    // Cart's three files differ from the base's index (its key changed); the rest is trusted.
+    expect(passed.data.rendered).toBe(3);
+    // A base the clone does not have: git's answer, as the main thread gave it, exit 2.
+    const missing = spawnSync(
+      process.execPath,
+      [IDP, "render", "--check", "--base", "origin/nowhere", "--root", root],
+      { encoding: "utf8" },
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(
+      "origin/nowhere is not in this clone; fetch it (git fetch origin nowhere)",
+    );
+  }, 120_000);
 
   it("a render refuses to start while another render holds the lock, and writes nothing", () => {
     const root = repository();

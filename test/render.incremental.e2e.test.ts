@@ -1,13 +1,12 @@
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderCommand } from "../scripts/commands/render.js";
-import { parseKeyFile } from "../scripts/render/render-index.js";
 import {
   CART,
   CART_FILES,
   editCart,
+  forgeKeyFiles,
   git,
   keyFile,
   type RenderData,
@@ -31,25 +30,6 @@ async function render(
     ...(more.renderVersion !== undefined ? { renderVersion: more.renderVersion } : {}),
   });
   return { exitCode: result.exitCode, data: JSON.parse(result.stdout) as RenderData };
-}
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/**
- * Key files as a pull request would forge them: each of `paths` gets a key
- * file claiming the key the current sources give (read from `fresh`, a
- * rendered copy of the change) and the digest of the stale bytes on disk.
- */
-function forgeKeyFiles(root: string, fresh: string, paths: readonly string[]): void {
-  for (const path of paths) {
-    const claimed = parseKeyFile(readFileSync(join(fresh, keyFile(path)), "utf8"));
-    if (!claimed) throw new Error(`no key file for ${path}`);
-    const stale = sha256(readFileSync(join(root, path), "utf8"));
-    writeFileSync(
-      join(root, keyFile(path)),
-      readFileSync(join(fresh, keyFile(path)), "utf8").replace(claimed.sha256, stale),
-    );
-  }
 }
 
 describe("render with the render index", () => {

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { type CheckedRepository, startPolicies } from "../check-repository.js";
 import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
-import { GitRepository } from "../git/repository.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { PolicyThread } from "../policy/policy-threads.js";
-import type { CommittedFiles, CommittedTree } from "../render/committed-tree.js";
+import { readBaseKeyFiles } from "../render/base-key-files.js";
+import type { CommittedTree } from "../render/committed-tree.js";
 import { driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
 import { startReadingCommittedTree } from "../render/reading-committed-tree.js";
@@ -146,7 +146,11 @@ async function render(
       ? startReadingCommittedTree(
           options.root,
           options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
-          withKeyFiles && !options.check,
+          {
+            thenRender: withKeyFiles && !options.check,
+            // The merge base's key files are read by git meanwhile, not after validation.
+            ...(options.base === undefined ? {} : { base: options.base }),
+          },
         )
       : undefined;
   // Workers for a large repository start first: they load cdk8s while this
@@ -185,7 +189,7 @@ async function render(
   const read = committed.files;
   const index =
     incremental && !hasErrors(checked.diagnostics)
-      ? await readRenderIndex(options, keyed.keys, read)
+      ? await readRenderIndex(options, keyed.keys, committed)
       : new Map();
   const reuse = trustedFiles(options.root, keyed.keys, index, read);
   if (staging && !hasErrors(checked.diagnostics))
@@ -377,25 +381,20 @@ function hasKeyFiles(root: string): boolean {
 
 /**
  * The render index to trust: the key files committed at the merge base of
- * `base` when given (a pull request cannot change them), else the working
- * tree's. Whatever they hold can only spare work (see trustedFiles).
+ * `base` when given (a pull request cannot change them; read beside
+ * validation with the committed tree, or now when there was no such read),
+ * else the working tree's. Whatever they hold can only spare work (see trustedFiles).
  */
 async function readRenderIndex(
   options: RenderOptions,
   keys: ReadonlyMap<string, string>,
-  committed: CommittedFiles,
+  committed: CommittedTree,
 ): Promise<RenderIndex> {
-  if (options.base === undefined) return keyFilesIn(committed, keys);
-  const git = new GitRepository(options.root);
-  const commit = await git.mergeBase(options.base);
-  const paths = [...keys.keys()];
-  const texts = await git.filesAt(
-    commit,
-    paths.map((path) => `${manifestsDirName}/${keyFileOf(path)}`),
-  );
+  if (options.base === undefined) return keyFilesIn(committed.files, keys);
+  const texts = committed.baseKeyFiles ?? (await readBaseKeyFiles(options.root, options.base));
   const index = new Map<string, RenderIndexEntry>();
-  for (const path of paths) {
-    const entry = parseKeyFile(texts.get(`${manifestsDirName}/${keyFileOf(path)}`));
+  for (const path of keys.keys()) {
+    const entry = parseKeyFile(texts.get(keyFileOf(path)));
     if (entry) index.set(path, entry);
   }
   return index;

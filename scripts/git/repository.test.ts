@@ -56,6 +56,31 @@ describe("GitRepository", () => {
     }
   });
 
+  it("reads the files under a folder by blob id as filesAt reads them by path, and only what the filter keeps", async () => {
+    const { root } = repository();
+    mkdirSync(join(root, "services", "y"));
+    writeFileSync(join(root, "services", "y", "service.yaml"), "name: x\n");
+    writeFileSync(join(root, "services", "y", "notes.md"), "tab\there, ünïcode\n");
+    writeFileSync(join(root, "services", "y", "with space.yaml"), "name: spaced\n");
+    commit(root, "more");
+    const head = git(root, "rev-parse", "HEAD").trim();
+    // Changed afterwards: what the commit had is read, not the working tree.
+    writeFileSync(join(root, "services", "x", "service.yaml"), "name: edited\n");
+    const repo = new GitRepository(root);
+    const yaml = await repo.filesUnder(head, "services", (path) => path.endsWith(".yaml"));
+    expect([...yaml.keys()].sort()).toEqual([
+      "services/x/service.yaml",
+      "services/y/service.yaml",
+      "services/y/with space.yaml",
+    ]);
+    expect(yaml).toEqual(await repo.filesAt(head, [...yaml.keys()]));
+    expect(yaml.get("services/x/service.yaml")).toBe("name: x\n");
+    expect((await repo.filesUnder(head, "services", () => true)).get("services/y/notes.md")).toBe(
+      "tab\there, ünïcode\n",
+    );
+    await expect(repo.filesUnder("HEAD", "services", () => true)).rejects.toThrow("not a commit id");
+  });
+
   it("says which operation failed with git's own message", async () => {
     const { root } = repository();
     const missing = "0".repeat(40);

@@ -1,4 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { ToolError } from "../errors.js";
+import { readBaseKeyFiles } from "./base-key-files.js";
 import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
 import { renderVersion } from "./render-version.js";
 import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
@@ -14,7 +16,14 @@ export interface CommittedTreeWorkerData {
    * two at once competing with the main thread while it validates.
    */
   thenRender?: boolean;
+  /** Also read the key files committed at the merge base of this ref (base-key-files.ts), with git meanwhile. */
+  base?: string;
 }
+
+/** The base's key files as read (by path under `manifests/`), or why they could not be: a ToolError's message is the user's to see. */
+export type BaseKeyFilesResult =
+  | { texts: [path: string, text: string][] }
+  | { failed: string; tool: boolean };
 
 /**
  * What it sends back: per file its path, its identity, and where its bytes
@@ -30,6 +39,7 @@ export type CommittedTreeWorkerResult =
       /** renderVersion(), worked out here: reading the render code's sources is off the main thread too. */
       renderVersion: string;
       spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
+      baseKeyFiles?: BaseKeyFilesResult;
     }
   | { ok: false; message: string };
 
@@ -39,14 +49,28 @@ export type CommittedTreeWorkerResult =
 if (parentPort) {
   const port = parentPort;
   const data = workerData as CommittedTreeWorkerData;
-  const result = read(data);
+  // git's processes work while this thread reads the tree.
+  const base = data.base === undefined ? undefined : baseKeyFiles(data.root, data.base);
+  const read = readTree(data);
+  const result = read.ok && base ? { ...read, baseKeyFiles: await base } : read;
   port.postMessage(result, result.ok ? result.buffers : []);
   // The render's message waits in the port until render-worker.ts listens for it.
   if (data.thenRender && result.ok) await import("./render-worker.js");
   else port.close();
 }
 
-function read({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
+async function baseKeyFiles(root: string, base: string): Promise<BaseKeyFilesResult> {
+  try {
+    return { texts: [...(await readBaseKeyFiles(root, base))] };
+  } catch (caught) {
+    return {
+      failed: caught instanceof Error ? caught.message : String(caught),
+      tool: caught instanceof ToolError,
+    };
+  }
+}
+
+function readTree({ root, options }: CommittedTreeWorkerData): CommittedTreeWorkerResult {
   try {
     // Files are read straight into the buffers that are transferred.
     const chunks = new Utf8Chunks();

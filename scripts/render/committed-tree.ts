@@ -48,6 +48,8 @@ export interface CommittedTree {
   spare?: TreeWalk;
   /** renderVersion(), when the reader worked it out (a worker does, sparing the main thread). */
   renderVersion?: string;
+  /** When asked for: the key files committed at a merge base (base-key-files.ts), by path under `manifests/`. */
+  baseKeyFiles?: Map<string, string>;
 }
 
 /** How to read the committed tree. */

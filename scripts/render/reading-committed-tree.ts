@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ToolError } from "../errors.js";
 import { startWorker } from "../worker-threads.js";
+import { readBaseKeyFiles } from "./base-key-files.js";
 import {
   type CommittedFiles,
   type CommittedTree,
@@ -41,16 +42,25 @@ export interface CommittedTreeReading {
 export function startReadingCommittedTree(
   root: string,
   options: ReadCommittedOptions = {},
-  thenRender = false,
+  also: { thenRender?: boolean; base?: string } = {},
 ): CommittedTreeReading {
+  const { thenRender = false, base } = also;
   if (!existsSync(fileURLToPath(workerUrl))) {
     return {
-      result: async () => readCommittedTree(root, options),
+      result: async () => ({
+        ...readCommittedTree(root, options),
+        ...(base === undefined ? {} : { baseKeyFiles: await readBaseKeyFiles(root, base) }),
+      }),
       cancel: () => {},
       workers: RenderWorkers.start(0),
     };
   }
-  const data: CommittedTreeWorkerData = { root, options, thenRender };
+  const data: CommittedTreeWorkerData = {
+    root,
+    options,
+    thenRender,
+    ...(base === undefined ? {} : { base }),
+  };
   const started = startWorker(workerUrl, "the worker reading the committed manifests", data);
   const { worker } = started;
   const answered = new Promise<CommittedTree>((resolve, reject) => {
@@ -69,8 +79,14 @@ export function startReadingCommittedTree(
             : { bytes: bytesAt(message.buffers, read), identity },
         );
       }
-      const { listing, spare, renderVersion } = message;
+      const { listing, spare, renderVersion, baseKeyFiles } = message;
+      if (baseKeyFiles && "failed" in baseKeyFiles) {
+        // The base's own message (not in this clone, no common commit...), as the main thread would give it.
+        reject(baseKeyFiles.tool ? new ToolError(baseKeyFiles.failed) : new Error(baseKeyFiles.failed));
+        return;
+      }
       resolve({
+        ...(baseKeyFiles ? { baseKeyFiles: new Map(baseKeyFiles.texts) } : {}),
         files,
         renderVersion,
         ...(listing ? { listing: new Map(listing) } : {}),

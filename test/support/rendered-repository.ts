@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { renderCommand } from "../../scripts/commands/render.js";
+import { parseKeyFile } from "../../scripts/render/render-index.js";
 import { git } from "./suite.js";
 
 export { git };
@@ -98,4 +100,23 @@ export function editCart(root: string): void {
   const edited = text.replace(/(image: \S+:)(\S+)/, "$1" + "9.9.9");
   expect(edited).not.toBe(text);
   writeFileSync(file, edited);
+}
+
+/**
+ * Key files as a pull request would forge them: each of `paths` gets a key
+ * file claiming the key the current sources give (read from `fresh`, a
+ * rendered copy of the change) and the digest of the stale bytes on disk.
+ */
+export function forgeKeyFiles(root: string, fresh: string, paths: readonly string[]): void {
+  for (const path of paths) {
+    const claimed = parseKeyFile(readFileSync(join(fresh, keyFile(path)), "utf8"));
+    if (!claimed) throw new Error(`no key file for ${path}`);
+    const stale = createHash("sha256")
+      .update(readFileSync(join(root, path), "utf8"))
+      .digest("hex");
+    writeFileSync(
+      join(root, keyFile(path)),
+      readFileSync(join(fresh, keyFile(path)), "utf8").replace(claimed.sha256, stale),
+    );
+  }
 }

@@ -96,8 +96,8 @@ export async function renderCommand(options: RenderOptions): Promise<CommandResu
   const first = !withKeyFiles && !options.verify && !entryExists(join(options.root, manifestsDirName));
   if (!withKeyFiles && !first) return render(options, incremental, withKeyFiles, false, undefined);
   // A render that will likely write a few files takes the render lock now
-  // rather than before writing: the tree and the spare tree are then listed
-  // (on another thread) only once, and are still what was listed when it writes.
+  // rather than before writing: the tree is then listed and read (on another
+  // thread) only once, and is still what was read when it writes.
   const release = acquireRenderLock(options.root);
   try {
     recoverInterruptedWrite(options.root);

@@ -260,7 +260,6 @@ async function render(
           ? {
               locked: {
                 listing: committed.listing ?? readTree(options.root),
-                ...(committed.spare ? { spare: committed.spare } : {}),
               },
             }
           : {}),

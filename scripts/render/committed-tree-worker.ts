@@ -38,7 +38,6 @@ export type CommittedTreeWorkerResult =
       listing?: [path: string, kind: EntryKind][];
       /** renderVersion(), worked out here: reading the render code's sources is off the main thread too. */
       renderVersion: string;
-      spare?: { entries: [path: string, isFile: boolean][]; folders: string[] };
       baseKeyFiles?: BaseKeyFilesResult;
     }
   | { ok: false; message: string };
@@ -96,10 +95,7 @@ function readTree({ root, options }: CommittedTreeWorkerData): CommittedTreeWork
       files.push([path, file.identity, place]);
     }
     const listing = tree.listing ? { listing: [...tree.listing] } : {};
-    const spare = tree.spare
-      ? { spare: { entries: [...tree.spare.entries], folders: [...tree.spare.folders] } }
-      : {};
-    return { ok: true, files, buffers: chunks.buffers, ...listing, ...spare, renderVersion: renderVersion() };
+    return { ok: true, files, buffers: chunks.buffers, ...listing, renderVersion: renderVersion() };
   } catch (caught) {
     return { ok: false, message: caught instanceof Error ? caught.message : String(caught) };
   }

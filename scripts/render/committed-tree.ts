@@ -5,17 +5,7 @@ import { ToolError } from "../errors.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
 import { acquireRenderLock } from "./write/lock.js";
-import {
-  type EntryKind,
-  type FileIdentity,
-  isRealFolder,
-  manifestsDirName,
-  readTree,
-  sha256,
-  spareDirName,
-  type TreeWalk,
-  walkTree,
-} from "./write/tree.js";
+import { type EntryKind, type FileIdentity, manifestsDirName, readTree, sha256 } from "./write/tree.js";
 
 /**
  * One file of the committed tree as read: the identity it had, and either
@@ -44,8 +34,6 @@ export interface CommittedTree {
    * or what a render that holds the lock need not list again (WriteOptions.locked).
    */
   listing?: Map<string, EntryKind>;
-  /** With `whole.spare`: what `.manifests.spare` holds, when it is a real folder. */
-  spare?: TreeWalk;
   /** renderVersion(), when the reader worked it out (a worker does, sparing the main thread). */
   renderVersion?: string;
   /** When asked for: the key files committed at a merge base (base-key-files.ts), by path under `manifests/`. */
@@ -59,13 +47,12 @@ export interface ReadCommittedOptions {
    * render lock: taken here for the read, waiting up to `lockWaitMs` for a
    * render that holds it (what `render --check` compares with), or, without
    * `lockWaitMs`, held by the caller since before the read (a render that
-   * writes next). With `spare`, also list `.manifests.spare` (the tree the
-   * write will recycle). Otherwise only each
+   * writes next). Otherwise only each
    * `manifests/<env>/<folder>/manifest.yaml` and `.render-key` is read,
    * without the lock.
    * @default undefined: the manifests and key files only
    */
-  whole?: { lockWaitMs?: number; spare?: boolean };
+  whole?: { lockWaitMs?: number };
 }
 
 /**
@@ -98,10 +85,7 @@ export function readCommittedTree(
     try {
       const listing = readTree(root);
       for (const [path, kind] of listing) if (kind === "file") add(path, true);
-      const spare = join(root, spareDirName);
-      return whole.spare && isRealFolder(spare)
-        ? { files, listing, spare: walkTree(spare) }
-        : { files, listing };
+      return { files, listing };
     } finally {
       release();
     }

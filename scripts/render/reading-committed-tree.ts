@@ -79,7 +79,7 @@ export function startReadingCommittedTree(
             : { bytes: bytesAt(message.buffers, read), identity },
         );
       }
-      const { listing, spare, renderVersion, baseKeyFiles } = message;
+      const { listing, renderVersion, baseKeyFiles } = message;
       if (baseKeyFiles && "failed" in baseKeyFiles) {
         // The base's own message (not in this clone, no common commit...), as the main thread would give it.
         reject(baseKeyFiles.tool ? new ToolError(baseKeyFiles.failed) : new Error(baseKeyFiles.failed));
@@ -90,7 +90,6 @@ export function startReadingCommittedTree(
         files,
         renderVersion,
         ...(listing ? { listing: new Map(listing) } : {}),
-        ...(spare ? { spare: { entries: new Map(spare.entries), folders: new Set(spare.folders) } } : {}),
       });
     });
   });

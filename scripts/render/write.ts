@@ -21,7 +21,6 @@ import {
   replaceTree,
   type SnapshotFile,
   sameIdentity,
-  type TreeWalk,
 } from "./write/tree.js";
 
 /** How {@link writeManifests} runs. */
@@ -65,8 +64,8 @@ export interface WriteOptions {
   /**
    * Without `check`: the caller holds the render lock (acquireRenderLock),
    * undid an interrupted write (recoverInterruptedWrite) and listed the tree
-   * and the spare tree under it, all since taking the lock: none of that is
-   * done again here (committed-tree.ts reads them on another thread). A
+   * under it, all since taking the lock: none of that is done again here
+   * (committed-tree.ts reads it on another thread). A
    * change of a few files is then made where they are (write/in-place.ts)
    * instead of by swapping trees.
    * @default none: the lock is taken here and the trees listed
@@ -77,8 +76,6 @@ export interface WriteOptions {
 /** What was listed under the render lock the caller holds (WriteOptions.locked). */
 export interface LockedTree {
   listing: ReadonlyMap<string, EntryKind>;
-  /** What `.manifests.spare` held; undefined when it was not a real folder. */
-  spare?: TreeWalk;
 }
 
 /**
@@ -193,7 +190,7 @@ export function writeManifests(
       !hasErrors(result.diagnostics) &&
       !(locked && updatedInPlace(root, planned, result, locked))
     )
-      replaceTree(root, planned, locked?.spare);
+      replaceTree(root, planned);
     return result;
   } finally {
     release();

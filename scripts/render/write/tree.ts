@@ -250,18 +250,14 @@ export interface PlannedFile {
  * files are hard links to the current ones (no copy of their bytes); a file
  * shared that way is never written in place, only unlinked and replaced.
  */
-export function replaceTree(
-  root: string,
-  files: ReadonlyMap<string, PlannedFile>,
-  spareListing?: TreeWalk,
-): void {
+export function replaceTree(root: string, files: ReadonlyMap<string, PlannedFile>): void {
   const suffix = () => `${process.pid}-${randomBytes(6).toString("hex")}`;
   const current = join(root, manifestsDirName);
   const spare = join(root, spareDirName);
   const building = join(root, tempPrefix + suffix());
   try {
     if (isRealFolder(spare) && tryRename(spare, building)) {
-      syncTree(building, current, files, spareListing);
+      syncTree(building, current, files);
     } else {
       rmSync(spare, { recursive: true, force: true });
       mkdirSync(building);
@@ -327,13 +323,8 @@ function makeParents(dir: string, path: string, made: Set<string>): void {
  * the very file (same inode) as an unchanged current one, and replaces the
  * rest by unlinking then writing or linking, never writing in place.
  */
-function syncTree(
-  dir: string,
-  current: string,
-  files: ReadonlyMap<string, PlannedFile>,
-  listed?: TreeWalk,
-): void {
-  const { entries, folders } = listed ?? walkTree(dir);
+function syncTree(dir: string, current: string, files: ReadonlyMap<string, PlannedFile>): void {
+  const { entries, folders } = walkTree(dir);
   const wantedFolders = new Set<string>();
   for (const path of files.keys()) {
     for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1))

@@ -5,7 +5,6 @@ import { CODEOWNERS_FILE } from "../codeowners/generate.js";
 import { derivedCodeowners, staleCodeowners, syncCodeowners } from "../codeowners/sync.js";
 import { validateRepository } from "../model/validate-repository.js";
 import { PolicyThread } from "../policy/policy-threads.js";
-import { readBaseKeyFiles } from "../render/base-key-files.js";
 import type { CommittedTree } from "../render/committed-tree.js";
 import { driftDiagnostics, foldKeyFiles } from "../render/drift.js";
 import { RenderWorkers, startRender, startRenderWorkers } from "../render/parallel-render.js";
@@ -390,7 +389,9 @@ async function readRenderIndex(
   committed: CommittedTree,
 ): Promise<RenderIndex> {
   if (options.base === undefined) return keyFilesIn(committed.files, keys);
-  const texts = committed.baseKeyFiles ?? (await readBaseKeyFiles(options.root, options.base));
+  const texts =
+    committed.baseKeyFiles ??
+    (await (await import("../render/base-key-files.js")).readBaseKeyFiles(options.root, options.base));
   const index = new Map<string, RenderIndexEntry>();
   for (const path of keys.keys()) {
     const entry = parseKeyFile(texts.get(keyFileOf(path)));

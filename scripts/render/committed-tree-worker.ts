@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ToolError } from "../errors.js";
-import { readBaseKeyFiles } from "./base-key-files.js";
 import { type ByteSpace, type ReadCommittedOptions, readCommittedTree } from "./committed-tree.js";
 import { renderVersion } from "./render-version.js";
 import { bytesAt, Utf8Chunks, type Utf8Place } from "./utf8-chunks.js";
@@ -60,6 +59,8 @@ if (parentPort) {
 
 async function baseKeyFiles(root: string, base: string): Promise<BaseKeyFilesResult> {
   try {
+    // Loaded only for --base: git's wrapper is not a cost of every read.
+    const { readBaseKeyFiles } = await import("./base-key-files.js");
     return { texts: [...(await readBaseKeyFiles(root, base))] };
   } catch (caught) {
     return {

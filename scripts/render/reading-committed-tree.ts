@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ToolError } from "../errors.js";
 import { startWorker } from "../worker-threads.js";
-import { readBaseKeyFiles } from "./base-key-files.js";
 import {
   type CommittedFiles,
   type CommittedTree,
@@ -49,7 +48,9 @@ export function startReadingCommittedTree(
     return {
       result: async () => ({
         ...readCommittedTree(root, options),
-        ...(base === undefined ? {} : { baseKeyFiles: await readBaseKeyFiles(root, base) }),
+        ...(base === undefined
+          ? {}
+          : { baseKeyFiles: await (await import("./base-key-files.js")).readBaseKeyFiles(root, base) }),
       }),
       cancel: () => {},
       workers: RenderWorkers.start(0),

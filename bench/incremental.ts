@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,7 +60,16 @@ export interface IncrementalReport {
   validate: CommandTimingWithMemory;
   check: CommandTimingWithMemory;
   changedRender: CommandTimingWithMemory;
-  ratios: { check: number; changedRender: number; checkCpu: number; changedRenderCpu: number };
+  /** What a pull request's CI runs: `render --check --base main` after the change, the repository committed on main before it. */
+  checkBase: CommandTimingWithMemory;
+  ratios: {
+    check: number;
+    changedRender: number;
+    checkBase: number;
+    checkCpu: number;
+    changedRenderCpu: number;
+    checkBaseCpu: number;
+  };
   growth: GrowthStep[];
   targets: Target[];
 }
@@ -73,10 +83,12 @@ const LINEAR_SLACK = 1.25;
  * The incremental targets of issue 16, on a generated repository (default
  * 1,000 services × 3 environments, this repository's policies/), rendered
  * twice beforehand (untimed: the second leaves the spare tree a clone in use
- * has). In interleaved rounds: `idp validate`; `idp render
- * --check` of the unchanged tree; and `idp render` after one service's image
- * changed (the change made untimed before the run, a new tag each round).
- * Targets: both at most 1.3× validate. Then the growth check: a first render
+ * has), then committed on main. In interleaved rounds: `idp validate`;
+ * `idp render --check` of the unchanged tree; `idp render` after one
+ * service's image changed (the change made untimed before the run, a new
+ * tag each round); and `idp render --check --base main` of that change,
+ * what a pull request's CI runs (recorded, no target). Targets: the first
+ * two at most 1.3× validate. Then the growth check: a first render
  * into an empty tree at each growth size (median of `growthRuns`), cost per added
  * service between consecutive sizes; linear when no step costs more than
  * 1.25× the first (CPU time, the least sensitive to other work). Writes
@@ -101,10 +113,20 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
     measureCommand(["render", "--root", root, "--format", "json"], { runs: 1 });
     // Untimed: a second render leaves the spare tree, as in a clone a developer works in.
     measureCommand(["render", "--full", "--root", root, "--format", "json"], { runs: 1 });
+    // Committed on main: the base a pull request's `render --check --base main` reads its key files from.
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
+        cwd: root,
+        stdio: "pipe",
+      });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
 
     const validateRounds: Measurement[] = [];
     const checkRounds: Measurement[] = [];
     const changedRounds: Measurement[] = [];
+    const checkBaseRounds: Measurement[] = [];
     for (let index = 0; index < runs; index += 1) {
       validateRounds.push(measureCommand(["validate", "--root", root, "--format", "json"], { runs: 1 }));
       checkRounds.push(
@@ -116,10 +138,17 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
           beforeRun: () => writeFileSync(serviceFile, bumpImage(original, `bench${index + 1}`, changed)),
         }),
       );
+      // The change rendered and not committed: what the pull request's CI checks against main.
+      checkBaseRounds.push(
+        measureCommand(["render", "--check", "--base", "main", "--root", root, "--format", "json"], {
+          runs: 1,
+        }),
+      );
       log(
         `  round ${index + 1}: validate ${last(validateRounds).wallMs.median} ms, ` +
           `render --check ${last(checkRounds).wallMs.median} ms, ` +
-          `render after one change ${last(changedRounds).wallMs.median} ms`,
+          `render after one change ${last(changedRounds).wallMs.median} ms, ` +
+          `render --check --base main ${last(checkBaseRounds).wallMs.median} ms`,
       );
     }
     const validate = timing(combine(validateRounds), `idp validate --root <repo> --format json`);
@@ -131,11 +160,17 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       combine(changedRounds),
       `idp render --root <repo> --format json (after changing ${changed}'s image)`,
     );
+    const checkBase = timing(
+      combine(checkBaseRounds),
+      `idp render --check --base main --root <repo> --format json (${changed}'s change rendered, main the base)`,
+    );
     const ratios = {
       check: round2(check.wallMs.median / validate.wallMs.median),
       changedRender: round2(changedRender.wallMs.median / validate.wallMs.median),
+      checkBase: round2(checkBase.wallMs.median / validate.wallMs.median),
       checkCpu: round2(check.cpuMs.median / validate.cpuMs.median),
       changedRenderCpu: round2(changedRender.cpuMs.median / validate.cpuMs.median),
+      checkBaseCpu: round2(checkBase.cpuMs.median / validate.cpuMs.median),
     };
 
     const growth = measureGrowth(scratch, growthSizes, seed, growthRuns, log);
@@ -183,6 +218,7 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
       validate,
       check,
       changedRender,
+      checkBase,
       ratios,
       growth,
       targets,
@@ -303,6 +339,12 @@ export function incrementalMarkdown(report: IncrementalReport): string {
       report.changedRender,
       report.ratios.changedRender,
       report.ratios.changedRenderCpu,
+    ),
+    row(
+      "`idp render --check --base main` of that change (a pull request's CI; no target)",
+      report.checkBase,
+      report.ratios.checkBase,
+      report.ratios.checkBaseCpu,
     ),
     "",
     `## First render into an empty tree, by size (median of ${report.growthRuns} interleaved rounds)`,

@@ -146,7 +146,8 @@ async function render(
           options.root,
           options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
           {
-            thenRender: withKeyFiles && !options.check,
+            // A check against a base renders the change's files (their keys differ from the base's).
+            thenRender: withKeyFiles && (!options.check || options.base !== undefined),
             // The merge base's key files are read by git meanwhile, not after validation.
             ...(options.base === undefined ? {} : { base: options.base }),
           },
@@ -154,10 +155,10 @@ async function render(
       : undefined;
   // Workers for a large repository start first: they load cdk8s while this
   // thread validates, then render while policy runs here. When key files
-  // will likely spare most of the rendering: none for --check (an unchanged
-  // tree, the common case, renders nothing; startRender starts them if
-  // not), else the reader, once it has read, which then renders the few
-  // changed files, so this thread never loads cdk8s.
+  // will likely spare most of the rendering: none for --check of the
+  // working tree (an unchanged tree, the common case, renders nothing;
+  // startRender starts them if not), else the reader, once it has read,
+  // which then renders the few changed files, so this thread never loads cdk8s.
   const workers = withKeyFiles
     ? (reading?.workers ?? RenderWorkers.start(0))
     : startRenderWorkers(options.root);

@@ -1,9 +1,15 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
-import { gitCommit, type Machine, machine, uncommittedNote, uncommittedOutsideBench } from "./machine.js";
+import {
+  commitOnMain,
+  gitCommit,
+  type Machine,
+  machine,
+  uncommittedNote,
+  uncommittedOutsideBench,
+} from "./machine.js";
 import { type CommandTiming, combine, commandTiming, type Measurement, measureCommand } from "./measure.js";
 import { writeResults } from "./paths.js";
 import { clearManifests, type Target } from "./render.js";
@@ -114,14 +120,7 @@ export function runIncrementalBenchmark(options: IncrementalBenchmarkOptions = {
     // Untimed: a second render leaves the spare tree, as in a clone a developer works in.
     measureCommand(["render", "--full", "--root", root, "--format", "json"], { runs: 1 });
     // Committed on main: the base a pull request's `render --check --base main` reads its key files from.
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
-        cwd: root,
-        stdio: "pipe",
-      });
-    git("init", "-q", "-b", "main");
-    git("add", "-A");
-    git("commit", "-qm", "base");
+    commitOnMain(root, "base");
 
     const validateRounds: Measurement[] = [];
     const checkRounds: Measurement[] = [];

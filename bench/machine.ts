@@ -90,3 +90,20 @@ export function uncommittedNote(uncommitted: readonly string[]): string[] {
 export function settleDisk(): void {
   execFileSync("sync");
 }
+
+/**
+ * Makes `root` a git repository with everything in it committed on main (a
+ * fixed bench identity), and gives a runner of further git commands there
+ * (argument arrays, never a shell).
+ */
+export function commitOnMain(root: string, message: string): (...args: string[]) => Buffer {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
+      cwd: root,
+      stdio: "pipe",
+    });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", message);
+  return git;
+}

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
-import { gitCommit, type Machine, machine } from "./machine.js";
+import { commitOnMain, gitCommit, type Machine, machine } from "./machine.js";
 import { combine, type Measurement, measureCommand } from "./measure.js";
 import { writeResults } from "./paths.js";
 
@@ -112,14 +111,7 @@ export function runPlanBenchmark(options: PlanBenchmarkOptions = {}): PlanReport
 export function prepareRepository(root: string, size: number, seed: number): string {
   const generated = generateRepository(root, { services: size, seed, policiesFrom: true });
   const changed = generated.services[Math.floor(generated.services.length / 2)]?.name ?? "";
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
-      cwd: root,
-      stdio: "pipe",
-    });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-qm", "base");
+  const git = commitOnMain(root, "base");
   git("checkout", "-q", "-b", "change");
   const file = path.join(root, "services", changed, "service.yaml");
   const text = readFileSync(file, "utf8");

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateRepository } from "./generate-repository.js";
-import { gitCommit, type Machine, machine } from "./machine.js";
+import { commitOnMain, gitCommit, type Machine, machine } from "./machine.js";
 import { measureCommand } from "./measure.js";
 import { writeResults } from "./paths.js";
 import type { Target } from "./render.js";
@@ -59,14 +58,7 @@ export function runPortalBenchmark(options: PortalBenchmarkOptions = {}): Portal
     log(`generating ${services} services, rendering and committing them ...`);
     generateRepository(root, { services, seed, policiesFrom: true });
     measureCommand(["render", "--root", root], { runs: 1 });
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.test", ...args], {
-        cwd: root,
-        stdio: "pipe",
-      });
-    git("init", "-q", "-b", "main");
-    git("add", "-A");
-    git("commit", "-qm", "generated (#1)");
+    commitOnMain(root, "generated (#1)");
     const out = path.join(root, "site");
     log(`idp portal on ${services} services, ${runs} runs ...`);
     const measured = measureCommand(["portal", "--root", root, "--out", out, "--format", "json"], { runs });

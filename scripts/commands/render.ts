@@ -140,14 +140,21 @@ async function render(
   // with --check the whole tree under the render lock, the snapshot the
   // check compares with; under the lock held here, the whole tree (a few
   // changes then go in place: the spare tree is listed only if it is needed).
+  // A check against a base renders the change's files (their keys differ from the base's).
+  const rendersOnReader = withKeyFiles && (!options.check || options.base !== undefined);
+  const policyWanted = withKeyFiles ? PolicyThread.wanted(options.root) : undefined;
   const reading =
     incremental && !staging
       ? startReadingCommittedTree(
           options.root,
-          options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {},
           {
-            // A check against a base renders the change's files (their keys differ from the base's).
-            thenRender: withKeyFiles && (!options.check || options.base !== undefined),
+            ...(options.check ? { whole: { lockWaitMs: CHECK_LOCK_WAIT_MS } } : locked ? { whole: {} } : {}),
+            // A pull request's check believes git, not this clone's cache.
+            remember: options.base === undefined,
+          },
+          {
+            // A thread that has read works on: it renders, or else it evaluates the policy.
+            ...(rendersOnReader ? { becomes: "render" } : policyWanted ? { becomes: "policy" } : {}),
             // The merge base's key files are read by git meanwhile, not after validation.
             ...(options.base === undefined ? {} : { base: options.base }),
           },
@@ -165,10 +172,12 @@ async function render(
   // When key files will likely spare most of the rendering, what is left
   // after validating is the policy and deciding what to render: in a large
   // repository the evaluations go to a thread of their own (it loads
-  // meanwhile) while this one decides.
-  const policyThread = withKeyFiles
-    ? PolicyThread.start(options.root, undefined, { preload: true })
-    : undefined;
+  // meanwhile) while this one decides: the reader, unless it renders.
+  const policyThread =
+    policyWanted &&
+    (reading?.policyWorker
+      ? PolicyThread.on(reading.policyWorker, options.root, policyWanted.services, { preload: true })
+      : PolicyThread.start(options.root, undefined, { preload: true }));
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();

@@ -4,7 +4,12 @@ import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { ToolError } from "../errors.js";
 import { JobQueue } from "../render/job-queue.js";
-import { configuredThreads, countServiceFolders, startWorker } from "../worker-threads.js";
+import {
+  configuredThreads,
+  countServiceFolders,
+  type StartedWorker,
+  startWorker,
+} from "../worker-threads.js";
 import { BUNDLE_WASM, uncheckedPolicyWasm } from "./bundle.js";
 import type { PolicyOutcome, PreparedPolicies } from "./check-policies.js";
 import { memoryFor, PolicyEngine, type PolicyFinding } from "./engine.js";
@@ -59,10 +64,38 @@ export class PolicyThread {
     threads = configuredThreads("IDP_POLICY_THREADS"),
     options: { preload?: boolean } = {},
   ): PolicyThread | undefined {
+    const wanted = PolicyThread.wanted(root, threads);
+    return (
+      wanted && PolicyThread.on(startWorker(workerUrl, "a policy worker"), root, wanted.services, options)
+    );
+  }
+
+  /**
+   * Whether start would start a worker for `root`, and the service folders
+   * it counted; undefined when it would not.
+   */
+  static wanted(
+    root: string,
+    threads = configuredThreads("IDP_POLICY_THREADS"),
+  ): { services: number } | undefined {
     if (threads === 1 || !existsSync(fileURLToPath(workerUrl))) return undefined;
     const services = countServiceFolders(root);
     if (threads === undefined && (availableParallelism() < 2 || services < PARALLEL_FROM)) return undefined;
-    const { worker, ended } = startWorker(workerUrl, "a policy worker");
+    return { services };
+  }
+
+  /**
+   * A policy thread on a worker already started, that runs (or will run,
+   * once it imports it) policy-worker.ts: the thread that read the committed
+   * tree becomes one (committed-tree-worker.ts), instead of a second thread
+   * starting beside it. `services` and `options` are start's.
+   */
+  static on(
+    { worker, ended }: StartedWorker,
+    root: string,
+    services: number,
+    options: { preload?: boolean } = {},
+  ): PolicyThread {
     // `root`'s own policy, likely the one that judges: loaded while this thread validates.
     const wasm = options.preload ? uncheckedPolicyWasm(root) : undefined;
     if (wasm)

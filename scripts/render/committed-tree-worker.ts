@@ -10,11 +10,12 @@ export interface CommittedTreeWorkerData {
   root: string;
   options: ReadCommittedOptions;
   /**
-   * Then become a render worker (render-worker.ts): load cdk8s and wait for
-   * the render's one message. One thread reads and then renders, instead of
-   * two at once competing with the main thread while it validates.
+   * What to become once read: a render worker (render-worker.ts: load cdk8s
+   * and wait for the render's one message) or a policy worker
+   * (policy-worker.ts). One thread reads and then works, instead of two
+   * starting at once and competing with the main thread while it validates.
    */
-  thenRender?: boolean;
+  becomes?: "render" | "policy";
   /** Also read the key files committed at the merge base of this ref (base-key-files.ts), with git meanwhile. */
   base?: string;
 }
@@ -52,8 +53,9 @@ if (parentPort) {
   const read = readTree(data);
   const result = read.ok && base ? { ...read, baseKeyFiles: await base } : read;
   port.postMessage(result, result.ok ? result.buffers : []);
-  // The render's message waits in the port until render-worker.ts listens for it.
-  if (data.thenRender && result.ok) await import("./render-worker.js");
+  // The next messages wait in the port until the worker imported listens for them.
+  if (data.becomes === "render" && result.ok) await import("./render-worker.js");
+  else if (data.becomes === "policy" && result.ok) await import("../policy/policy-worker.js");
   else port.close();
 }
 

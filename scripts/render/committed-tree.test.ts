@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { temporaryFolders } from "../../test/support/suite.js";
 import { ToolError } from "../errors.js";
-import { readCommittedBytes, readCommittedTree } from "./committed-tree.js";
+import { type CommittedTree, readCommittedBytes, readCommittedTree } from "./committed-tree.js";
+import { READ_CACHE_FILE, SETTLED_MS } from "./read-cache.js";
 import { holds } from "./write/tree.js";
 
 const temps = temporaryFolders();
@@ -46,6 +47,66 @@ describe("readCommittedTree", () => {
     expect(Buffer.from(tree.files.get("dev/README.md")?.bytes ?? []).toString()).toBe("hand\n");
     expect(tree.listing?.get("dev/link.yaml")).toBe("other");
     expect(tree.files.has("dev/link.yaml")).toBe(false);
+  });
+});
+
+describe("readCommittedTree remembering what it read (read-cache.ts)", () => {
+  const whole = { whole: { lockWaitMs: 0 }, remember: true };
+  /** What a read found, comparable: each file's digest or text, and the listing. */
+  const found = (tree: CommittedTree) => ({
+    files: Object.fromEntries(
+      [...tree.files].map(([path, file]) => [path, file.sha256 ?? Buffer.from(file.bytes).toString()]),
+    ),
+    listing: Object.fromEntries(tree.listing ?? []),
+  });
+  /** A read as if a while after the files were written: everything read is remembered. */
+  const readLater = (root: string) => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + SETTLED_MS + 1_000);
+    try {
+      return readCommittedTree(root, whole);
+    } finally {
+      vi.useRealTimers();
+    }
+  };
+
+  it("believes the cache for what kept its identity and reads again what changed since", () => {
+    const root = repository({
+      "cart/manifest.yaml": large,
+      "cart/.render-key": "key k\n",
+      "web/manifest.yaml": "b: 2\n",
+    });
+    mkdirSync(join(root, ".git"));
+    const first = found(readLater(root));
+    expect(first).toEqual(found(readCommittedTree(root, { whole: { lockWaitMs: 0 } })));
+    expect(found(readCommittedTree(root, whole))).toEqual(first);
+    // Believed, not read: a digest put in the cache by hand is what the next read gives.
+    const cacheFile = join(root, READ_CACHE_FILE);
+    writeFileSync(cacheFile, readFileSync(cacheFile, "utf8").replace(digest(large), "f".repeat(64)));
+    expect(readCommittedTree(root, whole).files.get("dev/cart/manifest.yaml")?.sha256).toBe("f".repeat(64));
+    // Written since (the same size), the manifest and the key file are read again; a file added to a folder is listed.
+    writeFileSync(join(root, "manifests", "dev", "cart", "manifest.yaml"), large.replace("kind", "KIND"));
+    writeFileSync(join(root, "manifests", "dev", "cart", ".render-key"), "key K\n");
+    writeFileSync(join(root, "manifests", "dev", "web", "hand.yaml"), "c: 3\n");
+    const after = found(readCommittedTree(root, whole));
+    expect(after).toEqual(found(readCommittedTree(root, { whole: { lockWaitMs: 0 } })));
+    expect(after.files["dev/cart/manifest.yaml"]).toBe(digest(large.replace("kind", "KIND")));
+    expect(after.files["dev/cart/.render-key"]).toBe("key K\n");
+    expect(after.listing["dev/web/hand.yaml"]).toBe("file");
+  });
+
+  it("reads everything, and remembers nothing, outside a clone's top folder or without remember", () => {
+    const root = repository({ "cart/manifest.yaml": "a: 1\n" });
+    readLater(root);
+    mkdirSync(join(root, ".git"));
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + SETTLED_MS + 1_000);
+    try {
+      readCommittedTree(root, { whole: { lockWaitMs: 0 } });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(() => readFileSync(join(root, READ_CACHE_FILE))).toThrow(/ENOENT/);
   });
 });
 

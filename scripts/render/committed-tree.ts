@@ -1,11 +1,29 @@
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  type Stats,
+} from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
+import { identityOf, ReadCache } from "./read-cache.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
 import { acquireRenderLock } from "./write/lock.js";
-import { type EntryKind, type FileIdentity, manifestsDirName, readTree, sha256 } from "./write/tree.js";
+import {
+  type EntryKind,
+  type FileIdentity,
+  type ListFolder,
+  listFolder,
+  manifestsDirName,
+  readTree,
+  sha256,
+} from "./write/tree.js";
 
 /**
  * One file of the committed tree as read: the identity it had, and either
@@ -53,6 +71,13 @@ export interface ReadCommittedOptions {
    * @default undefined: the manifests and key files only
    */
   whole?: { lockWaitMs?: number };
+  /**
+   * Believe what the clone's cache (read-cache.ts) remembers of a folder,
+   * manifest or key file that kept its identity, instead of reading it, and
+   * remember what is read of the others: a local render's, never a pull request's.
+   * @default false
+   */
+  remember?: boolean;
 }
 
 /**
@@ -71,10 +96,11 @@ export function readCommittedTree(
 ): CommittedTree {
   const top = join(root, manifestsDirName);
   const files: CommittedFiles = new Map();
+  const cache = options.remember ? ReadCache.open(root) : undefined;
   const add = (path: string, listed = false) => {
     const read = path.endsWith(`/${MANIFEST_FILE}`)
-      ? hashRegularFile(join(top, path))
-      : readRegularFile(join(top, path), space);
+      ? hashManifest(top, path, cache)
+      : readFile(top, path, space, cache);
     // Listed as a regular file under the lock, it must be read: the check compares with it.
     if (!read && listed) throw new ToolError(`could not read ${manifestsDirName}/${path}`);
     if (read) files.set(path, read);
@@ -83,8 +109,9 @@ export function readCommittedTree(
   if (whole) {
     const release = whole.lockWaitMs === undefined ? () => {} : acquireRenderLock(root, whole.lockWaitMs);
     try {
-      const listing = readTree(root);
+      const listing = readTree(root, cache ? cachedListing(cache) : undefined);
       for (const [path, kind] of listing) if (kind === "file") add(path, true);
+      cache?.save();
       return { files, listing };
     } finally {
       release();
@@ -95,8 +122,85 @@ export function readCommittedTree(
       for (const name of READ) add(`${environment}/${folder}/${name}`);
     }
   }
+  cache?.save();
   return { files };
 }
+
+/** Lists a folder below `manifests/` (readTree's `list`), from `cache` when the folder kept its identity. */
+function cachedListing(cache: ReadCache): ListFolder {
+  return (dir, prefix) => {
+    const identity = identityAt(dir, (stat) => stat.isDirectory());
+    const remembered = identity && cache.get(prefix, identity);
+    if (remembered && "listing" in remembered) return remembered.listing;
+    const listing = listFolder(dir);
+    if (identity) cache.set(prefix, identity, { listing });
+    return listing;
+  };
+}
+
+/** The identity of what is at `path` (not following a link) when `is` holds of it; undefined otherwise or when it cannot be read. */
+function identityAt(path: string, is: (stat: Stats) => boolean): FileIdentity | undefined {
+  try {
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    return stat && is(stat) ? identityOf(stat) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The digest and identity of the manifest `manifests/<path>` (see
+ * hashRegularFile): from `cache` when the file still has the identity it
+ * was hashed with, one `lstat` instead of reading it.
+ */
+function hashManifest(
+  top: string,
+  path: string,
+  cache: ReadCache | undefined,
+): { sha256: string; identity: FileIdentity } | undefined {
+  const file = join(top, path);
+  if (cache) {
+    const identity = identityAt(file, (stat) => stat.isFile());
+    if (!identity) return undefined;
+    const remembered = cache.get(path, identity);
+    if (remembered && "sha256" in remembered) return { sha256: remembered.sha256, identity };
+  }
+  const read = hashRegularFile(file);
+  if (read && cache) cache.set(path, read.identity, { sha256: read.sha256 });
+  return read;
+}
+
+/**
+ * The bytes and identity of the file `manifests/<path>` (see
+ * readRegularFile), into `space`: from `cache` when the file still has the
+ * identity it was read with and was short ASCII text (a key file).
+ */
+function readFile(
+  top: string,
+  path: string,
+  space: ByteSpace,
+  cache: ReadCache | undefined,
+): { bytes: Uint8Array; identity: FileIdentity } | undefined {
+  const file = join(top, path);
+  if (cache) {
+    const identity = identityAt(file, (stat) => stat.isFile());
+    if (!identity) return undefined;
+    const remembered = cache.get(path, identity);
+    if (remembered && "text" in remembered) {
+      const region = space.reserve(remembered.text.length);
+      const { written } = encoder.encodeInto(remembered.text, region);
+      return { bytes: space.keep(written), identity };
+    }
+  }
+  const read = readRegularFile(file, space);
+  if (read && cache && read.bytes.length <= KEPT_TEXT && read.bytes.every((byte) => byte < 0x80))
+    cache.set(path, read.identity, { text: Buffer.from(read.bytes).toString("latin1") });
+  return read;
+}
+
+/** The largest file whose text the cache keeps (a key file is about 150 bytes). */
+const KEPT_TEXT = 1024;
+const encoder = new TextEncoder();
 
 export { sha256 } from "./write/tree.js";
 

@@ -33,9 +33,10 @@ export type EntryKind = "file" | "other";
  * Lists what is under `<root>/manifests/` by path relative to it (forward
  * slashes), without following symbolic links. A missing folder is empty; a
  * `manifests` that is not a real folder is refused, since everything in it
- * would be replaced.
+ * would be replaced. `list` lists each folder below it (committed-tree.ts
+ * gives one that answers from its cache).
  */
-export function readTree(root: string): Map<string, EntryKind> {
+export function readTree(root: string, list: ListFolder = listFolder): Map<string, EntryKind> {
   const tree = new Map<string, EntryKind>();
   const top = join(root, manifestsDirName);
   try {
@@ -50,10 +51,10 @@ export function readTree(root: string): Map<string, EntryKind> {
     throw error instanceof ToolError ? error : ioError(`could not read ${manifestsDirName}/`, error);
   }
   const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = prefix + entry.name;
-      if (entry.isDirectory()) walk(join(dir, entry.name), `${path}/`);
-      else tree.set(path, entry.isFile() ? "file" : "other");
+    for (const [name, kind] of list(dir, prefix)) {
+      const path = prefix + name;
+      if (kind === "folder") walk(join(dir, name), `${path}/`);
+      else tree.set(path, kind);
     }
   };
   try {
@@ -62,6 +63,17 @@ export function readTree(root: string): Map<string, EntryKind> {
     throw ioError(`could not read ${manifestsDirName}/`, error);
   }
   return tree;
+}
+
+/** What is in the folder `dir` (`prefix` under `manifests/`), by name, not following links. */
+export type ListFolder = (dir: string, prefix: string) => [name: string, kind: EntryKind | "folder"][];
+
+/** A folder's entries as readdir gives them. */
+export function listFolder(dir: string): [name: string, kind: EntryKind | "folder"][] {
+  return readdirSync(dir, { withFileTypes: true }).map((entry) => [
+    entry.name,
+    entry.isDirectory() ? "folder" : entry.isFile() ? "file" : "other",
+  ]);
 }
 
 /**

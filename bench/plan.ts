@@ -27,6 +27,12 @@ export interface PlanResult {
   /** User + system CPU time, all threads; less sensitive to other work on the machine. */
   cpuMs: { median: number; min: number; runs: number[] };
   peakRssMiB: number;
+  /**
+   * `idp validate` of the same head, timed in the same rounds: what any plan
+   * must at least do (it validates and judges every service of the head),
+   * the floor under the ratio between sizes.
+   */
+  validateMs: { median: number; runs: number[] };
 }
 
 export interface PlanReport {
@@ -40,6 +46,8 @@ export interface PlanReport {
   seed: number;
   results: PlanResult[];
   targets: { issue: number; what: string; limit: string; measured: string; met: boolean }[];
+  /** Validate of the 1,000-service head / plan of the 10-service one (medians): where the plan ratio's floor is. */
+  floor?: string;
 }
 
 const TARGET_SIZE = 1000;
@@ -78,15 +86,18 @@ export function runPlanBenchmark(options: PlanBenchmarkOptions = {}): PlanReport
     // Interleaved rounds (every size once, then again), so a change in the machine's load
     // touches every size alike and the ratio between sizes holds up.
     const rounds = repositories.map(() => [] as Measurement[]);
+    const validations = repositories.map(() => [] as Measurement[]);
     for (let round = 0; round < runs; round += 1) {
       repositories.forEach(({ size, root }, index) => {
         const measured = measureCommand(["plan", "--root", root, "--base", "main", "--format", "json"], {
           runs: 1,
         });
+        const validated = measureCommand(["validate", "--root", root, "--format", "json"], { runs: 1 });
         log(
-          `  round ${round + 1}, ${size} services: ${measured.wallMs.median} ms (CPU ${measured.cpuMs.median} ms)`,
+          `  round ${round + 1}, ${size} services: ${measured.wallMs.median} ms (CPU ${measured.cpuMs.median} ms), validate ${validated.wallMs.median} ms`,
         );
         rounds[index]?.push(measured);
+        validations[index]?.push(validated);
       });
     }
     const results: PlanResult[] = repositories.map(({ size, changed }, index) => {
@@ -99,12 +110,18 @@ export function runPlanBenchmark(options: PlanBenchmarkOptions = {}): PlanReport
         wallMs: { ...measured.wallMs, runs: measured.runs.map((r) => r.wallMs) },
         cpuMs: { ...measured.cpuMs, runs: measured.runs.map((r) => r.cpuMs) },
         peakRssMiB: measured.peakRssMiB,
+        validateMs: validateMs(validations[index] ?? []),
       };
     });
     return writeReport(results, { runs, seed, measuredOn, resultsDir: options.resultsDir });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function validateMs(measured: Measurement[]): PlanResult["validateMs"] {
+  const combined = combine(measured);
+  return { median: combined.wallMs.median, runs: combined.runs.map((r) => r.wallMs) };
 }
 
 /** A generated repository committed on main, and a branch `change` that bumps one service's image; returns that service's name. */
@@ -146,6 +163,10 @@ function writeReport(
     targets.push({ issue: 5, what, limit: "≤ 2", measured, met: ratio <= 2 });
     targets.push({ issue: 16, what, limit: `≤ ${SCALE_RATIO}`, measured, met: ratio <= SCALE_RATIO });
   }
+  const floor =
+    big && small
+      ? `idp validate of the ${TARGET_SIZE}-service head alone takes ${Math.round((big.validateMs.median / small.wallMs.median) * 100) / 100}× the whole ${SMALL_SIZE}-service plan (${big.validateMs.median} / ${small.wallMs.median} ms): a plan validates and judges every service of its head, so it cannot cost less than this`
+      : undefined;
   const huge = results.find((r) => r.services === HUGE_SIZE);
   if (huge) {
     targets.push({
@@ -174,6 +195,7 @@ function writeReport(
     seed,
     results,
     targets,
+    ...(floor ? { floor } : {}),
   };
   writeResults("plan", report, planMarkdown(report), context.resultsDir);
   return report;
@@ -183,7 +205,7 @@ function planMarkdown(report: PlanReport): string {
   const m = report.machine;
   const rows = report.results.map(
     (r) =>
-      `| ${r.services} | ${r.changed} | ${r.manifests} | ${r.wallMs.median} | ${r.wallMs.min} | ${r.wallMs.runs.join(", ")} | ${r.cpuMs.median} | ${r.peakRssMiB} |`,
+      `| ${r.services} | ${r.changed} | ${r.manifests} | ${r.wallMs.median} | ${r.wallMs.min} | ${r.wallMs.runs.join(", ")} | ${r.cpuMs.median} | ${r.peakRssMiB} | ${r.validateMs.median} |`,
   );
   const targets = report.targets.map(
     (t) => `| ${t.issue} | ${t.what} | ${t.limit} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`,
@@ -195,9 +217,12 @@ function planMarkdown(report: PlanReport): string {
     "",
     `\`${report.command}\` as a whole process, ${report.runs} runs per size, on generated repositories (seed ${report.seed}, 3 environments, this repository's policies/) committed on main, with a branch that bumps one service's image, measured in interleaved rounds (every size once per round). Times in ms; CPU is user + system time of all threads; manifests is how many manifests the plan shows.`,
     "",
-    "| services | changed | manifests | median ms | min ms | runs ms | CPU median ms | peak RSS MiB |",
-    "| ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |",
+    "| services | changed | manifests | median ms | min ms | runs ms | CPU median ms | peak RSS MiB | validate median ms |",
+    "| ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ...rows,
+    "",
+    "validate: `idp validate` of the same head in the same rounds, after each plan.",
+    ...(report.floor ? ["", `**Floor of the ratio.** ${report.floor}.`] : []),
     "",
     "## Targets (issues 5 and 16)",
     "",

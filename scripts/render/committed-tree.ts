@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { ToolError } from "../errors.js";
-import { identityOf, ReadCache } from "./read-cache.js";
+import { identityOf, ReadCache, type Remembered } from "./read-cache.js";
 import { RENDER_KEY_FILE } from "./render-index.js";
 import { MANIFEST_FILE } from "./render-jobs.js";
 import { acquireRenderLock } from "./write/lock.js";
@@ -149,6 +149,21 @@ function identityAt(path: string, is: (stat: Stats) => boolean): FileIdentity | 
 }
 
 /**
+ * The identity of the file `file` (`manifests/<path>`) and what `cache`
+ * remembers of it while it keeps that identity: undefined without a cache,
+ * null when it is not a regular file (nothing to read).
+ */
+function recall(
+  cache: ReadCache | undefined,
+  file: string,
+  path: string,
+): { identity: FileIdentity; remembered: Remembered | undefined } | null | undefined {
+  if (!cache) return undefined;
+  const identity = identityAt(file, (stat) => stat.isFile());
+  return identity ? { identity, remembered: cache.get(path, identity) } : null;
+}
+
+/**
  * The digest and identity of the manifest `manifests/<path>` (see
  * hashRegularFile): from `cache` when the file still has the identity it
  * was hashed with, one `lstat` instead of reading it.
@@ -159,14 +174,12 @@ function hashManifest(
   cache: ReadCache | undefined,
 ): { sha256: string; identity: FileIdentity } | undefined {
   const file = join(top, path);
-  if (cache) {
-    const identity = identityAt(file, (stat) => stat.isFile());
-    if (!identity) return undefined;
-    const remembered = cache.get(path, identity);
-    if (remembered && "sha256" in remembered) return { sha256: remembered.sha256, identity };
-  }
+  const recalled = recall(cache, file, path);
+  if (recalled === null) return undefined;
+  if (recalled?.remembered && "sha256" in recalled.remembered)
+    return { sha256: recalled.remembered.sha256, identity: recalled.identity };
   const read = hashRegularFile(file);
-  if (read && cache) cache.set(path, read.identity, { sha256: read.sha256 });
+  if (read) cache?.set(path, read.identity, { sha256: read.sha256 });
   return read;
 }
 
@@ -182,19 +195,16 @@ function readFile(
   cache: ReadCache | undefined,
 ): { bytes: Uint8Array; identity: FileIdentity } | undefined {
   const file = join(top, path);
-  if (cache) {
-    const identity = identityAt(file, (stat) => stat.isFile());
-    if (!identity) return undefined;
-    const remembered = cache.get(path, identity);
-    if (remembered && "text" in remembered) {
-      const region = space.reserve(remembered.text.length);
-      const { written } = encoder.encodeInto(remembered.text, region);
-      return { bytes: space.keep(written), identity };
-    }
+  const recalled = recall(cache, file, path);
+  if (recalled === null) return undefined;
+  if (recalled?.remembered && "text" in recalled.remembered) {
+    const { text } = recalled.remembered;
+    const { written } = encoder.encodeInto(text, space.reserve(text.length));
+    return { bytes: space.keep(written), identity: recalled.identity };
   }
   const read = readRegularFile(file, space);
-  if (read && cache && read.bytes.length <= KEPT_TEXT && read.bytes.every((byte) => byte < 0x80))
-    cache.set(path, read.identity, { text: Buffer.from(read.bytes).toString("latin1") });
+  if (read && read.bytes.length <= KEPT_TEXT && read.bytes.every((byte) => byte < 0x80))
+    cache?.set(path, read.identity, { text: Buffer.from(read.bytes).toString("latin1") });
   return read;
 }
 

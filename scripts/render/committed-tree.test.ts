@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -70,6 +78,8 @@ describe("readCommittedTree remembering what it read (read-cache.ts)", () => {
     }
   };
 
+  const MTIME = 1_700_000_000;
+
   it("believes the cache for what kept its identity and reads again what changed since", () => {
     const root = repository({
       "cart/manifest.yaml": large,
@@ -77,6 +87,9 @@ describe("readCommittedTree remembering what it read (read-cache.ts)", () => {
       "web/manifest.yaml": "b: 2\n",
     });
     mkdirSync(join(root, ".git"));
+    // A whole second, which a hand edit can put back exactly.
+    const manifest = join(root, "manifests", "dev", "cart", "manifest.yaml");
+    utimesSync(manifest, MTIME, MTIME);
     const first = found(readLater(root));
     expect(first).toEqual(found(readCommittedTree(root, { whole: { lockWaitMs: 0 } })));
     expect(found(readCommittedTree(root, whole))).toEqual(first);
@@ -84,8 +97,11 @@ describe("readCommittedTree remembering what it read (read-cache.ts)", () => {
     const cacheFile = join(root, READ_CACHE_FILE);
     writeFileSync(cacheFile, readFileSync(cacheFile, "utf8").replace(digest(large), "f".repeat(64)));
     expect(readCommittedTree(root, whole).files.get("dev/cart/manifest.yaml")?.sha256).toBe("f".repeat(64));
-    // Written since (the same size), the manifest and the key file are read again; a file added to a folder is listed.
-    writeFileSync(join(root, "manifests", "dev", "cart", "manifest.yaml"), large.replace("kind", "KIND"));
+    // Written since (the same size, its mtime put back by hand), the manifest and the key file are
+    // read again: a write sets the ctime, which cannot be put back. A file added to a folder is listed.
+    writeFileSync(manifest, large.replace("kind", "KIND"));
+    utimesSync(manifest, MTIME, MTIME);
+    expect(statSync(manifest).mtimeMs).toBe(MTIME * 1000);
     writeFileSync(join(root, "manifests", "dev", "cart", ".render-key"), "key K\n");
     writeFileSync(join(root, "manifests", "dev", "web", "hand.yaml"), "c: 3\n");
     const after = found(readCommittedTree(root, whole));

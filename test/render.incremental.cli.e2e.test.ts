@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -11,6 +12,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { READ_CACHE_FILE, SETTLED_MS } from "../scripts/render/read-cache.js";
 import {
   CART,
   CART_FILES,
@@ -213,6 +215,28 @@ describe("idp render with key files, as built", () => {
     const checked = idp(root, "--check");
     expect(checked.exitCode).toBe(1);
     expect(checked.data).toMatchObject({ added: [], changed: [CART], removed: [] });
+  }, 120_000);
+
+  it("with the clone's read cache warm, --check still catches that edit; --base neither reads nor writes the cache", async () => {
+    const root = repository();
+    const manifest = join(root, CART);
+    const longAgo = new Date("2025-01-01T00:00:00Z");
+    utimesSync(manifest, longAgo, longAgo);
+    // Only what changed at least SETTLED_MS before a read is remembered.
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS + 200));
+    const cache = join(root, READ_CACHE_FILE);
+    expect(idp(root, "--check", "--base", "main").exitCode).toBe(0);
+    expect(existsSync(cache)).toBe(false);
+    expect(idp(root, "--check").exitCode).toBe(0);
+    expect(readFileSync(cache, "utf8")).toContain(`\n${CART.slice("manifests/".length)}\t`);
+    const text = readFileSync(manifest, "utf8");
+    writeFileSync(manifest, text.replace("replicas: 1", "replicas: 5"));
+    utimesSync(manifest, longAgo, longAgo);
+    const checked = idp(root, "--check");
+    expect(checked.exitCode).toBe(1);
+    expect(checked.data).toMatchObject({ added: [], changed: [CART], removed: [] });
+    expect(idp(root).data.changed).toEqual([CART]);
+    expect(idp(root, "--check").exitCode).toBe(0);
   }, 120_000);
 
   it("--check waits for a render that holds the lock, and compares with the tree it leaves", async () => {

@@ -310,6 +310,10 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/** The state the rounds run in, said with every result (README, "What a local render remembers"). */
+const READ_CACHE_NOTE =
+  "The repository is a git clone: `render` and `render --check` keep what they read of `manifests/` in `.git/idp-read-cache` and believe it for entries that kept their identity, warm from the second round as in a developer's clone; `render --check --base` never uses it.";
+
 /** incremental.md: the three commands, their ratios to validate, the growth column and the targets. */
 export function incrementalMarkdown(report: IncrementalReport): string {
   const row = (
@@ -328,6 +332,8 @@ export function incrementalMarkdown(report: IncrementalReport): string {
       `${report.services} services × 3 environments, seed ${report.seed}, ${report.runs} interleaved rounds; ` +
       `each round changes the image of ${report.changed}. Produced by \`npm run bench -- incremental\`.`,
     ...uncommittedNote(report.uncommitted),
+    "",
+    READ_CACHE_NOTE,
     "",
     "| command | wall median | wall min | CPU median | peak RSS | wall / validate | CPU / validate |",
     "|---|---|---|---|---|---|---|",

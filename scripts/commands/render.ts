@@ -177,7 +177,7 @@ async function render(
     policyWanted &&
     (reading?.policyWorker
       ? PolicyThread.on(reading.policyWorker, options.root, policyWanted.services, { preload: true })
-      : PolicyThread.start(options.root, undefined, { preload: true }));
+      : PolicyThread.launch(options.root, policyWanted, { preload: true }));
   const checked = validateRepository(options.root);
   if (hasErrors(checked.diagnostics)) {
     workers.close();

@@ -65,9 +65,16 @@ export class PolicyThread {
     options: { preload?: boolean } = {},
   ): PolicyThread | undefined {
     const wanted = PolicyThread.wanted(root, threads);
-    return (
-      wanted && PolicyThread.on(startWorker(workerUrl, "a policy worker"), root, wanted.services, options)
-    );
+    return wanted && PolicyThread.launch(root, wanted, options);
+  }
+
+  /** start once `wanted` has said yes: a worker of its own for `root`. */
+  static launch(
+    root: string,
+    wanted: { services: number },
+    options: { preload?: boolean } = {},
+  ): PolicyThread {
+    return PolicyThread.on(startWorker(workerUrl, "a policy worker"), root, wanted.services, options);
   }
 
   /**

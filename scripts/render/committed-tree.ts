@@ -315,8 +315,7 @@ function withRegularFile<T>(
     if (!stat.isFile()) return undefined;
     const bytes = use(fd, stat.size);
     if (bytes === undefined) return undefined;
-    const { ino, size, mtimeMs, ctimeMs } = stat;
-    return { bytes, identity: { ino, size, mtimeMs, ctimeMs } };
+    return { bytes, identity: identityOf(stat) };
   } catch {
     return undefined;
   } finally {
